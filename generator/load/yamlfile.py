@@ -1,0 +1,278 @@
+"""Safe YAML reading that keeps the file, line and column of every value.
+
+PyYAML's C composer builds the node tree (fast, with marks); we then turn
+nodes into plain Python values ourselves, so that:
+
+* only plain data tags are accepted (``!!python/...`` is an error, never run);
+* dates stay ISO strings (the schema checks their format);
+* duplicate keys are an error instead of "last one wins";
+* alias expansion is bounded (a "billion laughs" file fails fast);
+* every value's position is kept for diagnostics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from generator.diagnostics import Diagnostic, Severity
+
+_STR = "tag:yaml.org,2002:str"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+
+try:  # libyaml is several times faster; fall back so a bare install still works
+    _Base: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Base = yaml.SafeLoader
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
+    """The safe loader with a leaner resolver.
+
+    PyYAML's resolver is pure Python and runs for every node; records use no
+    path resolvers, so the per-node bookkeeping for them is skipped.
+    """
+
+    def descend_resolver(self, current_node: object, current_index: object) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+Key = tuple[str | int, ...]
+Mark = tuple[int, int]  # 1-based line and column
+
+# A record is one small mapping; anything bigger than this is a mistake
+# (or an attack) and is refused before parsing.
+MAX_FILE_BYTES = 8 * 1024 * 1024
+# Nodes re-visited through aliases; real records use few or none.
+MAX_ALIAS_NODES = 10_000
+MAX_DEPTH = 64
+
+
+# Call the scalar constructors directly: ``construct_object`` would cache
+# every node in the constructor and leak memory across thousands of files.
+_constructor = yaml.constructor.SafeConstructor()
+_SCALARS = {
+    "tag:yaml.org,2002:int": _constructor.construct_yaml_int,
+    "tag:yaml.org,2002:float": _constructor.construct_yaml_float,
+    "tag:yaml.org,2002:bool": _constructor.construct_yaml_bool,
+    "tag:yaml.org,2002:null": _constructor.construct_yaml_null,
+}
+
+# libyaml's English problems, as a person who is not a programmer reads them.
+_PROBLEM_HINTS = (
+    ("found character '\\t'", "不能用 Tab 键缩进，请改用空格"),
+    ("mapping values are not allowed", "此处不能出现“字段: 值”，常见原因是缩进不对，或文字中含有未加引号的英文冒号"),
+    ("could not find expected ':'", "缺少英文冒号“:”，或上一行的引号没有闭合"),
+    ("did not find expected key", "缩进不一致，或列表项“- ”放错了位置"),
+    ("expected <block end>", "缩进不一致"),
+    ("found undefined alias", "使用了未定义的别名（*名称）"),
+    ("found unexpected end of stream", "引号或括号没有闭合"),
+    ("found unknown escape character", "双引号中的反斜杠“\\”需要写成“\\\\”"),
+    ("expected a single document", "一个文件只能有一条记录（不要使用“---”分隔多个文档）"),
+    ("found duplicate anchor", "锚点（&名称）重复定义"),
+)
+
+
+@dataclass(slots=True)
+class Document:
+    """A YAML mapping with the position of each value and each key."""
+
+    path: str
+    data: dict[str, Any]
+    marks: dict[Key, Mark] = field(default_factory=dict)
+    key_marks: dict[Key, Mark] = field(default_factory=dict)
+
+    def locate(self, key: Key = (), *, at_key: bool = False) -> Mark:
+        """Position of ``key`` or, when it is absent, of its nearest parent."""
+        table = self.key_marks if at_key else self.marks
+        for end in range(len(key), -1, -1):
+            mark = table.get(key[:end]) or self.marks.get(key[:end])
+            if mark:
+                return mark
+        return (1, 1)
+
+
+@dataclass(slots=True)
+class Loaded:
+    """Data or error: a document, or the diagnostics that explain why not."""
+
+    document: Document | None
+    diagnostics: list[Diagnostic]
+
+
+class _Refused(Exception):
+    """Internal: stops construction with one diagnostic."""
+
+    def __init__(self, rule: str, message: str, mark: Mark) -> None:
+        super().__init__(message)
+        self.rule, self.message, self.mark = rule, message, mark
+
+
+def _diag(path: str, rule: str, message: str, mark: Mark = (1, 1)) -> Diagnostic:
+    return Diagnostic(path, mark[0], mark[1], Severity.ERROR, rule, message)
+
+
+def check_encoding(raw: bytes, path: str) -> bytes | Diagnostic:
+    """UTF-8 bytes (a BOM is dropped), or a diagnostic naming the real encoding.
+
+    The bytes, not the decoded text, go to libyaml: it reads UTF-8 natively.
+    """
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:512]:
+        return _diag(path, "yaml.encoding", "文件是 UTF-16 编码（常见于 Windows 记事本的“Unicode”选项），请另存为 UTF-8 编码")
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        try:
+            raw.decode("gb18030")
+        except UnicodeDecodeError:
+            return _diag(path, "yaml.encoding", f"文件不是有效的 UTF-8 编码（第{line}行起），请另存为 UTF-8 编码", (line, 1))
+        return _diag(path, "yaml.encoding", "文件似乎是 GBK/GB2312 编码（常见于 Windows 下的编辑器），请另存为 UTF-8 编码", (line, 1))
+    return raw
+
+
+def _mark(node: yaml.Node) -> Mark:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _problem_message(exc: yaml.YAMLError) -> str:
+    problem = str(getattr(exc, "problem", None) or getattr(exc, "context", None) or exc)
+    for needle, hint in _PROBLEM_HINTS:
+        if needle in problem or needle in str(exc):
+            return f"YAML 格式错误：{hint}（{problem}）"
+    return f"YAML 格式错误：{problem}"
+
+
+def parse(text: str | bytes, path: str) -> Loaded:
+    """Parse one record file's text into a :class:`Document`."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return Loaded(None, [_diag(path, "yaml.syntax", _problem_message(exc), where)])
+    except yaml.YAMLError as exc:
+        return Loaded(None, [_diag(path, "yaml.syntax", _problem_message(exc))])
+    if root is None:
+        return Loaded(None, [_diag(path, "yaml.empty", "文件是空的：一个记录文件应当是“字段: 值”的列表")])
+    if not isinstance(root, yaml.MappingNode) or root.tag != _MAP:
+        return Loaded(None, [_diag(path, "yaml.not_mapping", "文件最外层应当是“字段: 值”的列表（映射），而不是单个值或“- ”列表", _mark(root))])
+    builder = _Builder()
+    try:
+        data = builder.build(root, ())
+    except _Refused as exc:
+        return Loaded(None, [_diag(path, exc.rule, exc.message, exc.mark)])
+    return Loaded(Document(path, data, builder.marks, builder.key_marks), [])
+
+
+def load_file(file_path: str, shown_path: str | None = None) -> Loaded:
+    """Read and parse a file; I/O problems become diagnostics too."""
+    shown = shown_path or file_path
+    try:
+        with open(file_path, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return Loaded(None, [_diag(shown, "file.read", f"无法读取文件：{exc.strerror}")])
+    if len(raw) > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // (1024 * 1024)
+        return Loaded(None, [_diag(shown, "file.too_large", f"文件超过 {limit} MB，一个记录文件不应这么大")])
+    text = check_encoding(raw, shown)
+    if isinstance(text, Diagnostic):
+        return Loaded(None, [text])
+    return parse(text, shown)
+
+
+class _Builder:
+    """Turns a node tree into plain values, recording marks as it goes."""
+
+    def __init__(self) -> None:
+        self.marks: dict[Key, Mark] = {}
+        self.key_marks: dict[Key, Mark] = {}
+        self._seen: set[int] = set()
+        self._open: set[int] = set()
+        self._alias_nodes = 0
+
+    def build(self, node: yaml.Node, key: Key) -> Any:
+        if len(key) > MAX_DEPTH:
+            raise _Refused("yaml.depth", f"嵌套层级超过 {MAX_DEPTH} 层", _mark(node))
+        self.marks[key] = _mark(node)
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node)
+        self._enter(node)
+        try:
+            if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
+                return [self.build(item, key + (i,)) for i, item in enumerate(node.value)]
+            if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
+                return self._mapping(node, key)
+            raise _Refused("yaml.tag", f"不允许使用标签“{node.tag}”：记录只能包含普通的文字、数字、日期、列表和映射", _mark(node))
+        finally:
+            self._open.discard(id(node))
+
+    def _enter(self, node: yaml.Node) -> None:
+        # The composer shares one node object between an anchor and its
+        # aliases: a node seen before is an alias being expanded again.
+        ident = id(node)
+        if ident in self._open:
+            raise _Refused("yaml.alias", "别名（*名称）引用了它自身所在的结构，形成循环", _mark(node))
+        if ident in self._seen:
+            self._alias_nodes += _count(node)
+            if self._alias_nodes > MAX_ALIAS_NODES:
+                raise _Refused("yaml.alias", f"别名展开后的内容过多（超过 {MAX_ALIAS_NODES} 项），文件可能是恶意构造的", _mark(node))
+        self._seen.add(ident)
+        self._open.add(ident)
+
+    def _mapping(self, node: yaml.MappingNode, key: Key) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _Refused("yaml.merge", "不支持合并键“<<”，请把字段直接写出来", _mark(key_node))
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _Refused("yaml.key", "字段名必须是简单的文字", _mark(key_node))
+            # Keys are names, never numbers or booleans: keep their text as written.
+            name = key_node.value
+            if name in result:
+                first = self.key_marks[key + (name,)][0]
+                raise _Refused("yaml.duplicate_key", f"字段“{name}”重复出现（第{first}行已有），请删除其中一个", _mark(key_node))
+            self.key_marks[key + (name,)] = _mark(key_node)
+            result[name] = self.build(value_node, key + (name,))
+        return result
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        tag = node.tag
+        if tag == _STR or tag == _TIMESTAMP:
+            return node.value
+        construct = _SCALARS.get(tag)
+        if construct is not None:
+            return construct(node)
+        raise _Refused("yaml.tag", f"不允许使用标签“{tag}”：记录只能包含普通的文字、数字、日期、列表和映射", _mark(node))
+
+
+def _count(node: yaml.Node, limit: int = MAX_ALIAS_NODES + 1) -> int:
+    """Nodes under ``node`` (shared ones counted each time), stopping at ``limit``."""
+    total, stack = 0, [node]
+    while stack and total < limit:
+        current = stack.pop()
+        total += 1
+        if isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            for pair in current.value:
+                stack.extend(pair)
+    return total

@@ -1,0 +1,166 @@
+"""Turn schema-valid record data into the typed registry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Any, Callable, Iterable
+
+from generator.model.entities import (
+    Apprentice,
+    Approvals,
+    Assessment,
+    Evaluation,
+    Honour,
+    Master,
+    Pair,
+    Programme,
+    Quota,
+    Range,
+    Registry,
+    Rules,
+    Source,
+    Stage,
+    Studio,
+    TalentEntry,
+    Tier,
+    Unit,
+    YearResult,
+)
+from generator.validate.schema import load_schema
+
+
+@dataclass(slots=True)
+class RecordData:
+    """One record file after loading: its data when the schema accepted it."""
+
+    kind: str
+    id: str
+    src: Source
+    data: dict[str, Any] | None
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+@cache
+def rule_defaults() -> dict[str, Any]:
+    """The seeds' values, kept once: as ``default`` in the programme schema."""
+    props = load_schema("programme")["properties"]["rules"]["properties"]
+    return {name: spec["default"] for name, spec in props.items() if "default" in spec}
+
+
+def rules_from(data: dict[str, Any] | None) -> Rules:
+    merged = {**rule_defaults(), **(data or {})}
+
+    def rng(name: str) -> Range:
+        value = merged[name]
+        return Range(value.get("min"), value.get("max"))
+
+    return Rules(
+        max_apprentices_per_master=merged["max_apprentices_per_master"],
+        term_years=rng("term_years"),
+        same_unit=merged["same_unit"],
+        report_due=merged["report_due"],
+        master_skill_levels=tuple(merged["master_skill_levels"]),
+        team_size=rng("team_size"),
+        leader_max_age=dict(merged["leader_max_age"]),
+        leader_max_age_special=dict(merged["leader_max_age_special"]),
+        member_max_age=merged["member_max_age"],
+        min_area_m2=merged["min_area_m2"],
+        max_named_per_year=merged["max_named_per_year"],
+        cycle_years=merged["cycle_years"],
+        assessment_results=tuple(merged["assessment_results"]),
+        yearly_targets=dict(merged["yearly_targets"]),
+        name_format=merged.get("name_format"),
+    )
+
+
+def _honours(items: Iterable[dict[str, Any]]) -> list[Honour]:
+    return [Honour(**h) for h in items]
+
+
+def programme_from(d: dict[str, Any], src: Source) -> Programme:
+    return Programme(
+        id=d["id"], kind=d["kind"], name=d["name"], issuer=d["issuer"],
+        start_year=d["start_year"], years=d["years"], target=d["target"],
+        rules=rules_from(d.get("rules")), src=src,
+        document_no=d.get("document_no"), issued=_date(d.get("issued")),
+        issuer_unit=d.get("issuer_unit"), description=d.get("description"),
+        quotas=[Quota(**q) for q in d.get("quotas", [])],
+        tiers=[Tier(**t) for t in d.get("tiers", [])],
+    )
+
+
+def unit_from(d: dict[str, Any], src: Source) -> Unit:
+    fields = {k: v for k, v in d.items() if k != "private"}
+    return Unit(**fields, src=src)
+
+
+def master_from(d: dict[str, Any], src: Source) -> Master:
+    fields = {k: v for k, v in d.items() if k not in ("honours", "talent")}
+    return Master(
+        **fields, src=src,
+        honours=_honours(d.get("honours", [])),
+        talent=[TalentEntry(**t) for t in d.get("talent", [])],
+    )
+
+
+def studio_from(d: dict[str, Any], src: Source) -> Studio:
+    special = ("assessments", "results", "honours", "established", "named")
+    fields = {k: v for k, v in d.items() if k not in special}
+    return Studio(
+        **fields, src=src,
+        established=_date(d.get("established")), named=_date(d.get("named")),
+        assessments=[Assessment(**a) for a in d.get("assessments", [])],
+        results=[YearResult(**r) for r in d.get("results", [])],
+        honours=_honours(d.get("honours", [])),
+    )
+
+
+def _stage(d: dict[str, Any]) -> Stage:
+    dates = {k: _date(d.get(k)) for k in ("start", "end", "reported")}
+    return Stage(**{**d, **dates})
+
+
+def pair_from(d: dict[str, Any], src: Source) -> Pair:
+    special = ("apprentice", "stages", "approvals", "evaluation", "signed", "start", "end")
+    fields = {k: v for k, v in d.items() if k not in special}
+    evaluation = d.get("evaluation")
+    return Pair(
+        **fields, src=src,
+        apprentice=Apprentice(**d["apprentice"]),
+        signed=_date(d.get("signed")), start=date.fromisoformat(d["start"]), end=date.fromisoformat(d["end"]),
+        stages=[_stage(s) for s in d.get("stages", [])],
+        approvals=Approvals(**{k: _date(v) for k, v in d.get("approvals", {}).items()}),
+        evaluation=Evaluation(**{**evaluation, "date": _date(evaluation.get("date"))}) if evaluation else None,
+    )
+
+
+_BUILDERS: dict[str, tuple[str, Callable[[dict[str, Any], Source], Any]]] = {
+    "programme": ("programmes", programme_from),
+    "unit": ("units", unit_from),
+    "master": ("masters", master_from),
+    "studio": ("studios", studio_from),
+    "pair": ("pairs", pair_from),
+}
+
+
+def build_registry(records: Iterable[RecordData]) -> Registry:
+    """The registry of the records whose data passed the schema.
+
+    When two files claim one id, the first (in path order) is kept; the
+    duplicate is reported by the ``id.unique`` rule.
+    """
+    registry = Registry(ids={kind: set() for kind in _BUILDERS})
+    for record in sorted(records, key=lambda r: r.src.path):
+        registry.ids[record.kind].add(record.id)
+        if record.data is None:
+            continue
+        registry.ids[record.kind].add(record.data["id"])
+        attribute, builder = _BUILDERS[record.kind]
+        table: dict[str, Any] = getattr(registry, attribute)
+        table.setdefault(record.data["id"], builder(record.data, record.src))
+    return registry

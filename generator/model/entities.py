@@ -1,0 +1,309 @@
+"""The registry as typed values: what rules, pages and forms read.
+
+Records reach this layer only after their schema check passed, so the
+builders below may index required keys directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from generator.load.yamlfile import Document, Key, Mark, load_file
+
+
+@dataclass(slots=True, eq=False)
+class Source:
+    """Where a record came from, able to point at any of its values.
+
+    ``document`` is absent when the record came from the cache; the file is
+    then parsed again only if a diagnostic needs a line number.
+    """
+
+    path: str
+    file_path: str
+    document: Document | None = None
+
+    def locate(self, key: Key = (), *, at_key: bool = False) -> Mark:
+        if self.document is None:
+            self.document = load_file(self.file_path, self.path).document
+            if self.document is None:
+                return (1, 1)
+        return self.document.locate(key, at_key=at_key)
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    min: int | None
+    max: int | None
+
+    def text(self, unit: str) -> str:
+        if self.min is not None and self.max is not None:
+            return f"{self.min}至{self.max}{unit}"
+        if self.min is not None:
+            return f"至少{self.min}{unit}"
+        return f"至多{self.max}{unit}"
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """A programme's parameters; absent keys take the schema's defaults (the seeds' values)."""
+
+    max_apprentices_per_master: int
+    term_years: Range
+    same_unit: bool
+    report_due: str
+    master_skill_levels: tuple[str, ...]
+    team_size: Range
+    leader_max_age: dict[str, int]
+    leader_max_age_special: dict[str, int]
+    member_max_age: int
+    min_area_m2: float
+    max_named_per_year: int
+    cycle_years: int
+    assessment_results: tuple[str, ...]
+    yearly_targets: dict[str, int]
+    name_format: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Honour:
+    name: str
+    level: str
+    year: int
+    issuer: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Quota:
+    unit: str
+    target: int
+    years: int | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Tier:
+    name: str
+    per_year: int
+    allowance_yuan_per_year: int | None = None
+
+
+@dataclass(slots=True, eq=False)
+class Programme:
+    id: str
+    kind: str
+    name: str
+    issuer: str
+    start_year: int
+    years: int
+    target: int
+    rules: Rules
+    src: Source
+    document_no: str | None = None
+    issued: date | None = None
+    issuer_unit: str | None = None
+    description: str | None = None
+    quotas: list[Quota] = field(default_factory=list)
+    tiers: list[Tier] = field(default_factory=list)
+
+    @property
+    def end_year(self) -> int:
+        return self.start_year + self.years - 1
+
+    def tier(self, name: str) -> Tier | None:
+        return next((t for t in self.tiers if t.name == name), None)
+
+
+@dataclass(slots=True, eq=False)
+class Unit:
+    id: str
+    name: str
+    type: str
+    src: Source
+    short_name: str | None = None
+    region: str | None = None
+    industry: str | None = None
+    parent: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TalentEntry:
+    programme: str
+    tier: str
+    year: int
+
+
+@dataclass(slots=True, eq=False)
+class Master:
+    id: str
+    name: str
+    gender: str
+    birth_year: int
+    unit: str
+    trade: str
+    skill_level: str
+    src: Source
+    department: str | None = None
+    post: str | None = None
+    title: str | None = None
+    education: str | None = None
+    honours: list[Honour] = field(default_factory=list)
+    talent: list[TalentEntry] = field(default_factory=list)
+    bio: str | None = None
+    photo: str | None = None
+    private: dict[str, Any] = field(default_factory=dict)
+
+    def age_in(self, year: int) -> int:
+        return year - self.birth_year
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    year: int
+    kind: str
+    result: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class YearResult:
+    year: int
+    training_person_times: int | None = None
+    research_topics: int | None = None
+    innovations: int | None = None
+    patents: int | None = None
+
+    def get(self, measure: str) -> int | None:
+        value = getattr(self, measure, None)
+        return value if isinstance(value, int) else None
+
+
+@dataclass(slots=True, eq=False)
+class Studio:
+    id: str
+    name: str
+    type: str
+    level: str
+    field: str
+    unit: str
+    leader: str
+    status: str
+    src: Source
+    programme: str | None = None
+    mode: str | None = None
+    partner_units: list[str] = field(default_factory=list)
+    leader_age_exception: str | None = None
+    members: list[str] = field(default_factory=list)
+    learners: int | None = None
+    established: date | None = None
+    named: date | None = None
+    area_m2: float | None = None
+    assessments: list[Assessment] = field(default_factory=list)
+    results: list[YearResult] = field(default_factory=list)
+    honours: list[Honour] = field(default_factory=list)
+    description: str | None = None
+    private: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Apprentice:
+    name: str
+    gender: str
+    birth_year: int | None = None
+    education: str | None = None
+    trade: str | None = None
+    skill_level: str | None = None
+    title: str | None = None
+    department: str | None = None
+    post: str | None = None
+    migrant_worker: bool | None = None
+    private: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    title: str
+    start: date
+    end: date
+    plan: str | None = None
+    summary: str | None = None
+    master_comment: str | None = None
+    group_comment: str | None = None
+    reported: date | None = None
+
+    @property
+    def done(self) -> bool:
+        return bool(self.summary)
+
+
+@dataclass(frozen=True, slots=True)
+class Approvals:
+    administration: date | None = None
+    union: date | None = None
+    hr: date | None = None
+
+    @property
+    def complete(self) -> bool:
+        return None not in (self.administration, self.union, self.hr)
+
+    def dated(self) -> dict[str, date]:
+        seals = {"administration": self.administration, "union": self.union, "hr": self.hr}
+        return {k: v for k, v in seals.items() if v is not None}
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    master: str | None = None
+    group: str | None = None
+    result: str | None = None
+    date: date | None = None
+
+
+# A pair counts against its master's limit while its term runs, once sealed.
+IN_FORCE_STATUSES = ("培养中", "已出师", "已延期")
+
+
+@dataclass(slots=True, eq=False)
+class Pair:
+    id: str
+    programme: str
+    unit: str
+    master: str
+    apprentice: Apprentice
+    start: date
+    end: date
+    status: str
+    src: Source
+    studio: str | None = None
+    department: str | None = None
+    signed: date | None = None
+    goal: str | None = None
+    stages: list[Stage] = field(default_factory=list)
+    approvals: Approvals = field(default_factory=Approvals)
+    evaluation: Evaluation | None = None
+    renews: str | None = None
+    private: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def in_force(self) -> bool:
+        return self.status in IN_FORCE_STATUSES
+
+
+@dataclass(slots=True)
+class Registry:
+    """Every schema-valid record, by kind and id.
+
+    ``ids`` holds the id of every record file found, valid or not, so that a
+    reference to a broken record is not reported a second time as dangling.
+    """
+
+    programmes: dict[str, Programme] = field(default_factory=dict)
+    units: dict[str, Unit] = field(default_factory=dict)
+    masters: dict[str, Master] = field(default_factory=dict)
+    studios: dict[str, Studio] = field(default_factory=dict)
+    pairs: dict[str, Pair] = field(default_factory=dict)
+    ids: dict[str, set[str]] = field(default_factory=dict)

@@ -1,0 +1,51 @@
+"""Reporters turn a :class:`Result` into text; chosen by ``--format``."""
+
+from __future__ import annotations
+
+import json
+from typing import Callable
+
+from generator.diagnostics import Diagnostic, Result
+
+
+def _where(d: Diagnostic) -> str:
+    if d.line:
+        return f"{d.path}:{d.line}:{d.column}"
+    return d.path
+
+
+def text(result: Result) -> str:
+    """Compiler style, one line each, then a summary line in Chinese."""
+    lines = [f"{_where(d)}: {d.severity.value} {d.rule}: {d.message}" for d in result.sorted()]
+    errors, warnings = len(result.errors), len(result.warnings)
+    verdict = "未通过" if errors else "通过"
+    lines.append(f"检查了 {result.files_checked} 个文件：{errors} 个错误，{warnings} 个警告 —— {verdict}")
+    return "\n".join(lines) + "\n"
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(result: Result) -> str:
+    """GitHub Actions workflow commands: each problem appears on its line in the pull request."""
+    lines = []
+    for d in result.sorted():
+        props = [f"file={_escape_property(d.path)}"]
+        if d.line:
+            props += [f"line={d.line}", f"col={d.column}"]
+        props.append(f"title={_escape_property(d.rule)}")
+        lines.append(f"::{d.severity.value} {','.join(props)}::{_escape_data(d.message)}")
+    lines.append(f"检查了 {result.files_checked} 个文件：{len(result.errors)} 个错误，{len(result.warnings)} 个警告")
+    return "\n".join(lines) + "\n"
+
+
+def as_json(result: Result) -> str:
+    return json.dumps([d.as_dict() for d in result.sorted()], ensure_ascii=False, indent=2) + "\n"
+
+
+REPORTERS: dict[str, Callable[[Result], str]] = {"text": text, "github": github, "json": as_json}

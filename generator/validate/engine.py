@@ -1,0 +1,102 @@
+"""The validate stage: every file checked alone, then the rules across files.
+
+Pure: takes options, returns a :class:`Validation`; never prints or exits.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from generator.diagnostics import Diagnostic, Result
+from generator.load.discover import RecordFile, discover, shown_path
+from generator.load.yamlfile import Document, load_file
+from generator.model.build import RecordData, build_registry
+from generator.model.entities import Registry, Source
+from generator.validate import schema
+from generator.validate.cache import FileCache
+from generator.validate.rules import Context, run_rules
+
+# Below this many files, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 400
+
+
+@dataclass(slots=True)
+class CheckedFile:
+    """One file after parsing and its schema check."""
+
+    file: RecordFile
+    data: dict[str, Any] | None
+    diagnostics: list[Diagnostic]
+    document: Document | None = None
+
+
+@dataclass(slots=True)
+class Validation:
+    result: Result
+    registry: Registry
+    checked: list[CheckedFile] = field(default_factory=list)
+
+
+def check_file(file: RecordFile) -> CheckedFile:
+    loaded = load_file(file.file_path, file.path)
+    document = loaded.document
+    if document is None:
+        return CheckedFile(file, None, loaded.diagnostics)
+    problems = schema.check(file.kind, document)
+    return CheckedFile(file, None if problems else document.data, problems, document)
+
+
+def _check_without_document(file: RecordFile) -> CheckedFile:
+    checked = check_file(file)
+    checked.document = None  # marks stay behind: a worker's result crosses a pipe
+    return checked
+
+
+def check_files(files: Sequence[RecordFile], jobs: int | None = None) -> list[CheckedFile]:
+    jobs = jobs or os.cpu_count() or 1
+    if jobs == 1 or len(files) < PARALLEL_THRESHOLD:
+        return [check_file(f) for f in files]
+    chunk = max(1, len(files) // (jobs * 8))
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
+        return list(pool.map(_check_without_document, files, chunksize=chunk))
+
+
+def validate(
+    records_dir: Path,
+    *,
+    today: date,
+    only: Iterable[str] = (),
+    jobs: int | None = None,
+    cache_dir: Path | None = None,
+) -> Validation:
+    """Check the whole registry; report on ``only`` these files when given."""
+    files, problems = discover(records_dir)
+    checked = _check_with_cache(files, jobs, cache_dir)
+    records = [RecordData(c.file.kind, c.file.id, Source(c.file.path, c.file.file_path, c.document), c.data) for c in checked]
+    registry = build_registry(records)
+    diagnostics = problems + [d for c in checked for d in c.diagnostics]
+    diagnostics += run_rules(Context(registry, records, today))
+    wanted = {shown_path(Path(p)) for p in only}
+    if wanted:
+        diagnostics = [d for d in diagnostics if d.path in wanted]
+    result = Result(diagnostics, files_checked=len(wanted) if wanted else len(files))
+    return Validation(result, registry, checked)
+
+
+def _check_with_cache(files: list[RecordFile], jobs: int | None, cache_dir: Path | None) -> list[CheckedFile]:
+    if cache_dir is None:
+        return check_files(files, jobs)
+    cache = FileCache.open(cache_dir)
+    fresh, stale = cache.split(files)
+    checked = check_files(stale, jobs)
+    cache.store(checked)
+    cache.save()
+    by_path = {c.file.path: c for c in checked}
+    by_path.update({f.path: CheckedFile(f, data, diags) for f, data, diags in fresh})
+    return [by_path[f.path] for f in files]

@@ -1,0 +1,78 @@
+"""The registry's rules: each a small function with a stable id.
+
+A rule reads the typed registry and yields :class:`Finding` values; the
+engine turns them into diagnostics with the rule's id and the line of the
+value concerned. Parameters come from the programme's ``rules`` (see
+:func:`generator.model.build.rules_from`), never from literals here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable, Iterable
+
+from generator.diagnostics import Diagnostic, Severity
+from generator.load.yamlfile import Key
+from generator.model.build import RecordData, rules_from
+from generator.model.entities import Programme, Registry, Rules, Source
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    src: Source
+    message: str
+    key: Key = ()
+    severity: Severity = Severity.ERROR
+    at_key: bool = False
+
+
+def warning(src: Source, message: str, key: Key = ()) -> Finding:
+    return Finding(src, message, key, Severity.WARNING)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    registry: Registry
+    records: list[RecordData]
+    today: date
+
+    def programme(self, programme_id: str | None, kind: str) -> Programme | None:
+        """The programme of that kind, when it exists and is valid."""
+        found = self.registry.programmes.get(programme_id or "")
+        return found if found is not None and found.kind == kind else None
+
+    def rules(self, programme_id: str | None, kind: str) -> Rules | None:
+        found = self.programme(programme_id, kind)
+        return found.rules if found else None
+
+
+RuleFn = Callable[[Context], Iterable[Finding]]
+RULES: dict[str, RuleFn] = {}
+
+
+def rule(rule_id: str) -> Callable[[RuleFn], RuleFn]:
+    def register(function: RuleFn) -> RuleFn:
+        if rule_id in RULES:
+            raise ValueError(f"duplicate rule id {rule_id}")
+        RULES[rule_id] = function
+        return function
+
+    return register
+
+
+def run_rules(context: Context) -> list[Diagnostic]:
+    diagnostics: list[Diagnostic] = []
+    for rule_id, function in RULES.items():
+        for finding in function(context):
+            line, column = finding.src.locate(finding.key, at_key=finding.at_key)
+            diagnostics.append(Diagnostic(finding.src.path, line, column, finding.severity, rule_id, finding.message))
+    return diagnostics
+
+
+def default_rules() -> Rules:
+    return rules_from(None)
+
+
+# Importing the modules registers their rules.
+from generator.validate.rules import files, master, pair, programme, refs, studio, talent  # noqa: E402,F401

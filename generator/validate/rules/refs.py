@@ -1,0 +1,67 @@
+"""Every reference between records resolves to a record of the right kind."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from generator.load.yamlfile import Key
+from generator.model.entities import Source
+from generator.validate.rules import Context, Finding, rule
+
+_FOLDER = {"unit": "units", "master": "masters", "studio": "studios", "pair": "pairs", "programme": "programmes"}
+_NOUN = {"unit": "单位", "master": "名匠", "studio": "工作室", "pair": "结对", "programme": "活动"}
+_PROGRAMME_KIND = {"pairing": "师徒结对", "talent": "技能人才评选", "studio": "工作室建设"}
+
+
+def _missing(ctx: Context, src: Source, key: Key, kind: str, target: str | None) -> Iterator[Finding]:
+    if target is not None and target not in ctx.registry.ids[kind]:
+        yield Finding(src, f"引用的{_NOUN[kind]}“{target}”不存在：records/{_FOLDER[kind]}/ 下没有 {target}.yml", key)
+
+
+def _programme(ctx: Context, src: Source, key: Key, target: str | None, kind: str) -> Iterator[Finding]:
+    yield from _missing(ctx, src, key, "programme", target)
+    found = ctx.registry.programmes.get(target or "")
+    if found is not None and found.kind != kind:
+        yield Finding(src, f"活动“{target}”是{_PROGRAMME_KIND[found.kind]}活动，此处应引用{_PROGRAMME_KIND[kind]}活动", key)
+
+
+@rule("ref")
+def references_resolve(ctx: Context) -> Iterator[Finding]:
+    reg = ctx.registry
+    for unit in reg.units.values():
+        yield from _missing(ctx, unit.src, ("parent",), "unit", unit.parent)
+    yield from _parent_cycles(ctx)
+    for p in reg.programmes.values():
+        yield from _missing(ctx, p.src, ("issuer_unit",), "unit", p.issuer_unit)
+        for i, quota in enumerate(p.quotas):
+            yield from _missing(ctx, p.src, ("quotas", i, "unit"), "unit", quota.unit)
+    for m in reg.masters.values():
+        yield from _missing(ctx, m.src, ("unit",), "unit", m.unit)
+        for i, entry in enumerate(m.talent):
+            yield from _programme(ctx, m.src, ("talent", i, "programme"), entry.programme, "talent")
+    for s in reg.studios.values():
+        yield from _missing(ctx, s.src, ("unit",), "unit", s.unit)
+        yield from _missing(ctx, s.src, ("leader",), "master", s.leader)
+        yield from _programme(ctx, s.src, ("programme",), s.programme, "studio") if s.programme else iter(())
+        for i, member in enumerate(s.members):
+            yield from _missing(ctx, s.src, ("members", i), "master", member)
+        for i, partner in enumerate(s.partner_units):
+            yield from _missing(ctx, s.src, ("partner_units", i), "unit", partner)
+    for pair in reg.pairs.values():
+        yield from _programme(ctx, pair.src, ("programme",), pair.programme, "pairing")
+        yield from _missing(ctx, pair.src, ("unit",), "unit", pair.unit)
+        yield from _missing(ctx, pair.src, ("master",), "master", pair.master)
+        yield from _missing(ctx, pair.src, ("studio",), "studio", pair.studio)
+        yield from _missing(ctx, pair.src, ("renews",), "pair", pair.renews)
+
+
+def _parent_cycles(ctx: Context) -> Iterator[Finding]:
+    units = ctx.registry.units
+    for unit in units.values():
+        seen, current = {unit.id}, unit.parent
+        while current in units:
+            if current in seen:
+                yield Finding(unit.src, f"上级单位形成循环：{unit.id} 最终又成了自己的上级", ("parent",))
+                break
+            seen.add(current)
+            current = units[current].parent

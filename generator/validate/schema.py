@@ -1,0 +1,142 @@
+"""JSON Schema checks, with messages in Chinese at the offending line."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import fastjsonschema
+import jsonschema
+from jsonschema import Draft202012Validator, FormatChecker
+
+from generator.diagnostics import Diagnostic, Severity
+from generator.load.yamlfile import Document
+
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
+KINDS = ("programme", "unit", "master", "studio", "pair")
+
+_TYPE_NAMES = {
+    "string": "文字",
+    "integer": "整数",
+    "number": "数字",
+    "boolean": "true 或 false",
+    "array": "列表（每项以“- ”开头）",
+    "object": "“字段: 值”的映射",
+    "null": "空值",
+}
+
+
+@cache
+def load_schema(kind: str) -> dict[str, Any]:
+    with open(SCHEMA_DIR / f"{kind}.schema.json", encoding="utf-8") as handle:
+        return json.load(handle)  # type: ignore[no-any-return]
+
+
+@cache
+def validator(kind: str) -> Draft202012Validator:
+    # Only "date" is checked: the other formats are not used by the schemas.
+    checker = FormatChecker(formats=["date"])
+    return Draft202012Validator(load_schema(kind), format_checker=checker)
+
+
+def _is_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+@cache
+def fast_validator(kind: str) -> Callable[[Any], Any]:
+    """The same schema compiled to Python code: about 20 times faster.
+
+    It only says yes or no; a "no" is explained by ``jsonschema`` (complete
+    error paths), so most files (the valid ones) never pay for the slow path.
+    ``use_default=False``: it must never write defaults into the data.
+    """
+    return fastjsonschema.compile(load_schema(kind), formats={"date": _is_date}, use_default=False)  # type: ignore[no-any-return]
+
+
+def check(kind: str, document: Document) -> list[Diagnostic]:
+    """All schema problems of one document, each at its own line."""
+    try:
+        fast_validator(kind)(document.data)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass
+    return full_check(kind, document)
+
+
+def full_check(kind: str, document: Document) -> list[Diagnostic]:
+    return [d for error in validator(kind).iter_errors(document.data) for d in _translate(error, document)]
+
+
+def _field_name(path: tuple[str | int, ...]) -> str:
+    parts = [f"第{p + 1}项" if isinstance(p, int) else p for p in path]
+    return ".".join(str(p) for p in parts) or "文件"
+
+
+def _title(schema: dict[str, Any], name: str) -> str:
+    sub = schema.get("properties", {}).get(name, {})
+    title = sub.get("title")
+    return f"“{name}”（{title}）" if title else f"“{name}”"
+
+
+def _translate(error: jsonschema.ValidationError, document: Document) -> Iterator[Diagnostic]:
+    path = tuple(error.absolute_path)
+    kind, value, instance = error.validator, error.validator_value, error.instance
+    name = _field_name(path)
+    if kind == "additionalProperties" and isinstance(instance, dict):
+        allowed = "、".join(error.schema.get("properties", {}))
+        for extra in sorted(set(instance) - set(error.schema.get("properties", {}))):
+            mark = document.locate(path + (extra,), at_key=True)
+            yield _diag(document, mark, f"未知字段“{extra}”，可能拼写错误。此处允许的字段：{allowed}")
+        return
+    if kind == "required":
+        missing = [p for p in value if isinstance(instance, dict) and p not in instance]
+        for prop in missing:
+            where_text = "" if not path else f"“{name}”中"
+            yield _diag(document, document.locate(path), f"{where_text}缺少必填字段{_title(error.schema, prop)}")
+        return
+    message = _message(kind, value, instance, name, error)
+    yield _diag(document, document.locate(path), message)
+
+
+def _message(kind: str, value: Any, instance: Any, name: str, error: jsonschema.ValidationError) -> str:
+    title = error.schema.get("title")
+    label = f"“{name}”（{title}）" if title else f"“{name}”"
+    if kind == "enum":
+        return f"{label}的值“{instance}”不在允许范围内，应为：{'、'.join(map(str, value))}"
+    if kind == "const":
+        return f"{label}的值应为“{value}”"
+    if kind == "type":
+        wanted = "或".join(_TYPE_NAMES.get(t, t) for t in ([value] if isinstance(value, str) else value))
+        hint = "；数字形式的文字（如电话号码）请加英文引号" if value == "string" and isinstance(instance, (int, float)) else ""
+        return f"{label}应为{wanted}，实际是“{instance}”{hint}"
+    if kind in ("format", "pattern") and error.schema.get("format") == "date":
+        return f"{label}“{instance}”不是有效日期，格式应为 YYYY-MM-DD（如 2020-03-10）"
+    if kind == "pattern":
+        if "a-z0-9" in str(value):
+            return f"{label}“{instance}”不是有效编号：只能用小写字母、数字和连字符，且以字母或数字开头，最长 64 个字符"
+        return f"{label}“{instance}”的格式不对：{error.schema.get('description', '')}"
+    if kind == "minimum":
+        return f"{label}应不小于 {value}，实际是 {instance}"
+    if kind == "maximum":
+        return f"{label}应不大于 {value}，实际是 {instance}"
+    if kind == "minLength":
+        return f"{label}不能为空"
+    if kind == "minItems":
+        return f"{label}至少要有 {value} 项"
+    if kind == "uniqueItems":
+        return f"{label}中有重复的项"
+    return f"{label}不符合要求：{error.message}"
+
+
+def _diag(document: Document, mark: tuple[int, int], message: str) -> Diagnostic:
+    return Diagnostic(document.path, mark[0], mark[1], Severity.ERROR, "schema", message)
