@@ -221,6 +221,7 @@ class Apprentice:
     department: str | None = None
     post: str | None = None
     migrant_worker: bool | None = None
+    master: str | None = None  # the apprentice's own profile, once a master
     private: dict[str, Any] = field(default_factory=dict)
 
 

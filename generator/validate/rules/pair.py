@@ -146,3 +146,15 @@ def apprentice_birth_year_plausible(ctx: Context) -> Iterator[Finding]:
         problem = implausible_birth_year(born, ctx.today.year) if born else None
         if problem:
             yield Finding(pair.src, "徒弟的" + problem, ("apprentice", "birth_year"))
+
+
+@rule("pair.lineage")
+def apprentice_profile_matches(ctx: Context) -> Iterator[Finding]:
+    for pair in ctx.registry.pairs.values():
+        later = ctx.registry.masters.get(pair.apprentice.master or "")
+        if later is None:
+            continue
+        if later.id == pair.master:
+            yield Finding(pair.src, "徒弟不能是本协议的师傅自己", ("apprentice", "master"))
+        elif later.name != pair.apprentice.name:
+            yield Finding(pair.src, f"徒弟姓名“{pair.apprentice.name}”与名匠档案 {later.id} 的姓名“{later.name}”不一致", ("apprentice", "master"))

@@ -53,6 +53,7 @@ def references_resolve(ctx: Context) -> Iterator[Finding]:
         yield from _missing(ctx, pair.src, ("master",), "master", pair.master)
         yield from _missing(ctx, pair.src, ("studio",), "studio", pair.studio)
         yield from _missing(ctx, pair.src, ("renews",), "pair", pair.renews)
+        yield from _missing(ctx, pair.src, ("apprentice", "master"), "master", pair.apprentice.master)
 
 
 def _parent_cycles(ctx: Context) -> Iterator[Finding]:
