@@ -76,6 +76,7 @@ _SCALARS = {
 # libyaml's English problems, as a person who is not a programmer reads them.
 _PROBLEM_HINTS = (
     ("found character '\\t'", "不能用 Tab 键缩进，请改用空格"),
+    ("tab character", "不能用 Tab 键缩进，请改用空格"),
     ("mapping values are not allowed", "此处不能出现“字段: 值”，常见原因是缩进不对，或文字中含有未加引号的英文冒号"),
     ("could not find expected ':'", "缺少英文冒号“:”，或上一行的引号没有闭合"),
     ("did not find expected key", "缩进不一致，或列表项“- ”放错了位置"),
@@ -250,8 +251,12 @@ class _Builder:
             if name in result:
                 first = self.key_marks[key + (name,)][0]
                 raise _Refused("yaml.duplicate_key", f"字段“{name}”重复出现（第{first}行已有），请删除其中一个", _mark(key_node))
-            self.key_marks[key + (name,)] = _mark(key_node)
-            result[name] = self.build(value_node, key + (name,))
+            child = key + (name,)
+            self.key_marks[child] = _mark(key_node)
+            result[name] = self.build(value_node, child)
+            if not isinstance(value_node, yaml.ScalarNode):
+                # A problem with a whole list or mapping is shown on its key's line.
+                self.marks[child] = self.key_marks[child]
         return result
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:

@@ -1,0 +1,28 @@
+"""Shared helpers: building a registry folder from the base and a case overlay."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+CASES = Path(__file__).parent / "cases"
+BASE = CASES / "_base" / "records"
+REPO = Path(__file__).resolve().parents[1]
+
+
+def make_registry(target: Path, *overlays: Path) -> Path:
+    """Copy the base registry, then each overlay's records/ on top of it."""
+    records = target / "records"
+    shutil.copytree(BASE, records)
+    for overlay in overlays:
+        shutil.copytree(overlay / "records", records, dirs_exist_ok=True)
+    return records
+
+
+@pytest.fixture
+def registry_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the base registry; the working folder is its parent, as in a checkout."""
+    monkeypatch.chdir(tmp_path)
+    return make_registry(tmp_path)

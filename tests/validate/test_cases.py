@@ -1,0 +1,63 @@
+"""Every rule has a passing and a failing case, as data folders.
+
+``tests/cases/<rule>/valid/records`` and ``.../invalid/records`` are laid over
+the small base registry in ``tests/cases/_base``. A valid case must produce no
+diagnostic at all; an invalid one exactly the rule, file and line listed in its
+``expected.yml``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.validate.engine import validate
+from generator.validate.rules import RULES
+from tests.conftest import CASES, make_registry
+
+# Cases are written against a fixed day, so that "overdue" stays overdue.
+CASE_DAY = date(2023, 6, 1)
+LOADER_RULES = {"yaml.syntax", "yaml.encoding", "yaml.duplicate_key", "yaml.tag", "yaml.alias", "yaml.not_mapping", "yaml.empty"}
+FILE_RULES = {"schema", "file.name"}
+
+
+def _case_dirs(variant: str) -> list[Path]:
+    return sorted(p for p in CASES.glob(f"*/{variant}") if p.parent.name != "_base")
+
+
+def _run(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, int]]:
+    monkeypatch.chdir(tmp_path)
+    records = make_registry(tmp_path, case)
+    run = validate(Path("records"), today=CASE_DAY, jobs=1)
+    assert records.is_dir()
+    return sorted((d.rule, d.path, d.line) for d in run.result.diagnostics)
+
+
+def test_base_registry_is_clean(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    make_registry(tmp_path)
+    assert validate(Path("records"), today=CASE_DAY, jobs=1).result.diagnostics == []
+
+
+@pytest.mark.parametrize("case", _case_dirs("valid"), ids=lambda p: p.parent.name)
+def test_valid_case_passes(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _run(case, tmp_path, monkeypatch) == []
+
+
+@pytest.mark.parametrize("case", _case_dirs("invalid"), ids=lambda p: p.parent.name)
+def test_invalid_case_reports_rule_file_and_line(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = yaml.safe_load((case / "expected.yml").read_text(encoding="utf-8"))
+    wanted = sorted((e["rule"], e["path"], e["line"]) for e in expected)
+    assert all(rule == case.parent.name for rule, _, _ in wanted), "a case tests its own rule"
+    assert _run(case, tmp_path, monkeypatch) == wanted
+
+
+def test_every_rule_has_both_cases() -> None:
+    for rule_id in set(RULES) | FILE_RULES:
+        assert (CASES / rule_id / "valid").is_dir(), f"{rule_id} has no valid case"
+        assert (CASES / rule_id / "invalid" / "expected.yml").is_file(), f"{rule_id} has no invalid case"
+    for rule_id in LOADER_RULES:
+        assert (CASES / rule_id / "invalid" / "expected.yml").is_file(), f"{rule_id} has no invalid case"
