@@ -44,6 +44,17 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_FAILED if run.result.failed(strict=args.strict) else EXIT_OK
 
 
+def cmd_synth(args: argparse.Namespace) -> int:
+    from generator.synthetic import generate
+
+    if args.out.exists() and any(args.out.iterdir()):
+        sys.stderr.write(f"输出目录 {args.out} 不是空的，请换一个目录\n")
+        return EXIT_USAGE
+    counts = generate(args.size, args.out, seed=args.seed)
+    sys.stdout.write("已生成：" + "，".join(f"{k} {v}" for k, v in counts.items()) + f"（{args.out / 'records'}）\n")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m generator", description="匠谱：工作室、名匠与师徒结对登记册的生成器")
     commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
@@ -55,6 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--no-cache", action="store_true", help="不使用缓存，全部重新读取")
     check.add_argument("paths", nargs="*", metavar="PATH", help="只报告这些文件的问题（仍按整个登记册检查）")
     check.set_defaults(handler=cmd_validate)
+
+    synth = commands.add_parser("synth", help="生成用于性能测试的虚构登记册")
+    synth.add_argument("--size", choices=["S", "M", "L"], default="M", help="规模：S 同示例，M 一个区十年，L 为 M 的十倍")
+    synth.add_argument("--out", type=Path, required=True, help="输出目录（须为空）")
+    synth.add_argument("--seed", type=int, default=2018, help="随机种子（相同种子生成相同内容）")
+    synth.set_defaults(handler=cmd_synth)
     return parser
 
 

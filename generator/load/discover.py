@@ -30,6 +30,7 @@ class RecordFile:
     id: str  # the file name without .yml
     file_path: str  # to open
     path: str  # to show
+    key: str  # inside the records folder, e.g. "pairs/2020/x.yml": stable whatever the working folder
 
 
 def shown_path(path: Path) -> str:
@@ -54,23 +55,26 @@ def discover(records_dir: Path) -> tuple[list[RecordFile], list[Diagnostic]]:
             expected = "、".join(FOLDERS)
             problems.append(_error(shown_path(Path(entry.path)), "file.name", f"records/ 下只能有这些目录：{expected}（以及 photos）"))
             continue
-        _walk(Path(entry.path), kind, files, problems)
+        _walk(Path(entry.path), shown_path(Path(entry.path)), kind, files, problems)
     return files, problems
 
 
-def _walk(folder: Path, kind: str, files: list[RecordFile], problems: list[Diagnostic]) -> None:
+def _walk(folder: Path, shown: str, kind: str, files: list[RecordFile], problems: list[Diagnostic]) -> None:
     # Sub-folders are allowed (e.g. pairs/2020/) so staff can group many files.
+    # Shown paths are joined as strings: resolving each of 100,000 paths costs seconds.
     for root, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        relative = os.path.relpath(root, folder).replace(os.sep, "/")
+        prefix = shown if relative == "." else f"{shown}/{relative}"
+        key_prefix = folder.name if relative == "." else f"{folder.name}/{relative}"
         for name in sorted(names):
             if name.startswith(".") or name in _IGNORED:
                 continue
-            path = Path(root, name)
             problem = _name_problem(name)
             if problem:
-                problems.append(_error(shown_path(path), "file.name", problem))
+                problems.append(_error(f"{prefix}/{name}", "file.name", problem))
                 continue
-            files.append(RecordFile(kind, name[:-4], str(path), shown_path(path)))
+            files.append(RecordFile(kind, name[:-4], os.path.join(root, name), f"{prefix}/{name}", f"{key_prefix}/{name}"))
 
 
 def _name_problem(name: str) -> str | None:

@@ -10,12 +10,13 @@ change to either starts afresh. CI runs without it.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import orjson
 
 from generator.diagnostics import Diagnostic, Severity
 from generator.load import yamlfile
@@ -54,16 +55,16 @@ class FileCache:
     def open(cls, cache_dir: Path) -> "FileCache":
         path = cache_dir / f"validate-{_fingerprint()}.json"
         try:
-            with open(path, encoding="utf-8") as handle:
-                entries = json.load(handle)
-        except (OSError, ValueError):
+            with open(path, "rb") as handle:
+                entries = orjson.loads(handle.read())
+        except (OSError, orjson.JSONDecodeError):
             entries = {}
         return cls(path, entries if isinstance(entries, dict) else {})
 
     def split(self, files: list[RecordFile]) -> tuple[list[tuple[RecordFile, Any, list[Diagnostic]]], list[RecordFile]]:
         fresh, stale = [], []
         for file in files:
-            entry = self.entries.get(os.path.abspath(file.file_path))
+            entry = self.entries.get(file.key)
             stat = _stat(file.file_path)
             if entry and stat and (entry[0], entry[1]) == stat:
                 fresh.append((file, entry[2], [_diagnostic(d, file.path) for d in entry[3]]))
@@ -76,15 +77,17 @@ class FileCache:
             stat = _stat(item.file.file_path)
             if stat is not None:
                 diagnostics = [d.as_dict() for d in item.diagnostics]
-                self.entries[os.path.abspath(item.file.file_path)] = [stat[0], stat[1], item.data, diagnostics]
+                self.entries[item.file.key] = [stat[0], stat[1], item.data, diagnostics]
 
     def save(self) -> None:
         """Write atomically; a cache that cannot be written is simply skipped."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            # orjson: the standard json module takes most of a second on a district's registry.
+            content = orjson.dumps(self.entries)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(self.entries, handle, ensure_ascii=False, separators=(",", ":"))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(content)
             os.replace(tmp, self.path)
         except OSError:
             return

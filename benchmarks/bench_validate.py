@@ -1,0 +1,136 @@
+"""Benchmark of the record gate: prints the figures recorded in BENCHMARKS.md.
+
+    .venv/bin/python benchmarks/bench_validate.py [--work DIR] [--skip-large]
+
+It generates the synthetic registries (S, M, L) once under --work, then runs
+each measurement as a fresh ``python -m generator`` process, as CI and
+pre-commit do, and samples the memory of the whole process tree (the main
+process and its workers together).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DAY = "2026-11-22"
+KINDS = {"programmes": "programme", "units": "unit", "masters": "master", "studios": "studio", "pairs": "pair"}
+
+
+def _tree_rss_kib(root: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+                parents[int(entry)] = int(fields[1])
+            except (OSError, IndexError):
+                continue
+    tree, total = {root}, 0
+    changed = True
+    while changed:
+        changed = False
+        for pid, ppid in parents.items():
+            if ppid in tree and pid not in tree:
+                tree.add(pid)
+                changed = True
+    for pid in tree:
+        try:
+            with open(f"/proc/{pid}/status") as handle:
+                for line in handle:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+        except OSError:
+            continue
+    return total
+
+
+def run(cmd: list[str], cwd: Path = REPO) -> tuple[float, int, int]:
+    """Wall seconds, peak memory (MiB) and exit code of one command.
+
+    The peak is the larger of the sampled sum over the process tree (main
+    process and workers at once) and the kernel's own peak for the largest
+    single process (which catches a short spike between two samples).
+    """
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        peak = max(peak, _tree_rss_kib(proc.pid))
+        time.sleep(0.02)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return wall, max(peak, usage.ru_maxrss) // 1024, proc.returncode
+
+
+def best_of(n: int, cmd: list[str]) -> tuple[float, int, int]:
+    results = [run(cmd) for _ in range(n)]
+    return min(r[0] for r in results), max(r[1] for r in results), results[-1][2]
+
+
+def ensure_registry(work: Path, size: str) -> Path:
+    out = work / size
+    if not (out / "records").is_dir():
+        subprocess.run([sys.executable, "-m", "generator", "synth", "--size", size, "--out", str(out)], cwd=REPO, check=True)
+    return out / "records"
+
+
+def validate_cmd(records: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "generator", "validate", "--records", str(records), "--date", DAY, *extra]
+
+
+def check_jsonschema(records: Path) -> float:
+    """check-jsonschema doing schema checks alone, one run per kind, summed."""
+    tool = Path(sys.executable).with_name("check-jsonschema")
+    total = 0.0
+    for folder, kind in KINDS.items():
+        files = sorted(str(p) for p in (records / folder).glob("*.yml"))
+        seconds, _, code = run([str(tool), "--schemafile", str(REPO / "schemas" / f"{kind}.schema.json"), *files])
+        if code != 0:
+            print(f"  check-jsonschema failed on {folder} (exit {code})")
+        total += seconds
+    return total
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work", type=Path, default=Path("/tmp/jiangpu-bench"))
+    parser.add_argument("--skip-large", action="store_true")
+    args = parser.parse_args()
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    sizes = ["S", "M"] + ([] if args.skip_large else ["L"])
+    walls: dict[str, float] = {}
+    for size in sizes:
+        records = ensure_registry(args.work, size)
+        files = sum(1 for _ in records.rglob("*.yml"))
+        wall, mib, code = best_of(1 if size == "L" else 3, validate_cmd(records, "--no-cache"))
+        walls[size] = wall
+        print(f"validate {size} ({files} files): {wall:.2f} s wall, peak {mib} MiB (process tree), exit {code}")
+    records_m = ensure_registry(args.work, "M")
+    ours = walls["M"]
+    theirs = check_jsonschema(records_m)
+    print(f"check-jsonschema, schema checks only, M: {theirs:.2f} s wall -> validate is {theirs / ours:.1f}x faster")
+    # One changed file against M, as pre-commit runs it: a warm cache, then one edit.
+    run(validate_cmd(records_m))
+    changed = records_m / "pairs" / "pair-000007.yml"
+    changed.write_text(changed.read_text(encoding="utf-8"), encoding="utf-8")
+    os.utime(changed)
+    wall, mib, code = run(validate_cmd(records_m, "records/pairs/pair-000007.yml"), cwd=records_m.parent)
+    print(f"one changed file against M (warm cache): {wall:.2f} s wall, peak {mib} MiB, exit {code}")
+    if "L" in walls:
+        print(f"L / M wall ratio: {walls['L'] / walls['M']:.1f} (target <= 11)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
