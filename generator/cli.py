@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from generator import reporters
-from generator.validate.engine import validate
+from generator.validate.engine import Validation, validate
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 DEFAULT_RECORDS = Path("records")
@@ -38,10 +38,66 @@ def _cache_dir(args: argparse.Namespace) -> Path | None:
     return Path(args.records).resolve().parent / ".jiangpu-cache"
 
 
+def _add_site(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs 配置文件（默认 mkdocs.yml）")
+    parser.add_argument("--docs-dir", type=Path, default=Path("build/docs"), help="生成的页面源文件目录（默认 build/docs）")
+    parser.add_argument("--no-cache", action="store_true", help="不使用检查缓存")
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     run = validate(args.records, today=args.date or date.today(), only=args.paths, cache_dir=_cache_dir(args))
     sys.stdout.write(reporters.REPORTERS[args.format](run.result))
     return EXIT_FAILED if run.result.failed(strict=args.strict) else EXIT_OK
+
+
+def _validated(args: argparse.Namespace) -> Validation | None:
+    """Validate first; print the problems and return None when there is an error."""
+    run = validate(args.records, today=args.date or date.today(), cache_dir=_cache_dir(args))
+    if run.result.errors:
+        sys.stdout.write(reporters.text(run.result))
+        sys.stderr.write("记录有错误，未生成网站。请先修正上面列出的问题。\n")
+        return None
+    return run
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from generator.render.site.build import SiteBuildError, build_site
+
+    run = _validated(args)
+    if run is None:
+        return EXIT_FAILED
+    _quiet_libraries()
+    try:
+        result = build_site(run.registry, config_file=args.config, site_dir=args.site_dir, docs_dir=args.docs_dir, strict=args.strict)
+    except SiteBuildError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return EXIT_FAILED
+    sys.stdout.write(f"网站已生成：{result.pages} 个页面，位于 {result.site_dir}/（页面源文件在 {result.docs_dir}/）\n")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from generator.render.site.serve import serve
+
+    run = _validated(args)
+    if run is None:
+        return EXIT_FAILED
+    _quiet_libraries()
+    return serve(run.registry, records=args.records, config_file=args.config, docs_dir=args.docs_dir,
+                 dev_addr=args.dev_addr, revalidate=lambda: _validated(args))
+
+
+def _quiet_libraries() -> None:
+    # jieba announces its dictionary on every run; MkDocs' INFO lines are noise for staff.
+    import logging
+
+    try:
+        import jieba  # imported here so that its own log level is set after its import
+
+        jieba.setLogLevel(logging.WARNING)
+    except ImportError:
+        pass
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
@@ -66,6 +122,19 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--no-cache", action="store_true", help="不使用缓存，全部重新读取")
     check.add_argument("paths", nargs="*", metavar="PATH", help="只报告这些文件的问题（仍按整个登记册检查）")
     check.set_defaults(handler=cmd_validate)
+
+    build = commands.add_parser("build", help="检查记录并生成网站（主任务）")
+    _add_records(build)
+    _add_site(build)
+    build.add_argument("--site-dir", type=Path, default=Path("site"), help="网站输出目录（默认 site）")
+    build.add_argument("--strict", action="store_true", help="MkDocs 有警告也判为失败")
+    build.set_defaults(handler=cmd_build)
+
+    preview = commands.add_parser("serve", help="在本机预览网站，修改记录后自动刷新")
+    _add_records(preview)
+    _add_site(preview)
+    preview.add_argument("--dev-addr", default="127.0.0.1:8000", help="预览地址（默认 127.0.0.1:8000）")
+    preview.set_defaults(handler=cmd_serve)
 
     synth = commands.add_parser("synth", help="生成用于性能测试的虚构登记册")
     synth.add_argument("--size", choices=["S", "M", "L"], default="M", help="规模：S 同示例，M 一个区十年，L 为 M 的十倍")

@@ -1,0 +1,168 @@
+"""Quota progress and other figures derived from the registry.
+
+Shared by the site, the forms (附件4) and the reminders, so that a number
+means the same everywhere.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from generator.model.entities import IN_FORCE_STATUSES, Master, Pair, Programme, Registry
+
+# A pair counts towards a quota once sealed, whether still training, completed or extended;
+# one awaiting approval or terminated does not.
+COUNTED_STATUSES = IN_FORCE_STATUSES
+
+
+@dataclass(frozen=True, slots=True)
+class QuotaRow:
+    unit: str
+    target: int
+    years: int | None
+    done: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.target) if self.target else 100
+
+
+@dataclass(frozen=True, slots=True)
+class YearRow:
+    year: int
+    done: int  # counted that year
+    cumulative: int
+    plan: int  # cumulative even plan: target * (years elapsed) / years
+
+
+@dataclass(slots=True)
+class Progress:
+    programme: Programme
+    done: int
+    quotas: list[QuotaRow] = field(default_factory=list)
+    others: int = 0  # counted in units outside the quota table (其它单位)
+    years: list[YearRow] = field(default_factory=list)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.programme.target) if self.programme.target else 100
+
+
+def unit_ancestry(registry: Registry, unit_id: str) -> list[str]:
+    """The unit and its parents, nearest first (cycles are cut: the validator reports them)."""
+    chain: list[str] = []
+    current: str | None = unit_id
+    while current is not None and current not in chain:
+        chain.append(current)
+        parent = registry.units.get(current)
+        current = parent.parent if parent else None
+    return chain
+
+
+def counted_pairs(registry: Registry, programme_id: str) -> list[Pair]:
+    return sorted((p for p in registry.pairs.values() if p.programme == programme_id and p.status in COUNTED_STATUSES),
+                  key=lambda p: (p.start, p.id))
+
+
+def _quota_unit(registry: Registry, unit_id: str, quota_units: set[str]) -> str | None:
+    return next((u for u in unit_ancestry(registry, unit_id) if u in quota_units), None)
+
+
+def _even_plan(programme: Programme, done_by_year: Counter[int]) -> list[YearRow]:
+    rows, cumulative = [], 0
+    for offset in range(programme.years):
+        year = programme.start_year + offset
+        cumulative += done_by_year.get(year, 0)
+        plan = round(programme.target * (offset + 1) / programme.years)
+        rows.append(YearRow(year, done_by_year.get(year, 0), cumulative, plan))
+    return rows
+
+
+def pairing_progress(registry: Registry, programme: Programme) -> Progress:
+    pairs = counted_pairs(registry, programme.id)
+    quota_units = {q.unit for q in programme.quotas}
+    by_unit: Counter[str] = Counter()
+    others = 0
+    for pair in pairs:
+        owner = _quota_unit(registry, pair.unit, quota_units)
+        if owner is None:
+            others += 1
+        else:
+            by_unit[owner] += 1
+    rows = [QuotaRow(q.unit, q.target, q.years, by_unit.get(q.unit, 0)) for q in programme.quotas]
+    by_year = Counter(p.start.year for p in pairs)
+    return Progress(programme, len(pairs), rows, others, _even_plan(programme, by_year))
+
+
+@dataclass(frozen=True, slots=True)
+class TierYear:
+    tier: str
+    year: int
+    named: int
+    quota: int
+    allowance_per_person: int | None
+    holders_so_far: int  # everyone named to this tier up to this year
+
+    @property
+    def allowance_total(self) -> int | None:
+        """What the year's allowance costs: every holder named so far is paid yearly."""
+        if self.allowance_per_person is None:
+            return None
+        return self.holders_so_far * self.allowance_per_person
+
+
+def talent_people(registry: Registry, programme_id: str) -> list[tuple[Master, str, int]]:
+    return sorted(((m, t.tier, t.year) for m in registry.masters.values() for t in m.talent if t.programme == programme_id),
+                  key=lambda x: (x[2], x[1], x[0].id))
+
+
+def talent_progress(registry: Registry, programme: Programme) -> tuple[Progress, list[TierYear]]:
+    people = talent_people(registry, programme.id)
+    counts = Counter((tier, year) for _, tier, year in people)
+    rows: list[TierYear] = []
+    for tier in programme.tiers:
+        so_far = 0
+        for offset in range(programme.years):
+            year = programme.start_year + offset
+            named = counts.get((tier.name, year), 0)
+            so_far += named
+            rows.append(TierYear(tier.name, year, named, tier.per_year, tier.allowance_yuan_per_year, so_far))
+    by_year = Counter(year for _, _, year in people)
+    return Progress(programme, len(people), years=_even_plan(programme, by_year)), rows
+
+
+def studio_progress(registry: Registry, programme: Programme) -> tuple[Progress, dict[int, int]]:
+    named = [s for s in registry.studios.values() if s.programme == programme.id and s.named is not None]
+    by_year = Counter(s.named.year for s in named if s.named)
+    return Progress(programme, len(named), years=_even_plan(programme, by_year)), dict(sorted(by_year.items()))
+
+
+def progress_for(registry: Registry, programme: Programme) -> Progress:
+    if programme.kind == "pairing":
+        return pairing_progress(registry, programme)
+    if programme.kind == "talent":
+        return talent_progress(registry, programme)[0]
+    return studio_progress(registry, programme)[0]
+
+
+def lineage(registry: Registry, master_id: str, depth: int = 4) -> list[dict[str, object]]:
+    """Who this master trained, and whom they trained in turn, as a tree of pairs."""
+    by_master: dict[str, list[Pair]] = defaultdict(list)
+    for pair in registry.pairs.values():
+        by_master[pair.master].append(pair)
+
+    def branch(current: str, seen: frozenset[str], level: int) -> list[dict[str, object]]:
+        nodes = []
+        for pair in sorted(by_master.get(current, []), key=lambda p: (p.start, p.id)):
+            later = pair.apprentice.master
+            children = branch(later, seen | {later}, level + 1) if later and later not in seen and level < depth else []
+            nodes.append({"pair": pair, "later_master": later, "children": children})
+        return nodes
+
+    return branch(master_id, frozenset({master_id}), 1)
+
+
+def teachers_of(registry: Registry, master_id: str) -> list[Pair]:
+    """The pairs in which this master was once the apprentice."""
+    return sorted((p for p in registry.pairs.values() if p.apprentice.master == master_id), key=lambda p: p.start)

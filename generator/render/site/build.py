@@ -1,0 +1,131 @@
+"""Build the site: docs folder, then MkDocs, each built aside and swapped in.
+
+The previous site stays untouched until the new one is complete; a failure
+leaves it as it was. The same records give a byte-identical site: page order
+is sorted and MkDocs' dates come from ``SOURCE_DATE_EPOCH``, set from the
+newest date in the registry unless the caller sets it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+from generator.model.entities import Registry
+from generator.render.site.data import build_site_data
+from generator.render.site.docs import write_docs
+
+
+class SiteBuildError(Exception):
+    """The site could not be built; the message is for the user (Chinese)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SiteOptions:
+    mask_apprentice_names: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class SiteBuild:
+    pages: int
+    site_dir: Path
+    docs_dir: Path
+
+
+def read_options(config_file: Path) -> SiteOptions:
+    """The project's own settings, under ``extra.jiangpu`` in mkdocs.yml."""
+    try:
+        config = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise SiteBuildError(f"无法读取 {config_file}：{exc}") from exc
+    settings = ((config.get("extra") or {}).get("jiangpu") or {})
+    return SiteOptions(mask_apprentice_names=bool(settings.get("mask_apprentice_names", True)))
+
+
+def newest_date(registry: Registry) -> date:
+    """The newest date the records mention: the site's "last changed" stamp."""
+    days: list[date] = [date(2000, 1, 1)]
+    days += [p.issued for p in registry.programmes.values() if p.issued]
+    days += [d for s in registry.studios.values() for d in (s.established, s.named) if d]
+    for pair in registry.pairs.values():
+        days += [d for d in (pair.signed, pair.start) if d]
+        days += list(pair.approvals.dated().values())
+    return max(days)
+
+
+@contextmanager
+def _source_date(epoch: int) -> Iterator[None]:
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = previous or str(epoch)
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+
+
+def _mkdocs_build(config_file: Path, docs_dir: Path, site_dir: Path, strict: bool) -> None:
+    from mkdocs import config as mkdocs_config
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
+    try:
+        cfg = mkdocs_config.load_config(config_file=str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir), strict=strict)
+        cfg.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(cfg)
+        finally:
+            cfg.plugins.on_shutdown()
+    except MkDocsException as exc:
+        raise SiteBuildError(f"MkDocs 构建失败：{exc}") from exc
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Put ``new`` in the place of ``target`` with two renames; the old copy is removed after."""
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _aside(target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+
+
+def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, forms: list[dict[str, Any]] | None = None) -> int:
+    site = build_site_data(registry, mask_apprentices=options.mask_apprentice_names)
+    return write_docs(site, docs_dir, forms=forms)
+
+
+def build_site(
+    registry: Registry,
+    *,
+    config_file: Path,
+    site_dir: Path,
+    docs_dir: Path,
+    strict: bool = False,
+    forms: list[dict[str, Any]] | None = None,
+) -> SiteBuild:
+    options = read_options(config_file)
+    docs_work, site_work = _aside(docs_dir), _aside(site_dir)
+    try:
+        pages = render_docs(registry, docs_work / "docs", options, forms)
+        epoch = int(datetime.combine(newest_date(registry), datetime.min.time(), tzinfo=timezone.utc).timestamp())
+        with _source_date(epoch):
+            _mkdocs_build(config_file, docs_work / "docs", site_work / "site", strict)
+        _swap(docs_work / "docs", docs_dir)
+        _swap(site_work / "site", site_dir)
+    finally:
+        shutil.rmtree(docs_work, ignore_errors=True)
+        shutil.rmtree(site_work, ignore_errors=True)
+    return SiteBuild(pages, site_dir, docs_dir)

@@ -1,0 +1,154 @@
+"""Everything the site templates read, built once from the registry.
+
+Templates only ever see public views (``generator.render.public``) and the
+figures of ``generator.model.progress``: never a model object with private data.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.model import progress
+from generator.model.entities import Registry
+from generator.render import public
+from generator.render.site import charts
+
+HONOUR_LEVELS = ["国家级", "省级", "市级", "区级", "县级", "企业级", "校级"]
+STUDIO_LEVELS = ["国家级", "省级", "市级", "区级", "县级", "系统内", "校级"]
+PAIR_STATUSES = ["待审批", "培养中", "已出师", "已延期", "已终止"]
+SKILL_LEVELS = ["高级技师", "技师", "高级工", "中级工", "初级工"]
+KIND_NAMES = {"pairing": "师徒结对", "talent": "技能人才评选", "studio": "工作室建设"}
+MEASURES = {"training_person_times": "培训人次", "research_topics": "研究课题", "innovations": "创新成果", "patents": "专利"}
+
+
+@dataclass
+class SiteData:
+    programmes: dict[str, dict[str, Any]]
+    units: dict[str, dict[str, Any]]
+    masters: dict[str, dict[str, Any]]
+    studios: dict[str, dict[str, Any]]
+    pairs: dict[str, dict[str, Any]]
+    by: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    progress: dict[str, dict[str, Any]] = field(default_factory=dict)
+    lineage: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    teachers: dict[str, list[str]] = field(default_factory=dict)
+    unit_labels: dict[str, str] = field(default_factory=dict)
+
+    def name(self, kind: str, record_id: str | None) -> str:
+        table: dict[str, dict[str, Any]] = getattr(self, kind)
+        record = table.get(record_id or "")
+        return str(record["name"]) if record else (record_id or "")
+
+    def unit_label(self, unit_id: str | None) -> str:
+        return self.unit_labels.get(unit_id or "", unit_id or "")
+
+    def related(self, relation: str, key: str) -> list[str]:
+        return self.by.get(relation, {}).get(key, [])
+
+    def talent_tiers(self) -> list[str]:
+        return sorted({t["tier"] for m in self.masters.values() for t in m["talent"]})
+
+    def honours(self) -> list[dict[str, Any]]:
+        """Every honour with its holder, newest first within each level."""
+        rows = [{**h, "holder_kind": "masters", "holder": m["id"], "holder_name": m["name"]}
+                for m in self.masters.values() for h in m["honours"]]
+        rows += [{**h, "holder_kind": "studios", "holder": s["id"], "holder_name": s["name"]}
+                 for s in self.studios.values() for h in s["honours"]]
+        level_rank = {level: i for i, level in enumerate(HONOUR_LEVELS)}
+        return sorted(rows, key=lambda r: (level_rank.get(r["level"], 99), -r["year"], r["holder_name"], r["name"]))
+
+
+def _index(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for key, value in pairs:
+        if value not in grouped[key]:
+            grouped[key].append(value)
+    return dict(grouped)
+
+
+def _relations(reg: Registry) -> dict[str, dict[str, list[str]]]:
+    studios = sorted(reg.studios.values(), key=lambda s: s.id)
+    pairs = sorted(reg.pairs.values(), key=lambda p: (p.start, p.id))
+    return {
+        "studios_of_unit": _index([(s.unit, s.id) for s in studios]),
+        "masters_of_unit": _index([(m.unit, m.id) for m in sorted(reg.masters.values(), key=lambda m: m.id)]),
+        "pairs_of_unit": _index([(p.unit, p.id) for p in pairs]),
+        "children_of_unit": _index([(u.parent, u.id) for u in sorted(reg.units.values(), key=lambda u: u.id) if u.parent]),
+        "studios_led": _index([(s.leader, s.id) for s in studios]),
+        "studios_joined": _index([(m, s.id) for s in studios for m in s.members]),
+        "pairs_of_master": _index([(p.master, p.id) for p in pairs]),
+        "pairs_of_studio": _index([(p.studio, p.id) for p in pairs if p.studio]),
+        "pairs_of_programme": _index([(p.programme, p.id) for p in pairs]),
+        "studios_of_programme": _index([(s.programme, s.id) for s in studios if s.programme]),
+    }
+
+
+def _progress(reg: Registry) -> dict[str, dict[str, Any]]:
+    result: dict[str, dict[str, Any]] = {}
+    for p in sorted(reg.programmes.values(), key=lambda p: p.id):
+        entry: dict[str, Any] = {"kind": p.kind}
+        if p.kind == "pairing":
+            prog = progress.pairing_progress(reg, p)
+            entry["quotas"] = [{"unit": q.unit, "target": q.target, "years": q.years, "done": q.done, "percent": q.percent,
+                                "bar": charts.percent_width(q.done, q.target)} for q in prog.quotas]
+            entry["others"] = prog.others
+        elif p.kind == "talent":
+            prog, tiers = progress.talent_progress(reg, p)
+            entry["tier_names"] = [t.name for t in p.tiers]
+            entry["allowances"] = {t.name: t.allowance_yuan_per_year for t in p.tiers}
+            entry["tier_years"] = _tier_table(tiers)
+            by_year: dict[int, int] = defaultdict(int)
+            for t in tiers:
+                by_year[t.year] += t.named
+            quota_per_year = sum(t.per_year for t in p.tiers)
+            entry["chart"] = charts.columns("每年评选人数与名额", [(str(y), n, quota_per_year) for y, n in sorted(by_year.items())],
+                                            ("评选人数", "每年名额"))
+        else:
+            prog, named_by_year = progress.studio_progress(reg, p)
+            limit = p.rules.max_named_per_year
+            years = range(p.start_year, p.start_year + p.years)
+            entry["yearly_targets"] = dict(p.rules.yearly_targets)
+            entry["named_by_year"] = [{"year": y, "named": named_by_year.get(y, 0), "limit": limit} for y in years]
+            entry["chart"] = charts.columns("每年命名工作室个数与上限", [(str(y), named_by_year.get(y, 0), limit) for y in years],
+                                            ("命名个数", "每年上限"))
+        entry.update(done=prog.done, target=p.target, percent=prog.percent, bar=charts.percent_width(prog.done, p.target),
+                     years=[{"year": y.year, "done": y.done, "cumulative": y.cumulative, "plan": y.plan} for y in prog.years])
+        if p.kind == "pairing":
+            entry["chart"] = charts.columns("累计完成与均衡进度计划", [(str(y.year), y.cumulative, y.plan) for y in prog.years],
+                                            ("累计完成", "均衡计划"))
+        result[p.id] = entry
+    return result
+
+
+def _tier_table(tiers: list[progress.TierYear]) -> list[dict[str, Any]]:
+    """One row a year: each tier's named count against its quota, and the year's allowance bill."""
+    rows: dict[int, dict[str, Any]] = {}
+    for t in tiers:
+        row = rows.setdefault(t.year, {"year": t.year, "cells": [], "allowance_total": 0, "holders": 0})
+        row["cells"].append({"tier": t.tier, "named": t.named, "quota": t.quota})
+        row["holders"] += t.holders_so_far
+        row["allowance_total"] += t.allowance_total or 0
+    return [rows[y] for y in sorted(rows)]
+
+
+def _lineage_tree(nodes: list[dict[str, Any]], mask: bool) -> list[dict[str, Any]]:
+    return [{"pair": public.pair(n["pair"], mask=mask), "later_master": n["later_master"],
+             "children": _lineage_tree(n["children"], mask)} for n in nodes]
+
+
+def build_site_data(reg: Registry, *, mask_apprentices: bool = True) -> SiteData:
+    data = SiteData(
+        programmes={k: public.programme(v) for k, v in sorted(reg.programmes.items())},
+        units={k: public.unit(v) for k, v in sorted(reg.units.items())},
+        masters={k: public.master(v) for k, v in sorted(reg.masters.items())},
+        studios={k: public.studio(v) for k, v in sorted(reg.studios.items())},
+        pairs={k: public.pair(v, mask=mask_apprentices) for k, v in sorted(reg.pairs.items())},
+    )
+    data.unit_labels = {k: str(u["short_name"] or u["name"]) for k, u in data.units.items()}
+    data.by = _relations(reg)
+    data.progress = _progress(reg)
+    data.lineage = {m: _lineage_tree(progress.lineage(reg, m), mask_apprentices) for m in data.masters}
+    data.teachers = {m: [p.id for p in progress.teachers_of(reg, m)] for m in data.masters}
+    return data
