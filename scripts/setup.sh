@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the project needs, each checked before installing.
-APT_PACKAGES=()
+# chromium: browser tests; fonts-noto-cjk: Chinese in PDFs and screenshots; poppler-utils: pdftoppm.
+APT_PACKAGES=(chromium fonts-noto-cjk poppler-utils)
 
 missing=()
 # A Python that already has venv (pyenv's, say) does not need Debian's python3-venv.

@@ -26,3 +26,21 @@ def registry_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the base registry; the working folder is its parent, as in a checkout."""
     monkeypatch.chdir(tmp_path)
     return make_registry(tmp_path)
+
+
+def build_sample_site(target: Path, records: Path | None = None) -> Path:
+    """Validate and build a registry (the sample by default) into ``target/site``."""
+    from datetime import date
+
+    from generator.render.site.build import build_site
+    from generator.validate.engine import validate
+
+    run = validate(records or REPO / "records", today=date(2026, 11, 22), jobs=1)
+    assert not run.result.errors, run.result.errors
+    build_site(run.registry, config_file=REPO / "mkdocs.yml", site_dir=target / "site", docs_dir=target / "docs")
+    return target / "site"
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_sample_site(tmp_path_factory.mktemp("sample"))

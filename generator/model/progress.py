@@ -146,23 +146,36 @@ def progress_for(registry: Registry, programme: Programme) -> Progress:
     return studio_progress(registry, programme)[0]
 
 
-def lineage(registry: Registry, master_id: str, depth: int = 4) -> list[dict[str, object]]:
-    """Who this master trained, and whom they trained in turn, as a tree of pairs."""
-    by_master: dict[str, list[Pair]] = defaultdict(list)
-    for pair in registry.pairs.values():
-        by_master[pair.master].append(pair)
+@dataclass(frozen=True, slots=True)
+class Lineage:
+    """Who trained whom: every master's pairs, and the pairs whose apprentice later became a master."""
 
-    def branch(current: str, seen: frozenset[str], level: int) -> list[dict[str, object]]:
-        nodes = []
-        for pair in sorted(by_master.get(current, []), key=lambda p: (p.start, p.id)):
-            later = pair.apprentice.master
-            children = branch(later, seen | {later}, level + 1) if later and later not in seen and level < depth else []
-            nodes.append({"pair": pair, "later_master": later, "children": children})
-        return nodes
+    taught: dict[str, list[Pair]]
+    taught_by: dict[str, list[Pair]]
 
-    return branch(master_id, frozenset({master_id}), 1)
+    @classmethod
+    def of(cls, registry: Registry) -> "Lineage":
+        taught: dict[str, list[Pair]] = defaultdict(list)
+        taught_by: dict[str, list[Pair]] = defaultdict(list)
+        for pair in sorted(registry.pairs.values(), key=lambda p: (p.start, p.id)):
+            taught[pair.master].append(pair)
+            if pair.apprentice.master:
+                taught_by[pair.apprentice.master].append(pair)
+        return cls(dict(taught), dict(taught_by))
 
+    def tree(self, master_id: str, depth: int = 4) -> list[dict[str, object]]:
+        """The master's pairs, each with the pairs its apprentice later led as a master, generations deep."""
 
-def teachers_of(registry: Registry, master_id: str) -> list[Pair]:
-    """The pairs in which this master was once the apprentice."""
-    return sorted((p for p in registry.pairs.values() if p.apprentice.master == master_id), key=lambda p: p.start)
+        def branch(current: str, seen: frozenset[str], level: int) -> list[dict[str, object]]:
+            nodes = []
+            for pair in self.taught.get(current, []):
+                later = pair.apprentice.master
+                go_on = later is not None and later not in seen and level < depth
+                children = branch(later, seen | {later}, level + 1) if go_on and later else []
+                nodes.append({"pair": pair, "later_master": later, "children": children})
+            return nodes
+
+        return branch(master_id, frozenset({master_id}), 1)
+
+    def teachers(self, master_id: str) -> list[Pair]:
+        return self.taught_by.get(master_id, [])

@@ -22,6 +22,7 @@ import yaml
 from generator.model.entities import Registry
 from generator.render.site.data import build_site_data
 from generator.render.site.docs import write_docs
+from generator.render.site.parallel import build_in_parts
 
 
 class SiteBuildError(Exception):
@@ -115,6 +116,7 @@ def build_site(
     docs_dir: Path,
     strict: bool = False,
     forms: list[dict[str, Any]] | None = None,
+    jobs: int | None = None,
 ) -> SiteBuild:
     options = read_options(config_file)
     docs_work, site_work = _aside(docs_dir), _aside(site_dir)
@@ -122,7 +124,8 @@ def build_site(
         pages = render_docs(registry, docs_work / "docs", options, forms)
         epoch = int(datetime.combine(newest_date(registry), datetime.min.time(), tzinfo=timezone.utc).timestamp())
         with _source_date(epoch):
-            _mkdocs_build(config_file, docs_work / "docs", site_work / "site", strict)
+            build_in_parts(_mkdocs_build, config_file, docs_work / "docs", site_work / "site", strict,
+                           work=site_work, jobs=jobs or os.cpu_count() or 1)
         _swap(docs_work / "docs", docs_dir)
         _swap(site_work / "site", site_dir)
     finally:

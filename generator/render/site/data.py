@@ -138,17 +138,39 @@ def _lineage_tree(nodes: list[dict[str, Any]], mask: bool) -> list[dict[str, Any
              "children": _lineage_tree(n["children"], mask)} for n in nodes]
 
 
+# Free text that keeps its line breaks (templates print it with the "multiline" filter).
+MULTILINE = {"bio", "description"}
+
+
+def _tidy(value: Any, key: str = "") -> Any:
+    """Line breaks only where a template expects them: elsewhere a newline inside a raw
+    HTML block could end the block and let Markdown parse the rest."""
+    if isinstance(value, str):
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+        return value if key in MULTILINE else value.replace("\n", " ")
+    if isinstance(value, dict):
+        return {k: _tidy(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_tidy(v, key) for v in value]
+    return value
+
+
 def build_site_data(reg: Registry, *, mask_apprentices: bool = True) -> SiteData:
     data = SiteData(
-        programmes={k: public.programme(v) for k, v in sorted(reg.programmes.items())},
-        units={k: public.unit(v) for k, v in sorted(reg.units.items())},
-        masters={k: public.master(v) for k, v in sorted(reg.masters.items())},
-        studios={k: public.studio(v) for k, v in sorted(reg.studios.items())},
-        pairs={k: public.pair(v, mask=mask_apprentices) for k, v in sorted(reg.pairs.items())},
+        programmes={k: _tidy(public.programme(v)) for k, v in sorted(reg.programmes.items())},
+        units={k: _tidy(public.unit(v)) for k, v in sorted(reg.units.items())},
+        masters={k: _tidy(public.master(v)) for k, v in sorted(reg.masters.items())},
+        studios={k: _tidy(public.studio(v)) for k, v in sorted(reg.studios.items())},
+        pairs={k: _tidy(public.pair(v, mask=mask_apprentices)) for k, v in sorted(reg.pairs.items())},
     )
+    # Honours ordered once here (level, then newest first) rather than in every page.
+    level_rank = {level: i for i, level in enumerate(HONOUR_LEVELS)}
+    for record in (*data.masters.values(), *data.studios.values()):
+        record["honours"].sort(key=lambda h: (level_rank.get(h["level"], 99), -h["year"]))
     data.unit_labels = {k: str(u["short_name"] or u["name"]) for k, u in data.units.items()}
     data.by = _relations(reg)
     data.progress = _progress(reg)
-    data.lineage = {m: _lineage_tree(progress.lineage(reg, m), mask_apprentices) for m in data.masters}
-    data.teachers = {m: [p.id for p in progress.teachers_of(reg, m)] for m in data.masters}
+    lineage = progress.Lineage.of(reg)
+    data.lineage = {m: _lineage_tree(lineage.tree(m), mask_apprentices) for m in data.masters}
+    data.teachers = {m: [p.id for p in lineage.teachers(m)] for m in data.masters}
     return data

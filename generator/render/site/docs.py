@@ -3,15 +3,19 @@
 Plain files only (no MkDocs plugin or hook), so that MkDocs and Zensical can
 build the same folder. Every value from a record is escaped by Jinja2's
 autoescape and placed inside raw HTML blocks, where Markdown is not parsed:
-a ``[x](javascript:...)`` in a record stays text. Line breaks inside values
-are turned into ``<br>`` so a value can never end an HTML block early.
+a ``[x](javascript:...)`` in a record stays text. Line breaks survive only in
+free-text fields, which the ``multiline`` filter prints with ``<br>``, so a
+value can never end an HTML block early (see ``data._tidy``).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -30,6 +34,8 @@ from generator.render.site.data import (
 )
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "site_templates"
+# Below this many pages a worker process costs more than it saves.
+PARALLEL_THRESHOLD = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,13 +62,6 @@ def _front_matter_text(value: object) -> Markup:
     return Markup(json.dumps(str(escape(str(value).replace("\n", " "))), ensure_ascii=False))
 
 
-def _one_line(value: object) -> object:
-    # Applied to every printed value: a newline inside an HTML block could end it.
-    if isinstance(value, str):
-        return value.replace("\r", " ").replace("\n", " ")
-    return value
-
-
 def make_env(templates: Path = TEMPLATES) -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(templates / "pages")),
@@ -71,7 +70,6 @@ def make_env(templates: Path = TEMPLATES) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        finalize=_one_line,
     )
     env.filters["multiline"] = _multiline
     env.filters["fm"] = _front_matter_text
@@ -100,17 +98,55 @@ def plan_pages(site: SiteData, forms: list[dict[str, Any]]) -> Iterator[Page]:
     yield Page("data.md", "data.md.j2", {"downloads": opendata.DOWNLOADS})
 
 
-def write_docs(site: SiteData, out: Path, *, forms: list[dict[str, Any]] | None = None, templates: Path = TEMPLATES) -> int:
-    """Write the whole docs folder into ``out`` (which must not exist yet); return the page count."""
-    env = make_env(templates)
-    out.mkdir(parents=True)
-    count = 0
-    for page in plan_pages(site, forms or []):
-        target = out / page.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        text = env.get_template(page.template).render(site=site, root=page.root, **page.context)
-        target.write_text(text, encoding="utf-8")
-        count += 1
+# The pages of the build under way, shared with forked workers without pickling.
+_JOB: tuple[Environment, list[Page], Path] | None = None
+
+
+def _write(item: tuple[Path, bytes]) -> None:
+    with open(item[0], "wb") as handle:
+        handle.write(item[1])
+
+
+def _render_share(share: tuple[int, int]) -> int:
+    """Render every n-th page, then write them. Creating files is slow on some file
+    systems and releases the GIL, so the writes go to threads, after the rendering
+    (writing while rendering makes both wait for the GIL)."""
+    assert _JOB is not None
+    env, pages, out = _JOB
+    index, count = share
+    rendered = [(out / page.path, env.get_template(page.template).render(root=page.root, **page.context).encode("utf-8"))
+                for page in pages[index::count]]
+    with ThreadPoolExecutor(max_workers=8) as writers:
+        list(writers.map(_write, rendered, chunksize=32))  # list(): a failed write fails the build
+    return len(rendered)
+
+
+def _write_extras(site: SiteData, out: Path, templates: Path) -> None:
     shutil.copytree(templates / "assets", out / "assets")
     opendata.write(site, out / "data")
+
+
+def write_docs(site: SiteData, out: Path, *, forms: list[dict[str, Any]] | None = None,
+               templates: Path = TEMPLATES, jobs: int | None = None) -> int:
+    """Write the whole docs folder into ``out`` (which must not exist yet); return the page count."""
+    global _JOB
+    env = make_env(templates)
+    env.globals["site"] = site  # read by the shared macros, which are imported without context
+    pages = list(plan_pages(site, forms or []))
+    for folder in sorted({(out / p.path).parent for p in pages}):
+        folder.mkdir(parents=True, exist_ok=True)
+    jobs = jobs or os.cpu_count() or 1
+    shares = [(i, jobs) for i in range(jobs)]
+    _JOB = (env, pages, out)
+    try:
+        if jobs == 1 or len(pages) < PARALLEL_THRESHOLD:
+            count = sum(map(_render_share, shares))
+            _write_extras(site, out, templates)
+        else:
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
+                counts = pool.map(_render_share, shares)
+                _write_extras(site, out, templates)  # meanwhile, in this otherwise idle process
+                count = sum(counts)
+    finally:
+        _JOB = None
     return count

@@ -1,0 +1,118 @@
+"""Run MkDocs on several cores by splitting the profile pages between builds.
+
+MkDocs builds one page after another (about 5 ms each with Material); a
+district's registry has over ten thousand profiles. Profiles are out of the
+navigation and link to each other only through plain HTML, so each one
+renders the same whichever build it is part of. Part 0 builds every other
+page plus its share of the profiles; each further part builds its share
+with stand-ins for the navigation pages; the parts' profile pages, search
+entries and sitemap entries are then moved into part 0's site.
+
+This works on MkDocs' output only (no plugin or hook), so the same docs
+folder still builds with plain MkDocs or Zensical.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import shutil
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Callable
+
+# Pages that are profiles: out of the navigation, one per record.
+PROFILE_FOLDERS = ("masters", "studios", "units")
+# Below this many profiles one build is quicker than starting several.
+PARALLEL_PROFILES = 2000
+
+Builder = Callable[[Path, Path, Path, bool], None]
+
+
+def profile_pages(docs: Path) -> list[str]:
+    pages = []
+    for folder in PROFILE_FOLDERS:
+        pages += sorted(f"{folder}/{p.name}" for p in (docs / folder).glob("*.md") if p.name != "index.md")
+    return pages
+
+
+def _url(page: str) -> str:
+    return page[: -len(".md")] + "/"
+
+
+def _prepare_part(docs: Path, part: Path, share: set[str], profiles: set[str], first: bool) -> None:
+    """A docs folder for one part: hard links (cheap) to its pages, stand-ins for the rest of the nav."""
+    for path in sorted(docs.rglob("*")):
+        rel = path.relative_to(docs).as_posix()
+        if path.is_dir():
+            continue
+        if rel in profiles and rel not in share:
+            continue
+        target = part / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if first or rel in share:
+            os.link(path, target)
+        elif rel.endswith(".md"):
+            # Later parts discard these pages; the nav only needs them to exist.
+            target.write_text("---\ntitle: 占位\n---\n", encoding="utf-8")
+
+
+def _run_part(job: tuple[Builder, Path, Path, Path, bool]) -> None:
+    builder, config_file, docs, site, strict = job
+    builder(config_file, docs, site, strict)
+
+
+def _merge_search(main: Path, part: Path, urls: set[str]) -> None:
+    index_path = main / "search" / "search_index.json"
+    index = json.loads(index_path.read_text(encoding="utf-8"))
+    extra = json.loads((part / "search" / "search_index.json").read_text(encoding="utf-8"))
+    index["docs"] += [d for d in extra["docs"] if d["location"].split("#")[0] in urls]
+    # Written as Material writes it.
+    index_path.write_text(json.dumps(index, separators=(",", ":"), default=str), encoding="utf-8")
+
+
+_URL_BLOCK = re.compile(r"\s*<url>.*?</url>", re.S)
+
+
+def _merge_sitemap(main: Path, part: Path, urls: set[str]) -> None:
+    sitemap = main / "sitemap.xml"
+    if not sitemap.exists() or not (part / "sitemap.xml").exists():
+        return
+    blocks = [b for b in _URL_BLOCK.findall((part / "sitemap.xml").read_text(encoding="utf-8"))
+              if any(f"/{u}</loc>" in b for u in urls)]
+    if not blocks:
+        return
+    text = sitemap.read_text(encoding="utf-8").replace("</urlset>", "".join(blocks) + "\n</urlset>")
+    sitemap.write_text(text, encoding="utf-8")
+    packed = main / "sitemap.xml.gz"
+    mtime = int.from_bytes(packed.read_bytes()[4:8], "little") if packed.exists() else 0
+    with open(packed, "wb") as handle, gzip.GzipFile(fileobj=handle, filename=str(packed), mode="wb", mtime=mtime) as gz:
+        gz.write(text.encode("utf-8"))
+
+
+def build_in_parts(builder: Builder, config_file: Path, docs: Path, site: Path, strict: bool, work: Path, jobs: int) -> None:
+    """Build ``docs`` into ``site`` (which must not exist) with ``jobs`` MkDocs processes."""
+    profiles = profile_pages(docs)
+    if jobs < 2 or len(profiles) < PARALLEL_PROFILES:
+        builder(config_file, docs, site, strict)
+        return
+    shares = [set(profiles[i::jobs]) for i in range(jobs)]
+    every = set(profiles)
+    parts = []
+    for i, share in enumerate(shares):
+        part_docs = work / f"docs-{i}"
+        _prepare_part(docs, part_docs, share, every, first=i == 0)
+        parts.append((builder, config_file, part_docs, site if i == 0 else work / f"site-{i}", strict))
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
+        list(pool.map(_run_part, parts))
+    for (_, _, _, part_site, _), share in zip(parts[1:], shares[1:]):
+        urls = {_url(p) for p in share}
+        for page in sorted(share):
+            target = site / _url(page)
+            shutil.rmtree(target, ignore_errors=True)
+            (part_site / _url(page)).rename(target)
+        _merge_search(site, part_site, urls)
+        _merge_sitemap(site, part_site, urls)

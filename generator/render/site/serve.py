@@ -1,0 +1,78 @@
+"""Preview while editing records: MkDocs' live server over the generated docs
+folder, plus a watcher that renders the docs again when a record changes.
+
+MkDocs itself watches the docs folder and reloads the browser; we only keep
+that folder in step with ``records/``. A record with an error leaves the
+last good pages in place.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+from typing import Callable
+
+from generator.model.entities import Registry
+from generator.render.site.build import SiteOptions, read_options, render_docs
+from generator.validate.engine import Validation
+
+
+def _snapshot(records: Path) -> dict[str, int]:
+    return {str(p): p.stat().st_mtime_ns for p in records.rglob("*") if p.is_file()}
+
+
+def sync_tree(source: Path, target: Path) -> None:
+    """Make ``target`` equal to ``source``, touching only files that differ (so MkDocs rebuilds once)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for path in source.rglob("*"):
+        dest = target / path.relative_to(source)
+        if path.is_dir():
+            dest.mkdir(exist_ok=True)
+        elif not dest.exists() or not filecmp.cmp(path, dest, shallow=False):
+            shutil.copy2(path, dest)
+    for path in sorted(target.rglob("*"), reverse=True):
+        if not (source / path.relative_to(target)).exists():
+            path.unlink() if path.is_file() else path.rmdir()
+
+
+def _render_into(registry: Registry, docs_dir: Path, options: SiteOptions) -> None:
+    with tempfile.TemporaryDirectory() as work:
+        render_docs(registry, Path(work) / "docs", options)
+        sync_tree(Path(work) / "docs", docs_dir)
+
+
+def serve(
+    registry: Registry,
+    *,
+    records: Path,
+    config_file: Path,
+    docs_dir: Path,
+    dev_addr: str,
+    revalidate: Callable[[], Validation | None],
+) -> int:
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    options = read_options(config_file)
+    _render_into(registry, docs_dir, options)
+    stop = threading.Event()
+
+    def watch() -> None:
+        seen = _snapshot(records)
+        while not stop.wait(1.0):
+            now = _snapshot(records)
+            if now != seen:
+                seen = now
+                run = revalidate()
+                if run is not None:
+                    _render_into(run.registry, docs_dir, options)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        mkdocs_serve(config_file=str(config_file), docs_dir=str(docs_dir), dev_addr=dev_addr, livereload=True)
+    finally:
+        stop.set()
+    return 0

@@ -1,0 +1,219 @@
+"""The built site: privacy, escaping, determinism and safe replacement."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.cli import main
+from generator.render.public import mask_name
+from generator.render.site.build import SiteBuildError, build_site
+from tests.conftest import REPO, build_sample_site
+
+CANARY_YEAR = 1927  # a plausible birth year that appears nowhere else in the sample
+
+
+def _site_text(site: Path) -> dict[str, str]:
+    """Every text file of the site, as a reader would see it (entities and JSON escapes undone)."""
+    texts = {}
+    for path in site.rglob("*"):
+        if not path.is_file() or path.suffix not in {".html", ".json", ".xml", ".csv", ".js", ".txt"}:
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if path.suffix == ".json":
+            text = json.dumps(json.loads(text.lstrip("\ufeff")), ensure_ascii=False)
+        texts[str(path.relative_to(site))] = html.unescape(text)
+    return texts
+
+
+def _tree_digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _rewrite(records: Path, change) -> None:  # type: ignore[no-untyped-def]
+    for path in sorted(records.glob("*/*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        change(path.parent.name, data)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def canary_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """The sample with a canary in every private field, in apprentice names and birth years."""
+    work = tmp_path_factory.mktemp("canary")
+    records = work / "records"
+    shutil.copytree(REPO / "records", records)
+    canaries: list[str] = []
+
+    def plant(folder: str, data: dict) -> None:  # type: ignore[type-arg]
+        n = len(canaries)
+        data["private"] = {"note": f"PRIVCANARY{n:04d}", "phone": f"1330000{n:04d}", "employee_no": f"EMPCANARY{n:04d}"}
+        canaries.extend(data["private"].values())
+        if folder == "pairs":
+            apprentice = data["apprentice"]
+            apprentice["private"] = {"phone": f"1320000{n:04d}", "id_card": f"IDCANARY{n:04d}"}
+            canaries.extend(apprentice["private"].values())
+            apprentice["birth_year"] = CANARY_YEAR
+            if "master" not in apprentice:  # one who became a master has a public profile under that name
+                apprentice["name"] = f"隐{n:03d}私"
+                canaries.append(apprentice["name"])
+
+    _rewrite(records, plant)
+    return build_sample_site(work, records), canaries
+
+
+def test_no_private_value_reaches_the_site(canary_site: tuple[Path, list[str]]) -> None:
+    site, canaries = canary_site
+    texts = _site_text(site)
+    assert "search/search_index.json" in texts and "sitemap.xml" in texts and "data/pairs.csv" in texts
+    leaks = [(name, c) for name, text in texts.items() for c in canaries if c in text]
+    assert leaks == []
+    assert not any(str(CANARY_YEAR) in text for text in texts.values())
+
+
+def test_apprentices_appear_masked(canary_site: tuple[Path, list[str]]) -> None:
+    site, canaries = canary_site
+    names = [c for c in canaries if c.startswith("隐")]
+    pairs_page = _site_text(site)["pairs/index.html"]
+    assert names and all(mask_name(n) in pairs_page for n in names)
+    assert mask_name("王小军") == "王*军" and mask_name("王军") == "王*"
+
+
+HOSTILE = {
+    "script": "<script>alert(1)</script>",
+    "img": '<img src=x onerror="alert(2)">',
+    "link": "[点我](javascript:alert(3))",
+}
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts: list[str] = []
+        self.handlers: list[tuple[str, str, str]] = []
+        self.hrefs: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._in_script = tag == "script"
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.handlers.append((tag, name, value or ""))
+            if name in ("href", "src") and value:
+                self.hrefs.append(value)
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.scripts.append(data)
+
+
+def test_record_text_renders_as_harmless_text(tmp_path: Path) -> None:
+    records = tmp_path / "records"
+    shutil.copytree(REPO / "records", records)
+
+    def poison(folder: str, data: dict) -> None:  # type: ignore[type-arg]
+        if folder == "masters" and data["id"] == "li-jun":
+            data["bio"] = HOSTILE["script"] + "\n\n" + HOSTILE["link"]
+            data["post"] = HOSTILE["img"]
+        if folder == "studios" and data["id"] == "wang-qiang-welding-studio":
+            data["description"] = HOSTILE["img"] + " " + HOSTILE["link"]
+            data["name"] = HOSTILE["script"]
+        if folder == "units" and data["id"] == "taoyuan-demo-motor":
+            data["name"] = HOSTILE["link"]
+
+    _rewrite(records, poison)
+    site = build_sample_site(tmp_path, records)
+    for page in site.rglob("*.html"):
+        parser = _Tags()
+        parser.feed(page.read_text(encoding="utf-8"))
+        assert not any("alert(" in s for s in parser.scripts), page
+        assert not any("alert(" in v for _, _, v in parser.handlers), page
+        assert not any(h.strip().lower().startswith("javascript:") for h in parser.hrefs), page
+    master = (site / "masters" / "li-jun" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in master
+    assert "[点我](javascript:alert(3))" in master
+    studio = (site / "studios" / "wang-qiang-welding-studio" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=" in studio
+
+
+def test_two_builds_are_byte_identical(sample_site: Path, tmp_path: Path) -> None:
+    again = build_sample_site(tmp_path)
+    assert _tree_digest(again) == _tree_digest(sample_site)
+
+
+def test_profiles_stay_out_of_the_navigation(sample_site: Path) -> None:
+    home = (sample_site / "index.html").read_text(encoding="utf-8")
+    assert 'href="studios/"' in home
+    nav = home[home.find('<nav class="md-nav md-nav--primary"'):]
+    nav = nav[:nav.find("</nav>")]
+    assert "masters/li-jun/" not in nav and "studios/wang-qiang" not in nav
+
+
+def test_search_index_is_chinese_and_small(sample_site: Path) -> None:
+    index = json.loads((sample_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["lang"] == ["zh"]
+    texts = " ".join(doc["text"] for doc in index["docs"])
+    assert "维修电工" in texts.replace("\u200b", "")
+    # Details of a profile (assessment history) are kept out of the index.
+    assert "过程性考核" not in texts
+
+
+def test_failed_build_leaves_the_previous_site(sample_site: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(sample_site, site)
+    before = _tree_digest(site)
+    broken = tmp_path / "mkdocs.yml"
+    broken.write_text((REPO / "mkdocs.yml").read_text(encoding="utf-8").replace("name: material", "name: no-such-theme"), encoding="utf-8")
+    from datetime import date
+
+    from generator.validate.engine import validate
+
+    registry = validate(REPO / "records", today=date(2026, 11, 22), jobs=1).registry
+    with pytest.raises(SiteBuildError):
+        build_site(registry, config_file=broken, site_dir=site, docs_dir=tmp_path / "docs")
+    assert _tree_digest(site) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mkdocs.yml", "site"]
+
+
+def test_build_refuses_invalid_records(registry_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (registry_dir / "units" / "bad.yml").write_text("id: bad\nname: 甲\ntype: 公司\n", encoding="utf-8")
+    code = main(["build", "--no-cache", "--config", str(REPO / "mkdocs.yml"), "--site-dir", "out-site", "--docs-dir", "out-docs"])
+    assert code == 1
+    assert "records/units/bad.yml:3:7: error schema" in capsys.readouterr().out
+    assert not Path("out-site").exists() and not Path("out-docs").exists()
+
+
+def test_open_data_holds_public_records(sample_site: Path) -> None:
+    masters = json.loads((sample_site / "data" / "masters.json").read_text(encoding="utf-8"))
+    assert {m["id"] for m in masters} >= {"li-jun", "zhou-guoqiang"}
+    assert all("private" not in m and "birth_year" not in m for m in masters)
+    pairs_csv = (sample_site / "data" / "pairs.csv").read_text(encoding="utf-8-sig")
+    assert pairs_csv.splitlines()[0].startswith("id,programme,unit,master")
+
+
+def test_build_in_parts_gives_the_same_pages(sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two MkDocs processes, each with half the profiles, merge into the site one build makes."""
+    from datetime import date
+
+    from generator.render.site import parallel
+    from generator.validate.engine import validate
+
+    monkeypatch.setattr(parallel, "PARALLEL_PROFILES", 1)
+    registry = validate(REPO / "records", today=date(2026, 11, 22), jobs=1).registry
+    build_site(registry, config_file=REPO / "mkdocs.yml", site_dir=tmp_path / "site", docs_dir=tmp_path / "docs", jobs=2)
+    single, parts = _tree_digest(sample_site), _tree_digest(tmp_path / "site")
+    index = "search/search_index.json"
+    assert {k: v for k, v in parts.items() if k != index} == {k: v for k, v in single.items() if k != index}
+
+    def entries(site: Path) -> list[str]:
+        docs = json.loads((site / index).read_text(encoding="utf-8"))["docs"]
+        return sorted(json.dumps(d, sort_keys=True) for d in docs)
+
+    assert entries(tmp_path / "site") == entries(sample_site)
