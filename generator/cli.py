@@ -68,7 +68,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     _quiet_libraries()
     try:
-        result = build_site(run.registry, config_file=args.config, site_dir=args.site_dir, docs_dir=args.docs_dir, strict=args.strict)
+        result = build_site(run.registry, config_file=args.config, site_dir=args.site_dir, docs_dir=args.docs_dir,
+                            strict=args.strict, environ=os.environ)
     except SiteBuildError as exc:
         sys.stderr.write(f"{exc}\n")
         return EXIT_FAILED
@@ -84,7 +85,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     _quiet_libraries()
     return serve(run.registry, records=args.records, config_file=args.config, docs_dir=args.docs_dir,
-                 dev_addr=args.dev_addr, revalidate=lambda: _validated(args))
+                 dev_addr=args.dev_addr, revalidate=lambda: _validated(args), environ=os.environ)
 
 
 def _quiet_libraries() -> None:
@@ -98,6 +99,57 @@ def _quiet_libraries() -> None:
     except ImportError:
         pass
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def cmd_forms(args: argparse.Namespace) -> int:
+    from generator.render.forms.build import FORMATS, renderers, write_forms
+    from generator.render.forms.definitions import blank_forms, pair_forms, studio_forms
+    from generator.render.forms.fonts import FontNotFound
+
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        sys.stderr.write(f"未知格式：{'、'.join(unknown)}（可用：{'、'.join(FORMATS)}）\n")
+        return EXIT_USAGE
+    if args.filled and not (args.pair or args.studio or args.all):
+        sys.stderr.write("--filled 需要 --pair 编号、--studio 编号 或 --all\n")
+        return EXIT_USAGE
+    # Filled forms carry phone numbers and employee numbers: never into the site.
+    if args.filled and any(_inside(args.out, folder) for folder in (Path("site"), Path("build/docs"))):
+        sys.stderr.write("填好的表格含不公开信息，不能输出到网站目录 site/ 或 build/docs/，请换一个目录\n")
+        return EXIT_USAGE
+    run = _validated(args)
+    if run is None:
+        return EXIT_FAILED
+    reg = run.registry
+    if args.filled:
+        if args.pair and args.pair not in reg.pairs or args.studio and args.studio not in reg.studios:
+            sys.stderr.write(f"登记册中没有{'结对 ' + args.pair if args.pair else '工作室 ' + args.studio}\n")
+            return EXIT_FAILED
+        pairs = sorted(reg.pairs) if args.all else [args.pair] if args.pair else []
+        studios = sorted(reg.studios) if args.all else [args.studio] if args.studio else []
+        forms = [f for p in pairs for f in pair_forms(reg.pairs[p], reg)]
+        forms += [f for s in studios for f in studio_forms(reg.studios[s], reg)]
+    else:
+        forms = blank_forms(reg)
+    try:
+        made = renderers(os.environ, formats)
+    except FontNotFound as exc:
+        sys.stderr.write(f"{exc}\n")
+        return EXIT_FAILED
+    written = write_forms(forms, args.out, made)
+    files = sum(len(w.files) for w in written)
+    kind = "填好的" if args.filled else "空白"
+    sys.stdout.write(f"已生成 {len(written)} 份{kind}表格，共 {files} 个文件，位于 {args.out}/\n")
+    return EXIT_OK
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
@@ -135,6 +187,18 @@ def build_parser() -> argparse.ArgumentParser:
     _add_site(preview)
     preview.add_argument("--dev-addr", default="127.0.0.1:8000", help="预览地址（默认 127.0.0.1:8000）")
     preview.set_defaults(handler=cmd_serve)
+
+    forms = commands.add_parser("forms", help="生成可打印的表格（PDF、Word、网页）")
+    _add_records(forms)
+    forms.add_argument("--out", type=Path, required=True, help="输出目录")
+    forms.add_argument("--format", default="html,pdf,docx", help="格式，逗号分隔（默认 html,pdf,docx）")
+    forms.add_argument("--filled", action="store_true", help="按记录填好（含电话等不公开信息，只供打印）")
+    which = forms.add_mutually_exclusive_group()
+    which.add_argument("--pair", help="填写这个结对的协议表和阶段培养计划表")
+    which.add_argument("--studio", help="填写这个工作室的申报表和年度考核表")
+    which.add_argument("--all", action="store_true", help="填写所有结对和工作室的表格")
+    forms.add_argument("--no-cache", action="store_true", help="不使用检查缓存")
+    forms.set_defaults(handler=cmd_forms)
 
     synth = commands.add_parser("synth", help="生成用于性能测试的虚构登记册")
     synth.add_argument("--size", choices=["S", "M", "L"], default="M", help="规模：S 同示例，M 一个区十年，L 为 M 的十倍")

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
 import yaml
 
@@ -103,8 +103,29 @@ def _aside(target: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
 
 
-def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, forms: list[dict[str, Any]] | None = None) -> int:
+FORM_LABELS = {"pdf": "PDF", "docx": "Word", "html": "网页"}
+
+
+def write_blank_forms(registry: Registry, docs_dir: Path, environ: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The blank forms for the download page, into docs/forms/ (public data only: 附件4's counts)."""
+    from generator.render.forms.build import renderers, write_forms
+    from generator.render.forms.definitions import blank_forms
+    from generator.render.forms.fonts import FontNotFound
+
+    try:
+        made = renderers(environ, ("pdf", "docx", "html"))
+    except FontNotFound as exc:
+        raise SiteBuildError(str(exc)) from exc
+    written = write_forms(blank_forms(registry), docs_dir / "forms", made)
+    return [{"title": w.form.attachment + "　" + w.form.title + w.form.subtitle if w.form.attachment else w.form.title + w.form.subtitle,
+             "purpose": w.form.purpose,
+             "files": [(FORM_LABELS[ext], f"forms/{path.name}") for ext, path in w.files.items()]} for w in written]
+
+
+def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, environ: Mapping[str, str] | None = None) -> int:
+    """The docs folder; with ``environ`` (to find the Chinese font) the blank forms too."""
     site = build_site_data(registry, mask_apprentices=options.mask_apprentice_names)
+    forms = write_blank_forms(registry, docs_dir, environ) if environ is not None else None
     return write_docs(site, docs_dir, forms=forms)
 
 
@@ -115,13 +136,13 @@ def build_site(
     site_dir: Path,
     docs_dir: Path,
     strict: bool = False,
-    forms: list[dict[str, Any]] | None = None,
+    environ: Mapping[str, str] | None = None,
     jobs: int | None = None,
 ) -> SiteBuild:
     options = read_options(config_file)
     docs_work, site_work = _aside(docs_dir), _aside(site_dir)
     try:
-        pages = render_docs(registry, docs_work / "docs", options, forms)
+        pages = render_docs(registry, docs_work / "docs", options, environ if environ is not None else os.environ)
         epoch = int(datetime.combine(newest_date(registry), datetime.min.time(), tzinfo=timezone.utc).timestamp())
         with _source_date(epoch):
             build_in_parts(_mkdocs_build, config_file, docs_work / "docs", site_work / "site", strict,

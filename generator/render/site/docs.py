@@ -128,11 +128,12 @@ def _write_extras(site: SiteData, out: Path, templates: Path) -> None:
 
 def write_docs(site: SiteData, out: Path, *, forms: list[dict[str, Any]] | None = None,
                templates: Path = TEMPLATES, jobs: int | None = None) -> int:
-    """Write the whole docs folder into ``out`` (which must not exist yet); return the page count."""
+    """Write the whole docs folder into ``out`` (new, or holding only the forms); return the page count."""
     global _JOB
     env = make_env(templates)
     env.globals["site"] = site  # read by the shared macros, which are imported without context
     pages = list(plan_pages(site, forms or []))
+    out.mkdir(parents=True, exist_ok=True)
     for folder in sorted({(out / p.path).parent for p in pages}):
         folder.mkdir(parents=True, exist_ok=True)
     jobs = jobs or os.cpu_count() or 1

@@ -13,7 +13,7 @@ import shutil
 import tempfile
 import threading
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 from generator.model.entities import Registry
 from generator.render.site.build import SiteOptions, read_options, render_docs
@@ -38,9 +38,9 @@ def sync_tree(source: Path, target: Path) -> None:
             path.unlink() if path.is_file() else path.rmdir()
 
 
-def _render_into(registry: Registry, docs_dir: Path, options: SiteOptions) -> None:
+def _render_into(registry: Registry, docs_dir: Path, options: SiteOptions, environ: Mapping[str, str]) -> None:
     with tempfile.TemporaryDirectory() as work:
-        render_docs(registry, Path(work) / "docs", options)
+        render_docs(registry, Path(work) / "docs", options, environ)
         sync_tree(Path(work) / "docs", docs_dir)
 
 
@@ -52,11 +52,12 @@ def serve(
     docs_dir: Path,
     dev_addr: str,
     revalidate: Callable[[], Validation | None],
+    environ: Mapping[str, str],
 ) -> int:
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     options = read_options(config_file)
-    _render_into(registry, docs_dir, options)
+    _render_into(registry, docs_dir, options, environ)
     stop = threading.Event()
 
     def watch() -> None:
@@ -67,7 +68,7 @@ def serve(
                 seen = now
                 run = revalidate()
                 if run is not None:
-                    _render_into(run.registry, docs_dir, options)
+                    _render_into(run.registry, docs_dir, options, environ)
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()

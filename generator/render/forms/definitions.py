@@ -1,0 +1,312 @@
+"""The programmes' forms, each defined once, following the layouts in the source documents.
+
+Every builder takes the records to fill it from, or nothing for the blank
+form. Filled forms are for the office printer: they may carry private
+fields (phone, employee number) and are never written into the site.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from generator.model.entities import Master, Pair, Programme, Registry, Stage, Studio
+from generator.model.progress import QuotaRow, pairing_progress
+from generator.render.forms.model import Cell, Form, Grid, Text, box, label, section, value
+
+SIGN = ("签字：", "年    月    日")
+SEAL = ("盖章：", "年    月    日")
+MEASURES = (("training_person_times", "培训人次"), ("research_topics", "研究课题"), ("innovations", "创新成果"), ("patents", "专利"))
+
+
+def date_zh(day: date | None) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def _dated(lines: tuple[str, ...], day: date | None) -> tuple[str, ...]:
+    """Signature lines with the date printed in, when the record knows it."""
+    return lines if day is None else (lines[0], date_zh(day))
+
+
+def _private(record: Any, key: str) -> str:
+    return str((getattr(record, "private", None) or {}).get(key, ""))
+
+
+def _level(title: str | None, skill: str | None) -> str:
+    return "／".join(x for x in (title, skill) if x)
+
+
+def _age(born: int | None, on: date | None) -> str:
+    return str(on.year - born) if born and on else ""
+
+
+# ---------------------------------------------------------------- 附件1
+AGREEMENT_WIDTHS = (0.7, 1.12, 1.3, 1.4, 0.85, 1.05, 1.1, 1.15, 1.9)
+
+
+def agreement(pair: Pair | None = None, registry: Registry | None = None) -> Form:
+    """高技能领军人才、劳模工匠师徒"结对子"协议表 (附件1)."""
+    master = registry.masters.get(pair.master) if pair and registry else None
+    unit = registry.units.get(pair.unit) if pair and registry else None
+    a = pair.apprentice if pair else None
+    on = (pair.signed or pair.start) if pair else None
+    honours = "、".join(f"{h.name}（{h.year}）" for h in master.honours) if master else ""
+    plan = "\n".join(f"{s.title}（{date_zh(s.start)}至{date_zh(s.end)}）：{s.plan or ''}" for s in pair.stages) if pair else "第一阶段：\n第二阶段：\n……"
+    term = f"{date_zh(pair.start)}至{date_zh(pair.end)}" if pair else ""
+    seals = pair.approvals if pair else None
+    rows: tuple[tuple[Cell, ...], ...] = (
+        (label("单位名称", colspan=2), value(unit.name if unit else "", colspan=7)),
+        (section("师傅基本情况", rowspan=4), label("姓名"), value(master.name if master else ""), label("性别"),
+         value(master.gender if master else ""), label("年龄"), value(_age(master.birth_year if master else None, on)),
+         label("学历"), value(master.education or "" if master else "")),
+        (label("工种"), value(master.trade if master else ""), label("职称/技术等级"),
+         value(_level(master.title, master.skill_level) if master else ""), label("员工编号"),
+         value(_private(master, "employee_no")), label("电话"), value(_private(master, "phone"))),
+        (label("部门"), value(master.department or "" if master else "", colspan=3), label("职务"),
+         value(master.post or "" if master else "", colspan=3)),
+        (label("所获荣誉"), value(honours, colspan=7, height_mm=14)),
+        (section("徒弟基本情况", rowspan=3), label("姓名"), value(a.name if a else ""), label("性别"), value(a.gender if a else ""),
+         label("年龄"), value(_age(a.birth_year if a else None, on)), label("学历"), value(a.education or "" if a else "")),
+        (label("工种"), value(a.trade or "" if a else ""), label("职称/技术等级"), value(_level(a.title, a.skill_level) if a else ""),
+         label("员工编号"), value(_private(a, "employee_no")), label("电话"), value(_private(a, "phone"))),
+        (label("部门"), value(a.department or "" if a else "", colspan=3), label("职务"), value(a.post or "" if a else ""),
+         label("是否农民工"), value(("是" if a.migrant_worker else "否") if a and a.migrant_worker is not None else "")),
+        (label("结对期限", colspan=2), value(term, colspan=7)),
+        (label("培养目标", colspan=2), value(pair.goal or "" if pair else "", colspan=7, height_mm=22)),
+        (label("培养计划", colspan=2), value(plan, colspan=7, height_mm=40)),
+        (box("师傅意向：", colspan=4, height_mm=28, sign=_dated(SIGN, on)), box("徒弟意向：", colspan=5, height_mm=28, sign=_dated(SIGN, on))),
+        (box("单位行政意见：", colspan=3, height_mm=32, sign=_dated(SEAL, seals.administration if seals else None)),
+         box("单位工会意见：", colspan=3, height_mm=32, sign=_dated(SEAL, seals.union if seals else None)),
+         box("单位人力资源意见：", colspan=3, height_mm=32, sign=_dated(SEAL, seals.hr if seals else None))),
+    )
+    return Form(
+        id="fujian1-xieyibiao", attachment="附件1", title="高技能领军人才、劳模工匠师徒“结对子”协议表",
+        purpose="师徒签订结对协议，经单位行政、工会、人力资源三方盖章后生效",
+        blocks=(Grid(AGREEMENT_WIDTHS, rows),),
+        notes=("注：本协议一式四份，师傅、徒弟、单位各执一份，报县总工会备案一份。",),
+        meta={"pair": pair.id} if pair else {},
+    )
+
+
+# ---------------------------------------------------------------- 附件2
+DUTIES = (
+    ("h", "一、师傅的基本职责"),
+    ("p", "1．必须遵守国家法律法规，具有良好的职业道德和指定岗位应具备的全面专业技能，具有强烈的责任感。"),
+    ("p", "2．要制定带徒目标和教学计划，结合实际工作，开展教学指导工作。"),
+    ("p", "3．负责指导和讲解技术上的相关问题，并开展实践操作训练，对于徒弟提出的疑问应耐心解答。"),
+    ("p", "4．关心爱护徒弟，在工作作风和职业道德方面应以身作则，树立榜样，培养徒弟良好的道德观念和职业素养。"),
+    ("p", "5．做好培养过程中的全面考核记录，及时发现和纠正隐患，确保徒弟协议期满考核合格。"),
+    ("h", "二、徒弟的基本职责"),
+    ("p", "1．遵守国家法律法规和本单位的各项规章制度，尊重师傅，虚心请教，服从安排，自觉提高自身职业道德水平。"),
+    ("p", "2．积极肯干，刻苦钻研，勤于思考，认真实践，努力掌握本职业（工种）专业理论知识和操作技能方法。"),
+    ("p", "3．积极探索，应用所学技术解决实际问题，勇于攻关和创新。"),
+    ("h", "三、其他"),
+    ("p", "除师徒双方有一方因工作岗位变动、离职或退休等原因造成结对协议不能正常履行的情况外，不得擅自解除协议。"),
+    ("p", "自协议签订之日起，双方确定为师徒结对关系。双方应自觉履行各自的职责。"),
+)
+
+
+def duties() -> Form:
+    """师徒双方的基本职责 (附件2): a text page, the same for every pair."""
+    return Form(id="fujian2-jiben-zhize", attachment="附件2", title="师徒双方的基本职责",
+                purpose="随协议表一并发给师徒双方", blocks=(Text(DUTIES),))
+
+
+# ---------------------------------------------------------------- 附件3
+def stage_plan(pair: Pair | None = None, stage: Stage | None = None, registry: Registry | None = None) -> Form:
+    """阶段培养计划表 (附件3): one per stage, reported to the unit when the stage ends."""
+    unit = registry.units.get(pair.unit) if pair and registry else None
+    master = registry.masters.get(pair.master) if pair and registry else None
+    where = "　".join(x for x in ((unit.name if unit else ""), (pair.department or "" if pair else "")) if x)
+    when = f"{date_zh(stage.start)}至{date_zh(stage.end)}" if stage else ""
+    rows = (
+        (label("单位及部门"), value(where, colspan=3)),
+        (label("徒弟姓名"), value(pair.apprentice.name if pair else ""), label("师傅姓名"), value(master.name if master else "")),
+        (label("阶段起始时间"), value(when, colspan=3)),
+        (box("学习计划及内容：", stage.plan or "" if stage else "", colspan=4, height_mm=45, sign=("师傅签名：", "年    月    日")),),
+        (box("学习总结：", stage.summary or "" if stage else "", colspan=4, height_mm=45, sign=("徒弟签名：", "年    月    日")),),
+        (box("师傅评语：", stage.master_comment or "" if stage else "", colspan=4, height_mm=35, sign=("师傅签名：", "年    月    日")),),
+        (box("师徒结对活动领导小组评语：", stage.group_comment or "" if stage else "", colspan=4, height_mm=35,
+             sign=("负责人签名：", "年    月    日")),),
+    )
+    return Form(
+        id="fujian3-jieduan-peiyang-jihuabiao", attachment="附件3", title="高技能领军人才、劳模工匠师徒“结对子”",
+        subtitle="阶段培养计划表", purpose="每完成一个阶段的培养任务后填写，上报单位",
+        blocks=(Grid((1.3, 2.0, 1.3, 2.0), rows),),
+        meta={"pair": pair.id, "stage": stage.title} if pair and stage else {},
+    )
+
+
+# ---------------------------------------------------------------- 附件4
+def quota_table(programme: Programme | None = None, registry: Registry | None = None) -> Form:
+    """各单位结对活动任务分配表 (附件4), with each unit's progress when filled from a programme."""
+    head = (label("单位"), label("规划时间（年）"), label("完成任务数（对）"), label("已结对（对）"), label("完成进度"), label("备注"))
+    rows: list[tuple[Cell, ...]] = [head]
+    if programme is not None and registry is not None:
+        progress = pairing_progress(registry, programme)
+        for q in progress.quotas:
+            rows.append(_quota_row(q, registry))
+        rows.append((value("其它单位"), value(""), value(""), value(str(progress.others)), value(""),
+                     value("其它单位有符合条件的师徒对子可按文件要求报送")))
+        total = sum(q.target for q in programme.quotas)
+        rows.append((label("合计"), value(str(programme.years)), value(str(total)), value(str(progress.done)),
+                     value(f"{progress.percent}%"), value(f"活动总目标 {programme.target} 对")))
+    else:
+        rows += [tuple(value("", height_mm=9) for _ in head) for _ in range(10)]
+    title_unit = f"（{programme.name}）" if programme else ""
+    return Form(
+        id=f"fujian4-renwu-fenpeibiao-{programme.id}" if programme else "fujian4-renwu-fenpeibiao",
+        attachment="附件4", title="各单位结对活动任务分配表", subtitle=title_unit,
+        purpose="各单位的结对任务与完成进度" + ("（按登记册统计）" if programme else ""),
+        blocks=(Grid((2.6, 1.0, 1.1, 1.0, 1.0, 2.2), tuple(rows)),),
+        header=(("统计日期", ""),) if programme is None else (),
+        notes=("已结对按三方盖章生效的协议计（培养中、已出师、已延期），含下属单位。",) if programme else (),
+        meta={"programme": programme.id} if programme else {},
+    )
+
+
+def _quota_row(q: QuotaRow, registry: Registry) -> tuple[Cell, ...]:
+    unit = registry.units.get(q.unit)
+    name = (unit.short_name or unit.name) if unit else q.unit
+    return (value(name), value(str(q.years or "")), value(str(q.target)), value(str(q.done)), value(f"{q.percent}%"), value(""))
+
+
+# ---------------------------------------------------------------- 技能大师工作室申报表
+def studio_application(studio: Studio | None = None, registry: Registry | None = None) -> Form:
+    leader = registry.masters.get(studio.leader) if studio and registry else None
+    unit = registry.units.get(studio.unit) if studio and registry else None
+    on = studio.named or studio.established if studio else None
+    partners = "、".join(registry.units[u].name for u in studio.partner_units if u in registry.units) if studio and registry else ""
+    members = [registry.masters[m] for m in studio.members if m in registry.masters] if studio and registry else []
+    honours = "、".join(f"{h.name}（{h.year}）" for h in leader.honours) if leader else ""
+    rows: list[tuple[Cell, ...]] = [
+        (label("工作室名称", colspan=2), value(studio.name if studio else "", colspan=7)),
+        (label("依托单位（系部）", colspan=2), value(unit.name if unit else "", colspan=3), label("创办方式"),
+         value(studio.mode or "" if studio else "□单独创办　□校企联办", colspan=3)),
+        (label("合作企业", colspan=2), value(partners, colspan=7)),
+        (section("技能大师基本情况", rowspan=4), label("姓名"), value(leader.name if leader else ""), label("性别"),
+         value(leader.gender if leader else ""), label("出生年份"), value(str(leader.birth_year) if leader else ""),
+         label("学历"), value(leader.education or "" if leader else "")),
+        (label("工种"), value(leader.trade if leader else ""), label("技术等级"), value(leader.skill_level if leader else ""),
+         label("职称"), value(leader.title or "" if leader else ""), label("电话"), value(_private(leader, "phone"))),
+        (label("部门及职务"), value(" ".join(x for x in (leader.department, leader.post) if x) if leader else "", colspan=7)),
+        (label("所获荣誉"), value(honours, colspan=7, height_mm=16)),
+        (section("团队成员", rowspan=6), label("姓名"), label("性别"), label("年龄"), label("工种"), label("技术等级"), label("职称"), label("单位", colspan=2)),
+    ]
+    for i in range(5):
+        m: Master | None = members[i] if i < len(members) else None
+        member_unit = registry.units.get(m.unit) if m and registry else None
+        rows.append((value(m.name if m else "", height_mm=8), value(m.gender if m else ""), value(_age(m.birth_year, on) if m else ""),
+                     value(m.trade if m else ""), value(m.skill_level if m else ""), value(m.title or "" if m else ""),
+                     value(member_unit.name if member_unit else "", colspan=2)))
+    area = f"{studio.area_m2:g} 平方米" if studio and studio.area_m2 is not None else ""
+    rows += [
+        (section("基本条件", rowspan=4), label("场地面积"), value(area, colspan=7)),
+        (label("制度建设"), value("", colspan=7, height_mm=10)),
+        (label("工作人员"), value("", colspan=7, height_mm=10)),
+        (label("经费保障"), value("", colspan=7, height_mm=10)),
+        (box("工作计划与主要工作方向：", studio.description or "" if studio else "", colspan=9, height_mm=40),),
+        (box("所在系（部）推荐意见：", colspan=9, height_mm=22, sign=SEAL),),
+        (box("专家评审意见：", colspan=4, height_mm=26, sign=("组长签字：", "年    月    日")),
+         box("学校意见：", colspan=5, height_mm=26, sign=SEAL)),
+    ]
+    return Form(
+        id="jineng-dashi-gongzuoshi-shenbaobiao", title="技能大师工作室申报表",
+        purpose="申办技能大师工作室时填写，经系（部）推荐、专家评审、校内公示 3 天",
+        blocks=(Grid((0.9, 1.0, 1.1, 0.8, 1.0, 1.0, 1.1, 0.9, 1.0), tuple(rows)),),
+        header=(("申报日期", date_zh(studio.established) if studio else ""),),
+        notes=("注：名称格式为“职业工种名称+技能大师工作室”；请附技能大师和成员的荣誉证书、获奖证书、技术认定等证明材料复印件。",),
+        meta={"studio": studio.id} if studio else {},
+    )
+
+
+# ---------------------------------------------------------------- 工作室年度考核表
+def studio_assessment(studio: Studio | None = None, year: int | None = None, registry: Registry | None = None) -> Form:
+    leader = registry.masters.get(studio.leader) if studio and registry else None
+    unit = registry.units.get(studio.unit) if studio and registry else None
+    programme = registry.programmes.get(studio.programme or "") if studio and registry else None
+    result = next((r for r in studio.results if r.year == year), None) if studio else None
+    assessment = next((a for a in studio.assessments if a.year == year), None) if studio else None
+    targets = programme.rules.yearly_targets if programme else {}
+    grades = programme.rules.assessment_results if programme else ("优秀", "良好", "合格", "不合格")
+    chosen = assessment.result if assessment else None
+    rows: list[tuple[Cell, ...]] = [
+        (label("工作室名称"), value(studio.name if studio else "", colspan=3)),
+        (label("领办人"), value(leader.name if leader else ""), label("依托单位"), value(unit.name if unit else "")),
+        (label("考核年度"), value(str(year) if year else ""), label("考核类型"), value(f"{assessment.kind}考核" if assessment else "")),
+        (label("考核项目"), label("年度任务"), label("完成情况"), label("是否达标")),
+    ]
+    for key, name in MEASURES:
+        target = targets.get(key)
+        done = result.get(key) if result else None
+        met = "" if target is None or done is None else ("是" if done >= target else "否")
+        rows.append((label(name), value("" if target is None else str(target)), value("" if done is None else str(done)), value(met)))
+    boxes = "　".join(("■" if g == chosen else "□") + g for g in grades)
+    rows += [
+        (box("年度工作总结（示范讲座、培训、研究课题、学术活动、论文著作、创新成果）：", colspan=4, height_mm=50),),
+        (label("考核等次"), value(boxes, colspan=3)),
+        (box("考核意见：", assessment.note or "" if assessment else "", colspan=4, height_mm=30, sign=("考核组长签字：", "年    月    日")),),
+        (box("主管部门意见：", colspan=4, height_mm=26, sign=SEAL),),
+    ]
+    return Form(
+        id="gongzuoshi-niandu-kaohebiao", title="工作室年度考核表",
+        purpose="工作室每年对照年度任务考核，结果分等次，不合格的整改或撤销",
+        blocks=(Grid((1.5, 1.5, 1.5, 1.5), tuple(rows)),),
+        meta={"studio": studio.id, "year": str(year)} if studio and year else {},
+    )
+
+
+# ---------------------------------------------------------------- 技能人才申报表
+def talent_nomination(programme: Programme | None = None) -> Form:
+    tiers = "　".join("□" + t.name for t in programme.tiers) if programme else "□________"
+    rows = (
+        (label("申报活动", colspan=2), value(programme.name if programme else "", colspan=6)),
+        (label("申报层级", colspan=2), value(tiers, colspan=6)),
+        (section("基本情况", rowspan=4), label("姓名"), value(), label("性别"), value(), label("出生年份"), value(), value("（照片）", rowspan=4)),
+        (label("学历"), value(), label("工种"), value(), label("技术等级"), value()),
+        (label("职称"), value(), label("职务"), value(), label("电话"), value()),
+        (label("工作单位"), value(colspan=3), label("部门"), value()),
+        (label("主要荣誉", colspan=2), value(colspan=6, height_mm=20)),
+        (box("主要事迹（工作业绩、技术创新、传帮带情况）：", colspan=8, height_mm=60),),
+        (box("单位推荐意见：", colspan=4, height_mm=28, sign=SEAL), box("资格审查意见：", colspan=4, height_mm=28, sign=SEAL)),
+        (box("专家评审意见：", colspan=4, height_mm=28, sign=("组长签字：", "年    月    日")),
+         box("公示情况及评选结果：", colspan=4, height_mm=28, sign=SEAL)),
+    )
+    return Form(
+        id=f"jineng-rencai-shenbaobiao-{programme.id}" if programme else "jineng-rencai-shenbaobiao",
+        title="技能人才申报表", subtitle=f"（{programme.name}）" if programme else "",
+        purpose="推荐职工入选技能人才层级：资格审查、专家评审、社会公示",
+        blocks=(Grid((0.9, 0.9, 1.2, 0.8, 1.2, 1.0, 1.2, 1.3), rows),),
+        header=(("填表日期", ""),),
+        meta={"programme": programme.id} if programme else {},
+    )
+
+
+def blank_forms(registry: Registry | None = None) -> list[Form]:
+    """Every blank form; 附件4 and the nomination form per programme when a registry is given."""
+    forms = [agreement(), duties(), stage_plan()]
+    pairing = sorted((p for p in (registry.programmes.values() if registry else []) if p.kind == "pairing"), key=lambda p: p.id)
+    forms += [quota_table(p, registry) for p in pairing] or [quota_table()]
+    forms += [studio_application(), studio_assessment()]
+    talent = sorted((p for p in (registry.programmes.values() if registry else []) if p.kind == "talent"), key=lambda p: p.id)
+    forms += [talent_nomination(p) for p in talent] or [talent_nomination()]
+    return forms
+
+
+def pair_forms(pair: Pair, registry: Registry) -> list[Form]:
+    forms = [agreement(pair, registry)]
+    forms += [_renamed(stage_plan(pair, s, registry), f"{pair.id}-stage-{i + 1}") for i, s in enumerate(pair.stages)]
+    return [_renamed(forms[0], f"{pair.id}-xieyibiao"), *forms[1:]]
+
+
+def studio_forms(studio: Studio, registry: Registry) -> list[Form]:
+    forms = [_renamed(studio_application(studio, registry), f"{studio.id}-shenbaobiao")]
+    years = sorted({r.year for r in studio.results} | {a.year for a in studio.assessments})
+    forms += [_renamed(studio_assessment(studio, y, registry), f"{studio.id}-kaohebiao-{y}") for y in years]
+    return forms
+
+
+def _renamed(form: Form, stem: str) -> Form:
+    from dataclasses import replace
+
+    return replace(form, id=stem)

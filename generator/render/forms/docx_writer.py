@@ -1,0 +1,147 @@
+"""Write a :class:`Form` as a Word document with python-docx."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.table import CT_Tc
+from docx.shared import Mm, Pt
+from docx.table import _Cell
+
+from generator.render.forms.model import Cell, Form, Grid, Text, layout
+
+PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Mm(210), Mm(297), Mm(15)
+
+
+def _set_fonts(element: object, east_asia: str, latin: str) -> None:
+    """python-docx's ``font.name`` sets only the Latin slots: add w:eastAsia for Chinese."""
+    rpr = element.get_or_add_rPr()  # type: ignore[attr-defined]
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for slot in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(slot), latin)
+    fonts.set(qn("w:eastAsia"), east_asia)
+
+
+def _document(east_asia: str, latin: str) -> Document:
+    doc = Document()
+    section = doc.sections[0]
+    # python-docx's template is US Letter: set A4 explicitly.
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+    section.left_margin = section.right_margin = MARGIN
+    section.top_margin = section.bottom_margin = Mm(14)
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(10.5)
+    _set_fonts(normal.element, east_asia, latin)
+    normal.paragraph_format.space_after = Pt(0)
+    return doc
+
+
+def _paragraph(container: object, text: str, *, bold: bool = False, size: float | None = None,
+               align: int | None = None, first: bool = False) -> None:
+    """A paragraph; ``first`` reuses a table cell's initial empty one. Newlines become line breaks."""
+    para = container.paragraphs[0] if first else container.add_paragraph()  # type: ignore[attr-defined]
+    if align is not None:
+        para.alignment = align
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        run = para.add_run(line)
+        run.bold = bold
+        if size:
+            run.font.size = Pt(size)
+        if i < len(lines) - 1:
+            run.add_break()
+
+
+def _fill(target: _Cell, cell: Cell) -> None:
+    if cell.kind == "section":
+        _paragraph(target, "\n".join(cell.text), align=WD_ALIGN_PARAGRAPH.CENTER, first=True)
+        target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    elif cell.kind == "box":
+        _paragraph(target, cell.text, first=True)
+        if cell.value:
+            _paragraph(target, cell.value)
+        for line in cell.sign:
+            _paragraph(target, line + "　" * 4, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
+    else:
+        align = WD_ALIGN_PARAGRAPH.CENTER if cell.kind == "label" else None
+        _paragraph(target, cell.text, align=align, first=True)
+        target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+
+
+def _segments(grid: Grid) -> list[list[tuple[int, Cell, bool]]]:
+    """Each row as (column, cell, continues-a-rowspan-from-above), in column order."""
+    rows, active = [], {}  # column -> (cell, rows still to cover)
+    for items in layout(grid):
+        row = [(column, cell, False) for column, cell in items] + [(c, cell, True) for c, (cell, _) in active.items()]
+        rows.append(sorted(row, key=lambda seg: seg[0]))
+        active = {c: (cell, left - 1) for c, (cell, left) in active.items() if left > 1}
+        active.update({column: (cell, cell.rowspan - 1) for column, cell in items if cell.rowspan > 1})
+    return rows
+
+
+def _grid(doc: Document, grid: Grid) -> None:
+    """Merged cells written directly as gridSpan and vMerge: python-docx's ``cell()`` and
+    ``merge()`` walk the whole table each time, which made one form take a quarter second."""
+    table = doc.add_table(rows=len(grid.rows), cols=len(grid.widths))
+    table.style = "Table Grid"
+    table.autofit = False
+    usable = PAGE_WIDTH - 2 * MARGIN
+    total = sum(grid.widths)
+    widths = [int(usable * w / total) for w in grid.widths]
+    for column, width in zip(table.columns, widths):
+        column.width = width
+    for r, segments in enumerate(_segments(grid)):
+        row = table.rows[r]
+        tr = row._tr
+        for tc in list(tr.tc_lst):
+            tr.remove(tc)
+        tallest = max((cell.height_mm for _, cell, cont in segments if not cont), default=0)
+        if tallest:
+            row.height, row.height_rule = Mm(tallest), WD_ROW_HEIGHT_RULE.AT_LEAST
+        for column, cell, continues in segments:
+            tc = CT_Tc.new()
+            tr.append(tc)
+            tc.width = sum(widths[column:column + cell.colspan])
+            if cell.colspan > 1:
+                tc.grid_span = cell.colspan
+            if cell.rowspan > 1:
+                tc.vMerge = "continue" if continues else "restart"
+            if not continues:
+                _fill(_Cell(tc, table), cell)
+
+
+def _text(doc: Document, block: Text) -> None:
+    for kind, text in block.items:
+        if kind == "h":
+            _paragraph(doc, text, bold=True, size=12)
+        else:
+            para = doc.add_paragraph(text)
+            para.paragraph_format.first_line_indent = Pt(21)
+
+
+def write(form: Form, target: Path, *, east_asia: str, latin: str) -> None:
+    doc = _document(east_asia, latin)
+    if form.attachment:
+        _paragraph(doc, form.attachment, size=12)
+    _paragraph(doc, form.title, bold=True, size=16, align=WD_ALIGN_PARAGRAPH.CENTER)
+    if form.subtitle:
+        _paragraph(doc, form.subtitle, bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
+    for caption, text in form.header:
+        _paragraph(doc, f"{caption}：{text or '　' * 8}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    for block in form.blocks:
+        _grid(doc, block) if isinstance(block, Grid) else _text(doc, block)
+    for note in form.notes:
+        _paragraph(doc, note, size=9.5)
+    doc.core_properties.title = form.title
+    doc.save(str(target))

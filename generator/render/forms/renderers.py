@@ -1,0 +1,86 @@
+"""Three renderers behind one interface: printable HTML, PDF (WeasyPrint, from the
+same HTML and CSS, with the Chinese font embedded as a subset) and DOCX (python-docx).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from generator.render.forms.fonts import ChineseFont
+from generator.render.forms.model import Form, Grid
+
+TEMPLATES = Path(__file__).resolve().parents[3] / "site_templates" / "forms"
+
+
+class Renderer(Protocol):
+    extension: str
+
+    def render(self, form: Form, target: Path) -> None: ...
+
+
+def _blocks(form: Form) -> list[dict[str, Any]]:
+    """Blocks as the HTML template reads them: grid widths in percent."""
+    result: list[dict[str, Any]] = []
+    for block in form.blocks:
+        if isinstance(block, Grid):
+            total = sum(block.widths)
+            result.append({"grid": True, "rows": block.rows, "widths": [round(100 * w / total, 2) for w in block.widths]})
+        else:
+            result.append({"grid": False, "paragraphs": block.items})
+    return result
+
+
+@dataclass
+class HtmlRenderer:
+    font: ChineseFont
+    extension: str = "html"
+    _env: Environment = field(init=False, repr=False)
+    _css: str = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True),
+                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        self._css = (TEMPLATES / "form.css").read_text(encoding="utf-8")
+
+    def html(self, form: Form) -> str:
+        return self._env.get_template("form.html.j2").render(
+            form=form, blocks=_blocks(form), css=self._css, font_css=self.font.css(), font_family=self.font.family)
+
+    def render(self, form: Form, target: Path) -> None:
+        target.write_text(self.html(form), encoding="utf-8")
+
+
+@dataclass
+class PdfRenderer:
+    """WeasyPrint from the HTML renderer's output; fonts are loaded once per renderer."""
+
+    html: HtmlRenderer
+    extension: str = "pdf"
+    _fonts: Any = field(init=False, repr=False, default=None)
+
+    def render(self, form: Form, target: Path) -> None:
+        from weasyprint import HTML
+        from weasyprint.text.fonts import FontConfiguration
+
+        if self._fonts is None:
+            self._fonts = FontConfiguration()
+        HTML(string=self.html.html(form), base_url=str(TEMPLATES)).write_pdf(str(target), font_config=self._fonts)
+
+
+@dataclass
+class DocxRenderer:
+    """python-docx: A4, the East Asian font set explicitly (python-docx sets only the Latin one),
+    merged cells as on paper."""
+
+    east_asia_font: str = "宋体"
+    latin_font: str = "Times New Roman"
+    extension: str = "docx"
+
+    def render(self, form: Form, target: Path) -> None:
+        from generator.render.forms import docx_writer
+
+        docx_writer.write(form, target, east_asia=self.east_asia_font, latin=self.latin_font)
