@@ -110,7 +110,7 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def cmd_forms(args: argparse.Namespace) -> int:
-    from generator.render.forms.build import FORMATS, renderers, write_forms
+    from generator.render.forms.build import FORMATS, write_forms
     from generator.render.forms.definitions import blank_forms, pair_forms, studio_forms
     from generator.render.forms.fonts import FontNotFound
 
@@ -141,11 +141,10 @@ def cmd_forms(args: argparse.Namespace) -> int:
     else:
         forms = blank_forms(reg)
     try:
-        made = renderers(os.environ, formats)
+        written = write_forms(forms, args.out, os.environ, formats, jobs=os.cpu_count() or 1)
     except FontNotFound as exc:
         sys.stderr.write(f"{exc}\n")
         return EXIT_FAILED
-    written = write_forms(forms, args.out, made)
     files = sum(len(w.files) for w in written)
     kind = "填好的" if args.filled else "空白"
     sys.stdout.write(f"已生成 {len(written)} 份{kind}表格，共 {files} 个文件，位于 {args.out}/\n")

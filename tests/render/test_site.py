@@ -22,9 +22,14 @@ CANARY_YEAR = 1927  # a plausible birth year that appears nowhere else in the sa
 
 def _site_text(site: Path) -> dict[str, str]:
     """Every text file of the site, as a reader would see it (entities and JSON escapes undone)."""
+    from tests.render.test_forms import docx_text, pdf_text
+
     texts = {}
     for path in site.rglob("*"):
-        if not path.is_file() or path.suffix not in {".html", ".json", ".xml", ".csv", ".js", ".txt"}:
+        if not path.is_file() or path.suffix not in {".html", ".json", ".xml", ".csv", ".js", ".txt", ".pdf", ".docx"}:
+            continue
+        if path.suffix in {".pdf", ".docx"}:  # the download page's forms
+            texts[str(path.relative_to(site))] = (pdf_text if path.suffix == ".pdf" else docx_text)(path)
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
         if path.suffix == ".json":
@@ -73,6 +78,7 @@ def test_no_private_value_reaches_the_site(canary_site: tuple[Path, list[str]]) 
     site, canaries = canary_site
     texts = _site_text(site)
     assert "search/search_index.json" in texts and "sitemap.xml" in texts and "data/pairs.csv" in texts
+    assert any(name.endswith(".pdf") for name in texts) and any(name.endswith(".docx") for name in texts)
     leaks = [(name, c) for name, text in texts.items() for c in canaries if c in text]
     assert leaks == []
     assert not any(str(CANARY_YEAR) in text for text in texts.values())

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import os
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing import get_context
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping, Sequence
 
 from generator.render.forms.fonts import find_font
 from generator.render.forms.model import Form
 from generator.render.forms.renderers import DocxRenderer, HtmlRenderer, PdfRenderer, Renderer
 
 FORMATS = ("html", "pdf", "docx")
+# Below this many forms a second process costs more than it saves.
+PARALLEL_FORMS = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,14 +53,68 @@ def _atomic(renderer: Renderer, form: Form, target: Path) -> None:
             os.unlink(tmp)
 
 
-def write_forms(forms: Iterable[Form], out: Path, made: list[Renderer]) -> list[Written]:
+# Forms a batch-capable renderer handles at once (the PDF renderer).
+BATCH = 25
+
+
+def _atomic_batch(render_batch: Callable[[list[tuple[Form, Path]]], None], items: list[tuple[Form, Path]]) -> None:
+    temps = []
+    try:
+        for _, target in items:
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+            os.close(fd)
+            temps.append(Path(tmp))
+        render_batch([(form, tmp) for (form, _), tmp in zip(items, temps)])
+        for tmp, (_, target) in zip(temps, items):
+            os.replace(tmp, target)
+    finally:
+        for tmp in temps:
+            tmp.unlink(missing_ok=True)
+
+
+def _write_all(forms: Sequence[Form], out: Path, made: list[Renderer]) -> list[Written]:
+    files: dict[str, dict[str, Path]] = {form.id: {} for form in forms}
+    for renderer in made:
+        items = [(form, out / f"{form.id}.{renderer.extension}") for form in forms]
+        batch = getattr(renderer, "render_batch", None)
+        if batch is not None:
+            for start in range(0, len(items), BATCH):
+                _atomic_batch(batch, items[start:start + BATCH])
+        else:
+            for form, target in items:
+                _atomic(renderer, form, target)
+        for form, target in items:
+            files[form.id][renderer.extension] = target
+    return [Written(form, files[form.id]) for form in forms]
+
+
+# Each worker process builds its renderers once (fonts loaded once per process).
+_WORKER: tuple[list[Renderer], Path] | None = None
+
+
+def _start_worker(environ: dict[str, str], formats: tuple[str, ...], out: Path) -> None:
+    global _WORKER
+    _WORKER = (renderers(environ, formats), out)
+
+
+def _worker_share(forms: list[Form]) -> list[Written]:
+    assert _WORKER is not None
+    return _write_all(forms, _WORKER[1], _WORKER[0])
+
+
+def write_forms(forms: Iterable[Form], out: Path, environ: Mapping[str, str], formats: Iterable[str] = FORMATS,
+                jobs: int = 1) -> list[Written]:
+    """Write every form in every format; with ``jobs`` > 1, in that many processes."""
+    chosen, todo = tuple(formats), list(forms)
+    made = renderers(environ, chosen)  # fails early, in this process, when the font is missing
     out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for form in forms:
-        files = {}
-        for renderer in made:
-            target = out / f"{form.id}.{renderer.extension}"
-            _atomic(renderer, form, target)
-            files[renderer.extension] = target
-        written.append(Written(form, files))
-    return written
+    if jobs < 2 or len(todo) < PARALLEL_FORMS:
+        return _write_all(todo, out, made)
+    shares = [todo[i::jobs] for i in range(jobs)]
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"), initializer=_start_worker,
+                             initargs=(dict(environ), chosen, out)) as pool:
+        results = list(pool.map(_worker_share, shares))
+    # Back in the forms' own order.
+    order = {id(f): i for i, f in enumerate(todo)}
+    by_id = {w.form.id: w for share in results for w in share}
+    return [by_id[f.id] for f in sorted(todo, key=lambda f: order[id(f)])]

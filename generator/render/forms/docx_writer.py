@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zipfile
+from datetime import datetime
 from pathlib import Path
 
 from docx import Document
@@ -17,6 +19,8 @@ from docx.table import _Cell
 from generator.render.forms.model import Cell, Form, Grid, Text, layout
 
 PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Mm(210), Mm(297), Mm(15)
+# Document dates when the caller gives none: files stay byte-identical from run to run.
+FIXED_TIME = datetime(2000, 1, 1)
 
 
 def _set_fonts(element: object, east_asia: str, latin: str) -> None:
@@ -130,7 +134,21 @@ def _text(doc: Document, block: Text) -> None:
             para.paragraph_format.first_line_indent = Pt(21)
 
 
-def write(form: Form, target: Path, *, east_asia: str, latin: str) -> None:
+def _repack(path: Path, when: datetime) -> None:
+    """Rewrite the package with fixed entry times: python-docx stamps each with the clock,
+    and the same records must give the same bytes."""
+    with zipfile.ZipFile(path) as source:
+        entries = [(info.filename, source.read(info)) for info in source.infolist()]
+    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, data)
+
+
+def write(form: Form, target: Path, *, east_asia: str, latin: str, when: datetime = FIXED_TIME) -> None:
     doc = _document(east_asia, latin)
     if form.attachment:
         _paragraph(doc, form.attachment, size=12)
@@ -143,5 +161,9 @@ def write(form: Form, target: Path, *, east_asia: str, latin: str) -> None:
         _grid(doc, block) if isinstance(block, Grid) else _text(doc, block)
     for note in form.notes:
         _paragraph(doc, note, size=9.5)
-    doc.core_properties.title = form.title
+    props = doc.core_properties
+    props.title, props.author, props.comments = form.title, "匠谱", ""
+    props.created = props.modified = when
+    props.last_modified_by = "匠谱"
     doc.save(str(target))
+    _repack(target, when)

@@ -108,15 +108,14 @@ FORM_LABELS = {"pdf": "PDF", "docx": "Word", "html": "网页"}
 
 def write_blank_forms(registry: Registry, docs_dir: Path, environ: Mapping[str, str]) -> list[dict[str, Any]]:
     """The blank forms for the download page, into docs/forms/ (public data only: 附件4's counts)."""
-    from generator.render.forms.build import renderers, write_forms
+    from generator.render.forms.build import write_forms
     from generator.render.forms.definitions import blank_forms
     from generator.render.forms.fonts import FontNotFound
 
     try:
-        made = renderers(environ, ("pdf", "docx", "html"))
+        written = write_forms(blank_forms(registry), docs_dir / "forms", environ, ("pdf", "docx", "html"))
     except FontNotFound as exc:
         raise SiteBuildError(str(exc)) from exc
-    written = write_forms(blank_forms(registry), docs_dir / "forms", made)
     return [{"title": w.form.attachment + "　" + w.form.title + w.form.subtitle if w.form.attachment else w.form.title + w.form.subtitle,
              "purpose": w.form.purpose,
              "files": [(FORM_LABELS[ext], f"forms/{path.name}") for ext, path in w.files.items()]} for w in written]

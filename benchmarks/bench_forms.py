@@ -1,0 +1,59 @@
+"""Benchmark of the forms: prints the figures in BENCHMARKS.md.
+
+    .venv/bin/python benchmarks/bench_forms.py [--work DIR]
+
+- every blank form in every format, as ``python -m generator forms --out DIR`` on the sample;
+- 500 pre-filled agreements (附件1) in HTML, PDF and DOCX, in one command (its two worker
+  processes each load the fonts once), from the M registry's pairs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench_validate import REPO, ensure_registry, run
+
+AGREEMENTS = """
+import os, sys, time
+from datetime import date
+from pathlib import Path
+from generator.render.forms.build import write_forms
+from generator.render.forms.definitions import agreement
+from generator.validate.engine import validate
+registry = validate(Path(sys.argv[1]), today=date(2026, 11, 22)).registry
+pairs = sorted(registry.pairs)[:500]
+start = time.perf_counter()
+written = write_forms([agreement(registry.pairs[p], registry) for p in pairs], Path(sys.argv[2]), os.environ,
+                      jobs=os.cpu_count() or 1)
+print(f"{len(written)} {sum(len(w.files) for w in written)} {time.perf_counter() - start:.2f}")
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work", type=Path, default=Path("/tmp/jiangpu-bench"))
+    args = parser.parse_args()
+    out = Path(tempfile.mkdtemp(prefix="jiangpu-forms-"))
+    try:
+        wall, mib, code = run([sys.executable, "-m", "generator", "forms", "--no-cache", "--out", str(out / "blank")])
+        files = sum(1 for _ in (out / "blank").iterdir())
+        print(f"blank forms, all formats ({files} files, validation of the sample included): {wall:.2f} s wall, peak {mib} MiB, exit {code}")
+        records = ensure_registry(args.work, "M")
+        wall, mib, code = run([sys.executable, "-c", AGREEMENTS, str(records), str(out / "filled")])
+        proc = subprocess.run([sys.executable, "-c", AGREEMENTS, str(records), str(out / "filled-2")], cwd=REPO,
+                              capture_output=True, text=True, check=True)
+        count, files, seconds = proc.stdout.split()
+        print(f"{count} pre-filled agreements ({files} files: html, pdf, docx): {wall:.2f} s wall for the whole command "
+              f"(loading M included), {seconds} s writing the forms; peak {mib} MiB, exit {code}")
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

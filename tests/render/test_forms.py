@@ -1,0 +1,173 @@
+"""Forms: every label on every format, A4, fonts embedded, filled from records."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import subprocess
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from generator.render.forms import fonts
+from generator.render.forms.build import write_forms
+from generator.render.forms.definitions import agreement, blank_forms, pair_forms, studio_forms
+from generator.render.forms.model import Grid, layout
+from generator.validate.engine import validate
+from tests.conftest import REPO
+
+pdfium = pytest.importorskip("pypdfium2")
+A4_POINTS = (595.28, 841.89)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def pdf_text(path: Path) -> str:
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    finally:
+        pdf.close()
+
+
+def docx_text(path: Path) -> str:
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read("word/document.xml").decode("utf-8")
+    return html.unescape("".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml)))
+
+
+def html_text(path: Path) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", path.read_text(encoding="utf-8")))
+
+
+@pytest.fixture(scope="module")
+def registry():  # type: ignore[no-untyped-def]
+    return validate(REPO / "records", today=date(2026, 11, 22), jobs=1).registry
+
+
+@pytest.fixture(scope="module")
+def blank(tmp_path_factory: pytest.TempPathFactory, registry):  # type: ignore[no-untyped-def]
+    out = tmp_path_factory.mktemp("blank")
+    return write_forms(blank_forms(registry), out, os.environ)
+
+
+def test_every_grid_row_fills_its_width(registry) -> None:  # type: ignore[no-untyped-def]
+    pair = registry.pairs["taoyuan-2020-001"]
+    studio = registry.studios["cnc-turning-master-studio"]
+    for form in blank_forms(registry) + pair_forms(pair, registry) + studio_forms(studio, registry):
+        for block in form.blocks:
+            if isinstance(block, Grid):
+                layout(block)  # raises on a row that is too short or too wide
+
+
+def test_the_seven_forms_in_three_formats(blank) -> None:  # type: ignore[no-untyped-def]
+    titles = {w.form.title for w in blank}
+    assert {"高技能领军人才、劳模工匠师徒“结对子”协议表", "师徒双方的基本职责", "高技能领军人才、劳模工匠师徒“结对子”",
+            "各单位结对活动任务分配表", "技能大师工作室申报表", "工作室年度考核表", "技能人才申报表"} <= titles
+    assert all(set(w.files) == {"html", "pdf", "docx"} for w in blank)
+
+
+def test_pdfs_are_a4_with_every_label_and_embedded_fonts(blank) -> None:  # type: ignore[no-untyped-def]
+    for written in blank:
+        path = written.files["pdf"]
+        pdf = pdfium.PdfDocument(str(path))
+        sizes = [pdf[i].get_size() for i in range(len(pdf))]
+        pdf.close()
+        assert all(abs(w - A4_POINTS[0]) < 1 and abs(h - A4_POINTS[1]) < 1 for w, h in sizes), path
+        text = _squash(pdf_text(path))
+        missing = [label for label in written.form.labels() if _squash(label) not in text]
+        assert missing == [], f"{path.name}: {missing}"
+        if shutil.which("pdffonts"):
+            rows = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+            assert rows, "the PDF has fonts"
+            assert all(row.split()[-5] == "yes" for row in rows), rows  # the "emb" column
+
+
+def test_docx_files_are_a4_with_the_east_asian_font_and_every_label(blank) -> None:  # type: ignore[no-untyped-def]
+    import docx
+
+    for written in blank:
+        path = written.files["docx"]
+        document = docx.Document(str(path))
+        section = document.sections[0]
+        assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+        with zipfile.ZipFile(path) as archive:
+            styles = archive.read("word/styles.xml").decode("utf-8")
+        assert 'w:eastAsia="宋体"' in styles
+        text = _squash(docx_text(path))
+        missing = [label for label in written.form.labels() if _squash(label) not in text]
+        assert missing == [], f"{path.name}: {missing}"
+
+
+def test_docx_keeps_merged_cells_as_on_paper(blank) -> None:  # type: ignore[no-untyped-def]
+    import docx
+
+    path = next(w.files["docx"] for w in blank if w.form.id == "fujian1-xieyibiao")
+    table = docx.Document(str(path)).tables[0]
+    first_column = [row.cells[0].text for row in table.rows]
+    # 师傅基本情况 spans four rows, 徒弟基本情况 three: the merged cell repeats down the column.
+    assert first_column.count("\n".join("师傅基本情况")) == 4
+    assert first_column.count("\n".join("徒弟基本情况")) == 3
+
+
+def test_html_holds_every_label_and_prints_on_a4(blank) -> None:  # type: ignore[no-untyped-def]
+    for written in blank:
+        text = _squash(html_text(written.files["html"]))
+        assert [label for label in written.form.labels() if _squash(label) not in text] == []
+        assert "size: A4" in written.files["html"].read_text(encoding="utf-8")
+
+
+def test_filled_agreement_carries_the_record_with_private_fields(tmp_path: Path, registry) -> None:  # type: ignore[no-untyped-def]
+    pair = registry.pairs["taoyuan-2020-001"]
+    master = registry.masters[pair.master]
+    written = write_forms([agreement(pair, registry)], tmp_path, os.environ)
+    expected = [master.name, pair.apprentice.name, master.private["phone"], pair.apprentice.private["phone"],
+                pair.apprentice.private["employee_no"], "2020年3月10日至2022年3月9日", pair.goal,
+                str(pair.signed.year - master.birth_year)]  # age at signing
+    for fmt in ("pdf", "docx", "html"):
+        reader = {"pdf": pdf_text, "docx": docx_text, "html": html_text}[fmt]
+        text = _squash(reader(written[0].files[fmt]))
+        assert [e for e in expected if _squash(str(e)) not in text] == [], fmt
+
+
+def test_quota_table_is_filled_with_progress(blank) -> None:  # type: ignore[no-untyped-def]
+    quota = next(w for w in blank if w.form.id.startswith("fujian4"))
+    text = _squash(pdf_text(quota.files["pdf"]))
+    assert "桃源高新技术产业开发区" in text and "其它单位" in text and "合计" in text
+
+
+def test_missing_font_is_a_clear_error() -> None:
+    with pytest.raises(fonts.FontNotFound, match="fonts-noto-cjk"):
+        fonts.find_font({}, run=lambda args: "DejaVu Sans")
+    with pytest.raises(fonts.FontNotFound, match="不存在"):
+        fonts.find_font({fonts.ENV_VAR: "/nonexistent/font.otf"})
+
+
+def test_font_from_the_environment_is_embedded(tmp_path: Path) -> None:
+    found = subprocess.run(["fc-match", "--format=%{file}", "Noto Sans CJK SC"], capture_output=True, text=True)
+    if found.returncode or not found.stdout.strip():
+        pytest.skip("no Noto CJK font file here to point the variable at")
+    env = {fonts.ENV_VAR: found.stdout.strip()}
+    assert fonts.find_font(env).family == fonts.FILE_FAMILY
+    written = write_forms(blank_forms()[:1], tmp_path, env, ["pdf"])
+    assert "单位名称" in pdf_text(written[0].files["pdf"])
+
+
+def test_cli_writes_filled_forms_only_outside_the_site(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    common = ["forms", "--no-cache", "--date", "2026-11-22", "--format", "html"]
+    assert main([*common, "--filled", "--out", str(tmp_path / "x")]) == 2
+    assert main([*common, "--filled", "--pair", "taoyuan-2020-001", "--out", "site/private"]) == 2
+    assert not (REPO / "site" / "private").exists()
+    assert main([*common, "--filled", "--pair", "no-such-pair", "--out", str(tmp_path / "y")]) == 1
+    assert main([*common, "--filled", "--pair", "taoyuan-2020-001", "--out", str(tmp_path / "z")]) == 0
+    assert sorted(p.name for p in (tmp_path / "z").iterdir()) == [
+        "taoyuan-2020-001-stage-1.html", "taoyuan-2020-001-stage-2.html", "taoyuan-2020-001-xieyibiao.html"]
