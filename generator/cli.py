@@ -151,6 +151,58 @@ def cmd_forms(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    from generator.scaffold import ScaffoldError, new_record, write_new
+
+    # A broken registry still gets new files: ids are read from file names.
+    run = validate(args.records, today=args.date or date.today(), cache_dir=_cache_dir(args))
+    try:
+        record = new_record(args.kind, args.records, run.registry, args.date or date.today(), args.id)
+        write_new(record)
+    except (ScaffoldError, FileExistsError) as exc:
+        sys.stderr.write(f"{exc}\n")
+        return EXIT_FAILED
+    sys.stdout.write(f"已创建 {record.path}：按注释填写后运行 python -m generator validate 检查\n")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from generator.render import export
+
+    run = _validated(args)
+    if run is None:
+        return EXIT_FAILED
+    data: dict[str, list[dict[str, object]]] = {}
+    for checked in run.checked:
+        if checked.data is not None:
+            data.setdefault(checked.file.kind, []).append(checked.data)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    if args.format == "xlsx":
+        export.write_xlsx(data, args.out, args.include_private)
+        written = [args.out]
+    elif args.format == "csv":
+        written = export.write_csv(data, args.out, args.include_private)
+    else:
+        export.write_json(data, args.out, args.include_private)
+        written = [args.out]
+    note = "（含不公开信息，请妥善保管）" if args.include_private else ""
+    sys.stdout.write(f"台账已导出：{'、'.join(str(p) for p in written)}{note}\n")
+    return EXIT_OK
+
+
+def cmd_due(args: argparse.Namespace) -> int:
+    from generator.diagnostics import Result
+    from generator.model.due import due
+
+    run = _validated(args)
+    if run is None:
+        return EXIT_FAILED
+    day = args.date or date.today()
+    items = Result(due(run.registry, day), files_checked=run.result.files_checked)
+    sys.stdout.write(reporters.REMINDERS[args.format](items, day))
+    return EXIT_OK
+
+
 def cmd_synth(args: argparse.Namespace) -> int:
     from generator.synthetic import generate
 
@@ -198,6 +250,27 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--all", action="store_true", help="填写所有结对和工作室的表格")
     forms.add_argument("--no-cache", action="store_true", help="不使用检查缓存")
     forms.set_defaults(handler=cmd_forms)
+
+    new = commands.add_parser("new", help="新建一个记录文件（带中文填写说明）")
+    new.add_argument("kind", choices=["pair", "master", "studio", "unit", "programme"], help="记录类型")
+    _add_records(new)
+    new.add_argument("--id", help="编号（默认取下一个空闲编号）")
+    new.add_argument("--no-cache", action="store_true", help="不使用检查缓存")
+    new.set_defaults(handler=cmd_new)
+
+    ledger = commands.add_parser("export", help="导出台账（Excel、CSV 或 JSON）")
+    _add_records(ledger)
+    ledger.add_argument("--format", choices=["xlsx", "csv", "json"], default="xlsx", help="格式（默认 xlsx）")
+    ledger.add_argument("--include-private", action="store_true", help="包含不公开信息（电话、员工编号、徒弟出生年份）")
+    ledger.add_argument("--out", type=Path, required=True, help="输出文件；csv 时按类型写成 名称-pair.csv 等多个文件")
+    ledger.add_argument("--no-cache", action="store_true", help="不使用检查缓存")
+    ledger.set_defaults(handler=cmd_export)
+
+    remind = commands.add_parser("due", help="列出需要办理的事项（期满鉴定、阶段报告、报送、考核、进度落后）")
+    _add_records(remind)
+    remind.add_argument("--format", choices=["text", "github", "markdown"], default="text", help="输出格式")
+    remind.add_argument("--no-cache", action="store_true", help="不使用检查缓存")
+    remind.set_defaults(handler=cmd_due)
 
     synth = commands.add_parser("synth", help="生成用于性能测试的虚构登记册")
     synth.add_argument("--size", choices=["S", "M", "L"], default="M", help="规模：S 同示例，M 一个区十年，L 为 M 的十倍")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Callable
 
 from generator.diagnostics import Diagnostic, Result
@@ -49,3 +50,31 @@ def as_json(result: Result) -> str:
 
 
 REPORTERS: dict[str, Callable[[Result], str]] = {"text": text, "github": github, "json": as_json}
+
+
+def _reminder_text(result: Result, day: date) -> str:
+    lines = [f"{_where(d)}: {d.rule}: {d.message}" for d in result.sorted()]
+    lines.append(f"{day}：{len(result.diagnostics)} 项待办" if result.diagnostics else f"{day}：没有待办事项")
+    return "\n".join(lines) + "\n"
+
+
+def _reminder_markdown(result: Result, day: date) -> str:
+    """The body of the reminder issue that the weekly workflow keeps up to date."""
+    titles = {"due.evaluation": "期满未鉴定", "due.stage_report": "超过 12 个月没有阶段报告", "due.report": "年度报送",
+              "due.assessment": "工作室考核", "due.quota": "任务进度落后"}
+    lines = [f"# 待办事项（{day}）", ""]
+    if not result.diagnostics:
+        lines.append("没有待办事项。")
+    for rule, title in titles.items():
+        items = [d for d in result.sorted() if d.rule == rule]
+        if items:
+            lines += [f"## {title}（{len(items)}）", ""] + [f"- [ ] `{d.path}`：{d.message}" for d in items] + [""]
+    lines.append("此清单由 `python -m generator due` 每周自动更新。")
+    return "\n".join(lines) + "\n"
+
+
+REMINDERS: dict[str, Callable[[Result, date], str]] = {
+    "text": _reminder_text,
+    "github": lambda result, day: github(result),
+    "markdown": _reminder_markdown,
+}

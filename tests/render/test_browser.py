@@ -7,6 +7,7 @@ scripts install both, so CI runs them.
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -15,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Debian's chromium here; JIANGPU_CHROMIUM names another (GitHub's runners ship Google Chrome).
+CHROMIUM = os.environ.get("JIANGPU_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 playwright = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed (scripts/setup.sh installs it)")
 if not Path(CHROMIUM).exists():
     pytest.skip("Debian's chromium is not installed (apt-get install chromium; scripts/setup.sh does it)", allow_module_level=True)

@@ -1,0 +1,215 @@
+"""The staff workflow: CI definitions, templates, scaffolding, ledger export, reminders."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.cli import main
+from tests.conftest import REPO
+
+WORKFLOWS = REPO / ".github" / "workflows"
+
+
+def _workflow(name: str) -> dict:  # type: ignore[type-arg]
+    data = yaml.safe_load((WORKFLOWS / name).read_text(encoding="utf-8"))
+    data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads the key "on" as true
+    return data
+
+
+def _steps(workflow: dict) -> list[dict]:  # type: ignore[type-arg]
+    return [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
+
+
+def test_pull_requests_are_gated_by_validation_tests_and_a_strict_build() -> None:
+    flow = _workflow("pull-request.yml")
+    assert "pull_request" in flow["on"]
+    runs = " ".join(step.get("run", "") for step in _steps(flow))
+    assert "python -m generator validate --format github" in runs
+    assert "python -m pytest" in runs
+    assert "python -m generator build --strict" in runs
+    assert any(step.get("uses", "").startswith("actions/upload-artifact@") for step in _steps(flow))
+
+
+def test_main_is_built_and_deployed_to_pages() -> None:
+    flow = _workflow("pages.yml")
+    assert flow["on"]["push"]["branches"] == ["main"]
+    uses = [step.get("uses", "") for step in _steps(flow)]
+    assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
+    assert any(u.startswith("actions/deploy-pages@") for u in uses)
+    assert flow["permissions"]["pages"] == "write" and flow["permissions"]["id-token"] == "write"
+
+
+def test_weekly_reminder_issue() -> None:
+    flow = _workflow("reminders.yml")
+    assert flow["on"]["schedule"][0]["cron"]
+    runs = " ".join(step.get("run", "") for step in _steps(flow))
+    assert "python -m generator due --format markdown" in runs and "gh issue edit" in runs
+
+
+@pytest.mark.parametrize("form", sorted((REPO / ".github" / "ISSUE_TEMPLATE").glob("*.yml")), ids=lambda p: p.name)
+def test_issue_forms_parse(form: Path) -> None:
+    data = yaml.safe_load(form.read_text(encoding="utf-8"))
+    if form.name != "config.yml":
+        assert data["name"] and data["body"]
+        assert all("label" in item["attributes"] for item in data["body"] if item["type"] != "markdown")
+
+
+def test_every_step_has_a_name_and_every_action_a_version() -> None:
+    for path in WORKFLOWS.glob("*.yml"):
+        for step in _steps(_workflow(path.name)):
+            assert step.get("name"), path
+            if "uses" in step:
+                assert "@" in step["uses"], step
+
+
+def test_hooks_for_other_repositories() -> None:
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hooks[0]["id"] == "jiangpu-validate" and hooks[0]["language"] == "python"
+    local = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    ids = {hook["id"] for repo in local["repos"] for hook in repo["hooks"]}
+    assert {"jiangpu-validate", "ruff"} <= ids
+
+
+def test_contributing_names_what_never_goes_in() -> None:
+    text = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert "身份证号" in text and "家庭住址" in text and "审核人" in text
+
+
+# ------------------------------------------------------------------ new
+FILLED = {
+    "unit:": "unit: works",
+    "master:": "master: teacher",
+    "  name:": "  name: 李小华",
+    "  gender:": "  gender: 女",
+    "start:": "start: 2023-03-01",
+    "end:": "end: 2024-02-29",
+}
+
+
+def _fill(path: Path) -> None:
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        head = line.split("#")[0].rstrip()
+        lines.append(FILLED.get(head, line))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_new_pair_then_filling_the_required_values_validates(registry_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new", "pair", "--no-cache", "--date", "2023-01-15"]) == 0
+    created = registry_dir / "pairs" / "pair-2023-001.yml"
+    text = created.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../../schemas/pair.schema.json")
+    assert "id: pair-2023-001" in text and "programme: pairing" in text
+    assert main(["validate", "--no-cache", "--date", "2023-06-01", str(created.relative_to(registry_dir.parent))]) == 1
+    _fill(created)
+    capsys.readouterr()
+    assert main(["validate", "--no-cache", "--date", "2023-06-01"]) == 0, capsys.readouterr().out
+
+
+def test_new_never_overwrites(registry_dir: Path) -> None:
+    target = registry_dir / "units" / "works.yml"
+    before = target.read_bytes()
+    assert main(["new", "unit", "--no-cache", "--id", "works"]) == 1
+    assert target.read_bytes() == before
+    assert main(["new", "unit", "--no-cache"]) == 0
+    assert (registry_dir / "units" / "unit-001.yml").exists()
+    assert main(["new", "master", "--no-cache", "--id", "Bad_Id"]) == 1
+
+
+def test_vscode_maps_every_record_folder_to_its_schema() -> None:
+    settings = json.loads((REPO / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+    assert set(settings["yaml.schemas"].values()) == {f"records/{f}/**/*.yml" for f in ("programmes", "units", "masters", "studios", "pairs")}
+
+
+# ------------------------------------------------------------------ export
+def _private_values(records: Path) -> set[str]:
+    found = set()
+    for path in records.glob("*/*.yml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for holder in (data, data.get("apprentice") or {}):
+            found |= {str(v) for v in (holder.get("private") or {}).values()}
+    return found
+
+
+def test_xlsx_ledger_has_sheets_headers_dates_and_no_private_values(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from openpyxl import load_workbook
+
+    monkeypatch.chdir(REPO)
+    out = tmp_path / "台账.xlsx"
+    assert main(["export", "--no-cache", "--date", "2026-11-22", "--out", str(out)]) == 0
+    book = load_workbook(out)
+    assert book.sheetnames == ["活动", "单位", "名匠", "工作室", "师徒结对"]
+    masters = book["名匠"]
+    headers = [c.value for c in masters[1]]
+    assert headers[:3] == ["编号", "姓名", "性别"] and masters.freeze_panes == "A2"
+    pairs = book["师徒结对"]
+    header = [c.value for c in pairs[1]]
+    start = header.index("开始日期")
+    assert pairs.cell(row=2, column=start + 1).is_date  # a real date, not text
+    assert "徒弟·出生年份" not in header
+    cells = {str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None}
+    private = _private_values(REPO / "records")
+    assert private and not (cells & private)
+    out2 = tmp_path / "full.xlsx"
+    assert main(["export", "--no-cache", "--date", "2026-11-22", "--include-private", "--out", str(out2)]) == 0
+    cells2 = {str(c.value) for sheet in load_workbook(out2) for row in sheet.iter_rows() for c in row if c.value is not None}
+    assert private <= cells2
+
+
+def test_csv_and_json_ledgers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    assert main(["export", "--no-cache", "--format", "csv", "--out", str(tmp_path / "ledger.csv")]) == 0
+    pairs = (tmp_path / "ledger-pair.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert pairs[0].startswith("编号,所属活动,单位,师傅") and len(pairs) > 40
+    assert main(["export", "--no-cache", "--format", "json", "--out", str(tmp_path / "ledger.json")]) == 0
+    data = json.loads((tmp_path / "ledger.json").read_text(encoding="utf-8"))
+    assert set(data) == {"programme", "unit", "master", "studio", "pair"}
+    assert all("private" not in p["apprentice"] and "birth_year" not in p["apprentice"] for p in data["pair"])
+
+
+# ------------------------------------------------------------------ due
+DUE_FIXTURE = {
+    # Term ended 2024-03-09, still 培养中 and no evaluation: overdue evaluation.
+    "pairs/ended.yml": "id: ended\nprogramme: pairing\nunit: works\nmaster: leader\napprentice: {name: 甲乙, gender: 男}\n"
+                       "start: 2022-03-10\nend: 2024-03-09\napprovals: {administration: 2022-03-01, union: 2022-03-01, hr: 2022-03-01}\n"
+                       "status: 培养中\n",
+    # In training since 2023-01 with one stage reported in 2023-02: no report for over a year.
+    "pairs/silent.yml": "id: silent\nprogramme: pairing\nunit: works\nmaster: young-leader\napprentice: {name: 丙丁, gender: 女}\n"
+                        "start: 2023-01-10\nend: 2025-12-31\n"
+                        "stages: [{title: 第一阶段, start: 2023-01-10, end: 2023-01-31, summary: 完成, reported: 2023-02-05}]\n"
+                        "approvals: {administration: 2023-01-01, union: 2023-01-01, hr: 2023-01-01}\nstatus: 培养中\n",
+    # Reported last month: nothing due.
+    "pairs/fine.yml": "id: fine\nprogramme: pairing\nunit: works\nmaster: member-a\napprentice: {name: 戊己, gender: 男}\n"
+                      "start: 2024-01-10\nend: 2025-12-31\n"
+                      "stages: [{title: 第一阶段, start: 2024-01-10, end: 2024-04-30, summary: 完成, reported: 2024-05-05}]\n"
+                      "approvals: {administration: 2024-01-01, union: 2024-01-01, hr: 2024-01-01}\nstatus: 培养中\n",
+}
+
+
+def test_due_lists_the_overdue_items_and_nothing_else(registry_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for rel, text in DUE_FIXTURE.items():
+        (registry_dir / rel).write_text(text, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["due", "--no-cache", "--date", "2024-06-01", "--format", "github"]) == 0
+    out = capsys.readouterr().out
+    found = sorted((line.split("title=")[1].split("::")[0], line.split("file=")[1].split(",")[0])
+                   for line in out.splitlines() if line.startswith("::warning"))
+    assert found == [
+        ("due.assessment", "records/studios/base-studio.yml"),    # named 2016, nothing recorded for 2024
+        ("due.evaluation", "records/pairs/ended.yml"),
+        ("due.quota", "records/programmes/pairing.yml"),          # works: 4 pairs of its 6 in the last year
+        ("due.quota", "records/programmes/pairing.yml"),          # other-works: none of its 4
+        ("due.stage_report", "records/pairs/silent.yml"),
+    ]
+
+
+def test_due_markdown_is_an_issue_body(registry_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["due", "--no-cache", "--date", "2024-12-01", "--format", "markdown"]) == 0
+    body = capsys.readouterr().out
+    assert body.startswith("# 待办事项（2024-12-01）") and "## 年度报送（1）" in body
