@@ -4,6 +4,9 @@ same HTML and CSS, with the Chinese font embedded as a subset) and DOCX (python-
 
 from __future__ import annotations
 
+import hashlib
+import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -86,11 +89,26 @@ class PdfRenderer:
             for document, (_, target) in zip(documents, items):
                 single = pypdfium2.PdfDocument.new()
                 single.import_pages(combined, list(range(start, start + len(document.pages))))
-                single.save(str(target))
+                buffer = io.BytesIO()
+                single.save(buffer)
                 single.close()
+                target.write_bytes(_stable_pdf(buffer.getvalue()))
                 start += len(document.pages)
         finally:
             combined.close()
+
+
+_CREATED = re.compile(rb"(/CreationDate\(D:)\d{14}")
+_ID = re.compile(rb"/ID\[<[0-9A-Fa-f]{32}><[0-9A-Fa-f]{32}>\]")
+
+
+def _stable_pdf(data: bytes) -> bytes:
+    """PDFium stamps the clock into /CreationDate and the file /ID: put a fixed date and a
+    hash of the content in their place (same lengths, so the cross-reference table stays
+    right), so the same records give the same bytes."""
+    data = _CREATED.sub(rb"\g<1>20000101000000", data)
+    digest = hashlib.md5(_ID.sub(b"", data), usedforsecurity=False).hexdigest().upper().encode()
+    return _ID.sub(b"/ID[<" + digest + b"><" + digest + b">]", data)
 
 
 @dataclass
