@@ -8,9 +8,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Callable, Sequence
 
 from generator import reporters
 from generator.validate.engine import Validation, validate

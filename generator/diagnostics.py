@@ -8,8 +8,8 @@ The exit code is decided once, by the CLI, from a :class:`Result`.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 
 class Severity(str, enum.Enum):

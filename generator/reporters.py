@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
-from typing import Callable
 
 from generator.diagnostics import Diagnostic, Result
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from generator.model.entities import (
     Apprentice,

@@ -7,8 +7,8 @@ show validation problems.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
-from typing import Iterator
 
 from generator.diagnostics import Diagnostic, Severity
 from generator.load.yamlfile import Key

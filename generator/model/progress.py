@@ -154,7 +154,7 @@ class Lineage:
     taught_by: dict[str, list[Pair]]
 
     @classmethod
-    def of(cls, registry: Registry) -> "Lineage":
+    def of(cls, registry: Registry) -> Lineage:
         taught: dict[str, list[Pair]] = defaultdict(list)
         taught_by: dict[str, list[Pair]] = defaultdict(list)
         for pair in sorted(registry.pairs.values(), key=lambda p: (p.start, p.id)):

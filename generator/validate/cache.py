@@ -52,7 +52,7 @@ class FileCache:
     entries: dict[str, Entry]
 
     @classmethod
-    def open(cls, cache_dir: Path) -> "FileCache":
+    def open(cls, cache_dir: Path) -> FileCache:
         path = cache_dir / f"validate-{_fingerprint()}.json"
         try:
             with open(path, "rb") as handle:
@@ -72,7 +72,7 @@ class FileCache:
                 stale.append(file)
         return fresh, stale
 
-    def store(self, checked: "list[CheckedFile]") -> None:
+    def store(self, checked: list[CheckedFile]) -> None:
         for item in checked:
             stat = _stat(item.file.file_path)
             if stat is not None:

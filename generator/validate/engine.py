@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any
 
 from generator.diagnostics import Diagnostic, Result
 from generator.load.discover import RecordFile, discover, shown_path

@@ -57,7 +57,7 @@ def test_other_tags_are_refused(tag: str) -> None:
 
 def test_billion_laughs_fails_fast() -> None:
     lines = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
-    for prev, cur in zip("abcdefgh", "bcdefghi"):
+    for prev, cur in zip("abcdefgh", "bcdefghi", strict=True):
         lines.append(f"{cur}: &{cur} [" + ", ".join([f"*{prev}"] * 9) + "]")
     loaded = parse("\n".join(lines) + "\n", "r.yml")
     assert _only_rule(loaded) == "yaml.alias"

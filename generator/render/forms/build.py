@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Sequence
 
 from generator.render.forms.fonts import find_font
 from generator.render.forms.model import Form
@@ -64,8 +64,8 @@ def _atomic_batch(render_batch: Callable[[list[tuple[Form, Path]]], None], items
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
             os.close(fd)
             temps.append(Path(tmp))
-        render_batch([(form, tmp) for (form, _), tmp in zip(items, temps)])
-        for tmp, (_, target) in zip(temps, items):
+        render_batch([(form, tmp) for (form, _), tmp in zip(items, temps, strict=True)])
+        for tmp, (_, target) in zip(temps, items, strict=True):
             os.replace(tmp, target)
     finally:
         for tmp in temps:

@@ -103,7 +103,7 @@ def _grid(doc: Document, grid: Grid) -> None:
     usable = PAGE_WIDTH - 2 * MARGIN
     total = sum(grid.widths)
     widths = [int(usable * w / total) for w in grid.widths]
-    for column, width in zip(table.columns, widths):
+    for column, width in zip(table.columns, widths, strict=True):
         column.width = width
     for r, segments in enumerate(_segments(grid)):
         row = table.rows[r]

@@ -9,7 +9,7 @@ the HTML, PDF and DOCX renderers all read the same :class:`Form`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 CellKind = Literal["label", "value", "section", "box"]
 
@@ -63,7 +63,7 @@ class Text:
     items: tuple[tuple[Literal["h", "p"], str], ...]
 
 
-Block = Union[Grid, Text]
+Block = Grid | Text
 
 
 @dataclass(frozen=True, slots=True)

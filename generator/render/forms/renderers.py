@@ -86,7 +86,7 @@ class PdfRenderer:
         combined = pypdfium2.PdfDocument(documents[0].copy(pages).write_pdf())
         start = 0
         try:
-            for document, (_, target) in zip(documents, items):
+            for document, (_, target) in zip(documents, items, strict=True):
                 single = pypdfium2.PdfDocument.new()
                 single.import_pages(combined, list(range(start, start + len(document.pages))))
                 buffer = io.BytesIO()

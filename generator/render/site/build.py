@@ -11,11 +11,12 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 import yaml
 
@@ -142,7 +143,7 @@ def build_site(
     docs_work, site_work = _aside(docs_dir), _aside(site_dir)
     try:
         pages = render_docs(registry, docs_work / "docs", options, environ if environ is not None else os.environ)
-        epoch = int(datetime.combine(newest_date(registry), datetime.min.time(), tzinfo=timezone.utc).timestamp())
+        epoch = int(datetime.combine(newest_date(registry), datetime.min.time(), tzinfo=UTC).timestamp())
         with _source_date(epoch):
             build_in_parts(_mkdocs_build, config_file, docs_work / "docs", site_work / "site", strict,
                            work=site_work, jobs=jobs or os.cpu_count() or 1)

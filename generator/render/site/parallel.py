@@ -19,10 +19,10 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Callable
 
 # Pages that are profiles: out of the navigation, one per record.
 PROFILE_FOLDERS = ("masters", "studios", "units")
@@ -108,7 +108,7 @@ def build_in_parts(builder: Builder, config_file: Path, docs: Path, site: Path, 
         parts.append((builder, config_file, part_docs, site if i == 0 else work / f"site-{i}", strict))
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
         list(pool.map(_run_part, parts))
-    for (_, _, _, part_site, _), share in zip(parts[1:], shares[1:]):
+    for (_, _, _, part_site, _), share in zip(parts[1:], shares[1:], strict=True):
         urls = {_url(p) for p in share}
         for page in sorted(share):
             target = site / _url(page)

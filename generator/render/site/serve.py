@@ -12,8 +12,8 @@ import filecmp
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Callable, Mapping
 
 from generator.model.entities import Registry
 from generator.render.site.build import SiteOptions, read_options, render_docs

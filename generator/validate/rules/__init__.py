@@ -8,9 +8,9 @@ value concerned. Parameters come from the programme's ``rules`` (see
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable, Iterable
 
 from generator.diagnostics import Diagnostic, Severity
 from generator.load.yamlfile import Key

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date, timedelta
-from typing import Iterator
 
 from generator.model.entities import Pair
 from generator.validate.rules import Context, Finding, default_rules, rule, warning

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterator
+from collections.abc import Iterator
 
 from generator.model.entities import Assessment, Rules, Studio
 from generator.validate.rules import Context, Finding, rule, warning
