@@ -169,6 +169,10 @@ class Assessment:
     note: str | None = None
 
 
+# A studio's yearly measures and how staff name them (results, targets, forms, pages).
+MEASURE_LABELS = {"training_person_times": "培训人次", "research_topics": "研究课题", "innovations": "创新成果", "patents": "专利"}
+
+
 @dataclass(frozen=True, slots=True)
 class YearResult:
     year: int

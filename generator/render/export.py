@@ -62,16 +62,17 @@ def _columns(kind: str, records: list[dict[str, Any]], include_private: bool) ->
     return found
 
 
-def _text(value: Any) -> str:
-    """One cell of text for lists and mappings (honours, stages, members ...)."""
+def cell_text(value: Any) -> str:
+    """One cell of text for lists and mappings (honours, stages, members ...); shared with
+    the site's open-data CSV so both read alike."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, dict):
-        return "，".join(f"{k}:{_text(v)}" for k, v in value.items() if k != "private")
+        return "，".join(f"{k}:{cell_text(v)}" for k, v in value.items() if k != "private" and v is not None)
     if isinstance(value, list):
-        return "；".join(_text(v) for v in value)
+        return "；".join(cell_text(v) for v in value)
     return str(value)
 
 
@@ -85,7 +86,7 @@ def rows(kind: str, records: list[dict[str, Any]], include_private: bool) -> tup
             if column.is_date and isinstance(value, str):
                 row.append(date.fromisoformat(value))
             elif isinstance(value, (list, dict, bool)) or value is None:
-                row.append(_text(value) if value is not None else None)
+                row.append(cell_text(value) if value is not None else None)
             else:
                 row.append(value)
         table.append(row)

@@ -10,13 +10,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from generator.model.entities import Master, Pair, Programme, Registry, Stage, Studio
+from generator.model.entities import MEASURE_LABELS, Master, Pair, Programme, Registry, Stage, Studio
 from generator.model.progress import QuotaRow, pairing_progress
 from generator.render.forms.model import Cell, Form, Grid, Text, box, label, section, value
 
 SIGN = ("签字：", "年    月    日")
 SEAL = ("盖章：", "年    月    日")
-MEASURES = (("training_person_times", "培训人次"), ("research_topics", "研究课题"), ("innovations", "创新成果"), ("patents", "专利"))
+MEASURES = tuple(MEASURE_LABELS.items())
 
 
 def date_zh(day: date | None) -> str:

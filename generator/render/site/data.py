@@ -12,7 +12,7 @@ from functools import cache
 from typing import Any
 
 from generator.model import progress
-from generator.model.entities import Registry
+from generator.model.entities import MEASURE_LABELS, Registry
 from generator.render import public
 from generator.render.site import charts
 
@@ -21,7 +21,7 @@ STUDIO_LEVELS = ["国家级", "省级", "市级", "区级", "县级", "系统内
 PAIR_STATUSES = ["待审批", "培养中", "已出师", "已延期", "已终止"]
 SKILL_LEVELS = ["高级技师", "技师", "高级工", "中级工", "初级工"]
 KIND_NAMES = {"pairing": "师徒结对", "talent": "技能人才评选", "studio": "工作室建设"}
-MEASURES = {"training_person_times": "培训人次", "research_topics": "研究课题", "innovations": "创新成果", "patents": "专利"}
+MEASURES = MEASURE_LABELS
 
 
 @dataclass

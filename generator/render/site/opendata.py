@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from generator.render.export import cell_text
 from generator.render.site.data import SiteData
 
 # (file stem, attribute of SiteData, Chinese label)
@@ -20,18 +21,6 @@ DOWNLOADS = [
 ]
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, dict):
-        return "，".join(f"{k}:{_cell(v)}" for k, v in value.items() if v is not None)
-    if isinstance(value, list):
-        return "；".join(_cell(v) for v in value)
-    return str(value)
-
-
 def to_csv(rows: list[dict[str, Any]]) -> str:
     if not rows:
         return ""
@@ -39,7 +28,7 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: _cell(v) for k, v in row.items()})
+        writer.writerow({k: cell_text(v) for k, v in row.items()})
     return buffer.getvalue()
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from generator.model.entities import Assessment, Rules, Studio
+from generator.model.entities import MEASURE_LABELS, Assessment, Rules, Studio
 from generator.validate.rules import Context, Finding, rule, warning
 
-_MEASURES = {"training_person_times": "培训人次", "research_topics": "研究课题", "innovations": "创新成果", "patents": "专利"}
 # Which status each failed assessment allows: a failed cycle (or yearly)
 # assessment revokes at once; a failed process assessment calls for rectification.
 _ALLOWED_AFTER_FAIL = {"周期性": ("已撤销",), "年度": ("已撤销",), "过程性": ("整改中", "已撤销")}
@@ -130,7 +129,7 @@ def yearly_targets(ctx: Context) -> Iterator[Finding]:
             for measure, target in rules.yearly_targets.items():
                 value = result.get(measure)
                 if value is not None and value < target:
-                    label = _MEASURES.get(measure, measure)
+                    label = MEASURE_LABELS.get(measure, measure)
                     yield warning(studio.src, f"{result.year} 年{label} {value}，低于本活动规定的每年 {target}", ("results", i, measure))
 
 
