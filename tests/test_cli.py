@@ -88,7 +88,9 @@ def test_paths_report_only_those_files_but_check_the_whole_registry(registry_dir
     assert code == 1 and "pair.term" in out and "broken.yml" not in out
 
 
-def test_cache_gives_the_same_answer_and_sees_edits(registry_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cache_gives_the_same_answer_and_sees_edits(registry_dir: Path, capsys: pytest.CaptureFixture[str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CI", raising=False)  # CI runs without the cache; this test is about it
     long = _break(registry_dir)
     cached = ["validate", "--date", "2023-06-01"]
     assert main(cached) == 1
@@ -116,3 +118,10 @@ def test_no_traceback_on_any_bad_input(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr and proc.stderr == ""
     assert "yaml.tag" in proc.stdout and "yaml.encoding" in proc.stdout
+
+
+def test_ci_never_reads_a_cache(registry_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache committed to a pull request must not let broken records through."""
+    monkeypatch.setenv("CI", "true")
+    assert main(["validate", "--date", "2023-06-01"]) == 0
+    assert not (registry_dir.parent / ".jiangpu-cache").exists()
