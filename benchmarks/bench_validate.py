@@ -113,7 +113,7 @@ def main() -> int:
     for size in sizes:
         records = ensure_registry(args.work, size)
         files = sum(1 for _ in records.rglob("*.yml"))
-        wall, mib, code = best_of(1 if size == "L" else 3, validate_cmd(records, "--no-cache"))
+        wall, mib, code = best_of(2 if size == "L" else 3, validate_cmd(records, "--no-cache"))
         walls[size] = wall
         print(f"validate {size} ({files} files): {wall:.2f} s wall, peak {mib} MiB (process tree), exit {code}")
     records_m = ensure_registry(args.work, "M")
