@@ -6,6 +6,7 @@ Nothing below this module prints or exits.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -38,6 +39,17 @@ def _cache_dir(args: argparse.Namespace) -> Path | None:
     return Path(args.records).resolve().parent / ".jiangpu-cache"
 
 
+def on_valid_registry(handler: Callable[[argparse.Namespace, Validation], int]) -> Callable[[argparse.Namespace], int]:
+    """Commands that read the registry run only when it has no error; the errors are printed instead."""
+
+    @functools.wraps(handler)
+    def run_checked(args: argparse.Namespace) -> int:
+        validation = _validated(args)
+        return EXIT_FAILED if validation is None else handler(args, validation)
+
+    return run_checked
+
+
 def _add_site(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs 配置文件（默认 mkdocs.yml）")
     parser.add_argument("--docs-dir", type=Path, default=Path("build/docs"), help="生成的页面源文件目录（默认 build/docs）")
@@ -60,12 +72,10 @@ def _validated(args: argparse.Namespace) -> Validation | None:
     return run
 
 
-def cmd_build(args: argparse.Namespace) -> int:
+@on_valid_registry
+def cmd_build(args: argparse.Namespace, run: Validation) -> int:
     from generator.render.site.build import SiteBuildError, build_site
 
-    run = _validated(args)
-    if run is None:
-        return EXIT_FAILED
     _quiet_libraries()
     try:
         result = build_site(run.registry, config_file=args.config, site_dir=args.site_dir, docs_dir=args.docs_dir,
@@ -77,12 +87,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
+@on_valid_registry
+def cmd_serve(args: argparse.Namespace, run: Validation) -> int:
     from generator.render.site.serve import serve
 
-    run = _validated(args)
-    if run is None:
-        return EXIT_FAILED
     _quiet_libraries()
     return serve(run.registry, records=args.records, config_file=args.config, docs_dir=args.docs_dir,
                  dev_addr=args.dev_addr, revalidate=lambda: _validated(args), environ=os.environ)
@@ -166,12 +174,10 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_export(args: argparse.Namespace) -> int:
+@on_valid_registry
+def cmd_export(args: argparse.Namespace, run: Validation) -> int:
     from generator.render import export
 
-    run = _validated(args)
-    if run is None:
-        return EXIT_FAILED
     data: dict[str, list[dict[str, object]]] = {}
     for checked in run.checked:
         if checked.data is not None:
@@ -190,13 +196,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_due(args: argparse.Namespace) -> int:
+@on_valid_registry
+def cmd_due(args: argparse.Namespace, run: Validation) -> int:
     from generator.diagnostics import Result
     from generator.model.due import due
 
-    run = _validated(args)
-    if run is None:
-        return EXIT_FAILED
     day = args.date or date.today()
     items = Result(due(run.registry, day), files_checked=run.result.files_checked)
     sys.stdout.write(reporters.REMINDERS[args.format](items, day))
