@@ -30,7 +30,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Base = yaml.SafeLoader
 
 
-class _Loader(_Base):  # type: ignore[misc, valid-type]
+class _Loader(_Base):
     """The safe loader with a leaner resolver.
 
     PyYAML's resolver is pure Python and runs for every node; records use no

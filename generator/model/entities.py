@@ -6,7 +6,8 @@ builders below may index required keys directly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as _field  # a studio has a data field named "field"
 from datetime import date
 from typing import Any
 
@@ -106,8 +107,8 @@ class Programme:
     issued: date | None = None
     issuer_unit: str | None = None
     description: str | None = None
-    quotas: list[Quota] = field(default_factory=list)
-    tiers: list[Tier] = field(default_factory=list)
+    quotas: list[Quota] = _field(default_factory=list)
+    tiers: list[Tier] = _field(default_factory=list)
 
     @property
     def end_year(self) -> int:
@@ -151,11 +152,11 @@ class Master:
     post: str | None = None
     title: str | None = None
     education: str | None = None
-    honours: list[Honour] = field(default_factory=list)
-    talent: list[TalentEntry] = field(default_factory=list)
+    honours: list[Honour] = _field(default_factory=list)
+    talent: list[TalentEntry] = _field(default_factory=list)
     bio: str | None = None
     photo: str | None = None
-    private: dict[str, Any] = field(default_factory=dict)
+    private: dict[str, Any] = _field(default_factory=dict)
 
     def age_in(self, year: int) -> int:
         return year - self.birth_year
@@ -199,18 +200,18 @@ class Studio:
     src: Source
     programme: str | None = None
     mode: str | None = None
-    partner_units: list[str] = field(default_factory=list)
+    partner_units: list[str] = _field(default_factory=list)
     leader_age_exception: str | None = None
-    members: list[str] = field(default_factory=list)
+    members: list[str] = _field(default_factory=list)
     learners: int | None = None
     established: date | None = None
     named: date | None = None
     area_m2: float | None = None
-    assessments: list[Assessment] = field(default_factory=list)
-    results: list[YearResult] = field(default_factory=list)
-    honours: list[Honour] = field(default_factory=list)
+    assessments: list[Assessment] = _field(default_factory=list)
+    results: list[YearResult] = _field(default_factory=list)
+    honours: list[Honour] = _field(default_factory=list)
     description: str | None = None
-    private: dict[str, Any] = field(default_factory=dict)
+    private: dict[str, Any] = _field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,7 +227,7 @@ class Apprentice:
     post: str | None = None
     migrant_worker: bool | None = None
     master: str | None = None  # the apprentice's own profile, once a master
-    private: dict[str, Any] = field(default_factory=dict)
+    private: dict[str, Any] = _field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,11 +288,11 @@ class Pair:
     department: str | None = None
     signed: date | None = None
     goal: str | None = None
-    stages: list[Stage] = field(default_factory=list)
-    approvals: Approvals = field(default_factory=Approvals)
+    stages: list[Stage] = _field(default_factory=list)
+    approvals: Approvals = _field(default_factory=Approvals)
     evaluation: Evaluation | None = None
     renews: str | None = None
-    private: dict[str, Any] = field(default_factory=dict)
+    private: dict[str, Any] = _field(default_factory=dict)
 
     @property
     def in_force(self) -> bool:
@@ -306,9 +307,9 @@ class Registry:
     reference to a broken record is not reported a second time as dangling.
     """
 
-    programmes: dict[str, Programme] = field(default_factory=dict)
-    units: dict[str, Unit] = field(default_factory=dict)
-    masters: dict[str, Master] = field(default_factory=dict)
-    studios: dict[str, Studio] = field(default_factory=dict)
-    pairs: dict[str, Pair] = field(default_factory=dict)
-    ids: dict[str, set[str]] = field(default_factory=dict)
+    programmes: dict[str, Programme] = _field(default_factory=dict)
+    units: dict[str, Unit] = _field(default_factory=dict)
+    masters: dict[str, Master] = _field(default_factory=dict)
+    studios: dict[str, Studio] = _field(default_factory=dict)
+    pairs: dict[str, Pair] = _field(default_factory=dict)
+    ids: dict[str, set[str]] = _field(default_factory=dict)

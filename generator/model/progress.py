@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from generator.model.entities import IN_FORCE_STATUSES, Master, Pair, Programme, Registry
 
@@ -163,11 +164,11 @@ class Lineage:
                 taught_by[pair.apprentice.master].append(pair)
         return cls(dict(taught), dict(taught_by))
 
-    def tree(self, master_id: str, depth: int = 4) -> list[dict[str, object]]:
+    def tree(self, master_id: str, depth: int = 4) -> list[dict[str, Any]]:
         """The master's pairs, each with the pairs its apprentice later led as a master, generations deep."""
 
-        def branch(current: str, seen: frozenset[str], level: int) -> list[dict[str, object]]:
-            nodes = []
+        def branch(current: str, seen: frozenset[str], level: int) -> list[dict[str, Any]]:
+            nodes: list[dict[str, Any]] = []
             for pair in self.taught.get(current, []):
                 later = pair.apprentice.master
                 go_on = later is not None and later not in seen and level < depth

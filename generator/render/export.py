@@ -80,7 +80,7 @@ def rows(kind: str, records: list[dict[str, Any]], include_private: bool) -> tup
     columns = _columns(kind, records, include_private)
     table = []
     for record in sorted(records, key=lambda r: r["id"]):
-        row = []
+        row: list[Any] = []
         for column in columns:
             value = column.value(record)
             if column.is_date and isinstance(value, str):

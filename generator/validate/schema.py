@@ -33,7 +33,7 @@ _TYPE_NAMES = {
 @cache
 def load_schema(kind: str) -> dict[str, Any]:
     with open(SCHEMA_DIR / f"{kind}.schema.json", encoding="utf-8") as handle:
-        return json.load(handle)  # type: ignore[no-any-return]
+        return json.load(handle)
 
 
 @cache
@@ -61,7 +61,7 @@ def fast_validator(kind: str) -> Callable[[Any], Any]:
     error paths), so most files (the valid ones) never pay for the slow path.
     ``use_default=False``: it must never write defaults into the data.
     """
-    return fastjsonschema.compile(load_schema(kind), formats={"date": _is_date}, use_default=False)  # type: ignore[no-any-return]
+    return fastjsonschema.compile(load_schema(kind), formats={"date": _is_date}, use_default=False)
 
 
 def check(kind: str, document: Document) -> list[Diagnostic]:

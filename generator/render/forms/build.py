@@ -58,18 +58,18 @@ BATCH = 25
 
 
 def _atomic_batch(render_batch: Callable[[list[tuple[Form, Path]]], None], items: list[tuple[Form, Path]]) -> None:
-    temps = []
+    temps: list[Path] = []
     try:
         for _, target in items:
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+            fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
             os.close(fd)
-            temps.append(Path(tmp))
-        render_batch([(form, tmp) for (form, _), tmp in zip(items, temps, strict=True)])
-        for tmp, (_, target) in zip(temps, items, strict=True):
-            os.replace(tmp, target)
+            temps.append(Path(name))
+        render_batch([(form, temp) for (form, _), temp in zip(items, temps, strict=True)])
+        for temp, (_, target) in zip(temps, items, strict=True):
+            os.replace(temp, target)
     finally:
-        for tmp in temps:
-            tmp.unlink(missing_ok=True)
+        for temp in temps:
+            temp.unlink(missing_ok=True)
 
 
 def _write_all(forms: Sequence[Form], out: Path, made: list[Renderer]) -> list[Written]:

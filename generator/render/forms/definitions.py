@@ -8,7 +8,7 @@ fields (phone, employee number) and are never written into the site.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from generator.model.entities import MEASURE_LABELS, Master, Pair, Programme, Registry, Stage, Studio
 from generator.model.progress import QuotaRow, pairing_progress
@@ -89,7 +89,7 @@ def agreement(pair: Pair | None = None, registry: Registry | None = None) -> For
 
 
 # ---------------------------------------------------------------- 附件2
-DUTIES = (
+DUTIES: tuple[tuple[Literal["h", "p"], str], ...] = (
     ("h", "一、师傅的基本职责"),
     ("p", "1．必须遵守国家法律法规，具有良好的职业道德和指定岗位应具备的全面专业技能，具有强烈的责任感。"),
     ("p", "2．要制定带徒目标和教学计划，结合实际工作，开展教学指导工作。"),

@@ -7,13 +7,14 @@ from datetime import datetime
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.table import CT_Tc
-from docx.shared import Mm, Pt
+from docx.shared import Emu, Mm, Pt
 from docx.table import _Cell
 
 from generator.render.forms.model import Cell, Form, Grid, Text, layout
@@ -35,7 +36,7 @@ def _set_fonts(element: object, east_asia: str, latin: str) -> None:
     fonts.set(qn("w:eastAsia"), east_asia)
 
 
-def _document(east_asia: str, latin: str) -> Document:
+def _document(east_asia: str, latin: str) -> DocxDocument:
     doc = Document()
     section = doc.sections[0]
     # python-docx's template is US Letter: set A4 explicitly.
@@ -85,7 +86,8 @@ def _fill(target: _Cell, cell: Cell) -> None:
 
 def _segments(grid: Grid) -> list[list[tuple[int, Cell, bool]]]:
     """Each row as (column, cell, continues-a-rowspan-from-above), in column order."""
-    rows, active = [], {}  # column -> (cell, rows still to cover)
+    rows: list[list[tuple[int, Cell, bool]]] = []
+    active: dict[int, tuple[Cell, int]] = {}  # column -> (cell, rows still to cover)
     for items in layout(grid):
         row = [(column, cell, False) for column, cell in items] + [(c, cell, True) for c, (cell, _) in active.items()]
         rows.append(sorted(row, key=lambda seg: seg[0]))
@@ -94,7 +96,7 @@ def _segments(grid: Grid) -> list[list[tuple[int, Cell, bool]]]:
     return rows
 
 
-def _grid(doc: Document, grid: Grid) -> None:
+def _grid(doc: DocxDocument, grid: Grid) -> None:
     """Merged cells written directly as gridSpan and vMerge: python-docx's ``cell()`` and
     ``merge()`` walk the whole table each time, which made one form take a quarter second."""
     table = doc.add_table(rows=len(grid.rows), cols=len(grid.widths))
@@ -116,7 +118,7 @@ def _grid(doc: Document, grid: Grid) -> None:
         for column, cell, continues in segments:
             tc = CT_Tc.new()
             tr.append(tc)
-            tc.width = sum(widths[column:column + cell.colspan])
+            tc.width = Emu(sum(widths[column:column + cell.colspan]))
             if cell.colspan > 1:
                 tc.grid_span = cell.colspan
             if cell.rowspan > 1:
@@ -125,7 +127,7 @@ def _grid(doc: Document, grid: Grid) -> None:
                 _fill(_Cell(tc, table), cell)
 
 
-def _text(doc: Document, block: Text) -> None:
+def _text(doc: DocxDocument, block: Text) -> None:
     for kind, text in block.items:
         if kind == "h":
             _paragraph(doc, text, bold=True, size=12)
