@@ -125,3 +125,9 @@ def test_ci_never_reads_a_cache(registry_dir: Path, capsys: pytest.CaptureFixtur
     monkeypatch.setenv("CI", "true")
     assert main(["validate", "--date", "2023-06-01"]) == 0
     assert not (registry_dir.parent / ".jiangpu-cache").exists()
+
+
+def test_a_path_outside_the_registry_is_reported(registry_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = _validate(capsys, "records/pairs/missing.yml")
+    assert code == 1
+    assert out.startswith("records/pairs/missing.yml: error file.name: 不是记录目录中的记录文件")

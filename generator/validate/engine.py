@@ -16,7 +16,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from generator.diagnostics import Diagnostic, Result
+from generator.diagnostics import Diagnostic, Result, Severity
 from generator.load.discover import RecordFile, discover, shown_path
 from generator.load.yamlfile import Document, load_file
 from generator.model.build import RecordData, build_registry
@@ -106,6 +106,9 @@ def _validate(records_dir: Path, today: date, only: Iterable[str], jobs: int | N
     wanted = {shown_path(Path(p)) for p in only}
     if wanted:
         diagnostics = [d for d in diagnostics if d.path in wanted]
+        known = {f.path for f in files} | {d.path for d in problems}
+        diagnostics += [Diagnostic(path, 0, 0, Severity.ERROR, "file.name", "不是记录目录中的记录文件，未检查")
+                        for path in sorted(wanted - known)]
     result = Result(diagnostics, files_checked=len(wanted) if wanted else len(files))
     return Validation(result, registry, checked)
 
