@@ -68,6 +68,8 @@ def make_env(templates: Path = TEMPLATES) -> Environment:
         loader=FileSystemLoader(str(templates / "pages")),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
+        # Templates do not change during a build: skip the file check on every page.
+        auto_reload=False,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
