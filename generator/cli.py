@@ -56,15 +56,19 @@ def _add_site(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-cache", action="store_true", help="不使用检查缓存")
 
 
+def _check(args: argparse.Namespace, only: Sequence[str] = ()) -> Validation:
+    return validate(args.records, today=args.date or date.today(), only=only, cache_dir=_cache_dir(args))
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
-    run = validate(args.records, today=args.date or date.today(), only=args.paths, cache_dir=_cache_dir(args))
+    run = _check(args, args.paths)
     sys.stdout.write(reporters.REPORTERS[args.format](run.result))
     return EXIT_FAILED if run.result.failed(strict=args.strict) else EXIT_OK
 
 
 def _validated(args: argparse.Namespace) -> Validation | None:
     """Validate first; print the problems and return None when there is an error."""
-    run = validate(args.records, today=args.date or date.today(), cache_dir=_cache_dir(args))
+    run = _check(args)
     if run.result.errors:
         sys.stdout.write(reporters.text(run.result))
         sys.stderr.write("记录有错误，未生成网站。请先修正上面列出的问题。\n")
@@ -163,7 +167,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     from generator.scaffold import ScaffoldError, new_record, write_new
 
     # A broken registry still gets new files: ids are read from file names.
-    run = validate(args.records, today=args.date or date.today(), cache_dir=_cache_dir(args))
+    run = _check(args)
     try:
         record = new_record(args.kind, args.records, run.registry, args.date or date.today(), args.id)
         write_new(record)

@@ -139,14 +139,6 @@ def studio_progress(registry: Registry, programme: Programme) -> tuple[Progress,
     return Progress(programme, len(named), years=_even_plan(programme, by_year)), dict(sorted(by_year.items()))
 
 
-def progress_for(registry: Registry, programme: Programme) -> Progress:
-    if programme.kind == "pairing":
-        return pairing_progress(registry, programme)
-    if programme.kind == "talent":
-        return talent_progress(registry, programme)[0]
-    return studio_progress(registry, programme)[0]
-
-
 @dataclass(frozen=True, slots=True)
 class Lineage:
     """Who trained whom: every master's pairs, and the pairs whose apprentice later became a master."""
