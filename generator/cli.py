@@ -33,10 +33,12 @@ def _add_records(parser: argparse.ArgumentParser) -> None:
 
 
 def _cache_dir(args: argparse.Namespace) -> Path | None:
-    # CI starts from a fresh clone and must not trust a cache committed to it.
+    from generator.validate.cache import default_dir
+
+    # CI starts from a fresh clone and checks everything.
     if args.no_cache or os.environ.get("CI"):
         return None
-    return Path(args.records).resolve().parent / ".jiangpu-cache"
+    return default_dir(Path(args.records), os.environ)
 
 
 def on_valid_registry(handler: Callable[[argparse.Namespace, Validation], int]) -> Callable[[argparse.Namespace], int]:

@@ -89,13 +89,14 @@ def test_paths_report_only_those_files_but_check_the_whole_registry(registry_dir
 
 
 def test_cache_gives_the_same_answer_and_sees_edits(registry_dir: Path, capsys: pytest.CaptureFixture[str],
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+                                                    monkeypatch: pytest.MonkeyPatch, _user_cache: Path) -> None:
     monkeypatch.delenv("CI", raising=False)  # CI runs without the cache; this test is about it
     long = _break(registry_dir)
     cached = ["validate", "--date", "2023-06-01"]
     assert main(cached) == 1
     first = capsys.readouterr().out
-    assert any((registry_dir.parent / ".jiangpu-cache").iterdir())
+    assert any((_user_cache / "jiangpu").iterdir())
+    assert not (registry_dir.parent / ".jiangpu-cache").exists(), "the cache stays out of the checkout"
     assert main(cached) == 1
     assert capsys.readouterr().out == first
     long.write_text(long.read_text(encoding="utf-8").replace("end: 2025-03-09", "end: 2024-03-09"), encoding="utf-8")
@@ -120,11 +121,12 @@ def test_no_traceback_on_any_bad_input(tmp_path: Path) -> None:
     assert "yaml.tag" in proc.stdout and "yaml.encoding" in proc.stdout
 
 
-def test_ci_never_reads_a_cache(registry_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ci_never_reads_a_cache(registry_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+                                _user_cache: Path) -> None:
     """A cache committed to a pull request must not let broken records through."""
     monkeypatch.setenv("CI", "true")
     assert main(["validate", "--date", "2023-06-01"]) == 0
-    assert not (registry_dir.parent / ".jiangpu-cache").exists()
+    assert not (_user_cache / "jiangpu").exists()
 
 
 def test_a_path_outside_the_registry_is_reported(registry_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -42,39 +42,67 @@ def shown_path(path: Path) -> str:
 
 
 def discover(records_dir: Path) -> tuple[list[RecordFile], list[Diagnostic]]:
+    """Regular files only: records come from pull requests, so a symlink (or a device, a FIFO)
+    could make the gate read, and the site publish, a file from outside the repository."""
     files: list[RecordFile] = []
     problems: list[Diagnostic] = []
+    if records_dir.is_symlink():
+        problems.append(_error(shown_path(records_dir), "file.symlink", SYMLINK_MESSAGE))
+        return files, problems
     if not records_dir.is_dir():
         problems.append(_error(shown_path(records_dir), "file.records_dir", "找不到记录目录"))
         return files, problems
     for entry in sorted(os.scandir(records_dir), key=lambda e: e.name):
         if entry.name.startswith(".") or entry.name in _IGNORED or entry.name in OTHER_FOLDERS:
             continue
-        kind = FOLDERS.get(entry.name)
-        if kind is None or not entry.is_dir():
-            expected = "、".join(FOLDERS)
-            problems.append(_error(shown_path(Path(entry.path)), "file.name", f"records/ 下只能有这些目录：{expected}（以及 photos）"))
+        shown = shown_path(Path(entry.path))
+        if _not_plain(entry, shown, problems):
             continue
-        _walk(Path(entry.path), shown_path(Path(entry.path)), kind, files, problems)
+        kind = FOLDERS.get(entry.name)
+        if kind is None or not entry.is_dir(follow_symlinks=False):
+            expected = "、".join(FOLDERS)
+            problems.append(_error(shown, "file.name", f"records/ 下只能有这些目录：{expected}（以及 photos）"))
+            continue
+        _walk(entry.path, shown, entry.name, kind, files, problems)
     return files, problems
 
 
-def _walk(folder: Path, shown: str, kind: str, files: list[RecordFile], problems: list[Diagnostic]) -> None:
+SYMLINK_MESSAGE = "这是一个符号链接（快捷方式）：记录目录中只能放普通文件和文件夹，请换成文件本身"
+NOT_REGULAR_MESSAGE = "这不是普通文件（设备、管道或套接字）：记录目录中只能放 .yml 记录文件"
+
+
+def _not_plain(entry: os.DirEntry[str], shown: str, problems: list[Diagnostic]) -> bool:
+    """Report a symlink or a special file; its target is never named or read."""
+    if entry.is_symlink():
+        problems.append(_error(shown, "file.symlink", SYMLINK_MESSAGE))
+        return True
+    if not entry.is_dir(follow_symlinks=False) and not entry.is_file(follow_symlinks=False):
+        problems.append(_error(shown, "file.not_regular", NOT_REGULAR_MESSAGE))
+        return True
+    return False
+
+
+def _walk(folder: str, shown: str, key_prefix: str, kind: str, files: list[RecordFile], problems: list[Diagnostic]) -> None:
     # Sub-folders are allowed (e.g. pairs/2020/) so staff can group many files.
     # Shown paths are joined as strings: resolving each of 100,000 paths costs seconds.
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        relative = os.path.relpath(root, folder).replace(os.sep, "/")
-        prefix = shown if relative == "." else f"{shown}/{relative}"
-        key_prefix = folder.name if relative == "." else f"{folder.name}/{relative}"
-        for name in sorted(names):
-            if name.startswith(".") or name in _IGNORED:
-                continue
-            problem = _name_problem(name)
-            if problem:
-                problems.append(_error(f"{prefix}/{name}", "file.name", problem))
-                continue
-            files.append(RecordFile(kind, name[:-4], os.path.join(root, name), f"{prefix}/{name}", f"{key_prefix}/{name}"))
+    # os.scandir, not os.walk: each entry's type comes without following links.
+    with os.scandir(folder) as listing:
+        entries = sorted(listing, key=lambda e: e.name)
+    for entry in entries:
+        name = entry.name
+        if name.startswith(".") or name in _IGNORED:
+            continue
+        path = f"{shown}/{name}"
+        if _not_plain(entry, path, problems):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            _walk(entry.path, path, f"{key_prefix}/{name}", kind, files, problems)
+            continue
+        problem = _name_problem(name)
+        if problem:
+            problems.append(_error(path, "file.name", problem))
+            continue
+        files.append(RecordFile(kind, name[:-4], entry.path, path, f"{key_prefix}/{name}"))
 
 
 def _name_problem(name: str) -> str | None:

@@ -12,6 +12,9 @@ nodes into plain Python values ourselves, so that:
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -183,14 +186,34 @@ def parse(text: str | bytes, path: str) -> Loaded:
     return Loaded(Document(path, data, builder.marks, builder.key_marks), [])
 
 
+# Never follow a link in the last component and never wait on a FIFO: discovery
+# refused both already, but the file may have been swapped since.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+def read_regular(file_path: str, limit: int = MAX_FILE_BYTES) -> bytes | str:
+    """The first ``limit + 1`` bytes of a regular file, or a Chinese reason why not."""
+    try:
+        fd = os.open(file_path, _OPEN_FLAGS)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "这是一个符号链接（快捷方式），不能作为记录读取"
+        return f"无法读取文件：{exc.strerror}"
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return "这不是普通文件，不能作为记录读取"
+        try:
+            return handle.read(limit + 1)
+        except OSError as exc:
+            return f"无法读取文件：{exc.strerror}"
+
+
 def load_file(file_path: str, shown_path: str | None = None) -> Loaded:
     """Read and parse a file; I/O problems become diagnostics too."""
     shown = shown_path or file_path
-    try:
-        with open(file_path, "rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        return Loaded(None, [_diag(shown, "file.read", f"无法读取文件：{exc.strerror}")])
+    raw = read_regular(file_path)
+    if isinstance(raw, str):
+        return Loaded(None, [_diag(shown, "file.read", raw)])
     if len(raw) > MAX_FILE_BYTES:
         limit = MAX_FILE_BYTES // (1024 * 1024)
         return Loaded(None, [_diag(shown, "file.too_large", f"文件超过 {limit} MB，一个记录文件不应这么大")])
@@ -265,7 +288,10 @@ class _Builder:
             return node.value
         construct = _SCALARS.get(tag)
         if construct is not None:
-            return construct(node)
+            try:
+                return construct(node)
+            except ValueError:  # e.g. an integer of more than 4,300 digits
+                raise _Refused("yaml.number", "数字太长，无法读取：请检查是否多打了数字", _mark(node)) from None
         raise _Refused("yaml.tag", f"不允许使用标签“{tag}”：记录只能包含普通的文字、数字、日期、列表和映射", _mark(node))
 
 

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from generator.formulas import neutralise, starts_like_formula
 from generator.validate.schema import load_schema
 
 KINDS = ("programme", "unit", "master", "studio", "pair")
@@ -114,6 +115,7 @@ def write_xlsx(data: dict[str, list[dict[str, Any]]], out: Path, include_private
             cell.font = Font(bold=True)
         for row in table:
             sheet.append(row)
+            _as_text(sheet[sheet.max_row])
         for i, column in enumerate(columns, start=1):
             letter = get_column_letter(i)
             sheet.column_dimensions[letter].width = _width([column.header] + [r[i - 1] for r in table])
@@ -126,13 +128,33 @@ def write_xlsx(data: dict[str, list[dict[str, Any]]], out: Path, include_private
     book.save(str(out))
 
 
+def _as_text(cells: Iterable[Any]) -> None:
+    """Every text cell typed as text: openpyxl would store "=..." as a formula that Excel runs."""
+    for cell in cells:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+            # Excel also keeps it text if a clerk edits the cell later.
+            cell.quotePrefix = starts_like_formula(cell.value)
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell: dates in ISO form, lists as one text, text neutralised so no spreadsheet evaluates it."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (bool, list, dict)):
+        value = cell_text(value)
+    return neutralise(value) if isinstance(value, str) else value
+
+
 def csv_text(kind: str, records: list[dict[str, Any]], include_private: bool) -> str:
     columns, table = rows(kind, records, include_private)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([c.header for c in columns])
     for row in table:
-        writer.writerow(["" if v is None else v.isoformat() if isinstance(v, date) else v for v in row])
+        writer.writerow([csv_cell(v) for v in row])
     return buffer.getvalue()
 
 

@@ -1,18 +1,26 @@
 """A cache of per-file results (parse + schema), so a pre-commit run on one
 changed file does not parse the whole registry again.
 
-Plain JSON, never pickle: the folder sits inside a checkout, and loading it
-must not be able to run code. Entries are keyed by path, modification time
-and size, and the whole cache by the schemas and the loader's source, so a
-change to either starts afresh. CI runs without it.
+Entries are keyed by a hash of the file's bytes, never by its modification
+time or size: an edit that keeps both (``touch -r``) is still re-checked. The
+whole cache is keyed by the schemas and the source of the modules whose result
+it stores (loader, schema check, this module), so a change to either starts
+afresh. A per-file result depends on nothing else: the rules across files
+(programme parameters, references) run on every call and are never cached.
+
+Plain JSON, never pickle, so that loading it cannot run code; and it lives in
+the user's cache folder, not in the checkout, so a pull request cannot bring a
+cache of its own. CI runs without it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,30 +34,38 @@ from generator.validate import schema
 if TYPE_CHECKING:
     from generator.validate.engine import CheckedFile
 
-Entry = list[Any]  # [mtime_ns, size, data or None, [diagnostic dicts]]
+Entry = list[Any]  # [content digest, data or None, [diagnostic dicts]]
+
+
+def default_dir(records_dir: Path, environ: Mapping[str, str]) -> Path:
+    """One cache per registry, in the user's cache folder (XDG), never inside the checkout."""
+    base = Path(environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    where = hashlib.sha256(str(records_dir.resolve()).encode("utf-8")).hexdigest()[:16]
+    return base / "jiangpu" / where
 
 
 def _fingerprint() -> str:
     digest = hashlib.sha256()
     for kind in schema.KINDS:
         digest.update((schema.SCHEMA_DIR / f"{kind}.schema.json").read_bytes())
-    for module in (yamlfile, schema):
+    for module in (yamlfile, schema, sys.modules[__name__]):
         digest.update(Path(str(module.__file__)).read_bytes())
     return digest.hexdigest()[:16]
 
 
-def _stat(file_path: str) -> tuple[int, int] | None:
-    try:
-        info = os.stat(file_path)
-    except OSError:
+def content_digest(file_path: str) -> str | None:
+    """A hash of the bytes the loader would read; None when it cannot read them (never cached)."""
+    raw = yamlfile.read_regular(file_path)
+    if isinstance(raw, str):
         return None
-    return info.st_mtime_ns, info.st_size
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
 @dataclass
 class FileCache:
     path: Path
     entries: dict[str, Entry]
+    _digests: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def open(cls, cache_dir: Path) -> FileCache:
@@ -63,21 +79,25 @@ class FileCache:
 
     def split(self, files: list[RecordFile]) -> tuple[list[tuple[RecordFile, Any, list[Diagnostic]]], list[RecordFile]]:
         fresh, stale = [], []
+        self._digests = {}
         for file in files:
             entry = self.entries.get(file.key)
-            stat = _stat(file.file_path)
-            if entry and stat and (entry[0], entry[1]) == stat:
-                fresh.append((file, entry[2], [_diagnostic(d, file.path) for d in entry[3]]))
+            digest = content_digest(file.file_path)
+            if digest is not None:
+                self._digests[file.key] = digest
+            if isinstance(entry, list) and len(entry) == 3 and digest is not None and entry[0] == digest:
+                fresh.append((file, entry[1], [_diagnostic(d, file.path) for d in entry[2]]))
             else:
                 stale.append(file)
         return fresh, stale
 
     def store(self, checked: list[CheckedFile]) -> None:
+        """Store results under the digest read before checking: a file changed meanwhile
+        gets a digest that no longer matches, so it is checked again next time."""
         for item in checked:
-            stat = _stat(item.file.file_path)
-            if stat is not None:
-                diagnostics = [d.as_dict() for d in item.diagnostics]
-                self.entries[item.file.key] = [stat[0], stat[1], item.data, diagnostics]
+            digest = self._digests.get(item.file.key)
+            if digest is not None:
+                self.entries[item.file.key] = [digest, item.data, [d.as_dict() for d in item.diagnostics]]
 
     def save(self) -> None:
         """Write atomically; a cache that cannot be written is simply skipped."""

@@ -3,7 +3,8 @@
 ``tests/cases/<rule>/valid/records`` and ``.../invalid/records`` are laid over
 the small base registry in ``tests/cases/_base``. A valid case must produce no
 diagnostic at all; an invalid one exactly the rule, file and line listed in its
-``expected.yml``.
+``expected.yml`` and, where an entry gives a ``message``, a message that contains it
+(what the clerk reads is part of the contract).
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator.diagnostics import Diagnostic
 from generator.validate.engine import validate
 from generator.validate.rules import RULES
 from tests.conftest import CASES, make_registry
 
 # Cases are written against a fixed day, so that "overdue" stays overdue.
 CASE_DAY = date(2023, 6, 1)
-LOADER_RULES = {"yaml.syntax", "yaml.encoding", "yaml.duplicate_key", "yaml.tag", "yaml.alias", "yaml.not_mapping", "yaml.empty"}
+LOADER_RULES = {"yaml.number", "yaml.syntax", "yaml.encoding", "yaml.duplicate_key", "yaml.tag", "yaml.alias", "yaml.not_mapping", "yaml.empty"}
 FILE_RULES = {"schema", "file.name"}
 
 
@@ -28,12 +30,16 @@ def _case_dirs(variant: str) -> list[Path]:
     return sorted(p for p in CASES.glob(f"*/{variant}") if p.parent.name != "_base")
 
 
-def _run(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, int]]:
+def _diagnostics(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Diagnostic]:
     monkeypatch.chdir(tmp_path)
     records = make_registry(tmp_path, case)
     run = validate(Path("records"), today=CASE_DAY, jobs=1)
     assert records.is_dir()
-    return sorted((d.rule, d.path, d.line) for d in run.result.diagnostics)
+    return run.result.diagnostics
+
+
+def _run(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, int]]:
+    return sorted((d.rule, d.path, d.line) for d in _diagnostics(case, tmp_path, monkeypatch))
 
 
 def test_base_registry_is_clean(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -52,7 +58,12 @@ def test_invalid_case_reports_rule_file_and_line(case: Path, tmp_path: Path, mon
     expected = yaml.safe_load((case / "expected.yml").read_text(encoding="utf-8"))
     wanted = sorted((e["rule"], e["path"], e["line"]) for e in expected)
     assert all(rule == case.parent.name for rule, _, _ in wanted), "a case tests its own rule"
-    assert _run(case, tmp_path, monkeypatch) == wanted
+    found = _diagnostics(case, tmp_path, monkeypatch)
+    assert sorted((d.rule, d.path, d.line) for d in found) == wanted
+    for entry in expected:
+        if "message" in entry:
+            messages = [d.message for d in found if (d.rule, d.path, d.line) == (entry["rule"], entry["path"], entry["line"])]
+            assert any(entry["message"] in m for m in messages), (entry, messages)
 
 
 def test_every_rule_has_both_cases() -> None:

