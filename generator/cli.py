@@ -171,12 +171,14 @@ def cmd_new(args: argparse.Namespace) -> int:
     # A broken registry still gets new files: ids are read from file names.
     run = _check(args)
     try:
-        record = new_record(args.kind, args.records, run.registry, args.date or date.today(), args.id)
+        record = new_record(args.kind, args.records, run.registry, args.date or date.today(), args.id, args.programme)
         write_new(record)
     except (ScaffoldError, FileExistsError) as exc:
         sys.stderr.write(f"{exc}\n")
         return EXIT_FAILED
     sys.stdout.write(f"已创建 {record.path}：按注释填写后运行 python -m generator validate 检查\n")
+    if record.note:
+        sys.stdout.write(f"注意：{record.note}\n")
     return EXIT_OK
 
 
@@ -265,6 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("kind", choices=["pair", "master", "studio", "unit", "programme"], help="记录类型")
     _add_records(new)
     new.add_argument("--id", help="编号（默认取下一个空闲编号）")
+    new.add_argument("--programme", help="所属活动编号（结对、工作室；默认取今天正在进行的那一个）")
     new.add_argument("--no-cache", action="store_true", help="不使用检查缓存")
     new.set_defaults(handler=cmd_new)
 

@@ -51,8 +51,13 @@ class Result:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files_checked: int = 0
 
+    def __post_init__(self) -> None:
+        # The same problem found twice is one problem: counted and printed once.
+        self.diagnostics = list(dict.fromkeys(self.diagnostics))
+
     def extend(self, items: Iterable[Diagnostic]) -> None:
-        self.diagnostics.extend(items)
+        seen = set(self.diagnostics)
+        self.diagnostics.extend(d for d in dict.fromkeys(items) if d not in seen)
 
     @property
     def errors(self) -> list[Diagnostic]:

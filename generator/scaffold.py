@@ -11,7 +11,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from generator.load.discover import FOLDERS, ID_RE
-from generator.model.entities import Registry
+from generator.model.entities import Programme, Registry
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "site_templates" / "records"
 FOLDER_OF = {kind: folder for folder, kind in FOLDERS.items()}
@@ -26,6 +26,7 @@ class ScaffoldError(Exception):
 class NewRecord:
     path: Path
     text: str
+    note: str = ""  # what the person still has to decide (the programme), or ""
 
 
 def next_pair_id(registry: Registry, today: date) -> str:
@@ -46,18 +47,55 @@ def next_id(kind: str, registry: Registry, today: date) -> str:
     return f"{kind}-{n:03d}"
 
 
-def new_record(kind: str, records: Path, registry: Registry, today: date, record_id: str | None = None) -> NewRecord:
+# The kind of programme a new record belongs to.
+PROGRAMME_KIND = {"pair": "pairing", "studio": "studio"}
+KIND_NAMES = {"pairing": "师徒结对", "studio": "工作室建设", "talent": "技能人才评选"}
+
+
+def running(registry: Registry, programme_kind: str, today: date) -> list[Programme]:
+    """Programmes of that kind whose years include today's."""
+    found = [p for p in registry.programmes.values()
+             if p.kind == programme_kind and p.start_year <= today.year <= p.end_year]
+    return sorted(found, key=lambda p: p.id)
+
+
+def choose_programme(kind: str, registry: Registry, today: date, wanted: str | None) -> tuple[str, str]:
+    """The programme to pre-fill and, when none is certain, a note on what to choose.
+
+    A programme named with ``--programme`` must exist and be of the right kind;
+    otherwise the one programme running today is taken, never one that has ended."""
+    programme_kind = PROGRAMME_KIND.get(kind)
+    if programme_kind is None:
+        return "", ""
+    label = KIND_NAMES[programme_kind]
+    if wanted:
+        found = registry.programmes.get(wanted)
+        if found is None or found.kind != programme_kind:
+            options = "、".join(p.id for p in registry.programmes.values() if p.kind == programme_kind) or "没有"
+            raise ScaffoldError(f"没有编号为“{wanted}”的{label}活动（可选：{options}）")
+        return wanted, ""
+    now = running(registry, programme_kind, today)
+    if len(now) == 1:
+        return now[0].id, ""
+    if now:
+        listed = "、".join(f"{p.id}（{p.name}）" for p in now)
+        return "", f"今天有 {len(now)} 个正在进行的{label}活动，请在 programme 中填写其中一个：{listed}"
+    return "", f"今天（{today}）没有正在进行的{label}活动：请先新建活动，或在 programme 中填写活动编号"
+
+
+def new_record(kind: str, records: Path, registry: Registry, today: date, record_id: str | None = None,
+               programme: str | None = None) -> NewRecord:
     chosen = record_id or next_id(kind, registry, today)
     if not ID_RE.match(chosen):
         raise ScaffoldError(f"编号“{chosen}”不合规：只能用小写字母、数字和连字符，以字母或数字开头")
     path = records / FOLDER_OF[kind] / f"{chosen}.yml"
     if path.exists() or chosen in registry.ids.get(kind, set()):
         raise ScaffoldError(f"{path} 已存在（或编号已被使用），不会覆盖")
-    pairing = sorted(p.id for p in registry.programmes.values() if p.kind == "pairing")
+    programme_id, note = choose_programme(kind, registry, today, programme)
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), undefined=StrictUndefined, keep_trailing_newline=True)
     text = env.get_template(f"{kind}.yml.j2").render(
-        id=chosen, today=today.isoformat(), year=today.year, programme=pairing[0] if len(pairing) == 1 else "")
-    return NewRecord(path, text)
+        id=chosen, today=today.isoformat(), year=today.year, programme=programme_id, programme_note=note)
+    return NewRecord(path, text, note)
 
 
 def write_new(record: NewRecord) -> None:

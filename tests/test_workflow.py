@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -40,7 +43,16 @@ def test_main_is_built_and_deployed_to_pages() -> None:
     uses = [step.get("uses", "") for step in _steps(flow)]
     assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
     assert any(u.startswith("actions/deploy-pages@") for u in uses)
-    assert flow["permissions"]["pages"] == "write" and flow["permissions"]["id-token"] == "write"
+    # Least privilege: only the deploy job may write to Pages and mint a token.
+    assert flow["permissions"] == {}
+    assert flow["jobs"]["build"]["permissions"] == {"contents": "read"}
+    assert flow["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+
+
+@pytest.mark.parametrize("name", ["pages.yml", "pull-request.yml"])
+def test_runners_that_build_forms_install_pango_and_chinese_fonts(name: str) -> None:
+    runs = " ".join(step.get("run", "") for step in _steps(_workflow(name)))
+    assert "libpango-1.0-0" in runs and "fonts-noto-cjk" in runs
 
 
 def test_weekly_reminder_issue() -> None:
@@ -58,12 +70,28 @@ def test_issue_forms_parse(form: Path) -> None:
         assert all("label" in item["attributes"] for item in data["body"] if item["type"] != "markdown")
 
 
-def test_every_step_has_a_name_and_every_action_a_version() -> None:
+def test_every_step_has_a_name_and_every_action_is_pinned_to_a_commit() -> None:
     for path in WORKFLOWS.glob("*.yml"):
+        text = path.read_text(encoding="utf-8")
         for step in _steps(_workflow(path.name)):
             assert step.get("name"), path
             if "uses" in step:
-                assert "@" in step["uses"], step
+                assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), step
+                # The version stays readable beside the hash.
+                assert re.search(re.escape(step["uses"]) + r" # v\d+\.\d+\.\d+", text), step
+            if step.get("uses", "").startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False, path
+
+
+def test_zizmor_finds_nothing_high_in_the_workflows() -> None:
+    """zizmor's offline audits (unpinned actions, excessive permissions, template injection ...)."""
+    zizmor = Path(sys.executable).with_name("zizmor")
+    proc = subprocess.run([str(zizmor), "--offline", "--min-severity", "high", "--format", "plain", str(WORKFLOWS)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "No findings" in proc.stdout, proc.stdout
+    runs = " ".join(step.get("run", "") for step in _steps(_workflow("pull-request.yml")))
+    assert "zizmor --offline --min-severity high" in runs
 
 
 def test_hooks_for_other_repositories() -> None:
@@ -108,6 +136,34 @@ def test_new_pair_then_filling_the_required_values_validates(registry_dir: Path,
     _fill(created)
     capsys.readouterr()
     assert main(["validate", "--no-cache", "--date", "2023-06-01"]) == 0, capsys.readouterr().out
+
+
+def test_new_pair_never_prefills_a_programme_that_has_ended(registry_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The base registry's only pairing programme runs 2020-2024.
+    assert main(["new", "pair", "--no-cache", "--date", "2026-01-05"]) == 0
+    out = capsys.readouterr().out
+    text = (registry_dir / "pairs" / "pair-2026-001.yml").read_text(encoding="utf-8")
+    assert "programme: pairing" not in text
+    assert "没有正在进行的师徒结对活动" in text and "没有正在进行的师徒结对活动" in out
+    assert main(["new", "pair", "--no-cache", "--date", "2026-01-05", "--id", "pair-2026-002", "--programme", "pairing"]) == 0
+    assert "programme: pairing" in (registry_dir / "pairs" / "pair-2026-002.yml").read_text(encoding="utf-8")
+
+
+def test_new_studio_lists_the_running_programmes_to_choose_from(registry_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new", "studio", "--no-cache", "--date", "2020-06-01"]) == 0
+    text = (registry_dir / "studios" / "studio-001.yml").read_text(encoding="utf-8")
+    assert "school（" in text and "studios（" in text
+    assert main(["new", "studio", "--no-cache", "--programme", "pairing"]) == 1
+    assert "没有编号为“pairing”的工作室建设活动" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", ["pair", "master", "studio", "unit", "programme"])
+def test_new_record_header_names_the_two_commonest_mistakes(kind: str, registry_dir: Path) -> None:
+    assert main(["new", kind, "--no-cache", "--date", "2023-01-15", "--id", f"new-{kind}"]) == 0
+    folder = {"pair": "pairs", "master": "masters", "studio": "studios", "unit": "units", "programme": "programmes"}[kind]
+    head = (registry_dir / folder / f"new-{kind}.yml").read_text(encoding="utf-8").splitlines()[:3]
+    assert head[0].startswith("# yaml-language-server:")
+    assert "英文冒号" in head[1] and "Tab" in head[1]
 
 
 def test_new_never_overwrites(registry_dir: Path) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from typing import Any
@@ -76,20 +77,42 @@ _SCALARS = {
     "tag:yaml.org,2002:null": _constructor.construct_yaml_null,
 }
 
-# libyaml's English problems, as a person who is not a programmer reads them.
+# libyaml's problems, as a person who is not a programmer reads them. The
+# parser's English text is never shown: a clerk cannot act on it.
 _PROBLEM_HINTS = (
-    ("found character '\\t'", "不能用 Tab 键缩进，请改用空格"),
-    ("tab character", "不能用 Tab 键缩进，请改用空格"),
-    ("mapping values are not allowed", "此处不能出现“字段: 值”，常见原因是缩进不对，或文字中含有未加引号的英文冒号"),
+    ("found character '\\t'", "不能用 Tab 键缩进，请改用英文空格"),
+    ("tab character", "不能用 Tab 键缩进，请改用英文空格"),
+    ("mapping values are not allowed", "此处不能出现“字段: 值”：常见原因是缩进不对，或文字中含有英文冒号加空格（这时请给整段文字加上英文引号）"),
     ("could not find expected ':'", "缺少英文冒号“:”，或上一行的引号没有闭合"),
     ("did not find expected key", "缩进不一致，或列表项“- ”放错了位置"),
+    ("did not find expected '-' indicator", "列表中各项的缩进不一致"),
     ("expected <block end>", "缩进不一致"),
     ("found undefined alias", "使用了未定义的别名（*名称）"),
     ("found unexpected end of stream", "引号或括号没有闭合"),
     ("found unknown escape character", "双引号中的反斜杠“\\”需要写成“\\\\”"),
     ("expected a single document", "一个文件只能有一条记录（不要使用“---”分隔多个文档）"),
     ("found duplicate anchor", "锚点（&名称）重复定义"),
+    ("cannot start any token", "这一行开头的字符不能用在这里（常见的是 Tab 或全角符号），请删除后用英文输入法重新输入"),
+    ("expected ',' or ']'", "方括号列表 [ ] 中各项要用英文逗号分隔，并以“]”结束"),
+    ("expected ',' or '}'", "花括号 { } 中各项要用英文逗号分隔，并以“}”结束"),
+    ("expected alphabetic or numeric character", "“&”或“*”后面要跟名称；作为文字使用时请给整段文字加英文引号"),
 )
+_GENERIC_PROBLEM = "这一行的写法无法识别，请对照同类记录检查缩进、英文冒号和引号"
+
+# What Chinese input methods type where YAML wants ASCII, found in the text
+# itself so that the message names the character at the line where it is.
+# Record keys are ASCII names (and 男/女 under the age limits).
+_KEY = r"(?:[A-Za-z_][A-Za-z0-9_]*|男|女)"
+_IME_MISTAKES = (
+    (re.compile(r"^[ 　]*\t"), "行首用了 Tab 键缩进：请删除 Tab，改用英文空格"),
+    (re.compile(r"^[ \t]*　"), "行首有全角空格“　”：缩进只能用英文空格（请切换到英文输入法后重新输入空格）"),
+    (re.compile(rf"^[ \t　]*(?:-[ \t]+)?{_KEY}[ \t　]*："), "字段名后面用了全角冒号“：”：请改为英文冒号“:”，冒号后面加一个空格"),
+    (re.compile(rf"^[ \t]*(?:-[ \t]+)?{_KEY}:(?=[^ \t\r\n/])"), "英文冒号“:”后面缺少空格：请在冒号后面加一个空格"),
+)
+_FULL_WIDTH_SPACE_KEY = "YAML 格式错误：字段名前后有全角空格“　”：缩进只能用英文空格（请切换到英文输入法后重新输入空格）"
+_FULL_WIDTH_COLON_KEY = "YAML 格式错误：字段名中有全角冒号“：”：请改为英文冒号“:”，冒号后面加一个空格"
+# How far before the parser's line a mistake may stand and still be its cause.
+_IME_WINDOW = 3
 
 
 @dataclass(slots=True)
@@ -157,23 +180,53 @@ def _mark(node: yaml.Node) -> Mark:
 
 
 def _problem_message(exc: yaml.YAMLError) -> str:
-    problem = str(getattr(exc, "problem", None) or getattr(exc, "context", None) or exc)
+    text = f"{getattr(exc, 'context', '')} {getattr(exc, 'problem', '')} {exc}"
     for needle, hint in _PROBLEM_HINTS:
-        if needle in problem or needle in str(exc):
-            return f"YAML 格式错误：{hint}（{problem}）"
-    return f"YAML 格式错误：{problem}"
+        if needle in text:
+            return f"YAML 格式错误：{hint}"
+    return f"YAML 格式错误：{_GENERIC_PROBLEM}"
+
+
+def _ime_mistake(text: str, line: int) -> tuple[str, Mark] | None:
+    """The input-method mistake nearest before (or just after) the parser's line, if any."""
+    lines = text.splitlines()
+    first, last = max(1, line - _IME_WINDOW), min(len(lines), line + 1)
+    for number in range(last, first - 1, -1):
+        for pattern, message in _IME_MISTAKES:
+            found = pattern.match(lines[number - 1])
+            if found:
+                return f"YAML 格式错误：{message}", (number, found.end())
+    return None
+
+
+def _unclosed_quote(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, Mark] | None:
+    """An unclosed quote: the parser stops at the end of the file, the mistake is where it opens."""
+    mark = exc.context_mark
+    if mark is None or "quoted scalar" not in str(exc.context):
+        return None
+    quote = text[mark.index] if mark.index < len(text) else "\""
+    return (f"YAML 格式错误：这里的引号 {quote} 没有闭合：请在这段文字的末尾补上同样的英文引号，或删除这个引号",
+            (mark.line + 1, mark.column + 1))
+
+
+def _syntax_error(exc: yaml.YAMLError, text: str, path: str) -> Diagnostic:
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return _diag(path, "yaml.syntax", _problem_message(exc))
+    mark = exc.problem_mark or exc.context_mark
+    where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    found = _unclosed_quote(exc, text) or _ime_mistake(text, where[0])
+    if found:
+        return _diag(path, "yaml.syntax", found[0], found[1])
+    return _diag(path, "yaml.syntax", _problem_message(exc), where)
 
 
 def parse(text: str | bytes, path: str) -> Loaded:
     """Parse one record file's text into a :class:`Document`."""
     try:
         root = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return Loaded(None, [_diag(path, "yaml.syntax", _problem_message(exc), where)])
     except yaml.YAMLError as exc:
-        return Loaded(None, [_diag(path, "yaml.syntax", _problem_message(exc))])
+        decoded = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+        return Loaded(None, [_syntax_error(exc, decoded, path)])
     if root is None:
         return Loaded(None, [_diag(path, "yaml.empty", "文件是空的：一个记录文件应当是“字段: 值”的列表")])
     if not isinstance(root, yaml.MappingNode) or root.tag != _MAP:
@@ -199,13 +252,23 @@ def read_regular(file_path: str, limit: int = MAX_FILE_BYTES) -> bytes | str:
         if exc.errno == errno.ELOOP:
             return "这是一个符号链接（快捷方式），不能作为记录读取"
         return f"无法读取文件：{exc.strerror}"
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             return "这不是普通文件，不能作为记录读取"
-        try:
-            return handle.read(limit + 1)
-        except OSError as exc:
-            return f"无法读取文件：{exc.strerror}"
+        # Sized from fstat: a buffered read of limit + 1 would allocate 8 MB for every small file.
+        chunks, total, want = [], 0, min(info.st_size, limit) + 1
+        while total < want:
+            chunk = os.read(fd, want - total)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        return b"".join(chunks)
+    except OSError as exc:
+        return f"无法读取文件：{exc.strerror}"
+    finally:
+        os.close(fd)
 
 
 def load_file(file_path: str, shown_path: str | None = None) -> Loaded:
@@ -271,6 +334,10 @@ class _Builder:
                 raise _Refused("yaml.key", "字段名必须是简单的文字", _mark(key_node))
             # Keys are names, never numbers or booleans: keep their text as written.
             name = key_node.value
+            if "　" in name:
+                raise _Refused("yaml.syntax", _FULL_WIDTH_SPACE_KEY, _mark(key_node))
+            if "：" in name:
+                raise _Refused("yaml.syntax", _FULL_WIDTH_COLON_KEY, _mark(key_node))
             if name in result:
                 first = self.key_marks[key + (name,)][0]
                 raise _Refused("yaml.duplicate_key", f"字段“{name}”重复出现（第{first}行已有），请删除其中一个", _mark(key_node))

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
-import jsonschema
-from jsonschema import Draft202012Validator, FormatChecker
+
+if TYPE_CHECKING:
+    import jsonschema
 
 from generator.diagnostics import Diagnostic, Severity
 from generator.load.yamlfile import Document
@@ -37,7 +39,11 @@ def load_schema(kind: str) -> dict[str, Any]:
 
 
 @cache
-def validator(kind: str) -> Draft202012Validator:
+def validator(kind: str) -> jsonschema.Draft202012Validator:
+    # Imported here: only a file that fails the fast check needs jsonschema, and its
+    # import is a tenth of a second of every pre-commit run.
+    from jsonschema import Draft202012Validator, FormatChecker
+
     # Only "date" is checked: the other formats are not used by the schemas.
     checker = FormatChecker(formats=["date"])
     return Draft202012Validator(load_schema(kind), format_checker=checker)
@@ -75,7 +81,9 @@ def check(kind: str, document: Document) -> list[Diagnostic]:
 
 
 def full_check(kind: str, document: Document) -> list[Diagnostic]:
-    return [d for error in validator(kind).iter_errors(document.data) for d in _translate(error, document)]
+    found = [d for error in validator(kind).iter_errors(document.data) for d in _translate(error, document)]
+    # A date breaks both its pattern and its format: one problem, said once.
+    return list(dict.fromkeys(found))
 
 
 def _field_name(path: tuple[str | int, ...]) -> str:
@@ -109,19 +117,58 @@ def _translate(error: jsonschema.ValidationError, document: Document) -> Iterato
     yield _diag(document, document.locate(path), message)
 
 
+def shown(value: Any) -> str:
+    """A value as the clerk wrote it in YAML: never Python's None, True or a dict's repr."""
+    if value is None:
+        return "空"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "“字段: 值”的映射"
+    if isinstance(value, list):
+        return "列表"
+    return f"“{value}”"
+
+
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_LOOSE_DATE = re.compile(r"^\s*(\d{4})\s*[-.．/／年]\s*(\d{1,2})\s*[-.．/／月]\s*(\d{1,2})\s*日?\s*$")
+
+
+def date_hint(text: str) -> str:
+    """What is wrong with a date as offices write it, and the ISO form when it is clear."""
+    plain = text.translate(_FULL_WIDTH_DIGITS)
+    reason = "含全角数字（请切换到英文输入法输入数字）" if plain != text else "不是 YYYY-MM-DD 格式"
+    match = _LOOSE_DATE.match(plain)
+    if match:
+        try:
+            fixed = date(*(int(g) for g in match.groups())).isoformat()
+        except ValueError:
+            return f"{reason}，而且这一天不存在"
+        if fixed != text:
+            return f"{reason}，应写成 {fixed}"
+    if plain == text and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return "这一天不存在，请检查月份和日期"
+    return f"{reason}，应写成如 2020-03-10 的形式"
+
+
 def _message(kind: str, value: Any, instance: Any, name: str, error: jsonschema.ValidationError) -> str:
     title = error.schema.get("title")
     label = f"“{name}”（{title}）" if title else f"“{name}”"
+    is_date = error.schema.get("format") == "date"
+    if instance is None and kind in ("type", "enum", "const"):
+        return f"{label}还没有填写：请在冒号后面填写内容，不需要时删除这一行"
     if kind == "enum":
-        return f"{label}的值“{instance}”不在允许范围内，应为：{'、'.join(map(str, value))}"
+        return f"{label}的值{shown(instance)}不在允许范围内，应为：{'、'.join(map(str, value))}"
     if kind == "const":
         return f"{label}的值应为“{value}”"
+    if kind == "type" and is_date:
+        return f"{label}应为日期，格式 YYYY-MM-DD（如 2020-03-10），实际是{shown(instance)}"
     if kind == "type":
         wanted = "或".join(_TYPE_NAMES.get(t, t) for t in ([value] if isinstance(value, str) else value))
         hint = "；数字形式的文字（如电话号码）请加英文引号" if value == "string" and isinstance(instance, (int, float)) else ""
-        return f"{label}应为{wanted}，实际是“{instance}”{hint}"
-    if kind in ("format", "pattern") and error.schema.get("format") == "date":
-        return f"{label}“{instance}”不是有效日期，格式应为 YYYY-MM-DD（如 2020-03-10）"
+        return f"{label}应为{wanted}，实际是{shown(instance)}{hint}"
+    if kind in ("format", "pattern") and is_date:
+        return f"{label}“{instance}”不是有效日期：{date_hint(str(instance))}"
     if kind == "pattern":
         if "a-z0-9" in str(value):
             return f"{label}“{instance}”不是有效编号：只能用小写字母、数字和连字符，且以字母或数字开头，最长 64 个字符"
@@ -136,7 +183,8 @@ def _message(kind: str, value: Any, instance: Any, name: str, error: jsonschema.
         return f"{label}至少要有 {value} 项"
     if kind == "uniqueItems":
         return f"{label}中有重复的项"
-    return f"{label}不符合要求：{error.message}"
+    # jsonschema's own message is English: name the rule instead of showing it.
+    return f"{label}不符合要求（{kind}）"
 
 
 def _diag(document: Document, mark: tuple[int, int], message: str) -> Diagnostic:

@@ -9,6 +9,7 @@ diagnostic at all; an invalid one exactly the rule, file and line listed in its
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -72,3 +73,27 @@ def test_every_rule_has_both_cases() -> None:
         assert (CASES / rule_id / "invalid" / "expected.yml").is_file(), f"{rule_id} has no invalid case"
     for rule_id in LOADER_RULES:
         assert (CASES / rule_id / "invalid" / "expected.yml").is_file(), f"{rule_id} has no invalid case"
+
+
+ENGLISH_PHRASE = re.compile(r"[A-Za-z]{2,}(?: [A-Za-z]{2,}){2,}")
+PYTHON_WORDS = re.compile(r"\b(?:None|True|False)\b|\{'|\['")
+
+
+@pytest.mark.parametrize("case", _case_dirs("invalid"), ids=lambda p: p.parent.name)
+def test_messages_are_chinese_without_python_words(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A clerk reads every message: no parser English, no None/True, no Python reprs."""
+    for diagnostic in _diagnostics(case, tmp_path, monkeypatch):
+        assert not ENGLISH_PHRASE.search(diagnostic.message), diagnostic
+        assert not PYTHON_WORDS.search(diagnostic.message), diagnostic
+
+
+def test_one_bad_date_is_one_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A date that breaks both its pattern and its format is reported, and counted, once."""
+    monkeypatch.chdir(tmp_path)
+    records = make_registry(tmp_path)
+    pair = records / "pairs" / "base-pair.yml"
+    pair.write_text(pair.read_text(encoding="utf-8").replace("signed: 2021-03-01", "signed: 2021.3.1"), encoding="utf-8")
+    result = validate(Path("records"), today=CASE_DAY, jobs=1).result
+    assert [(d.rule, d.line) for d in result.diagnostics] == [("schema", 9)]
+    assert len(result.errors) == 1
+    assert "应写成 2021-03-01" in result.diagnostics[0].message

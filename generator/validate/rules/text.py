@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from generator.formulas import starts_like_formula
+from generator.formulas import FORMULA_TRIGGERS
 from generator.load.yamlfile import Key
 from generator.validate.rules import Context, Finding, rule
 
@@ -23,17 +23,28 @@ NAME_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 
 
-def _values(data: Any, pattern: tuple[str, ...], key: Key = ()) -> Iterator[tuple[Key, Any]]:
-    if not pattern:
-        yield key, data
+def _offending(data: dict[str, Any], pattern: tuple[str, ...]) -> Iterator[tuple[Key, str]]:
+    """Values at ``pattern`` (``name``, ``a.b`` or ``list.*.b``) that start like a formula.
+
+    Written out for the three shapes rather than recursive: it runs for every record."""
+    head = data.get(pattern[0])
+    if head is None:
         return
-    head, rest = pattern[0], pattern[1:]
-    if head == "*":
-        if isinstance(data, list):
-            for index, item in enumerate(data):
-                yield from _values(item, rest, key + (index,))
-    elif isinstance(data, dict) and head in data:
-        yield from _values(data[head], rest, key + (head,))
+    if len(pattern) == 1:
+        if isinstance(head, str) and head.startswith(FORMULA_TRIGGERS):
+            yield (pattern[0],), head
+        return
+    last = pattern[-1]
+    if pattern[1] == "*":
+        items = enumerate(head) if isinstance(head, list) else ()
+        for index, item in items:
+            value = item.get(last) if isinstance(item, dict) else None
+            if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+                yield (pattern[0], index, last), value
+    elif isinstance(head, dict):
+        value = head.get(last)
+        if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+            yield (pattern[0], last), value
 
 
 def _shown(text: str) -> str:
@@ -48,7 +59,6 @@ def names_are_not_formulas(ctx: Context) -> Iterator[Finding]:
         if record.data is None:
             continue
         for pattern in NAME_FIELDS.get(record.kind, ()):
-            for key, value in _values(record.data, pattern):
-                if isinstance(value, str) and value and starts_like_formula(value):
-                    yield Finding(record.src, f"名称不能以 {_shown(value)} 开头：表格软件会把这样的内容当作公式执行，"
-                                              "请删去开头的符号", key)
+            for key, value in _offending(record.data, pattern):
+                yield Finding(record.src, f"名称不能以 {_shown(value)} 开头：表格软件会把这样的内容当作公式执行，"
+                                          "请删去开头的符号", key)
