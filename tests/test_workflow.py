@@ -198,7 +198,8 @@ def test_xlsx_ledger_has_sheets_headers_dates_and_no_private_values(tmp_path: Pa
     out = tmp_path / "台账.xlsx"
     assert main(["export", "--no-cache", "--date", "2026-11-22", "--out", str(out)]) == 0
     book = load_workbook(out)
-    assert book.sheetnames == ["活动", "单位", "名匠", "工作室", "师徒结对"]
+    assert book.sheetnames[:5] == ["活动", "单位", "名匠", "工作室", "师徒结对"]
+    assert {"名匠·所获荣誉", "师徒结对·培养计划", "活动·任务分配表"} <= set(book.sheetnames)
     masters = book["名匠"]
     headers = [c.value for c in masters[1]]
     assert headers[:3] == ["编号", "姓名", "性别"] and masters.freeze_panes == "A2"
@@ -220,7 +221,8 @@ def test_csv_and_json_ledgers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.chdir(REPO)
     assert main(["export", "--no-cache", "--format", "csv", "--out", str(tmp_path / "ledger.csv")]) == 0
     pairs = (tmp_path / "ledger-pair.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert pairs[0].startswith("编号,所属活动,单位,师傅") and len(pairs) > 40
+    assert pairs[0].startswith("编号,所属活动,所属活动名称,单位,单位名称,师傅,师傅姓名") and len(pairs) > 40
+    assert (tmp_path / "ledger-pair-stages.csv").is_file() and (tmp_path / "ledger-master-honours.csv").is_file()
     assert main(["export", "--no-cache", "--format", "json", "--out", str(tmp_path / "ledger.json")]) == 0
     data = json.loads((tmp_path / "ledger.json").read_text(encoding="utf-8"))
     assert set(data) == {"programme", "unit", "master", "studio", "pair"}

@@ -1,8 +1,13 @@
 """The ledger (台账): every record as a spreadsheet row, for the union office.
 
-Columns and their Chinese headers come from the schemas' titles, so a field
-added to a schema appears in the ledger with its name. Private fields (and
-an apprentice's birth year) are left out unless asked for.
+One sheet per kind, and one per list of objects (honours, stages, quotas ...)
+with a row per item, so nothing is squeezed into one cell with English keys.
+Headers are the schemas' Chinese titles; beside every id that names another
+record stands that record's name (师傅 ``li-jun`` → 师傅姓名 李军).
+
+Without ``--include-private`` the ledger carries the fields listed in
+``generator.kinds`` (an allow-list) and nothing else; with it, every field of
+the schema and everything under ``private``.
 """
 
 from __future__ import annotations
@@ -10,28 +15,33 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from generator.formulas import neutralise, starts_like_formula
+from generator.kinds import KINDS, Kind
 from generator.validate.schema import load_schema
 
-KINDS = ("programme", "unit", "master", "studio", "pair")
-SHEETS = {"programme": "活动", "unit": "单位", "master": "名匠", "studio": "工作室", "pair": "师徒结对"}
-PRIVATE_LABELS = {"phone": "电话", "employee_no": "员工编号", "note": "备注"}
-# Personal details that are not under "private" but stay out of a ledger shared without it.
-SENSITIVE = {("apprentice", "birth_year")}
-
-Path_ = tuple[str, ...]
+Records = dict[str, list[dict[str, Any]]]  # kind -> records as loaded
+FieldPath = tuple[str, ...]
+PRIVATE_LABELS = {"phone": "电话", "employee_no": "员工编号", "note": "备注", "id_card": "身份证号"}
 
 
+@dataclass(frozen=True, slots=True)
 class Column:
-    def __init__(self, path: Path_, header: str, is_date: bool = False) -> None:
-        self.path, self.header, self.is_date = path, header, is_date
+    path: FieldPath  # inside the record (or, on a list sheet, inside the item)
+    header: str
+    spec: dict[str, Any] = field(default_factory=dict, compare=False)
+    names_of: str | None = None  # set on a name column: the kind whose names it shows
 
-    def value(self, record: dict[str, Any]) -> Any:
+    @property
+    def is_date(self) -> bool:
+        return self.spec.get("format") == "date"
+
+    def raw(self, record: dict[str, Any]) -> Any:
         current: Any = record
         for key in self.path:
             if not isinstance(current, dict):
@@ -40,32 +50,45 @@ class Column:
         return current
 
 
-def _columns(kind: str, records: list[dict[str, Any]], include_private: bool) -> list[Column]:
-    schema = load_schema(kind)
-    found: list[Column] = []
+@dataclass(slots=True)
+class Sheet:
+    title: str  # the sheet's name in the workbook
+    stem: str  # the CSV file's suffix: "pair", "pair-stages"
+    columns: list[Column]
+    rows: list[list[Any]]
 
-    def walk(props: dict[str, Any], prefix: Path_, title_prefix: str) -> None:
-        for name, spec in props.items():
-            path = prefix + (name,)
-            if name == "private":
-                if include_private:
-                    keys = sorted({k for r in records for k in ((Column(path, "").value(r) or {}).keys())})
-                    found.extend(Column(path + (k,), f"{title_prefix}不公开·{PRIVATE_LABELS.get(k, k)}") for k in keys)
-                continue
-            if path in SENSITIVE and not include_private:
-                continue
-            if spec.get("type") == "object" and "properties" in spec and name != "rules":
-                walk(spec["properties"], path, title_prefix + spec["title"] + "·")
-            else:
-                found.append(Column(path, title_prefix + spec["title"], spec.get("format") == "date"))
 
-    walk(schema["properties"], (), "")
-    return found
+class Names:
+    """Each record's name by kind and id, to stand beside the ids that refer to it."""
+
+    def __init__(self, data: Records) -> None:
+        self._names = {k.name: {r["id"]: r.get(k.name_field) for r in data.get(k.name, [])} for k in KINDS if k.name_field}
+
+    def of(self, kind: str, value: Any) -> str | None:
+        table = self._names.get(kind, {})
+        if isinstance(value, list):
+            return "、".join(str(table.get(v) or v) for v in value) or None
+        return str(table.get(value) or value) if value is not None else None
+
+
+def readable(value: Any, spec: dict[str, Any], depth: int = 0) -> Any:
+    """A nested value as one cell a clerk reads: Chinese titles, never English keys.
+
+    规则 → "每名师傅带徒上限：5；结对期限（年）：（下限：1，上限：3）"."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dict):
+        props = spec.get("properties", {})
+        parts = [f"{props.get(k, {}).get('title', k)}：{readable(v, props.get(k, {}), depth + 1)}"
+                 for k, v in value.items() if k != "private" and v not in (None, {}, [])]
+        return "；".join(parts) if depth == 0 else f"（{'，'.join(parts)}）"
+    if isinstance(value, list):
+        return "、".join(str(readable(v, spec.get("items", {}), depth + 1)) for v in value)
+    return value
 
 
 def cell_text(value: Any) -> str:
-    """One cell of text for lists and mappings (honours, stages, members ...); shared with
-    the site's open-data CSV so both read alike."""
+    """One cell of text for lists and mappings; shared with the site's open-data CSV."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -77,55 +100,104 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def rows(kind: str, records: list[dict[str, Any]], include_private: bool) -> tuple[list[Column], list[list[Any]]]:
-    columns = _columns(kind, records, include_private)
-    table = []
-    for record in sorted(records, key=lambda r: r["id"]):
-        row: list[Any] = []
-        for column in columns:
-            value = column.value(record)
-            if column.is_date and isinstance(value, str):
-                row.append(date.fromisoformat(value))
-            elif isinstance(value, (list, dict, bool)) or value is None:
-                row.append(cell_text(value) if value is not None else None)
-            else:
-                row.append(value)
-        table.append(row)
-    return columns, table
+def _allowed(kind: Kind, dotted: str, include_private: bool) -> bool:
+    if include_private:
+        return True
+    return dotted in kind.ledger or any(entry.startswith(dotted + ".") for entry in kind.ledger)
+
+
+def _name_header(title: str, kind: str) -> str:
+    # 师傅 → 师傅姓名, 单位 → 单位名称, 发文单位编号 → 发文单位名称
+    stem = title[:-2] if title.endswith("编号") else title
+    return f"{stem}{'姓名' if kind == 'master' else '名称'}"
+
+
+def _columns(kind: Kind, records: list[dict[str, Any]], include_private: bool) -> list[Column]:
+    """The main sheet's columns, in the schema's order."""
+    found: list[Column] = []
+
+    def walk(props: dict[str, Any], prefix: FieldPath, title: str) -> None:
+        for name, spec in props.items():
+            path = prefix + (name,)
+            dotted = ".".join(path)
+            if name == "private":
+                if include_private:
+                    keys = sorted({k for r in records for k in (Column(path, "").raw(r) or {})})
+                    found.extend(Column(path + (k,), f"{title}不公开·{PRIVATE_LABELS.get(k, k)}") for k in keys)
+                continue
+            if not _allowed(kind, dotted, include_private) or dotted in kind.ledger_lists:
+                continue
+            whole = dotted in kind.ledger or name == "rules"
+            if spec.get("type") == "object" and "properties" in spec and not whole:
+                walk(spec["properties"], path, f"{title}{spec['title']}·")
+                continue
+            found.append(Column(path, title + spec["title"], spec))
+            target = kind.references.get(dotted) or kind.references.get(dotted + ".*")
+            if target and target != "pair":
+                found.append(Column(path, _name_header(title + spec["title"], target), spec, names_of=target))
+
+    walk(load_schema(kind.name)["properties"], (), "")
+    return found
+
+
+def _cell(column: Column, value: Any, names: Names) -> Any:
+    if column.names_of:
+        return names.of(column.names_of, value)
+    if value is None:
+        return None
+    if column.is_date and isinstance(value, str):
+        return date.fromisoformat(value)
+    if isinstance(value, (list, dict, bool)):
+        return readable(value, column.spec)
+    return value
+
+
+def _owner_columns(kind: Kind) -> list[Column]:
+    props = load_schema(kind.name)["properties"]
+    owner = [Column(("id",), f"{kind.label}编号", props["id"])]
+    if kind.name_field:
+        owner.append(Column((kind.name_field,), f"{kind.label}{'姓名' if kind.name == 'master' else '名称'}",
+                            props[kind.name_field]))
+    elif kind.name == "pair":
+        owner.append(Column(("apprentice", "name"), "徒弟姓名", props["apprentice"]["properties"]["name"]))
+    return owner
+
+
+def _list_sheets(kind: Kind, records: list[dict[str, Any]], names: Names, include_private: bool) -> Iterator[Sheet]:
+    props = load_schema(kind.name)["properties"]
+    for list_field in kind.ledger_lists:
+        if not _allowed(kind, list_field, include_private):
+            continue
+        spec = props[list_field]
+        owner = _owner_columns(kind)
+        items: list[Column] = []
+        for name, item_spec in spec["items"]["properties"].items():
+            items.append(Column((name,), item_spec["title"], item_spec))
+            target = kind.references.get(f"{list_field}.*.{name}")
+            if target:
+                items.append(Column((name,), _name_header(item_spec["title"], target), item_spec, names_of=target))
+        rows = [[_cell(c, c.raw(record), names) for c in owner] + [_cell(c, c.raw(item), names) for c in items]
+                for record in sorted(records, key=lambda r: r["id"]) for item in record.get(list_field) or []]
+        yield Sheet(f"{kind.label}·{spec['title']}", f"{kind.name}-{list_field}", owner + items, rows)
+
+
+def sheets(data: Records, include_private: bool) -> list[Sheet]:
+    """Every sheet of the ledger: one per kind, then one per list of objects."""
+    names = Names(data)
+    main, lists = [], []
+    for kind in KINDS:
+        records = data.get(kind.name, [])
+        columns = _columns(kind, records, include_private)
+        rows = [[_cell(c, c.raw(r), names) for c in columns] for r in sorted(records, key=lambda r: r["id"])]
+        main.append(Sheet(kind.label, kind.name, columns, rows))
+        lists.extend(_list_sheets(kind, records, names, include_private))
+    return main + lists
 
 
 def _width(values: Iterable[Any]) -> float:
     # Chinese characters are about twice as wide as Latin ones in a spreadsheet.
     longest = max((sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(v)) for v in values if v is not None), default=4)
     return min(max(longest + 2, 6), 60)
-
-
-def write_xlsx(data: dict[str, list[dict[str, Any]]], out: Path, include_private: bool) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook()
-    book.remove(book.active)
-    for kind in KINDS:
-        sheet = book.create_sheet(SHEETS[kind])
-        columns, table = rows(kind, data.get(kind, []), include_private)
-        sheet.append([c.header for c in columns])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in table:
-            sheet.append(row)
-            _as_text(sheet[sheet.max_row])
-        for i, column in enumerate(columns, start=1):
-            letter = get_column_letter(i)
-            sheet.column_dimensions[letter].width = _width([column.header] + [r[i - 1] for r in table])
-            if column.is_date:
-                for cell in sheet[letter][1:]:
-                    cell.number_format = "yyyy-mm-dd"
-        sheet.freeze_panes = "A2"
-        if table:
-            sheet.auto_filter.ref = sheet.dimensions
-    book.save(str(out))
 
 
 def _as_text(cells: Iterable[Any]) -> None:
@@ -135,6 +207,33 @@ def _as_text(cells: Iterable[Any]) -> None:
             cell.data_type = "s"
             # Excel also keeps it text if a clerk edits the cell later.
             cell.quotePrefix = starts_like_formula(cell.value)
+
+
+def write_xlsx(data: Records, out: Path, include_private: bool) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    book.remove(book.active)
+    for sheet_data in sheets(data, include_private):
+        sheet = book.create_sheet(sheet_data.title)
+        sheet.append([c.header for c in sheet_data.columns])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in sheet_data.rows:
+            sheet.append(row)
+            _as_text(sheet[sheet.max_row])
+        for i, column in enumerate(sheet_data.columns, start=1):
+            letter = get_column_letter(i)
+            sheet.column_dimensions[letter].width = _width([column.header] + [r[i - 1] for r in sheet_data.rows])
+            if column.is_date and not column.names_of:
+                for cell in sheet[letter][1:]:
+                    cell.number_format = "yyyy-mm-dd"
+        sheet.freeze_panes = "A2"
+        if sheet_data.rows:
+            sheet.auto_filter.ref = sheet.dimensions
+    book.save(str(out))
 
 
 def csv_cell(value: Any) -> Any:
@@ -148,36 +247,40 @@ def csv_cell(value: Any) -> Any:
     return neutralise(value) if isinstance(value, str) else value
 
 
-def csv_text(kind: str, records: list[dict[str, Any]], include_private: bool) -> str:
-    columns, table = rows(kind, records, include_private)
+def csv_text(sheet: Sheet) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([c.header for c in columns])
-    for row in table:
+    writer.writerow([c.header for c in sheet.columns])
+    for row in sheet.rows:
         writer.writerow([csv_cell(v) for v in row])
     return buffer.getvalue()
 
 
-def write_csv(data: dict[str, list[dict[str, Any]]], out: Path, include_private: bool) -> list[Path]:
-    """One CSV per kind beside ``out``: ledger.csv -> ledger-pair.csv, ledger-master.csv ..."""
+def write_csv(data: Records, out: Path, include_private: bool) -> list[Path]:
+    """One CSV per sheet beside ``out``: ledger.csv -> ledger-pair.csv, ledger-pair-stages.csv ..."""
     written = []
-    for kind in KINDS:
-        target = out.with_name(f"{out.stem}-{kind}{out.suffix or '.csv'}")
+    for sheet in sheets(data, include_private):
+        target = out.with_name(f"{out.stem}-{sheet.stem}{out.suffix or '.csv'}")
         # A BOM so that Excel opens the Chinese text correctly.
-        target.write_text("\ufeff" + csv_text(kind, data.get(kind, []), include_private), encoding="utf-8")
+        target.write_text("\ufeff" + csv_text(sheet), encoding="utf-8")
         written.append(target)
     return written
 
 
-def _strip(record: Any, include_private: bool, path: Path_ = ()) -> Any:
-    if isinstance(record, dict):
-        return {k: _strip(v, include_private, path + (k,)) for k, v in record.items()
-                if include_private or (k != "private" and path + (k,) not in SENSITIVE)}
-    if isinstance(record, list):
-        return [_strip(v, include_private, path) for v in record]
-    return record
+def _allow(kind: Kind, record: Any, include_private: bool, prefix: str = "") -> Any:
+    """The record cut down to the ledger's allow-list (lists keep their items whole)."""
+    if include_private or not isinstance(record, dict):
+        return record
+    kept = {}
+    for key, value in record.items():
+        dotted = f"{prefix}{key}"
+        if dotted in kind.ledger:
+            kept[key] = value
+        elif isinstance(value, dict) and _allowed(kind, dotted, False):
+            kept[key] = _allow(kind, value, False, dotted + ".")
+    return kept
 
 
-def write_json(data: dict[str, list[dict[str, Any]]], out: Path, include_private: bool) -> None:
-    body = {kind: [_strip(r, include_private) for r in sorted(data.get(kind, []), key=lambda r: r["id"])] for kind in KINDS}
+def write_json(data: Records, out: Path, include_private: bool) -> None:
+    body = {k.name: [_allow(k, r, include_private) for r in sorted(data.get(k.name, []), key=lambda r: r["id"])] for k in KINDS}
     out.write_text(json.dumps(body, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
