@@ -184,7 +184,8 @@ def _list_sheets(kind: Kind, records: list[dict[str, Any]], names: Names, includ
 def sheets(data: Records, include_private: bool) -> list[Sheet]:
     """Every sheet of the ledger: one per kind, then one per list of objects."""
     names = Names(data)
-    main, lists = [], []
+    main: list[Sheet] = []
+    lists: list[Sheet] = []
     for kind in KINDS:
         records = data.get(kind.name, [])
         columns = _columns(kind, records, include_private)

@@ -13,8 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from generator.cli import main
-from generator.render import export
-from generator.render import public
+from generator.render import export, public
 from generator.validate import schema
 from tests.conftest import REPO
 
