@@ -12,8 +12,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from generator.load.discover import FOLDERS, ID_RE
 from generator.model.entities import Programme, Registry
+from generator.resources import TEMPLATE_DIR
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "site_templates" / "records"
+TEMPLATES = TEMPLATE_DIR / "records"
 FOLDER_OF = {kind: folder for folder, kind in FOLDERS.items()}
 _PAIR_ID = re.compile(r"^(?P<prefix>[a-z0-9-]+?)-(?P<year>\d{4})-(?P<n>\d+)$")
 

@@ -7,7 +7,6 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import date
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
@@ -17,8 +16,8 @@ if TYPE_CHECKING:
 
 from generator.diagnostics import Diagnostic, Severity
 from generator.load.yamlfile import Document
+from generator.resources import SCHEMA_DIR
 
-SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
 KINDS = ("programme", "unit", "master", "studio", "pair")
 
 _TYPE_NAMES = {

@@ -15,8 +15,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from generator.render.forms.fonts import ChineseFont
 from generator.render.forms.model import Form, Grid
+from generator.resources import TEMPLATE_DIR
 
-TEMPLATES = Path(__file__).resolve().parents[3] / "site_templates" / "forms"
+TEMPLATES = TEMPLATE_DIR / "forms"
 
 
 class Renderer(Protocol):

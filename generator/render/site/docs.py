@@ -33,8 +33,9 @@ from generator.render.site.data import (
     STUDIO_LEVELS,
     SiteData,
 )
+from generator.resources import TEMPLATE_DIR
 
-TEMPLATES = Path(__file__).resolve().parents[3] / "site_templates"
+TEMPLATES = TEMPLATE_DIR
 # Below this many pages a worker process costs more than it saves.
 PARALLEL_THRESHOLD = 500
 

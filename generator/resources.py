@@ -1,0 +1,26 @@
+"""Where the schemas and templates are: package data when installed, the checkout's folders otherwise.
+
+The top-level ``schemas/`` and ``site_templates/`` are the one source: the
+wheel ships them as the data packages ``jiangpu_schemas`` and
+``jiangpu_templates`` (see pyproject.toml), and an editable install maps those
+names back to the same folders. A plain checkout that was never installed
+falls back to the folders beside this package.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+
+def _folder(package: str, checkout_name: str) -> Path:
+    try:
+        found = resources.files(package)
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parents[1] / checkout_name
+    # Jinja2 and WeasyPrint read files by path: the wheel is installed unzipped, as pip does.
+    return Path(str(found))
+
+
+SCHEMA_DIR = _folder("jiangpu_schemas", "schemas")
+TEMPLATE_DIR = _folder("jiangpu_templates", "site_templates")

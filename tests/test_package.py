@@ -1,0 +1,88 @@
+"""The installed package works on its own, as pre-commit installs it for other registry repositories.
+
+Both tests install from this checkout into fresh environments: the wheel (its
+schemas and templates inside), and the ``jiangpu-validate`` hook through
+``pre-commit try-repo`` in a separate git repository holding only records.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+GIT_ENV = {"GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "t@example.invalid",
+           "GIT_COMMITTER_NAME": "测试", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
+
+
+def _run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: int = 600) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cmd, cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    proc = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(REPO)], cwd=out)
+    assert proc.returncode == 0, proc.stderr
+    return next(out.glob("jiangpu-*.whl"))
+
+
+def test_the_wheel_carries_schemas_and_templates(wheel: Path) -> None:
+    import zipfile
+
+    names = set(zipfile.ZipFile(wheel).namelist())
+    schemas = {p.name for p in (REPO / "schemas").glob("*.json")}
+    assert {f"jiangpu_schemas/{n}" for n in schemas} <= names
+    templates = {p.relative_to(REPO / "site_templates").as_posix() for p in (REPO / "site_templates").rglob("*")
+                 if p.is_file() and p.suffix != ".py" and "__pycache__" not in p.parts}
+    assert {f"jiangpu_templates/{t}" for t in templates} <= names
+
+
+def test_the_installed_wheel_validates_a_registry_outside_the_checkout(wheel: Path, tmp_path: Path) -> None:
+    env_dir = tmp_path / "env"
+    venv.create(env_dir, with_pip=False)
+    python = env_dir / "bin" / "python"
+    site = next((env_dir / "lib").glob("python3*/site-packages"))
+    # The wheel alone, unpacked as pip installs it; its dependencies come from the test's own environment,
+    # appended after it (a plain path entry: the editable install's finder there is never run).
+    import zipfile
+
+    zipfile.ZipFile(wheel).extractall(site)
+    deps = next(p for p in map(Path, sys.path) if p.name == "site-packages" and (p / "yaml").is_dir())
+    (site / "zz-test-deps.pth").write_text(f"{deps}\n", encoding="utf-8")
+    work = tmp_path / "registry"
+    shutil.copytree(REPO / "records", work / "records")
+    where = _run([str(python), "-c", "import generator, generator.resources as r; print(generator.__file__, r.SCHEMA_DIR)"], cwd=work)
+    assert where.returncode == 0, where.stderr
+    assert str(site) in where.stdout and str(REPO) not in where.stdout
+    proc = _run([str(python), "-m", "generator", "validate", "--no-cache", "--date", "2026-11-22"], cwd=work)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "检查了" in proc.stdout and "Traceback" not in proc.stderr
+    made = _run([str(python), "-m", "generator", "new", "unit", "--no-cache"], cwd=work)
+    assert made.returncode == 0 and (work / "records" / "units" / "unit-001.yml").is_file(), made.stderr
+
+
+def test_pre_commit_try_repo_validates_another_registry_repository(tmp_path: Path) -> None:
+    """What another registry's .pre-commit-config.yaml gets from .pre-commit-hooks.yaml."""
+    registry = tmp_path / "registry"
+    shutil.copytree(REPO / "records", registry / "records")
+    env = {**GIT_ENV, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
+    for cmd in (["git", "init", "-q"], ["git", "add", "."], ["git", "commit", "-q", "-m", "登记册"]):
+        assert _run(cmd, cwd=registry, env=env).returncode == 0
+    pre_commit = str(Path(sys.executable).with_name("pre-commit"))
+    ok = _run([pre_commit, "try-repo", str(REPO), "jiangpu-validate", "--all-files"], cwd=registry, env=env, timeout=900)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "匠谱记录检查" in ok.stdout and "Passed" in ok.stdout
+    broken = registry / "records" / "units" / "broken.yml"
+    broken.write_text("id: broken\nname: 某厂\ntype: 公司\n", encoding="utf-8")
+    assert _run(["git", "add", "."], cwd=registry, env=env).returncode == 0
+    bad = _run([pre_commit, "try-repo", str(REPO), "jiangpu-validate", "--all-files"], cwd=registry, env=env, timeout=900)
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+    assert "records/units/broken.yml:3:7: error schema" in bad.stdout
