@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from generator import reporters
+from generator.kinds import NAMES
 from generator.validate.engine import Validation, validate
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -264,7 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
     forms.set_defaults(handler=cmd_forms)
 
     new = commands.add_parser("new", help="新建一个记录文件（带中文填写说明）")
-    new.add_argument("kind", choices=["pair", "master", "studio", "unit", "programme"], help="记录类型")
+    new.add_argument("kind", choices=list(NAMES), help="记录类型")
     _add_records(new)
     new.add_argument("--id", help="编号（默认取下一个空闲编号）")
     new.add_argument("--programme", help="所属活动编号（结对、工作室；默认取今天正在进行的那一个）")

@@ -75,6 +75,9 @@ KINDS: tuple[Kind, ...] = (
     ),
 )
 
+# A programme's kind (the schema's enum) as staff call it.
+PROGRAMME_KINDS: dict[str, str] = {"pairing": "师徒结对", "talent": "技能人才评选", "studio": "工作室建设"}
+
 BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS}
 BY_FOLDER: dict[str, Kind] = {k.folder: k for k in KINDS}
 NAMES: tuple[str, ...] = tuple(k.name for k in KINDS)

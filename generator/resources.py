@@ -9,8 +9,11 @@ falls back to the folders beside this package.
 
 from __future__ import annotations
 
+import json
+from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 
 def _folder(package: str, checkout_name: str) -> Path:
@@ -24,3 +27,19 @@ def _folder(package: str, checkout_name: str) -> Path:
 
 SCHEMA_DIR = _folder("jiangpu_schemas", "schemas")
 TEMPLATE_DIR = _folder("jiangpu_templates", "site_templates")
+
+
+@cache
+def load_schema(kind: str) -> dict[str, Any]:
+    """A record kind's JSON Schema; read by the validate stage, the model (rule defaults) and the exports."""
+    with open(SCHEMA_DIR / f"{kind}.schema.json", encoding="utf-8") as handle:
+        loaded: dict[str, Any] = json.load(handle)
+    return loaded
+
+
+def enum(kind: str, *path: str) -> list[str]:
+    """A vocabulary as its schema lists it (statuses, levels ...): one source for rules and pages."""
+    spec = load_schema(kind)
+    for part in path:
+        spec = spec["items"] if part == "*" else spec["properties"][part]
+    return list(spec["enum"])

@@ -10,12 +10,12 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from generator.load.discover import FOLDERS, ID_RE
+from generator.kinds import BY_NAME, PROGRAMME_KINDS
+from generator.load.discover import ID_RE
 from generator.model.entities import Programme, Registry
 from generator.resources import TEMPLATE_DIR
 
 TEMPLATES = TEMPLATE_DIR / "records"
-FOLDER_OF = {kind: folder for folder, kind in FOLDERS.items()}
 _PAIR_ID = re.compile(r"^(?P<prefix>[a-z0-9-]+?)-(?P<year>\d{4})-(?P<n>\d+)$")
 
 
@@ -50,7 +50,6 @@ def next_id(kind: str, registry: Registry, today: date) -> str:
 
 # The kind of programme a new record belongs to.
 PROGRAMME_KIND = {"pair": "pairing", "studio": "studio"}
-KIND_NAMES = {"pairing": "师徒结对", "studio": "工作室建设", "talent": "技能人才评选"}
 
 
 def running(registry: Registry, programme_kind: str, today: date) -> list[Programme]:
@@ -68,7 +67,7 @@ def choose_programme(kind: str, registry: Registry, today: date, wanted: str | N
     programme_kind = PROGRAMME_KIND.get(kind)
     if programme_kind is None:
         return "", ""
-    label = KIND_NAMES[programme_kind]
+    label = PROGRAMME_KINDS[programme_kind]
     if wanted:
         found = registry.programmes.get(wanted)
         if found is None or found.kind != programme_kind:
@@ -89,7 +88,7 @@ def new_record(kind: str, records: Path, registry: Registry, today: date, record
     chosen = record_id or next_id(kind, registry, today)
     if not ID_RE.match(chosen):
         raise ScaffoldError(f"编号“{chosen}”不合规：只能用小写字母、数字和连字符，以字母或数字开头")
-    path = records / FOLDER_OF[kind] / f"{chosen}.yml"
+    path = records / BY_NAME[kind].folder / f"{chosen}.yml"
     if path.exists() or chosen in registry.ids.get(kind, set()):
         raise ScaffoldError(f"{path} 已存在（或编号已被使用），不会覆盖")
     programme_id, note = choose_programme(kind, registry, today, programme)

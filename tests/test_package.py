@@ -86,3 +86,20 @@ def test_pre_commit_try_repo_validates_another_registry_repository(tmp_path: Pat
     bad = _run([pre_commit, "try-repo", str(REPO), "jiangpu-validate", "--all-files"], cwd=registry, env=env, timeout=900)
     assert bad.returncode == 1, bad.stdout + bad.stderr
     assert "records/units/broken.yml:3:7: error schema" in bad.stdout
+
+
+def test_the_model_never_imports_the_validate_stage() -> None:
+    """load -> validate -> model -> render: the model reads schema defaults from the neutral resources module."""
+    for path in (REPO / "generator" / "model").glob("*.py"):
+        assert "generator.validate" not in path.read_text(encoding="utf-8"), path
+
+
+def test_record_folders_and_kinds_come_from_one_table() -> None:
+    from generator.kinds import KINDS
+    from generator.load.discover import FOLDERS
+    from generator.render.site.opendata import DOWNLOADS
+
+    assert FOLDERS == {k.folder: k.name for k in KINDS}
+    assert [stem for stem, _, _ in DOWNLOADS] == [k.folder for k in KINDS]
+    assert {p.name.removesuffix(".schema.json") for p in (REPO / "schemas").glob("*.schema.json")} == {k.name for k in KINDS}
+    assert {p.name.removesuffix(".yml.j2") for p in (REPO / "site_templates" / "records").glob("*.yml.j2")} == {k.name for k in KINDS}

@@ -8,15 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.diagnostics import Diagnostic, Severity
+from generator.kinds import KINDS
 
 # Folder name -> record kind (the schema's name).
-FOLDERS = {
-    "programmes": "programme",
-    "units": "unit",
-    "masters": "master",
-    "studios": "studio",
-    "pairs": "pair",
-}
+FOLDERS = {kind.folder: kind.name for kind in KINDS}
 # Folders that hold other material than records.
 OTHER_FOLDERS = {"photos"}
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")

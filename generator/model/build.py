@@ -29,7 +29,7 @@ from generator.model.entities import (
     Unit,
     YearResult,
 )
-from generator.validate.schema import load_schema
+from generator.resources import load_schema
 
 
 @dataclass(slots=True)

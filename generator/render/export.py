@@ -23,7 +23,7 @@ from typing import Any
 
 from generator.formulas import neutralise, starts_like_formula
 from generator.kinds import KINDS, Kind
-from generator.validate.schema import load_schema
+from generator.resources import load_schema
 
 Records = dict[str, list[dict[str, Any]]]  # kind -> records as loaded
 FieldPath = tuple[str, ...]

@@ -27,8 +27,10 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from generator.diagnostics import Diagnostic, Severity
+from generator.kinds import NAMES
 from generator.load import yamlfile
 from generator.load.discover import RecordFile
+from generator.resources import SCHEMA_DIR
 from generator.validate import schema
 
 if TYPE_CHECKING:
@@ -46,8 +48,8 @@ def default_dir(records_dir: Path, environ: Mapping[str, str]) -> Path:
 
 def _fingerprint() -> str:
     digest = hashlib.sha256()
-    for kind in schema.KINDS:
-        digest.update((schema.SCHEMA_DIR / f"{kind}.schema.json").read_bytes())
+    for kind in NAMES:
+        digest.update((SCHEMA_DIR / f"{kind}.schema.json").read_bytes())
     for module in (yamlfile, schema, sys.modules[__name__]):
         digest.update(Path(str(module.__file__)).read_bytes())
     return digest.hexdigest()[:16]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -16,9 +15,7 @@ if TYPE_CHECKING:
 
 from generator.diagnostics import Diagnostic, Severity
 from generator.load.yamlfile import Document
-from generator.resources import SCHEMA_DIR
-
-KINDS = ("programme", "unit", "master", "studio", "pair")
+from generator.resources import load_schema
 
 _TYPE_NAMES = {
     "string": "文字",
@@ -31,10 +28,6 @@ _TYPE_NAMES = {
 }
 
 
-@cache
-def load_schema(kind: str) -> dict[str, Any]:
-    with open(SCHEMA_DIR / f"{kind}.schema.json", encoding="utf-8") as handle:
-        return json.load(handle)
 
 
 @cache

@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from generator.kinds import NAMES
 from generator.load.yamlfile import parse
 from generator.validate import schema
-from tests.conftest import CASES
+from tests.conftest import CASES, REPO
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -40,21 +41,21 @@ def _objects(node: Any) -> Iterator[dict[str, Any]]:
             yield from _objects(sub)
 
 
-@pytest.mark.parametrize("kind", schema.KINDS)
+@pytest.mark.parametrize("kind", NAMES)
 def test_schema_is_valid_2020_12(kind: str) -> None:
     document = schema.load_schema(kind)
     assert document["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     Draft202012Validator.check_schema(document)
 
 
-@pytest.mark.parametrize("kind", schema.KINDS)
+@pytest.mark.parametrize("kind", NAMES)
 def test_every_property_has_chinese_title_and_description(kind: str) -> None:
     for where, prop in _properties(schema.load_schema(kind)):
         assert CHINESE.search(prop.get("title", "")), f"{kind}{where} has no Chinese title"
         assert CHINESE.search(prop.get("description", "")), f"{kind}{where} has no Chinese description"
 
 
-@pytest.mark.parametrize("kind", schema.KINDS)
+@pytest.mark.parametrize("kind", NAMES)
 def test_every_object_refuses_unknown_keys(kind: str) -> None:
     for obj in _objects(schema.load_schema(kind)):
         if obj.get("title") != "不公开信息":
@@ -70,7 +71,7 @@ _FOLDER_KIND = {"programmes": "programme", "units": "unit", "masters": "master",
 
 def test_fast_and_full_validators_agree_on_every_case_and_sample_file() -> None:
     """The compiled fast path may only skip the full check when it would find nothing."""
-    files = _all_case_files() + sorted(Path(schema.SCHEMA_DIR.parent, "records").glob("*/*.yml"))
+    files = _all_case_files() + sorted(Path(REPO, "records").glob("*/*.yml"))
     checked = 0
     for path in files:
         kind = next((k for folder, k in _FOLDER_KIND.items() if folder in path.parts), None)

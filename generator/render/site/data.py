@@ -11,16 +11,19 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from generator.kinds import PROGRAMME_KINDS
 from generator.model import progress
 from generator.model.entities import MEASURE_LABELS, Registry
 from generator.render import public
 from generator.render.site import charts
+from generator.resources import enum
 
-HONOUR_LEVELS = ["国家级", "省级", "市级", "区级", "县级", "企业级", "校级"]
-STUDIO_LEVELS = ["国家级", "省级", "市级", "区级", "县级", "系统内", "校级"]
-PAIR_STATUSES = ["待审批", "培养中", "已出师", "已延期", "已终止"]
-SKILL_LEVELS = ["高级技师", "技师", "高级工", "中级工", "初级工"]
-KIND_NAMES = {"pairing": "师徒结对", "talent": "技能人才评选", "studio": "工作室建设"}
+# Vocabularies as the schemas list them (highest level first; skill levels are listed lowest first).
+HONOUR_LEVELS = enum("master", "honours", "*", "level")
+STUDIO_LEVELS = enum("studio", "level")
+PAIR_STATUSES = enum("pair", "status")
+SKILL_LEVELS = enum("master", "skill_level")[::-1]
+KIND_NAMES = PROGRAMME_KINDS
 MEASURES = MEASURE_LABELS
 
 

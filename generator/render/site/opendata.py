@@ -8,17 +8,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from generator.kinds import KINDS
 from generator.render.export import csv_cell
 from generator.render.site.data import SiteData
 
-# (file stem, attribute of SiteData, Chinese label)
-DOWNLOADS = [
-    ("programmes", "programmes", "活动"),
-    ("units", "units", "单位"),
-    ("masters", "masters", "名匠"),
-    ("studios", "studios", "工作室"),
-    ("pairs", "pairs", "师徒结对"),
-]
+# (file stem, attribute of SiteData, Chinese label): one download per kind.
+DOWNLOADS = [(kind.folder, kind.folder, kind.label) for kind in KINDS]
 
 
 def to_csv(rows: list[dict[str, Any]]) -> str:

@@ -4,25 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from generator.kinds import BY_NAME, PROGRAMME_KINDS
 from generator.load.yamlfile import Key
 from generator.model.entities import Source
 from generator.validate.rules import Context, Finding, rule
 
-_FOLDER = {"unit": "units", "master": "masters", "studio": "studios", "pair": "pairs", "programme": "programmes"}
-_NOUN = {"unit": "单位", "master": "名匠", "studio": "工作室", "pair": "结对", "programme": "活动"}
-_PROGRAMME_KIND = {"pairing": "师徒结对", "talent": "技能人才评选", "studio": "工作室建设"}
-
 
 def _missing(ctx: Context, src: Source, key: Key, kind: str, target: str | None) -> Iterator[Finding]:
     if target is not None and target not in ctx.registry.ids[kind]:
-        yield Finding(src, f"引用的{_NOUN[kind]}“{target}”不存在：records/{_FOLDER[kind]}/ 下没有 {target}.yml", key)
+        yield Finding(src, f"引用的{BY_NAME[kind].label}“{target}”不存在：records/{BY_NAME[kind].folder}/ 下没有 {target}.yml", key)
 
 
 def _programme(ctx: Context, src: Source, key: Key, target: str | None, kind: str) -> Iterator[Finding]:
     yield from _missing(ctx, src, key, "programme", target)
     found = ctx.registry.programmes.get(target or "")
     if found is not None and found.kind != kind:
-        yield Finding(src, f"活动“{target}”是{_PROGRAMME_KIND[found.kind]}活动，此处应引用{_PROGRAMME_KIND[kind]}活动", key)
+        yield Finding(src, f"活动“{target}”是{PROGRAMME_KINDS[found.kind]}活动，此处应引用{PROGRAMME_KINDS[kind]}活动", key)
 
 
 @rule("ref")
