@@ -103,3 +103,29 @@ def test_record_folders_and_kinds_come_from_one_table() -> None:
     assert [stem for stem, _, _ in DOWNLOADS] == [k.folder for k in KINDS]
     assert {p.name.removesuffix(".schema.json") for p in (REPO / "schemas").glob("*.schema.json")} == {k.name for k in KINDS}
     assert {p.name.removesuffix(".yml.j2") for p in (REPO / "site_templates" / "records").glob("*.yml.j2")} == {k.name for k in KINDS}
+
+
+def test_every_import_of_the_package_is_a_runtime_dependency() -> None:
+    """A module the package imports must be installed without the dev extras (pypdfium2 once was not)."""
+    import ast
+    import importlib.metadata
+    import re
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    runtime = {re.split(r"[<>=\[ ;!~]", d)[0].lower().replace("_", "-") for d in project["dependencies"]}
+    distributions = importlib.metadata.packages_distributions()
+    own = {"generator", "jiangpu_schemas", "jiangpu_templates"}
+    missing = []
+    for path in sorted((REPO / "generator").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module else []
+            for name in names:
+                top = name.split(".")[0]
+                if top in sys.stdlib_module_names or top in own:
+                    continue
+                dists = {d.lower().replace("_", "-") for d in distributions.get(top, [top])}
+                if not dists & runtime:
+                    missing.append((path.name, top, sorted(dists)))
+    assert missing == []
