@@ -8,6 +8,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from generator.kinds import BY_NAME, NAMES
 from generator.model.entities import (
     Apprentice,
     Approvals,
@@ -140,12 +141,14 @@ def pair_from(d: dict[str, Any], src: Source) -> Pair:
     )
 
 
-_BUILDERS: dict[str, tuple[str, Callable[[dict[str, Any], Source], Any]]] = {
-    "programme": ("programmes", programme_from),
-    "unit": ("units", unit_from),
-    "master": ("masters", master_from),
-    "studio": ("studios", studio_from),
-    "pair": ("pairs", pair_from),
+# The model's own part of each kind: how its data becomes a dataclass. The registry's
+# table for a kind is named like its folder (generator.kinds).
+_BUILDERS: dict[str, Callable[[dict[str, Any], Source], Any]] = {
+    "programme": programme_from,
+    "unit": unit_from,
+    "master": master_from,
+    "studio": studio_from,
+    "pair": pair_from,
 }
 
 
@@ -155,13 +158,12 @@ def build_registry(records: Iterable[RecordData]) -> Registry:
     When two files claim one id, the first (in path order) is kept; the
     duplicate is reported by the ``id.unique`` rule.
     """
-    registry = Registry(ids={kind: set() for kind in _BUILDERS})
+    registry = Registry(ids={kind: set() for kind in NAMES})
     for record in sorted(records, key=lambda r: r.src.path):
         registry.ids[record.kind].add(record.id)
         if record.data is None:
             continue
         registry.ids[record.kind].add(record.data["id"])
-        attribute, builder = _BUILDERS[record.kind]
-        table: dict[str, Any] = getattr(registry, attribute)
-        table.setdefault(record.data["id"], builder(record.data, record.src))
+        table: dict[str, Any] = getattr(registry, BY_NAME[record.kind].folder)
+        table.setdefault(record.data["id"], _BUILDERS[record.kind](record.data, record.src))
     return registry
