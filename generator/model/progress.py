@@ -44,6 +44,8 @@ class Progress:
     quotas: list[QuotaRow] = field(default_factory=list)
     others: int = 0  # counted in units outside the quota table (其它单位)
     years: list[YearRow] = field(default_factory=list)
+    renewals: int = 0  # renewed agreements (续签), not counted again
+    outside_years: int = 0  # counted in ``done`` but started outside the programme's years: in no year row
 
     @property
     def percent(self) -> int:
@@ -61,9 +63,17 @@ def unit_ancestry(registry: Registry, unit_id: str) -> list[str]:
     return chain
 
 
-def counted_pairs(registry: Registry, programme_id: str) -> list[Pair]:
+def sealed_pairs(registry: Registry, programme_id: str) -> list[Pair]:
     return sorted((p for p in registry.pairs.values() if p.programme == programme_id and p.status in COUNTED_STATUSES),
                   key=lambda p: (p.start, p.id))
+
+
+def counted_pairs(registry: Registry, programme_id: str) -> list[Pair]:
+    """Sealed pairs, each master and apprentice once: a renewal (续签) continues the agreement
+    it renews, so it is not a new pair when that agreement is counted already."""
+    sealed = sealed_pairs(registry, programme_id)
+    ids = {p.id for p in sealed}
+    return [p for p in sealed if not (p.renews and p.renews in ids)]
 
 
 def _quota_unit(registry: Registry, unit_id: str, quota_units: set[str]) -> str | None:
@@ -93,7 +103,9 @@ def pairing_progress(registry: Registry, programme: Programme) -> Progress:
             by_unit[owner] += 1
     rows = [QuotaRow(q.unit, q.target, q.years, by_unit.get(q.unit, 0)) for q in programme.quotas]
     by_year = Counter(p.start.year for p in pairs)
-    return Progress(programme, len(pairs), rows, others, _even_plan(programme, by_year))
+    outside = sum(1 for p in pairs if not programme.start_year <= p.start.year <= programme.end_year)
+    renewals = len(sealed_pairs(registry, programme.id)) - len(pairs)
+    return Progress(programme, len(pairs), rows, others, _even_plan(programme, by_year), renewals, outside)
 
 
 @dataclass(frozen=True, slots=True)

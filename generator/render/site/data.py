@@ -98,6 +98,8 @@ def _progress(reg: Registry) -> dict[str, dict[str, Any]]:
             entry["quotas"] = [{"unit": q.unit, "target": q.target, "years": q.years, "done": q.done, "percent": q.percent,
                                 "bar": charts.percent_width(q.done, q.target)} for q in prog.quotas]
             entry["others"] = prog.others
+            entry["renewals"] = prog.renewals
+            entry["outside_years"] = prog.outside_years
         elif p.kind == "talent":
             prog, tiers = progress.talent_progress(reg, p)
             entry["tier_names"] = [t.name for t in p.tiers]
