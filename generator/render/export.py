@@ -156,8 +156,7 @@ def _owner_columns(kind: Kind) -> list[Column]:
     props = load_schema(kind.name)["properties"]
     owner = [Column(("id",), f"{kind.label}编号", props["id"])]
     if kind.name_field:
-        owner.append(Column((kind.name_field,), f"{kind.label}{'姓名' if kind.name == 'master' else '名称'}",
-                            props[kind.name_field]))
+        owner.append(Column((kind.name_field,), _name_header(kind.label, kind.name), props[kind.name_field]))
     elif kind.name == "pair":
         owner.append(Column(("apprentice", "name"), "徒弟姓名", props["apprentice"]["properties"]["name"]))
     return owner
