@@ -28,6 +28,8 @@ class Kind:
     ledger_lists: tuple[str, ...] = ()
     # The field that names a record, shown beside its id wherever it is referred to.
     name_field: str | None = "name"
+    # The kind of programme a record of this kind belongs to (what ``new`` pre-fills), if any.
+    programme_kind: str | None = None
 
 
 KINDS: tuple[Kind, ...] = (
@@ -58,6 +60,7 @@ KINDS: tuple[Kind, ...] = (
                 "leader_age_exception", "members", "learners", "established", "named", "area_m2", "status",
                 "assessments", "results", "honours", "description"),
         ledger_lists=("assessments", "results", "honours"),
+        programme_kind="studio",
     ),
     Kind(
         "pair", "pairs", "师徒结对",
@@ -72,6 +75,7 @@ KINDS: tuple[Kind, ...] = (
                 "renews"),
         ledger_lists=("stages",),
         name_field=None,
+        programme_kind="pairing",
     ),
 )
 
@@ -79,5 +83,4 @@ KINDS: tuple[Kind, ...] = (
 PROGRAMME_KINDS: dict[str, str] = {"pairing": "师徒结对", "talent": "技能人才评选", "studio": "工作室建设"}
 
 BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS}
-BY_FOLDER: dict[str, Kind] = {k.folder: k for k in KINDS}
 NAMES: tuple[str, ...] = tuple(k.name for k in KINDS)

@@ -48,10 +48,6 @@ def next_id(kind: str, registry: Registry, today: date) -> str:
     return f"{kind}-{n:03d}"
 
 
-# The kind of programme a new record belongs to.
-PROGRAMME_KIND = {"pair": "pairing", "studio": "studio"}
-
-
 def running(registry: Registry, programme_kind: str, today: date) -> list[Programme]:
     """Programmes of that kind whose years include today's."""
     found = [p for p in registry.programmes.values()
@@ -64,7 +60,7 @@ def choose_programme(kind: str, registry: Registry, today: date, wanted: str | N
 
     A programme named with ``--programme`` must exist and be of the right kind;
     otherwise the one programme running today is taken, never one that has ended."""
-    programme_kind = PROGRAMME_KIND.get(kind)
+    programme_kind = BY_NAME[kind].programme_kind
     if programme_kind is None:
         return "", ""
     label = PROGRAMME_KINDS[programme_kind]

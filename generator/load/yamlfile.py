@@ -204,7 +204,9 @@ def _unclosed_quote(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, Mark] | 
     mark = exc.context_mark
     if mark is None or "quoted scalar" not in str(exc.context):
         return None
-    quote = text[mark.index] if mark.index < len(text) else "\""
+    lines = text.splitlines()
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    quote = line[mark.column] if mark.column < len(line) else "\""
     return (f"YAML 格式错误：这里的引号 {quote} 没有闭合：请在这段文字的末尾补上同样的英文引号，或删除这个引号",
             (mark.line + 1, mark.column + 1))
 

@@ -69,9 +69,12 @@ def sealed_pairs(registry: Registry, programme_id: str) -> list[Pair]:
 
 
 def counted_pairs(registry: Registry, programme_id: str) -> list[Pair]:
-    """Sealed pairs, each master and apprentice once: a renewal (续签) continues the agreement
-    it renews, so it is not a new pair when that agreement is counted already."""
-    sealed = sealed_pairs(registry, programme_id)
+    return _without_renewals(sealed_pairs(registry, programme_id))
+
+
+def _without_renewals(sealed: list[Pair]) -> list[Pair]:
+    """Each master and apprentice once: a renewal (续签) continues the agreement it renews,
+    so it is not a new pair when that agreement is counted already."""
     ids = {p.id for p in sealed}
     return [p for p in sealed if not (p.renews and p.renews in ids)]
 
@@ -91,7 +94,8 @@ def _even_plan(programme: Programme, done_by_year: Counter[int]) -> list[YearRow
 
 
 def pairing_progress(registry: Registry, programme: Programme) -> Progress:
-    pairs = counted_pairs(registry, programme.id)
+    sealed = sealed_pairs(registry, programme.id)
+    pairs = _without_renewals(sealed)
     quota_units = {q.unit for q in programme.quotas}
     by_unit: Counter[str] = Counter()
     others = 0
@@ -104,8 +108,7 @@ def pairing_progress(registry: Registry, programme: Programme) -> Progress:
     rows = [QuotaRow(q.unit, q.target, q.years, by_unit.get(q.unit, 0)) for q in programme.quotas]
     by_year = Counter(p.start.year for p in pairs)
     outside = sum(1 for p in pairs if not programme.start_year <= p.start.year <= programme.end_year)
-    renewals = len(sealed_pairs(registry, programme.id)) - len(pairs)
-    return Progress(programme, len(pairs), rows, others, _even_plan(programme, by_year), renewals, outside)
+    return Progress(programme, len(pairs), rows, others, _even_plan(programme, by_year), len(sealed) - len(pairs), outside)
 
 
 @dataclass(frozen=True, slots=True)
