@@ -141,6 +141,7 @@ def test_quota_table_is_filled_with_progress(blank) -> None:  # type: ignore[no-
     quota = next(w for w in blank if w.form.id.startswith("fujian4"))
     text = _squash(pdf_text(quota.files["pdf"]))
     assert "桃源高新技术产业开发区" in text and "其它单位" in text and "合计" in text
+    assert "续签不重复计入" in text  # the form says what its count counts (the model's counted_pairs)
 
 
 def test_missing_font_is_a_clear_error() -> None:

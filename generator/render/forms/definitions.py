@@ -160,7 +160,7 @@ def quota_table(programme: Programme | None = None, registry: Registry | None = 
         purpose="各单位的结对任务与完成进度" + ("（按登记册统计）" if programme else ""),
         blocks=(Grid((2.6, 1.0, 1.1, 1.0, 1.0, 2.2), tuple(rows)),),
         header=(("统计日期", ""),) if programme is None else (),
-        notes=("已结对按三方盖章生效的协议计（培养中、已出师、已延期），含下属单位。",) if programme else (),
+        notes=("已结对按三方盖章生效的协议计（培养中、已出师、已延期），含下属单位；续签不重复计入。",) if programme else (),
         meta={"programme": programme.id} if programme else {},
     )
 
