@@ -8,7 +8,9 @@ from __future__ import annotations
 import argparse
 import functools
 import os
+import re
 import sys
+import typing
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -19,6 +21,33 @@ from generator.validate.engine import Validation, validate
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 DEFAULT_RECORDS = Path("records")
+
+
+# argparse's own English, as a clerk who mistyped a command reads it.
+_USAGE_ERRORS = (
+    (re.compile(r"argument (\S+): invalid choice: '([^']*)' \(choose from (.*)\)"), r"参数 \1：没有“\2”这一项，可选：\3"),
+    (re.compile(r"argument (\S+): expected one argument"), r"参数 \1 后面需要一个值"),
+    (re.compile(r"argument (\S+): invalid \S+ value: '([^']*)'"), r"参数 \1 的值“\2”无效"),
+    (re.compile(r"argument (\S+): not allowed with argument (\S+)"), r"参数 \1 不能与 \2 同时使用"),
+    (re.compile(r"the following arguments are required: (.*)"), r"缺少必需的参数：\1"),
+    (re.compile(r"unrecognized arguments: (.*)"), r"无法识别的参数：\1"),
+    (re.compile(r"^argument (\S+): "), r"参数 \1："),
+)
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """Usage errors in Chinese; sub-command parsers are made of the same class."""
+
+    def format_usage(self) -> str:
+        formatter = self._get_formatter()
+        formatter.add_usage(self.usage, self._actions, self._mutually_exclusive_groups, prefix="用法：")
+        return formatter.format_help()
+
+    def error(self, message: str) -> typing.NoReturn:
+        for pattern, chinese in _USAGE_ERRORS:
+            message = pattern.sub(chinese, message)
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}：错误：{message}\n")
 
 
 def _date(value: str) -> date:
@@ -228,7 +257,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m generator", description="匠谱：工作室、名匠与师徒结对登记册的生成器")
+    parser = ChineseArgumentParser(prog="python -m generator", description="匠谱：工作室、名匠与师徒结对登记册的生成器")
     commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
 
     check = commands.add_parser("validate", help="检查记录（CI 与 pre-commit 使用）")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -133,3 +134,17 @@ def test_a_path_outside_the_registry_is_reported(registry_dir: Path, capsys: pyt
     code, out = _validate(capsys, "records/pairs/missing.yml")
     assert code == 1
     assert out.startswith("records/pairs/missing.yml: error file.name: 不是记录目录中的记录文件")
+
+
+@pytest.mark.parametrize(("argv", "wanted"), [
+    (["new", "pairs"], "没有“pairs”这一项，可选："),
+    (["export", "--format", "xslx", "--out", "x.xlsx"], "没有“xslx”这一项"),
+    (["export"], "缺少必需的参数：--out"),
+    (["export", "--out"], "参数 --out 后面需要一个值"),
+    (["validate", "--bogus"], "无法识别的参数：--bogus"),
+])
+def test_mistyped_commands_are_answered_in_chinese(argv: list[str], wanted: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert wanted in err and err.startswith("用法：")
+    assert not re.search(r"\b(?:invalid choice|expected one argument|required|unrecognized|usage)\b", err)
