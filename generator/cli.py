@@ -133,15 +133,9 @@ def cmd_serve(args: argparse.Namespace, run: Validation) -> int:
 
 
 def _quiet_libraries() -> None:
-    # jieba announces its dictionary on every run; MkDocs' INFO lines are noise for staff.
+    # MkDocs' INFO lines are noise for staff.
     import logging
 
-    try:
-        import jieba  # imported here so that its own log level is set after its import
-
-        jieba.setLogLevel(logging.WARNING)
-    except ImportError:
-        pass
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
 

@@ -26,6 +26,7 @@ from generator.model.entities import Registry
 from generator.render.site.data import build_site_data
 from generator.render.site.docs import write_docs
 from generator.render.site.parallel import build_in_parts
+from generator.render.site.search import SearchIndexError, index_site
 
 
 class SiteBuildError(Exception):
@@ -183,6 +184,10 @@ def build_site(
         with _source_date(epoch):
             build_in_parts(_mkdocs_build, config_file, docs_work / "docs", site_work / "site", strict,
                            work=site_work, jobs=jobs or os.cpu_count() or 1)
+        try:
+            index_site(site_work / "site")
+        except SearchIndexError as exc:
+            raise SiteBuildError(str(exc)) from exc
         _swap(docs_work / "docs", docs_dir)
         _swap(site_work / "site", site_dir)
     finally:

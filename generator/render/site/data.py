@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 from generator.kinds import PROGRAMME_KINDS
@@ -161,22 +160,6 @@ def _tidy(value: Any, key: str = "") -> Any:
     return value
 
 
-@cache
-def search_terms(text: str) -> str:
-    """The shorter words inside a term, for the search index: 维修电工 -> 电工 维修.
-
-    The search plugin segments Chinese with jieba, which keeps 维修电工 as one
-    word, so typing 电工 would not find it. These extra words are placed in a
-    hidden element of the profile (hidden from screen readers too).
-    """
-    try:
-        import jieba
-    except ImportError:  # search then matches whole words only
-        return ""
-    words = {w for w in jieba.cut_for_search(text) if len(w) > 1 and w != text}
-    return " ".join(sorted(words))
-
-
 def build_site_data(reg: Registry, *, mask_apprentices: bool = True) -> SiteData:
     data = SiteData(
         programmes={k: _tidy(public.programme(v)) for k, v in sorted(reg.programmes.items())},
@@ -189,8 +172,6 @@ def build_site_data(reg: Registry, *, mask_apprentices: bool = True) -> SiteData
     level_rank = {level: i for i, level in enumerate(HONOUR_LEVELS)}
     for record in (*data.masters.values(), *data.studios.values()):
         record["honours"].sort(key=lambda h: (level_rank.get(h["level"], 99), -h["year"]))
-    for record in data.masters.values():
-        record["search_terms"] = search_terms(record["trade"])
     data.unit_labels = {k: str(u["short_name"] or u["name"]) for k, u in data.units.items()}
     data.by = _relations(reg)
     data.progress = _progress(reg)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -64,6 +65,26 @@ def _front_matter_text(value: object) -> Markup:
     return Markup(json.dumps(str(escape(str(value).replace("\n", " "))), ensure_ascii=False))
 
 
+# Runs of Chinese characters (CJK ideographs and extension A, compatibility ideographs).
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_BETWEEN_HAN = re.compile(f"([{_HAN}])(?=[{_HAN}])")
+
+
+def spaced(value: object) -> str:
+    """Chinese text one character a word, for the search index: 周国强 -> 周 国 强.
+
+    Pagefind segments Chinese with a dictionary when indexing and the browser's
+    (different) dictionary when searching; with one character a word on both
+    sides and the query matched as a phrase, the two always agree.
+    """
+    return _BETWEEN_HAN.sub(r"\1 ", " ".join(str(value or "").split()))
+
+
+def _meta(value: object) -> str:
+    """A value inside Pagefind's "key:value, key:value" attributes: no commas, one line."""
+    return " ".join(str(value or "").replace(",", "，").split())
+
+
 def make_env(templates: Path = TEMPLATES) -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(templates / "pages")),
@@ -77,6 +98,8 @@ def make_env(templates: Path = TEMPLATES) -> Environment:
     )
     env.filters["multiline"] = _multiline
     env.filters["fm"] = _front_matter_text
+    env.filters["spaced"] = spaced
+    env.filters["meta"] = _meta
     env.filters["extract"] = lambda key, table: table.get(key, key)
     env.filters["yuan"] = lambda v: "—" if v is None else f"{v:,}"
     env.globals.update(HONOUR_LEVELS=HONOUR_LEVELS, STUDIO_LEVELS=STUDIO_LEVELS, PAIR_STATUSES=PAIR_STATUSES,
@@ -100,6 +123,7 @@ def plan_pages(site: SiteData, forms: list[dict[str, Any]]) -> Iterator[Page]:
         yield Page(f"units/{unit_id}.md", "unit.md.j2", {"unit": site.units[unit_id]})
     yield Page("forms.md", "forms.md.j2", {"forms": forms})
     yield Page("data.md", "data.md.j2", {"downloads": opendata.DOWNLOADS})
+    yield Page("search.md", "search.md.j2", {})
 
 
 # The pages of the build under way, shared with forked workers without pickling.

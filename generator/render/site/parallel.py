@@ -5,8 +5,8 @@ district's registry has over ten thousand profiles. Profiles are out of the
 navigation and link to each other only through plain HTML, so each one
 renders the same whichever build it is part of. Part 0 builds every other
 page plus its share of the profiles; each further part builds its share
-with stand-ins for the navigation pages; the parts' profile pages, search
-entries and sitemap entries are then moved into part 0's site.
+with stand-ins for the navigation pages; the parts' profile pages and sitemap
+entries are then moved into part 0's site.
 
 This works on MkDocs' output only (no plugin or hook), so the same docs
 folder still builds with plain MkDocs or Zensical.
@@ -15,7 +15,6 @@ folder still builds with plain MkDocs or Zensical.
 from __future__ import annotations
 
 import gzip
-import json
 import os
 import re
 import shutil
@@ -65,15 +64,6 @@ def _run_part(job: tuple[Builder, Path, Path, Path, bool]) -> None:
     builder(config_file, docs, site, strict)
 
 
-def _merge_search(main: Path, part: Path, urls: set[str]) -> None:
-    index_path = main / "search" / "search_index.json"
-    index = json.loads(index_path.read_text(encoding="utf-8"))
-    extra = json.loads((part / "search" / "search_index.json").read_text(encoding="utf-8"))
-    index["docs"] += [d for d in extra["docs"] if d["location"].split("#")[0] in urls]
-    # Written as Material writes it.
-    index_path.write_text(json.dumps(index, separators=(",", ":"), default=str), encoding="utf-8")
-
-
 _URL_BLOCK = re.compile(r"\s*<url>.*?</url>", re.S)
 
 
@@ -114,5 +104,4 @@ def build_in_parts(builder: Builder, config_file: Path, docs: Path, site: Path, 
             target = site / _url(page)
             shutil.rmtree(target, ignore_errors=True)
             (part_site / _url(page)).rename(target)
-        _merge_search(site, part_site, urls)
         _merge_sitemap(site, part_site, urls)

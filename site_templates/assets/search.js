@@ -1,0 +1,184 @@
+// Search: a button in the header of every page, and on the search page a form over
+// Pagefind's index (generator/render/site/search.py). The index holds Chinese one
+// character a word, so each word typed is searched as a phrase of characters: any part
+// of a name finds it, whatever the browser's own word splitting. Results show the
+// name and summary stored with each page, names matching the query first. The query
+// and filters live in the address (?q=…&类型=…): a search can be shared or bookmarked.
+(function () {
+  "use strict";
+  var HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
+  var PAGE = 10;
+
+  function base() {
+    var config = document.getElementById("__config");
+    try { return JSON.parse(config.textContent).base.replace(/\/$/, ""); } catch (e) { return "."; }
+  }
+
+  function addHeaderButton() {
+    var header = document.querySelector(".md-header__inner");
+    if (!header || header.querySelector(".jp-search-button")) return;
+    var link = document.createElement("a");
+    link.className = "md-header__button md-icon jp-search-button";
+    link.href = base() + "/search/";
+    link.title = "搜索";
+    link.setAttribute("aria-label", "搜索");
+    link.innerHTML = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" aria-hidden="true"><path d="M9.5 3A6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 6.52 0 0 1 9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5"/></svg>';
+    header.insertBefore(link, header.querySelector(".md-header__source"));
+  }
+
+  // 周国强 -> "周 国 强": the index's form of a word, searched as a phrase.
+  function phrase(word) {
+    if (!HAN.test(word)) return word;
+    return '"' + Array.from(word).join(" ").replace(/\s+/g, " ") + '"';
+  }
+
+  function words(query) {
+    return query.replace(/[\u3000\s]+/g, " ").trim().split(" ").filter(Boolean).slice(0, 5);
+  }
+
+  function setupSearchPage() {
+    var form = document.getElementById("jp-search");
+    if (!form || form.getAttribute("data-ready")) return;
+    form.setAttribute("data-ready", "1");
+    var input = form.querySelector("input[name=q]");
+    var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-facet]"));
+    var status = document.getElementById("jp-search-status");
+    var list = document.getElementById("jp-search-results");
+    var more = document.getElementById("jp-search-more");
+    var bundle = new URL(form.getAttribute("data-bundle"), window.location.href).href;
+    var pagefind = null, shown = [], pending = [], run = 0;
+
+    function load() {
+      if (!pagefind) {
+        pagefind = import(bundle + "pagefind.js").then(function (pf) {
+          return pf.options({ baseUrl: base() + "/" }).then(function () { return pf; });
+        });
+      }
+      return pagefind;
+    }
+
+    function readAddress() {
+      var params = new URL(window.location.href).searchParams;
+      input.value = params.get("q") || "";
+      selects.forEach(function (s) { s.setAttribute("data-wanted", params.get(s.name) || ""); s.value = params.get(s.name) || ""; });
+    }
+
+    function writeAddress() {
+      var url = new URL(window.location.href);
+      url.search = "";
+      if (input.value.trim()) url.searchParams.set("q", input.value.trim());
+      selects.forEach(function (s) { if (s.value) url.searchParams.set(s.name, s.value); });
+      window.history.replaceState(null, "", url);
+    }
+
+    function fillFacets(pf) {
+      return pf.filters().then(function (all) {
+        selects.forEach(function (s) {
+          if (s.options.length > 1 && s.name === "类型") return;
+          var values = Object.keys(all[s.name] || {}).sort(function (a, b) { return a.localeCompare(b, "zh-Hans-CN-u-co-pinyin"); });
+          values.forEach(function (v) { var o = document.createElement("option"); o.value = o.textContent = v; s.appendChild(o); });
+          s.value = s.getAttribute("data-wanted") || "";
+        });
+      });
+    }
+
+    function chosenFilters() {
+      var filters = {};
+      selects.forEach(function (s) { if (s.value) filters[s.name] = s.value; });
+      return filters;
+    }
+
+    // Every word must match: one phrase search a word, intersected in the first one's order.
+    function find(pf, query, filters) {
+      var ws = words(query);
+      if (!ws.length) return Object.keys(filters).length ? pf.search(null, { filters: filters }).then(function (r) { return r.results; }) : Promise.resolve([]);
+      return Promise.all(ws.map(function (w) { return pf.search(phrase(w), { filters: filters }); })).then(function (searches) {
+        var rest = searches.slice(1).map(function (s) { return new Set(s.results.map(function (r) { return r.id; })); });
+        return searches[0].results.filter(function (r) { return rest.every(function (ids) { return ids.has(r.id); }); });
+      });
+    }
+
+    // Names first: a title equal to the query, then titles holding every word (the
+    // shortest, i.e. closest, first), then the rest in Pagefind's order.
+    function rank(datas, query) {
+      var ws = words(query), whole = ws.join("");
+      function key(d) {
+        var title = (d.meta && d.meta.title) || "";
+        if (whole && title === whole) return 0;
+        if (ws.length && ws.every(function (w) { return title.indexOf(w) >= 0; })) return 1;
+        return 2;
+      }
+      function length(d) { return ((d.meta && d.meta.title) || "").length; }
+      return datas.map(function (d, i) { return [key(d), key(d) === 1 ? length(d) : 0, i, d]; })
+        .sort(function (a, b) { return a[0] - b[0] || a[1] - b[1] || a[2] - b[2]; })
+        .map(function (x) { return x[3]; });
+    }
+
+    function item(d) {
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = d.url;
+      a.textContent = (d.meta && d.meta.title) || d.url;
+      var kind = document.createElement("span");
+      kind.className = "jp-result-kind";
+      kind.textContent = (d.filters && d.filters["类型"] && d.filters["类型"][0]) || "";
+      var summary = document.createElement("p");
+      summary.textContent = (d.meta && d.meta.summary) || "";
+      li.appendChild(a); li.appendChild(document.createTextNode(" ")); li.appendChild(kind); li.appendChild(summary);
+      return li;
+    }
+
+    function showNext(count) {
+      var next = pending.splice(0, count);
+      return Promise.all(next.map(function (r) { return r.data(); })).then(function (datas) {
+        datas.forEach(function (d) { list.appendChild(item(d)); });
+        shown = shown.concat(datas);
+        more.hidden = pending.length === 0;
+      });
+    }
+
+    function search() {
+      var mine = ++run;
+      var query = input.value, filters = chosenFilters();
+      writeAddress();
+      list.textContent = "";
+      more.hidden = true;
+      shown = [];
+      if (!words(query).length && !Object.keys(filters).length) { status.textContent = ""; return; }
+      status.textContent = "正在搜索……";
+      load().then(function (pf) { return find(pf, query, filters); }).then(function (results) {
+        if (mine !== run) return;
+        if (!results.length) {
+          status.textContent = words(query).length ? "没有找到与“" + words(query).join(" ") + "”相关的结果。可以换一个词，或只输入名字中的两个字。" : "没有符合条件的结果。";
+          return;
+        }
+        status.textContent = "找到 " + results.length + " 条结果";
+        // The first few are ranked together (names first); the rest keep Pagefind's order.
+        var head = results.slice(0, 3 * PAGE);
+        pending = results.slice(3 * PAGE);
+        return Promise.all(head.map(function (r) { return r.data(); })).then(function (datas) {
+          if (mine !== run) return;
+          var ranked = rank(datas, query);
+          ranked.slice(0, PAGE).forEach(function (d) { list.appendChild(item(d)); });
+          var held = ranked.slice(PAGE).map(function (d) { return { data: function () { return Promise.resolve(d); } }; });
+          pending = held.concat(pending);
+          more.hidden = pending.length === 0;
+        });
+      }).catch(function () {
+        if (mine === run) status.textContent = "搜索索引没有加载成功，请刷新页面重试。";
+      });
+    }
+
+    form.addEventListener("submit", function (e) { e.preventDefault(); search(); });
+    selects.forEach(function (s) { s.addEventListener("change", search); });
+    var typing = null;
+    input.addEventListener("input", function () { clearTimeout(typing); typing = setTimeout(search, 250); });
+    more.addEventListener("click", function () { showNext(PAGE); });
+    readAddress();
+    load().then(fillFacets).then(function () { if (input.value || Object.keys(chosenFilters()).length) search(); })
+      .catch(function () { status.textContent = "搜索索引没有加载成功，请刷新页面重试。"; });
+  }
+
+  function setup() { addHeaderButton(); setupSearchPage(); }
+  if (typeof document$ !== "undefined" && document$.subscribe) { document$.subscribe(setup); } else { setup(); }
+})();
