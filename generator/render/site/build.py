@@ -36,6 +36,7 @@ class SiteBuildError(Exception):
 @dataclass(frozen=True, slots=True)
 class SiteOptions:
     mask_apprentice_names: bool = True
+    site_url: str = ""  # the published address, ending in "/" ("" when not set)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,14 +46,31 @@ class SiteBuild:
     docs_dir: Path
 
 
-def read_options(config_file: Path) -> SiteOptions:
-    """The project's own settings, under ``extra.jiangpu`` in mkdocs.yml."""
+class _ConfigLoader(yaml.SafeLoader):
+    """mkdocs.yml as MkDocs reads it: ``!ENV [NAME, default]`` takes the environment's value."""
+
+
+def _env_tag(environ: Mapping[str, str]) -> Any:
+    def construct(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+        items = loader.construct_sequence(node) if isinstance(node, yaml.SequenceNode) else [loader.construct_scalar(node)]  # type: ignore[arg-type]
+        names, default = (items[:-1], items[-1]) if len(items) > 1 else (items, None)
+        return next((environ[str(n)] for n in names if environ.get(str(n))), default)
+    return construct
+
+
+def read_options(config_file: Path, environ: Mapping[str, str] | None = None) -> SiteOptions:
+    """The project's own settings (``extra.jiangpu``) and the site's address, from mkdocs.yml."""
+    loader = type("Loader", (_ConfigLoader,), {})
+    loader.add_constructor("!ENV", _env_tag(os.environ if environ is None else environ))
     try:
-        config = yaml.safe_load(config_file.read_text(encoding="utf-8")) or {}
+        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=loader) or {}  # noqa: S506 (a SafeLoader)
     except (OSError, yaml.YAMLError) as exc:
         raise SiteBuildError(f"无法读取 {config_file}：{exc}") from exc
     settings = ((config.get("extra") or {}).get("jiangpu") or {})
-    return SiteOptions(mask_apprentice_names=bool(settings.get("mask_apprentice_names", True)))
+    site_url = str(config.get("site_url") or "").strip()
+    if site_url and not site_url.endswith("/"):
+        site_url += "/"
+    return SiteOptions(mask_apprentice_names=bool(settings.get("mask_apprentice_names", True)), site_url=site_url)
 
 
 def newest_date(registry: Registry) -> date:
@@ -176,7 +194,7 @@ def build_site(
     environ: Mapping[str, str] | None = None,
     jobs: int | None = None,
 ) -> SiteBuild:
-    options = read_options(config_file)
+    options = read_options(config_file, environ)
     docs_work, site_work = _aside(docs_dir), _aside(site_dir)
     try:
         pages = render_docs(registry, docs_work / "docs", options, environ if environ is not None else os.environ)
