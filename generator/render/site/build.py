@@ -60,7 +60,8 @@ def _env_tag(environ: Mapping[str, str]) -> Any:
 
 def read_options(config_file: Path, environ: Mapping[str, str] | None = None) -> SiteOptions:
     """The project's own settings (``extra.jiangpu``) and the site's address, from mkdocs.yml."""
-    loader = type("Loader", (_ConfigLoader,), {})
+    # A fresh subclass a call: add_constructor changes the class it is called on.
+    loader: type[_ConfigLoader] = type("Loader", (_ConfigLoader,), {})
     loader.add_constructor("!ENV", _env_tag(os.environ if environ is None else environ))
     try:
         config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=loader) or {}  # noqa: S506 (a SafeLoader)
