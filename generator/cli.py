@@ -110,12 +110,13 @@ def _validated(args: argparse.Namespace) -> Validation | None:
 
 @on_valid_registry
 def cmd_build(args: argparse.Namespace, run: Validation) -> int:
+    from generator.load.history import last_changed
     from generator.render.site.build import SiteBuildError, build_site
 
     _quiet_libraries()
     try:
         result = build_site(run.registry, config_file=args.config, site_dir=args.site_dir, docs_dir=args.docs_dir,
-                            strict=args.strict, environ=os.environ)
+                            strict=args.strict, environ=os.environ, history=last_changed(Path(args.records)))
     except SiteBuildError as exc:
         sys.stderr.write(f"{exc}\n")
         return EXIT_FAILED
@@ -125,11 +126,13 @@ def cmd_build(args: argparse.Namespace, run: Validation) -> int:
 
 @on_valid_registry
 def cmd_serve(args: argparse.Namespace, run: Validation) -> int:
+    from generator.load.history import last_changed
     from generator.render.site.serve import serve
 
     _quiet_libraries()
     return serve(run.registry, records=args.records, config_file=args.config, docs_dir=args.docs_dir,
-                 dev_addr=args.dev_addr, revalidate=lambda: _validated(args), environ=os.environ)
+                 dev_addr=args.dev_addr, revalidate=lambda: _validated(args), environ=os.environ,
+                 history=lambda: last_changed(Path(args.records)))
 
 
 def _quiet_libraries() -> None:

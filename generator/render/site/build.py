@@ -178,9 +178,11 @@ def write_blank_forms(registry: Registry, docs_dir: Path, environ: Mapping[str, 
              "files": [(FORM_LABELS[ext], f"forms/{path.name}") for ext, path in w.files.items()]} for w in written]
 
 
-def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, environ: Mapping[str, str] | None = None) -> int:
+def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, environ: Mapping[str, str] | None = None,
+                history: Mapping[Path, date] | None = None) -> int:
     """The docs folder; with ``environ`` (to find the Chinese font) the blank forms too."""
-    site = build_site_data(registry, mask_apprentices=options.mask_apprentice_names)
+    site = build_site_data(registry, mask_apprentices=options.mask_apprentice_names, history=history,
+                           site_url=options.site_url, as_of=newest_date(registry))
     forms = write_blank_forms(registry, docs_dir, environ) if environ is not None else None
     return write_docs(site, docs_dir, forms=forms)
 
@@ -194,11 +196,12 @@ def build_site(
     strict: bool = False,
     environ: Mapping[str, str] | None = None,
     jobs: int | None = None,
+    history: Mapping[Path, date] | None = None,
 ) -> SiteBuild:
     options = read_options(config_file, environ)
     docs_work, site_work = _aside(docs_dir), _aside(site_dir)
     try:
-        pages = render_docs(registry, docs_work / "docs", options, environ if environ is not None else os.environ)
+        pages = render_docs(registry, docs_work / "docs", options, environ if environ is not None else os.environ, history)
         epoch = int(datetime.combine(newest_date(registry), datetime.min.time(), tzinfo=UTC).timestamp())
         with _source_date(epoch):
             build_in_parts(_mkdocs_build, config_file, docs_work / "docs", site_work / "site", strict,

@@ -1,51 +1,55 @@
-"""Chart geometry for inline SVG (drawn by templates in site_templates/charts).
+"""Chart geometry, computed at build time and drawn by the templates as plain HTML.
 
-Computed at build time: no script, no CDN, and the chart prints as it shows.
+Each row compares a figure with its plan as a share of the plan, so the chart
+reads the same whether the plan is 6 or 1,100: a 0.2 % bar is as honest as a
+90 % one, and the figures themselves are printed beside every bar. Rows never
+share a line, so labels cannot overlap; HTML text stays legible on a phone and
+prints as it shows. No script, no CDN.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The bar's track runs to at least 100 % of the plan, and past it (up to this) when a row exceeds it.
+MAX_SCALE = 150.0
+
 
 @dataclass(frozen=True, slots=True)
-class Bar:
+class Row:
     label: str
-    x: float
-    width: float
-    y: float
-    height: float
-    value: int
-    series: int  # 0 = actual, 1 = plan or limit
+    actual: int
+    plan: int
+    percent: str  # actual as a share of plan, in words ("<1%" rather than a misleading "0%")
+    width: float  # of the filled bar, in % of the track
+    behind: bool  # below plan in a year that has come (shown in words as well as colour)
 
 
 @dataclass(frozen=True, slots=True)
-class ColumnChart:
+class PlanChart:
     title: str
-    width: int
-    height: int
-    baseline: float
-    bars: list[Bar]
-    labels: list[tuple[str, float]]  # x-axis labels and their centre
-    max_value: int
-    legend: tuple[str, str]
+    actual_label: str
+    plan_label: str
+    rows: list[Row]
+    plan_at: float  # where 100 % of plan sits on the track, in %
+    flag: str  # the words beside a row below plan ("" when being below is no fault, as under a limit)
 
 
-def columns(title: str, rows: list[tuple[str, int, int]], legend: tuple[str, str], width: int = 640, height: int = 240) -> ColumnChart:
-    """Paired columns per category: (label, actual, plan)."""
-    top, bottom, left, right = 28, 32, 8, 8
-    plot_h = height - top - bottom
-    peak = max([1] + [max(a, p) for _, a, p in rows])
-    slot = (width - left - right) / max(1, len(rows))
-    bar_w = slot * 0.36
-    bars, labels = [], []
-    for i, (label, actual, plan) in enumerate(rows):
-        x0 = left + i * slot + slot * 0.12
-        for series, value in ((0, actual), (1, plan)):
-            h = plot_h * value / peak
-            bars.append(Bar(label, round(x0 + series * bar_w, 1), round(bar_w, 1), round(top + plot_h - h, 1), round(h, 1), value, series))
-        labels.append((label, round(left + i * slot + slot / 2, 1)))
-    return ColumnChart(title, width, height, top + plot_h, bars, labels, peak, legend)
+def share_text(share: float) -> str:
+    if 0 < share < 1:
+        return "<1%"
+    return f"{round(share)}%"
+
+
+def against_plan(title: str, rows: list[tuple[int, int, int]], legend: tuple[str, str], *,
+                 this_year: int | None = None, flag: str = "") -> PlanChart:
+    """One row a year: (year, actual, plan). Years after ``this_year`` are never flagged."""
+    shares = [100.0 * a / p if p > 0 else (100.0 if a else 0.0) for _, a, p in rows]
+    scale = min(MAX_SCALE, max([100.0, *shares]))
+    drawn = [Row(str(year), actual, plan, share_text(share), round(min(share, scale) * 100 / scale, 1),
+                 bool(flag) and plan > 0 and actual < plan and (this_year is None or year <= this_year))
+             for (year, actual, plan), share in zip(rows, shares, strict=True)]
+    return PlanChart(title, legend[0], legend[1], drawn, round(100 * 100 / scale, 1), flag)
 
 
 def percent_width(done: int, target: int) -> float:

@@ -7,6 +7,9 @@ figures of ``generator.model.progress``: never a model object with private data.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +41,10 @@ class SiteData:
     lineage: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     teachers: dict[str, list[str]] = field(default_factory=dict)
     unit_labels: dict[str, str] = field(default_factory=dict)
+    # kind ("masters", "studios", "units", "pairs", "programmes") -> id -> date of the record's last change
+    updated: dict[str, dict[str, str]] = field(default_factory=dict)
+    as_of: str = ""  # "数据截至": the newest change in the registry
+    site_url: str = ""  # the published address, ending in "/", or ""
 
     def name(self, kind: str, record_id: str | None) -> str:
         table: dict[str, dict[str, Any]] = getattr(self, kind)
@@ -61,6 +68,20 @@ class SiteData:
                  for s in self.studios.values() for h in s["honours"]]
         level_rank = {level: i for i, level in enumerate(HONOUR_LEVELS)}
         return sorted(rows, key=lambda r: (level_rank.get(r["level"], 99), -r["year"], r["holder_name"], r["name"]))
+
+    def honour_wall(self, years: int = 5, per_year: int = 40) -> list[tuple[int, list[tuple[str, list[dict[str, Any]]]]]]:
+        """The honours wall: the latest years, each by level, a bounded number a year."""
+        return _wall(self.honours(), years, per_year)
+
+
+def _wall(rows: list[dict[str, Any]], years: int, per_year: int) -> list[tuple[int, list[tuple[str, list[dict[str, Any]]]]]]:
+    """The latest ``years`` years of honours, each grouped by level (highest first)."""
+    wall = []
+    for year in sorted({r["year"] for r in rows}, reverse=True)[:years]:
+        of_year = [r for r in rows if r["year"] == year][:per_year]
+        levels = [(level, [r for r in of_year if r["level"] == level]) for level in HONOUR_LEVELS]
+        wall.append((year, [(level, items) for level, items in levels if items]))
+    return wall
 
 
 def _index(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
@@ -88,7 +109,9 @@ def _relations(reg: Registry) -> dict[str, dict[str, list[str]]]:
     }
 
 
-def _progress(reg: Registry) -> dict[str, dict[str, Any]]:
+def _progress(reg: Registry, this_year: int | None) -> dict[str, dict[str, Any]]:
+    """Each programme's figures. Years after ``this_year`` (the data's year) are plans only:
+    they are shown, but never flagged as behind."""
     result: dict[str, dict[str, Any]] = {}
     for p in sorted(reg.programmes.values(), key=lambda p: p.id):
         entry: dict[str, Any] = {"kind": p.kind}
@@ -108,21 +131,22 @@ def _progress(reg: Registry) -> dict[str, dict[str, Any]]:
             for t in tiers:
                 by_year[t.year] += t.named
             quota_per_year = sum(t.per_year for t in p.tiers)
-            entry["chart"] = charts.columns("每年评选人数与名额", [(str(y), n, quota_per_year) for y, n in sorted(by_year.items())],
-                                            ("评选人数", "每年名额"))
+            entry["chart"] = charts.against_plan("每年评选人数与名额", [(y, n, quota_per_year) for y, n in sorted(by_year.items())],
+                                                 ("评选人数", "每年名额"), this_year=this_year, flag="未满名额")
         else:
             prog, named_by_year = progress.studio_progress(reg, p)
             limit = p.rules.max_named_per_year
             years = range(p.start_year, p.start_year + p.years)
             entry["yearly_targets"] = dict(p.rules.yearly_targets)
             entry["named_by_year"] = [{"year": y, "named": named_by_year.get(y, 0), "limit": limit} for y in years]
-            entry["chart"] = charts.columns("每年命名工作室个数与上限", [(str(y), named_by_year.get(y, 0), limit) for y in years],
-                                            ("命名个数", "每年上限"))
+            entry["chart"] = charts.against_plan("每年命名工作室个数与上限", [(y, named_by_year.get(y, 0), limit) for y in years],
+                                                 ("命名个数", "每年上限"))
         entry.update(done=prog.done, target=p.target, percent=prog.percent, bar=charts.percent_width(prog.done, p.target),
-                     years=[{"year": y.year, "done": y.done, "cumulative": y.cumulative, "plan": y.plan} for y in prog.years])
+                     years=[{"year": y.year, "done": y.done, "cumulative": y.cumulative, "plan": y.plan,
+                            "future": this_year is not None and y.year > this_year} for y in prog.years])
         if p.kind == "pairing":
-            entry["chart"] = charts.columns("累计完成与均衡进度计划", [(str(y.year), y.cumulative, y.plan) for y in prog.years],
-                                            ("累计完成", "均衡计划"))
+            entry["chart"] = charts.against_plan("累计完成与均衡进度计划", [(y.year, y.cumulative, y.plan) for y in prog.years],
+                                                 ("累计完成", "均衡计划"), this_year=this_year, flag="落后于计划")
         result[p.id] = entry
     return result
 
@@ -160,7 +184,20 @@ def _tidy(value: Any, key: str = "") -> Any:
     return value
 
 
-def build_site_data(reg: Registry, *, mask_apprentices: bool = True) -> SiteData:
+def _updated(reg: Registry, history: Mapping[Path, date]) -> dict[str, dict[str, str]]:
+    tables: dict[str, Mapping[str, Any]] = {"programmes": reg.programmes, "units": reg.units, "masters": reg.masters,
+                                            "studios": reg.studios, "pairs": reg.pairs}
+    result: dict[str, dict[str, str]] = {}
+    for kind, records in tables.items():
+        dates = {rid: history.get(Path(r.src.file_path).resolve()) for rid, r in records.items()}
+        result[kind] = {rid: d.isoformat() for rid, d in sorted(dates.items()) if d}
+    return result
+
+
+def build_site_data(reg: Registry, *, mask_apprentices: bool = True, history: Mapping[Path, date] | None = None,
+                    site_url: str = "", as_of: date | None = None) -> SiteData:
+    """Everything the pages read. ``history``: each record file's last change (git), for
+    "最近更新" and "数据截至"; without it the newest date the records mention is used."""
     data = SiteData(
         programmes={k: _tidy(public.programme(v)) for k, v in sorted(reg.programmes.items())},
         units={k: _tidy(public.unit(v)) for k, v in sorted(reg.units.items())},
@@ -174,8 +211,12 @@ def build_site_data(reg: Registry, *, mask_apprentices: bool = True) -> SiteData
         record["honours"].sort(key=lambda h: (level_rank.get(h["level"], 99), -h["year"]))
     data.unit_labels = {k: str(u["short_name"] or u["name"]) for k, u in data.units.items()}
     data.by = _relations(reg)
-    data.progress = _progress(reg)
+    data.updated = _updated(reg, history or {})
+    changed = [d for dates in data.updated.values() for d in dates.values()]
+    data.as_of = max(changed) if changed else (as_of.isoformat() if as_of else "")
+    data.progress = _progress(reg, int(data.as_of[:4]) if data.as_of else None)
     lineage = progress.Lineage.of(reg)
     data.lineage = {m: _lineage_tree(lineage.tree(m), mask_apprentices) for m in data.masters}
     data.teachers = {m: [p.id for p in lineage.teachers(m)] for m in data.masters}
+    data.site_url = site_url
     return data

@@ -24,7 +24,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from generator.render.site import opendata
+from generator.render.site import feeds, lists, opendata
 from generator.render.site.data import (
     HONOUR_LEVELS,
     KIND_NAMES,
@@ -117,7 +117,9 @@ def plan_pages(site: SiteData, forms: list[dict[str, Any]]) -> Iterator[Page]:
         yield Page(f"masters/{master_id}.md", "master.md.j2", {"master": site.masters[master_id]})
     yield Page("pairs/index.md", "pairs_index.md.j2", {})
     yield Page("honours.md", "honours.md.j2", {})
-    yield Page("progress.md", "progress.md.j2", {})
+    yield Page("progress/index.md", "progress.md.j2", {})
+    for programme_id, figures in site.progress.items():
+        yield Page(f"progress/{programme_id}.md", "programme.md.j2", {"p": site.programmes[programme_id], "prog": figures})
     yield Page("units/index.md", "units_index.md.j2", {})
     for unit_id in site.units:
         yield Page(f"units/{unit_id}.md", "unit.md.j2", {"unit": site.units[unit_id]})
@@ -149,9 +151,11 @@ def _render_share(share: tuple[int, int]) -> int:
     return len(rendered)
 
 
-def _write_extras(site: SiteData, out: Path, templates: Path) -> None:
+def _write_extras(site: SiteData, specs: dict[str, lists.ListSpec], out: Path, templates: Path) -> None:
     shutil.copytree(templates / "assets", out / "assets")
     opendata.write(site, out / "data")
+    lists.write(specs, out / "lists")
+    feeds.write(site, out / "feeds", templates)
 
 
 def write_docs(site: SiteData, out: Path, *, forms: list[dict[str, Any]] | None = None,
@@ -160,6 +164,8 @@ def write_docs(site: SiteData, out: Path, *, forms: list[dict[str, Any]] | None 
     global _JOB
     env = make_env(templates)
     env.globals["site"] = site  # read by the shared macros, which are imported without context
+    specs = lists.build_lists(site)
+    env.globals["lists"] = specs
     pages = list(plan_pages(site, forms or []))
     out.mkdir(parents=True, exist_ok=True)
     for folder in sorted({(out / p.path).parent for p in pages}):
@@ -170,11 +176,11 @@ def write_docs(site: SiteData, out: Path, *, forms: list[dict[str, Any]] | None 
     try:
         if jobs == 1 or len(pages) < PARALLEL_THRESHOLD:
             count = sum(map(_render_share, shares))
-            _write_extras(site, out, templates)
+            _write_extras(site, specs, out, templates)
         else:
             with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
                 counts = pool.map(_render_share, shares)
-                _write_extras(site, out, templates)  # meanwhile, in this otherwise idle process
+                _write_extras(site, specs, out, templates)  # meanwhile, in this otherwise idle process
                 count = sum(counts)
     finally:
         _JOB = None

@@ -13,6 +13,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Mapping
+from datetime import date
 from pathlib import Path
 
 from generator.model.entities import Registry
@@ -38,9 +39,10 @@ def sync_tree(source: Path, target: Path) -> None:
             path.unlink() if path.is_file() else path.rmdir()
 
 
-def _render_into(registry: Registry, docs_dir: Path, options: SiteOptions, environ: Mapping[str, str]) -> None:
+def _render_into(registry: Registry, docs_dir: Path, options: SiteOptions, environ: Mapping[str, str],
+                 history: Mapping[Path, date] | None) -> None:
     with tempfile.TemporaryDirectory() as work:
-        render_docs(registry, Path(work) / "docs", options, environ)
+        render_docs(registry, Path(work) / "docs", options, environ, history)
         sync_tree(Path(work) / "docs", docs_dir)
 
 
@@ -53,11 +55,12 @@ def serve(
     dev_addr: str,
     revalidate: Callable[[], Validation | None],
     environ: Mapping[str, str],
+    history: Callable[[], Mapping[Path, date]] | None = None,
 ) -> int:
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    options = read_options(config_file)
-    _render_into(registry, docs_dir, options, environ)
+    options = read_options(config_file, environ)
+    _render_into(registry, docs_dir, options, environ, history() if history else None)
     stop = threading.Event()
 
     def watch() -> None:
@@ -68,7 +71,7 @@ def serve(
                 seen = now
                 run = revalidate()
                 if run is not None:
-                    _render_into(run.registry, docs_dir, options, environ)
+                    _render_into(run.registry, docs_dir, options, environ, history() if history else None)
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()

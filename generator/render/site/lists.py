@@ -1,0 +1,207 @@
+"""The index pages' lists (名匠, 工作室, 师徒结对, 荣誉榜, 单位) in a form that scales.
+
+Each list is defined once here: its columns, its facets and its rows. The page
+shows the first ``FIRST_ROWS`` rows as HTML (enough for a district's studios,
+and what a visitor without JavaScript sees); the whole list goes to a compact
+JSON file (``lists/<name>.json``) that ``assets/lists.js`` loads when the
+visitor filters, sorts or turns a page, so that no page ever ships ten thousand
+rows of HTML. Filters and page live in the address (``?工种=电工&页=2``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from generator.render.site.data import HONOUR_LEVELS, PAIR_STATUSES, SKILL_LEVELS, STUDIO_LEVELS, SiteData
+
+FIRST_ROWS = 200
+PAGE_ROWS = 50
+
+
+@cache
+def pinyin_key(text: str) -> tuple[str, str]:
+    """Sort key for Chinese text in the order of a Chinese dictionary (by pinyin)."""
+    from pypinyin import Style, lazy_pinyin
+
+    return (" ".join(lazy_pinyin(text, style=Style.TONE3, errors="default")), text)
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    label: str
+    # "masters", "studios", "units": the cell links to that profile (id in "<key>_id");
+    # "holder": to a master or a studio, as "<key>_kind" says.
+    link: str = ""
+    kind: str = "text"  # "text", "status" (a state shown in words and colour), "date", "number"
+
+
+@dataclass(frozen=True, slots=True)
+class Facet:
+    key: str
+    label: str
+    options: tuple[str, ...]
+    # "exact": the row's value (or one of its values) is the option; "contains": the option is
+    # part of the row's value, so 电工 also finds 维修电工.
+    match: str = "exact"
+
+
+@dataclass
+class ListSpec:
+    name: str
+    columns: tuple[Column, ...]
+    facets: tuple[Facet, ...]
+    rows: list[dict[str, Any]]
+    text_keys: tuple[str, ...]  # what the text box searches
+    sorts: tuple[tuple[str, str], ...] = ()  # (key, label); "-key" sorts newest/highest first
+    empty: str = "没有符合条件的记录。"
+    layout: str = "table"  # or "cards": one card a row, the first column as its title
+    keys: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        wanted = [c.key for c in self.columns] + [f"{c.key}_id" for c in self.columns if c.link]
+        wanted += [f"{c.key}_kind" for c in self.columns if c.link == "holder"]
+        wanted += [f.key for f in self.facets] + list(self.text_keys)
+        self.keys = tuple(dict.fromkeys(wanted))
+
+    @property
+    def columns_json(self) -> str:
+        """What lists.js needs to draw a cell like the template does."""
+        return json.dumps([{"key": c.key, "label": c.label, "link": c.link, "kind": c.kind} for c in self.columns], ensure_ascii=False)
+
+    @property
+    def first(self) -> list[dict[str, Any]]:
+        return self.rows[:FIRST_ROWS]
+
+    def payload(self) -> dict[str, Any]:
+        """The JSON file: field names once, then one array a row."""
+        return {"fields": list(self.keys), "rows": [[row.get(k) for k in self.keys] for row in self.rows]}
+
+
+def _ordered(values: Iterable[str], order: Iterable[str] | None = None) -> tuple[str, ...]:
+    """Distinct values: in the vocabulary's order (levels by rank), else by pinyin."""
+    present = {v for v in values if v}
+    if order is not None:
+        ranked = [v for v in order if v in present]
+        return tuple(ranked + sorted(present - set(ranked), key=pinyin_key))
+    return tuple(sorted(present, key=pinyin_key))
+
+
+def _flat(rows: list[dict[str, Any]], key: str) -> list[str]:
+    values: list[str] = []
+    for row in rows:
+        value = row.get(key)
+        values += [str(v) for v in value] if isinstance(value, list) else [str(value or "")]
+    return values
+
+
+def masters(site: SiteData) -> ListSpec:
+    rows = [{"name": m["name"], "name_id": m["id"], "trade": m["trade"], "skill_level": m["skill_level"],
+             "unit": site.unit_label(m["unit"]), "unit_id": m["unit"],
+             "honour": m["honours"][0]["name"] if m["honours"] else "",
+             "tier": sorted({t["tier"] for t in m["talent"]})}
+            for m in site.masters.values()]
+    rows.sort(key=lambda r: pinyin_key(r["name"]))
+    return ListSpec(
+        "masters",
+        (Column("name", "姓名", "masters"), Column("trade", "工种"), Column("skill_level", "技术等级"),
+         Column("unit", "单位", "units"), Column("honour", "最高荣誉")),
+        (Facet("trade", "工种", _ordered(_flat(rows, "trade")), "contains"),
+         Facet("skill_level", "技术等级", _ordered(_flat(rows, "skill_level"), reversed(SKILL_LEVELS))),
+         Facet("unit", "单位", _ordered(_flat(rows, "unit"))),
+         Facet("tier", "人才层级", _ordered(_flat(rows, "tier")))),
+        rows, ("name", "trade", "unit", "honour"), (("name", "姓名"), ("unit", "单位"), ("trade", "工种")),
+        "没有符合条件的名匠。", "cards")
+
+
+def studios(site: SiteData) -> ListSpec:
+    rows = [{"name": s["name"], "name_id": s["id"], "type": s["type"], "level": s["level"], "field": s["field"],
+             "leader": site.name("masters", s["leader"]), "leader_id": s["leader"],
+             "unit": site.unit_label(s["unit"]), "unit_id": s["unit"], "status": s["status"],
+             "named": s["named"] or ""}
+            for s in site.studios.values()]
+    level_rank = {level: i for i, level in enumerate(STUDIO_LEVELS)}
+    rows.sort(key=lambda r: (level_rank.get(r["level"], 99), pinyin_key(r["name"])))
+    return ListSpec(
+        "studios",
+        (Column("name", "名称", "studios"), Column("type", "类型"), Column("level", "级别"), Column("field", "领域"),
+         Column("leader", "领办人", "masters"), Column("unit", "依托单位", "units"), Column("named", "命名日期", kind="date"),
+         Column("status", "状态", kind="status")),
+        (Facet("type", "类型", _ordered(_flat(rows, "type"))),
+         Facet("level", "级别", _ordered(_flat(rows, "level"), STUDIO_LEVELS)),
+         Facet("field", "领域", _ordered(_flat(rows, "field"))),
+         Facet("unit", "单位", _ordered(_flat(rows, "unit"))),
+         Facet("status", "状态", _ordered(_flat(rows, "status"), ("已命名", "整改中", "申报中", "已撤销")))),
+        rows, ("name", "leader", "unit", "field"), (("level", "级别"), ("name", "名称"), ("-named", "命名日期（最新在前）")),
+        "没有符合条件的工作室。", "cards")
+
+
+def pairs(site: SiteData) -> ListSpec:
+    rows = [{"apprentice": p["apprentice"], "master": site.name("masters", p["master"]), "master_id": p["master"],
+             "unit": site.unit_label(p["unit"]), "unit_id": p["unit"], "start": p["start"], "end": p["end"],
+             "status": p["status"], "stages": f"{p['stages_done']}/{p['stages_total']}",
+             "evaluation": p["evaluation_result"] or "—", "programme": site.name("programmes", p["programme"]),
+             "renewal": "续签" if p["renews"] else ""}
+            for p in site.pairs.values()]
+    rows.sort(key=lambda r: (r["start"], r["master"]), reverse=True)
+    return ListSpec(
+        "pairs",
+        (Column("apprentice", "徒弟"), Column("master", "师傅", "masters"), Column("unit", "单位", "units"),
+         Column("start", "开始", kind="date"), Column("end", "结束", kind="date"), Column("status", "状态", kind="status"),
+         Column("stages", "阶段完成"), Column("evaluation", "期满鉴定")),
+        (Facet("programme", "活动", _ordered(_flat(rows, "programme"))),
+         Facet("unit", "单位", _ordered(_flat(rows, "unit"))),
+         Facet("status", "状态", _ordered(_flat(rows, "status"), PAIR_STATUSES))),
+        rows, ("master", "apprentice", "unit"), (("-start", "开始日期（最新在前）"), ("master", "师傅"), ("unit", "单位")),
+        "没有符合条件的师徒结对。")
+
+
+def honours(site: SiteData) -> ListSpec:
+    rows = [{"year": h["year"], "name": h["name"], "level": h["level"], "holder": h["holder_name"],
+             "holder_id": h["holder"], "holder_kind": h["holder_kind"], "issuer": h["issuer"] or ""}
+            for h in site.honours()]
+    level_rank = {level: i for i, level in enumerate(HONOUR_LEVELS)}
+    rows.sort(key=lambda r: (-r["year"], level_rank.get(r["level"], 99), pinyin_key(r["holder"])))
+    return ListSpec(
+        "honours",
+        (Column("year", "年份", kind="number"), Column("name", "荣誉"), Column("level", "级别"),
+         Column("holder", "获得者", "holder"), Column("issuer", "授予单位")),
+        (Facet("level", "级别", _ordered(_flat(rows, "level"), HONOUR_LEVELS)),
+         Facet("year", "年份", tuple(str(y) for y in sorted({r["year"] for r in rows}, reverse=True)))),
+        rows, ("name", "holder", "issuer"), (("-year", "年份（最新在前）"), ("level", "级别"), ("holder", "获得者")),
+        "没有符合条件的荣誉。")
+
+
+def units(site: SiteData) -> ListSpec:
+    rows = [{"name": u["name"], "name_id": u["id"], "type": u["type"], "region": u["region"] or "",
+             "parent": site.unit_label(u["parent"]) if u["parent"] else "", "parent_id": u["parent"] or "",
+             "studios": len(site.related("studios_of_unit", u["id"])), "masters": len(site.related("masters_of_unit", u["id"])),
+             "pairs": len(site.related("pairs_of_unit", u["id"]))}
+            for u in site.units.values()]
+    rows.sort(key=lambda r: pinyin_key(r["name"]))
+    return ListSpec(
+        "units",
+        (Column("name", "单位", "units"), Column("type", "类型"), Column("region", "地区"), Column("parent", "上级单位", "units"),
+         Column("studios", "工作室", kind="number"), Column("masters", "名匠", kind="number"), Column("pairs", "师徒结对", kind="number")),
+        (Facet("type", "类型", _ordered(_flat(rows, "type"))), Facet("region", "地区", _ordered(_flat(rows, "region")))),
+        rows, ("name", "region", "parent"), (("name", "名称"), ("-masters", "名匠人数"), ("-pairs", "结对数")),
+        "没有符合条件的单位。")
+
+
+LISTS: tuple[Callable[[SiteData], ListSpec], ...] = (masters, studios, pairs, honours, units)
+
+
+def build_lists(site: SiteData) -> dict[str, ListSpec]:
+    return {spec.name: spec for spec in (make(site) for make in LISTS)}
+
+
+def write(specs: dict[str, ListSpec], folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, spec in sorted(specs.items()):
+        text = json.dumps(spec.payload(), ensure_ascii=False, separators=(",", ":"))
+        (folder / f"{name}.json").write_text(text + "\n", encoding="utf-8")
