@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from dataclasses import dataclass, field
 from typing import Any
 
 from generator.kinds import PROGRAMME_KINDS
