@@ -97,10 +97,11 @@ def test_the_model_never_imports_the_validate_stage() -> None:
 def test_record_folders_and_kinds_come_from_one_table() -> None:
     from generator.kinds import KINDS
     from generator.load.discover import FOLDERS
-    from generator.render.site.opendata import DOWNLOADS
+    from generator.render.site.opendata import JSON_FILES, TABLES
 
     assert FOLDERS == {k.folder: k.name for k in KINDS}
-    assert [stem for stem, _, _ in DOWNLOADS] == [k.folder for k in KINDS]
+    assert [stem for stem, _ in JSON_FILES] == [k.folder for k in KINDS]
+    assert {k.folder for k in KINDS} <= {t.stem for t in TABLES}
     assert {p.name.removesuffix(".schema.json") for p in (REPO / "schemas").glob("*.schema.json")} == {k.name for k in KINDS}
     assert {p.name.removesuffix(".yml.j2") for p in (REPO / "site_templates" / "records").glob("*.yml.j2")} == {k.name for k in KINDS}
 

@@ -124,7 +124,8 @@ def plan_pages(site: SiteData, forms: list[dict[str, Any]]) -> Iterator[Page]:
     for unit_id in site.units:
         yield Page(f"units/{unit_id}.md", "unit.md.j2", {"unit": site.units[unit_id]})
     yield Page("forms.md", "forms.md.j2", {"forms": forms})
-    yield Page("data.md", "data.md.j2", {"downloads": opendata.DOWNLOADS})
+    yield Page("data.md", "data.md.j2", {"tables": opendata.counts(site), "json_files": opendata.JSON_FILES,
+                                         "TYPE_NAMES": opendata.TYPE_NAMES})
     yield Page("search.md", "search.md.j2", {})
 
 

@@ -1,36 +1,168 @@
-"""Open data: the public records as JSON and CSV, from the same public views as the pages."""
+"""Open data: the public records as CSV tables and JSON, described by a Frictionless
+data package (``datapackage.json``).
+
+The CSV tables are for people with a spreadsheet: Chinese headers, names beside
+ids, one row a thing (honours, talent selections and quotas have tables of their
+own, never flattened into a cell), no internal columns. Each column's English key
+is written in the data package and on the 开放数据 page. The JSON files keep the
+nested public views as the site uses them. Everything comes from the public views
+(``generator.render.public``): nothing private, apprentices by masked name only.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from generator.kinds import KINDS
 from generator.render.export import csv_cell
-from generator.render.site.data import SiteData
+from generator.render.site.data import KIND_NAMES, SiteData
 
-# (file stem, attribute of SiteData, Chinese label): one download per kind.
-DOWNLOADS = [(kind.folder, kind.folder, kind.label) for kind in KINDS]
+Row = dict[str, Any]
 
 
-def to_csv(rows: list[dict[str, Any]]) -> str:
-    if not rows:
-        return ""
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str  # English key: the record's own field name where there is one
+    header: str  # Chinese header of the CSV column
+    type: str  # Frictionless type: string, integer, date, year
+    value: Callable[[SiteData, Row], Any]
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    stem: str  # file name without extension
+    label: str
+    description: str
+    rows: Callable[[SiteData], list[Row]]
+    columns: tuple[Column, ...]
+
+
+def _field(key: str, header: str, type_: str = "string", description: str = "") -> Column:
+    return Column(key, header, type_, lambda _s, r: r.get(key), description)
+
+
+def _name(kind: str, key: str, header: str) -> Column:
+    """The name of the record a row refers to, beside its id."""
+    return Column(f"{key}_name", header, "string", lambda s, r: s.name(kind, r.get(key)) if r.get(key) else None)
+
+
+def _unit_name(key: str, header: str) -> Column:
+    return Column(f"{key}_name", header, "string", lambda s, r: s.units[r[key]]["name"] if r.get(key) in s.units else None)
+
+
+def _joined(key: str, header: str, names: str = "") -> Column:
+    """A short list in one cell, separated by "；" (ids, or the names of the ids with ``names``)."""
+    if names:
+        return Column(f"{key}_names", header, "string", lambda s, r: "；".join(s.name(names, i) for i in r.get(key) or []) or None)
+    return Column(key, header, "string", lambda _s, r: "；".join(r.get(key) or []) or None)
+
+
+def _honour_rows(site: SiteData) -> list[Row]:
+    return [{**h, "holder_kind": "名匠" if h["holder_kind"] == "masters" else "工作室"}
+            for h in sorted(site.honours(), key=lambda h: (-h["year"], h["holder"], h["name"]))]
+
+
+TABLES: tuple[Table, ...] = (
+    Table("programmes", "活动", "各地的工作室建设、师徒结对和技能人才评选活动", lambda s: list(s.programmes.values()), (
+        _field("id", "编号"), _field("name", "名称"),
+        Column("kind", "类型", "string", lambda _s, r: KIND_NAMES.get(r["kind"], r["kind"])),
+        _field("issuer", "发文单位"), _field("document_no", "文号"), _field("issued", "发文日期", "date"),
+        _field("start_year", "开始年份", "year"), _field("years", "年限", "integer"), _field("target", "总目标", "integer"),
+        _field("description", "说明"))),
+    Table("quotas", "任务分配", "师徒结对活动分配给各单位的任务（附件4）",
+          lambda s: [{**q, "programme": p["id"]} for p in s.programmes.values() for q in p["quotas"]], (
+        _field("programme", "活动编号"), _name("programmes", "programme", "活动名称"),
+        _field("unit", "单位编号"), _unit_name("unit", "单位名称"), _field("years", "年限", "integer"), _field("target", "任务（对）", "integer"))),
+    Table("units", "单位", "依托单位、结对单位和主管部门", lambda s: list(s.units.values()), (
+        _field("id", "编号"), _field("name", "名称"), _field("short_name", "简称"), _field("type", "类型"),
+        _field("region", "地区"), _field("industry", "行业"), _field("parent", "上级单位编号"), _unit_name("parent", "上级单位名称"),
+        _field("description", "简介"))),
+    Table("masters", "名匠", "劳模、工匠、技能大师和带徒师傅", lambda s: list(s.masters.values()), (
+        _field("id", "编号"), _field("name", "姓名"), _field("gender", "性别"), _field("unit", "单位编号"), _unit_name("unit", "单位名称"),
+        _field("department", "部门"), _field("post", "岗位"), _field("trade", "工种"), _field("skill_level", "技术等级"),
+        _field("title", "职称"), _field("education", "学历"), _field("bio", "简介"))),
+    Table("talent", "技能人才", "名匠入选技能人才评选的层级和年份",
+          lambda s: [{**t, "master": m["id"]} for m in s.masters.values() for t in m["talent"]], (
+        _field("master", "名匠编号"), _name("masters", "master", "姓名"), _field("programme", "活动编号"), _name("programmes", "programme", "活动名称"),
+        _field("tier", "层级"), _field("year", "入选年份", "year"))),
+    Table("honours", "荣誉", "名匠和工作室获得的荣誉，一项荣誉一行", _honour_rows, (
+        _field("holder_kind", "获得者类型", description="名匠或工作室"), _field("holder", "获得者编号"), _field("holder_name", "获得者"),
+        _field("name", "荣誉"), _field("level", "级别"), _field("year", "年份", "year"), _field("issuer", "授予单位"))),
+    Table("studios", "工作室", "劳模创新、工匠人才创新、名师和技能大师工作室", lambda s: list(s.studios.values()), (
+        _field("id", "编号"), _field("name", "名称"), _field("type", "类型"), _field("level", "级别"), _field("field", "领域"),
+        _field("programme", "活动编号"), _name("programmes", "programme", "活动名称"),
+        _field("unit", "依托单位编号"), _unit_name("unit", "依托单位名称"), _field("mode", "创办方式"),
+        _joined("partner_units", "合作单位编号"), _joined("partner_units", "合作单位名称", "units"),
+        _field("leader", "领办人编号"), _name("masters", "leader", "领办人"),
+        _joined("members", "团队成员编号"), _joined("members", "团队成员", "masters"),
+        _field("learners", "固定学员（人）", "integer"), _field("established", "成立日期", "date"), _field("named", "命名日期", "date"),
+        _field("area_m2", "场地面积（平方米）", "integer"), _field("status", "状态"), _field("description", "简介"))),
+    Table("pairs", "师徒结对", "师徒结对协议（徒弟姓名已遮挡）", lambda s: list(s.pairs.values()), (
+        _field("id", "编号"), _field("programme", "活动编号"), _name("programmes", "programme", "活动名称"),
+        _field("unit", "单位编号"), _unit_name("unit", "单位名称"), _field("master", "师傅编号"), _name("masters", "master", "师傅"),
+        _field("studio", "工作室编号"), _name("studios", "studio", "工作室"), _field("apprentice", "徒弟（遮挡）"),
+        _field("apprentice_master", "徒弟成为名匠后的编号"), _field("department", "部门"),
+        _field("start", "开始日期", "date"), _field("end", "结束日期", "date"), _field("status", "状态"),
+        _field("stages_total", "培养阶段数", "integer"), _field("stages_done", "已完成阶段", "integer"),
+        _field("evaluation_result", "期满鉴定"), _field("renews", "续签自（协议编号）"))),
+)
+
+TYPE_NAMES = {"string": "文字", "integer": "整数", "date": "日期", "year": "年份"}
+
+# One JSON file a kind of record (the nested public views), as before.
+JSON_FILES = [(kind.folder, kind.label) for kind in KINDS]
+
+
+def counts(site: SiteData) -> list[tuple[Table, int]]:
+    return [(table, len(table.rows(site))) for table in TABLES]
+
+
+def table_rows(site: SiteData, table: Table) -> list[list[Any]]:
+    return [[column.value(site, row) for column in table.columns] for row in table.rows(site)]
+
+
+def to_csv(table: Table, rows: list[list[Any]]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([c.header for c in table.columns])
     for row in rows:
-        writer.writerow({k: csv_cell(v) for k, v in row.items()})
+        writer.writerow([csv_cell(v) for v in row])
     return buffer.getvalue()
 
 
-def write(site: SiteData, folder: Path) -> None:
+def datapackage(tables: list[tuple[Table, int]]) -> dict[str, Any]:
+    resources: list[dict[str, Any]] = [{
+        "name": table.stem, "path": f"{table.stem}.csv", "title": table.label, "description": table.description,
+        "format": "csv", "mediatype": "text/csv", "encoding": "utf-8-sig", "profile": "tabular-data-resource",
+        "schema": {"fields": [{"name": c.header, "title": c.key, "type": c.type,
+                               "description": f"英文键 {c.key}" + (f"；{c.description}" if c.description else "")}
+                              for c in table.columns]},
+    } for table, _count in tables]
+    resources += [{"name": f"{stem}-json", "path": f"{stem}.json", "title": f"{label}（JSON）", "format": "json",
+                   "mediatype": "application/json", "encoding": "utf-8", "profile": "data-resource"}
+                  for stem, label in JSON_FILES]
+    return {"profile": "data-package", "name": "jiangpu-registry", "title": "匠谱 · 工作室与名匠开放数据",
+            "description": "登记册中可公开的内容：不含任何不公开信息，徒弟只保留遮挡后的姓名。CSV 中以 = + - @ Tab 回车开头的文字前加了英文单引号。",
+            "resources": resources}
+
+
+def write(site: SiteData, folder: Path) -> list[tuple[Table, int]]:
     folder.mkdir(parents=True, exist_ok=True)
-    for stem, attribute, _label in DOWNLOADS:
-        rows = list(getattr(site, attribute).values())
-        (folder / f"{stem}.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    written = []
+    for table in TABLES:
+        rows = table_rows(site, table)
         # A BOM so that Excel opens the Chinese text correctly.
-        (folder / f"{stem}.csv").write_text("\ufeff" + to_csv(rows), encoding="utf-8")
+        (folder / f"{table.stem}.csv").write_text("\ufeff" + to_csv(table, rows), encoding="utf-8")
+        written.append((table, len(rows)))
+    for stem, _label in JSON_FILES:
+        rows_json = list(getattr(site, stem).values())
+        (folder / f"{stem}.json").write_text(json.dumps(rows_json, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (folder / "datapackage.json").write_text(json.dumps(datapackage(written), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return written
