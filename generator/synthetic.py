@@ -24,6 +24,8 @@ class Size:
 
 SIZES = {
     "S": Size(masters=40, studios=10, pairs=45, units=27, groups=1),
+    # The browser tests' lists: more masters than a page shows as HTML, pairs over several pages.
+    "T": Size(masters=260, studios=12, pairs=130, units=30, groups=1),
     "M": Size(masters=10_000, studios=300, pairs=2_000, units=60, groups=1),
     "L": Size(masters=100_000, studios=3_000, pairs=20_000, units=600, groups=10),
 }

@@ -1,7 +1,8 @@
 """The built site in a real browser: Debian's Chromium driven by Playwright.
 
-Skipped, with the reason, where Chromium or Playwright is absent; the set-up
-scripts install both, so CI runs them.
+Search, lists, phones and accessibility as a visitor meets them. Skipped, with
+the reason, where Chromium or Playwright is absent; the set-up scripts install
+both, so CI runs them.
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
+
+from tests.conftest import build_sample_site
 
 # Debian's chromium here; JIANGPU_CHROMIUM names another (GitHub's runners ship Google Chrome).
 CHROMIUM = os.environ.get("JIANGPU_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -22,7 +26,11 @@ playwright = pytest.importorskip("playwright.sync_api", reason="Playwright for P
 if not Path(CHROMIUM).exists():
     pytest.skip("Debian's chromium is not installed (apt-get install chromium; scripts/setup.sh does it)", allow_module_level=True)
 
-PAGES = ["", "studios/", "studios/wang-qiang-welding-studio/", "masters/", "masters/li-jun/", "pairs/", "progress/", "honours/", "units/taoyuan-demo-motor/"]
+# One page of every type.
+PAGE_TYPES = ["", "studios/", "studios/wang-qiang-welding-studio/", "masters/", "masters/zhou-guoqiang/", "pairs/",
+              "honours/", "progress/", "progress/taoyuan-pairing-2019/", "progress/nanxun-talents-2018/", "units/",
+              "units/taoyuan-demo-motor/", "forms/", "data/", "search/?q=" + quote("电工"), "404.html"]
+WIDTHS = [390, 1280]
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -30,14 +38,28 @@ class _Quiet(SimpleHTTPRequestHandler):
         return
 
 
-@pytest.fixture(scope="module")
-def base_url(sample_site: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(sample_site)))
+def _serve(folder: Path) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="module")
+def base_url(sample_site: Path) -> Iterator[str]:
+    yield from _serve(sample_site)
+
+
+@pytest.fixture(scope="module")
+def big_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A synthetic registry with more rows than a list shows at once."""
+    from generator.synthetic import generate
+
+    folder = tmp_path_factory.mktemp("big")
+    generate("T", folder)
+    yield from _serve(build_sample_site(folder, folder / "records"))
 
 
 @pytest.fixture(scope="module")
@@ -51,63 +73,167 @@ def browser() -> Iterator[object]:
         instance.close()
 
 
-@pytest.mark.parametrize("path", ["", "studios/wang-qiang-welding-studio/", "masters/li-jun/", "progress/"])
-def test_page_renders_without_console_errors(browser, base_url: str, path: str) -> None:  # type: ignore[no-untyped-def]
-    page = browser.new_page()
+def _open(browser, url: str, width: int = 1280):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": width, "height": 800})
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
-    response = page.goto(base_url + path)
+    page.goto(url)
     page.wait_for_load_state("networkidle")
-    assert response is not None and response.status == 200
-    assert page.locator("article h1").count() == 1
+    return page, errors
+
+
+# ------------------------------------------------------------------ search
+
+
+def _search(browser, base_url: str, query: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """The titles of the results, in order, as a visitor sees them."""
+    page, errors = _open(browser, base_url + "search/?q=" + quote(query))
+    page.wait_for_function("""() => { const s = document.getElementById('jp-search-status').textContent;
+                                      return s && !s.startsWith('正在'); }""", timeout=15_000)
+    titles = page.locator("#jp-search-results li > a").all_inner_texts()
+    status = page.inner_text("#jp-search-status")
+    page.close()
+    assert errors == []
+    return titles if titles else [status]
+
+
+@pytest.mark.parametrize(("query", "first"), [
+    ("周国强", "周国强"),  # a master's full name
+    ("维修电工技能大师工作室", "维修电工技能大师工作室"),  # a studio's
+    ("湖州示例特钢有限公司", "湖州示例特钢有限公司"),  # a unit's
+])
+def test_a_full_name_finds_its_page_first(browser, base_url: str, query: str, first: str) -> None:  # type: ignore[no-untyped-def]
+    assert _search(browser, base_url, query)[0] == first
+
+
+def test_an_honour_finds_its_holders(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    # The three 南浔工匠 of the sample: each in the first five results.
+    assert {"周国强", "顾海峰", "陆明华"} <= set(_search(browser, base_url, "南浔工匠")[:5])
+
+
+@pytest.mark.parametrize(("part", "person"), [("国强", "周国强"), ("明华", "陆明华")])
+def test_two_characters_of_a_name_find_the_person(browser, base_url: str, part: str, person: str) -> None:  # type: ignore[no-untyped-def]
+    assert person in _search(browser, base_url, part)[:5]
+
+
+def test_a_trade_finds_the_longer_trades_it_is_part_of(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    titles = _search(browser, base_url, "电工")
+    assert {"周国强", "叶青", "维修电工技能大师工作室"} <= set(titles)
+
+
+def test_a_word_that_is_nowhere_finds_nothing(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    assert _search(browser, base_url, "火星车") == ["没有找到与“火星车”相关的结果。可以换一个词，或只输入名字中的两个字。"]
+
+
+def test_search_previews_show_the_summary_not_index_words(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    page, _ = _open(browser, base_url + "search/?q=" + quote("电工"))
+    page.locator("#jp-search-results li").first.wait_for()
+    text = page.inner_text("#jp-search-results")
+    assert "维修电工，高级技师" in text and "电 工" not in text
+    page.close()
+
+
+def test_the_header_search_button_and_home_box_lead_to_results(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    page, _ = _open(browser, base_url)
+    page.fill("#jp-home-q", "叶青")
+    page.press("#jp-home-q", "Enter")
+    page.locator("#jp-search-results li").first.wait_for()
+    assert page.locator("#jp-search-results li > a").first.inner_text() == "叶青"
+    page.goto(base_url + "masters/")
+    page.click(".jp-search-button")
+    page.wait_for_url("**/search/")
+    page.close()
+
+
+# ------------------------------------------------------------------ lists
+
+
+def _list_texts(page) -> list[str]:  # type: ignore[no-untyped-def]
+    return page.locator(".jp-list tbody tr, .jp-list li.jp-item").all_inner_texts()
+
+
+def test_a_trade_filter_in_the_address_matches_sub_words(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    page, errors = _open(browser, base_url + "masters/?" + quote("工种") + "=" + quote("电工"))
+    page.wait_for_function("document.querySelector('.jp-list .jp-count').textContent.startsWith('共')")
+    texts = _list_texts(page)
+    assert any("维修电工" in t for t in texts) and all("电工" in t for t in texts)
+    assert page.input_value("select[name='工种']") == "电工"
     assert errors == []
     page.close()
 
 
-def _search(browser, base_url: str, query: str) -> str:  # type: ignore[no-untyped-def]
-    page = browser.new_page()
-    page.goto(base_url)
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    # Typing before the search worker has loaded the index is ignored: wait for its prompt.
-    page.wait_for_function("(document.querySelector('.md-search-result__meta') || {}).textContent === '键入以开始搜索'", timeout=15_000)
-    box = page.locator("input.md-search__input")
-    box.fill(query)
-    box.press("End")  # the search listens to key presses; filling Chinese text sends none
-    results = page.locator(".md-search-result__item")
-    results.first.wait_for(timeout=15_000)
-    text = " ".join(results.all_inner_texts()).replace("\u200b", "")
-    page.close()
-    return text
-
-
-def test_search_finds_a_master_by_trade(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
-    # 周国强 and 叶青 are 维修电工: found by the shorter word too.
-    text = _search(browser, base_url, "电工")
-    assert "周国强" in text and "叶青" in text, text
-
-
-def test_search_finds_a_master_by_name(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
-    assert "周国强" in _search(browser, base_url, "周国强")
-
-
-def test_filters_narrow_the_studio_list(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
-    page = browser.new_page()
-    page.goto(base_url + "studios/")
-    rows = page.locator("#studios-table tbody tr")
-    total = rows.count()
-    page.select_option(".jp-filters select[data-key='level']", "校级")
-    visible = [r for r in rows.all() if r.is_visible()]
-    assert 0 < len(visible) < total
-    assert all("校级" in r.inner_text() for r in visible)
-    page.close()
-
-
-@pytest.mark.parametrize("path", PAGES)
-def test_no_sideways_scrolling_on_a_phone(browser, base_url: str, path: str) -> None:  # type: ignore[no-untyped-def]
-    page = browser.new_page(viewport={"width": 375, "height": 740})
-    page.goto(base_url + path)
+def test_the_home_cards_open_the_filtered_list(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    page, _ = _open(browser, base_url)
+    card = page.locator("a.jp-card", has_text="已命名工作室")
+    number = int(card.locator(".jp-card-number").inner_text())
+    card.click()
     page.wait_for_load_state("networkidle")
+    assert len(_list_texts(page)) == number
+    assert all("已命名" in t for t in _list_texts(page))
+    page.close()
+
+
+def test_choosing_a_filter_updates_the_address_and_an_empty_result_says_so(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    page, _ = _open(browser, base_url + "studios/")
+    page.select_option("select[name='级别']", "校级")
+    page.wait_for_function("document.querySelector('.jp-list .jp-count').textContent.startsWith('共')")
+    assert "%E6%A0%A1%E7%BA%A7" in page.url  # 校级
+    assert _list_texts(page) and all("校级" in t for t in _list_texts(page))
+    page.fill(".jp-list input[name=q]", "不存在的名字")
+    page.locator(".jp-empty").wait_for(state="visible")
+    assert page.inner_text(".jp-empty") == "没有符合条件的工作室。"
+    page.close()
+
+
+def test_level_options_follow_rank_not_code_points(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    page, _ = _open(browser, base_url + "honours/")
+    options = page.locator("select[name='级别'] option").all_inner_texts()[1:]
+    ranks = ["国家级", "省级", "市级", "区级", "县级", "系统内", "企业级", "校级"]
+    assert options == [r for r in ranks if r in options]
+    page.close()
+
+
+def test_a_long_list_ships_200_rows_and_pages_through_the_rest(browser, big_url: str) -> None:  # type: ignore[no-untyped-def]
+    page, errors = _open(browser, big_url + "masters/")
+    assert page.locator(".jp-list li.jp-item").count() == 200
+    assert "共 260 条" in page.inner_text(".jp-list .jp-count")
+    page.goto(big_url + "masters/?" + quote("页") + "=6")
+    page.wait_for_function("document.querySelector('.jp-list .jp-count').textContent.includes('第 6/6 页')")
+    assert page.locator(".jp-list li.jp-item").count() == 10  # 260 = 5 × 50 + 10
+    page.click(".jp-pager button:has-text('上一页')")
+    page.wait_for_function("document.querySelector('.jp-list .jp-count').textContent.includes('第 5/6 页')")
+    assert "%E9%A1%B5=5" in page.url  # 页=5
+    assert errors == []
+    page.close()
+
+
+# ------------------------------------------------------------------ phones and accessibility
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("path", PAGE_TYPES)
+def test_every_page_type_at_phone_and_desktop_width(browser, base_url: str, path: str, width: int) -> None:  # type: ignore[no-untyped-def]
+    """One heading, no script error, nothing wider than the screen, and axe-core finds no violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page, errors = _open(browser, base_url + path, width=width)
+    if path.startswith("search/"):
+        page.locator("#jp-search-results li").first.wait_for()
+    assert page.locator("article h1").count() == 1
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
+    wide = page.evaluate("""Array.from(document.querySelectorAll('.md-content table, .md-content figure'))
+                              .filter(t => t.getBoundingClientRect().right > window.innerWidth + 1).length""")
+    assert overflow <= 0 and wide == 0, f"{path}: page {overflow}px wider, {wide} table(s) wider than the screen"
+    violations = Axe().run(page).response["violations"]
+    page.close()
+    assert [(v["id"], len(v["nodes"]), v["nodes"][0]["target"]) for v in violations] == []
+    assert errors == []
+
+
+def test_behind_plan_is_said_in_words(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    page, _ = _open(browser, base_url + "progress/taoyuan-pairing-2019/")
+    behind = page.locator("tr.jp-behind")
+    assert behind.count() > 0
+    assert all("落后" in t for t in behind.all_inner_texts())
     page.close()
