@@ -202,7 +202,9 @@ def build_site(
     docs_work, site_work = _aside(docs_dir), _aside(site_dir)
     try:
         pages = render_docs(registry, docs_work / "docs", options, environ if environ is not None else os.environ, history)
-        epoch = int(datetime.combine(newest_date(registry), datetime.min.time(), tzinfo=UTC).timestamp())
+        # The pages' dates (sitemap): the registry's last change in git, else the newest date it mentions.
+        day = max(history.values()) if history else newest_date(registry)
+        epoch = int(datetime.combine(day, datetime.min.time(), tzinfo=UTC).timestamp())
         with _source_date(epoch):
             build_in_parts(_mkdocs_build, config_file, docs_work / "docs", site_work / "site", strict,
                            work=site_work, jobs=jobs or os.cpu_count() or 1)

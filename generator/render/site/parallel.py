@@ -65,19 +65,38 @@ def _run_part(job: tuple[Builder, Path, Path, Path, bool]) -> None:
 
 
 _URL_BLOCK = re.compile(r"\s*<url>.*?</url>", re.S)
+_LOC = re.compile(r"<loc>(.*?)</loc>", re.S)
+
+
+def _loc(block: str) -> str:
+    found = _LOC.search(block)
+    return found.group(1) if found else block
+
+
+def _sitemap_blocks(sitemap: Path) -> list[str]:
+    return _URL_BLOCK.findall(sitemap.read_text(encoding="utf-8")) if sitemap.exists() else []
 
 
 def _merge_sitemap(main: Path, part: Path, urls: set[str]) -> None:
-    sitemap = main / "sitemap.xml"
-    if not sitemap.exists() or not (part / "sitemap.xml").exists():
-        return
-    blocks = [b for b in _URL_BLOCK.findall((part / "sitemap.xml").read_text(encoding="utf-8"))
-              if any(f"/{u}</loc>" in b for u in urls)]
+    blocks = [b for b in _sitemap_blocks(part / "sitemap.xml") if any(f"/{u}</loc>" in b for u in urls)]
+    if blocks and (main / "sitemap.xml").exists():
+        # Each block starts with its own line break: insert them before the closing line.
+        text = (main / "sitemap.xml").read_text(encoding="utf-8").replace("\n</urlset>", "".join(blocks) + "\n</urlset>")
+        (main / "sitemap.xml").write_text(text, encoding="utf-8")
+
+
+def sort_sitemap(site: Path) -> None:
+    """The sitemap's pages in address order, whether one build or several made it (and its
+    .gz copy again, keeping MkDocs' time stamp so that builds stay byte-identical)."""
+    sitemap = site / "sitemap.xml"
+    blocks = _sitemap_blocks(sitemap)
     if not blocks:
         return
-    text = sitemap.read_text(encoding="utf-8").replace("</urlset>", "".join(blocks) + "\n</urlset>")
+    text = sitemap.read_text(encoding="utf-8")
+    head, tail = text[: text.index(blocks[0])], text[text.rindex(blocks[-1]) + len(blocks[-1]):]
+    text = head + "".join(sorted(blocks, key=_loc)) + tail
     sitemap.write_text(text, encoding="utf-8")
-    packed = main / "sitemap.xml.gz"
+    packed = site / "sitemap.xml.gz"
     mtime = int.from_bytes(packed.read_bytes()[4:8], "little") if packed.exists() else 0
     with open(packed, "wb") as handle, gzip.GzipFile(fileobj=handle, filename=str(packed), mode="wb", mtime=mtime) as gz:
         gz.write(text.encode("utf-8"))
@@ -88,6 +107,7 @@ def build_in_parts(builder: Builder, config_file: Path, docs: Path, site: Path, 
     profiles = profile_pages(docs)
     if jobs < 2 or len(profiles) < PARALLEL_PROFILES:
         builder(config_file, docs, site, strict)
+        sort_sitemap(site)
         return
     shares = [set(profiles[i::jobs]) for i in range(jobs)]
     every = set(profiles)
@@ -105,3 +125,4 @@ def build_in_parts(builder: Builder, config_file: Path, docs: Path, site: Path, 
             shutil.rmtree(target, ignore_errors=True)
             (part_site / _url(page)).rename(target)
         _merge_sitemap(site, part_site, urls)
+    sort_sitemap(site)
