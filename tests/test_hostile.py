@@ -224,3 +224,51 @@ def test_a_build_removes_what_killed_builds_left_and_its_own_folders_on_failure(
 def test_fuzz_seed_gives_diagnostics_not_a_traceback(seed: Path) -> None:
     folder, _, _ = seed.stem.partition("--")
     check_gate_survives(f"{folder}/{seed.stem.partition('--')[2]}.yml", seed.read_bytes())
+
+
+# ------------------------------------------------------------------ photos
+
+
+def _with_photo(registry_dir: Path, name: str) -> Path:
+    master = registry_dir / "masters" / "leader.yml"
+    master.write_text(master.read_text(encoding="utf-8") + f"photo: {name}\n", encoding="utf-8")
+    (registry_dir / "photos").mkdir(exist_ok=True)
+    return registry_dir / "photos" / name
+
+
+def test_a_symlinked_photo_is_refused_and_never_read(registry_dir: Path, tmp_path_factory: pytest.TempPathFactory,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from PIL import Image
+
+    outside = tmp_path_factory.mktemp("outside") / "secret.jpg"
+    Image.new("RGB", (400, 400), "red").save(outside)
+    _with_photo(registry_dir, "leader.jpg").symlink_to(outside)
+    code, out = _run(capsys, "validate", "--no-cache", *DAY)
+    assert code == 1
+    assert "records/masters/leader.yml:9:8: error photo.file: 照片 records/photos/leader.jpg 不是普通文件" in out
+
+
+def test_published_photos_carry_no_metadata(registry_dir: Path) -> None:
+    """A phone photo's EXIF (GPS position, camera, a note) never reaches the site; its orientation is applied."""
+    from PIL import Image
+
+    from generator.render.site.photos import publish
+
+    exif = Image.Exif()
+    exif[0x010E] = CANARY  # ImageDescription
+    exif[0x0110] = "CanaryPhone 9"  # Model
+    exif[0x0112] = 6  # Orientation: rotated 90°, to be turned upright
+    exif[0x8825] = {1: "N", 2: (30.0, 35.0, 0.0), 3: "E", 4: (114.0, 17.0, 0.0)}  # GPSInfo
+    original = _with_photo(registry_dir, "leader.jpg")
+    Image.new("RGB", (800, 600), "#884422").save(original, exif=exif, comment=CANARY.encode())
+    run = validate(registry_dir, today=date(2023, 6, 1), jobs=1)
+    assert not run.result.errors, run.result.errors
+    docs = registry_dir.parent / "docs"
+    published = publish(run.registry, docs)["masters/leader"]
+    for name in (published.src, published.thumb):
+        data = (docs / name).read_bytes()
+        assert CANARY.encode() not in data and b"CanaryPhone" not in data and b"Exif" not in data
+        with Image.open(docs / name) as image:
+            assert not image.getexif() and "comment" not in image.info
+            assert image.height > image.width  # turned upright from 800 × 600
+    assert (published.width, published.thumb_width) == (480, 160)

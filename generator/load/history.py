@@ -12,8 +12,9 @@ from datetime import date
 from pathlib import Path
 
 
-def last_changed(records: Path) -> dict[Path, date]:
-    """Resolved path of each committed file under ``records`` -> the date of its last commit."""
+def last_changed(records: Path) -> dict[str, date]:
+    """Each committed file under ``records``, by its path inside it ("masters/li-jun.yml"),
+    -> the date of its last commit."""
     folder = records.resolve()
     try:
         top = subprocess.run(["git", "-C", str(folder), "rev-parse", "--show-toplevel"],
@@ -22,11 +23,12 @@ def last_changed(records: Path) -> dict[Path, date]:
                              capture_output=True, text=True, timeout=600, check=True).stdout
     except (OSError, subprocess.SubprocessError):
         return {}
-    dates: dict[Path, date] = {}
+    dates: dict[str, date] = {}
     when: date | None = None
     for line in log.splitlines():
         if line.startswith("\x00"):
             when = date.fromisoformat(line[1:])
         elif line and when is not None:
-            dates.setdefault(Path(top, line), when)  # newest first: the first date seen is the last change
+            inside = Path(top, line).relative_to(folder).as_posix()
+            dates.setdefault(inside, when)  # newest first: the first date seen is the last change
     return dates

@@ -210,6 +210,7 @@ class Studio:
     assessments: list[Assessment] = _field(default_factory=list)
     results: list[YearResult] = _field(default_factory=list)
     honours: list[Honour] = _field(default_factory=list)
+    photo: str | None = None
     description: str | None = None
     private: dict[str, Any] = _field(default_factory=dict)
 

@@ -59,7 +59,7 @@ def studio(s: Studio) -> dict[str, Any]:
         "established": s.established.isoformat() if s.established else None,
         "named": s.named.isoformat() if s.named else None, "area_m2": s.area_m2, "status": s.status,
         "assessments": [asdict(a) for a in s.assessments], "results": [asdict(r) for r in s.results],
-        "honours": [_honour(h) for h in s.honours], "description": s.description,
+        "honours": [_honour(h) for h in s.honours], "description": s.description, "photo": s.photo,
     }
 
 

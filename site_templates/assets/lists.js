@@ -132,6 +132,9 @@
     // A card: the first column as its title, the others as a line of fields (as _list.j2 draws it).
     function item(row) {
       var li = el("li", { "class": "jp-item" });
+      if (row.thumb) {
+        li.appendChild(el("img", { "class": "jp-thumb", src: root + row.thumb, alt: "", width: "56", height: "56", loading: "lazy", decoding: "async" }));
+      }
       var title = cell(row, spec[0], "span");
       title.className = "jp-item-title";
       li.appendChild(title);

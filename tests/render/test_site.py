@@ -265,3 +265,12 @@ def test_build_in_parts_gives_the_same_pages(sample_site: Path, tmp_path: Path, 
     # The search index is built over the merged site, so it is the same too.
     assert _tree_digest(tmp_path / "site") == _tree_digest(sample_site)
     assert _filter_index(tmp_path / "site") == _filter_index(sample_site)
+
+
+def test_profiles_show_their_photo_lazily_with_alt_text(sample_site: Path) -> None:
+    page = (sample_site / "masters" / "zhou-guoqiang" / "index.html").read_text(encoding="utf-8")
+    assert '<img class="jp-photo" src="../../photos/masters/zhou-guoqiang-480.jpg"' in page
+    assert 'alt="周国强的照片" loading="lazy"' in page
+    assert (sample_site / "photos" / "masters" / "zhou-guoqiang-160.jpg").is_file()
+    masters = json.loads((sample_site / "data" / "masters.json").read_text(encoding="utf-8"))
+    assert {m["id"]: m["photo"] for m in masters}["zhou-guoqiang"] == "photos/masters/zhou-guoqiang-480.jpg"

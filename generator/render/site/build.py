@@ -14,6 +14,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -26,7 +27,8 @@ from generator.model.entities import Registry
 from generator.render.site.data import build_site_data
 from generator.render.site.docs import write_docs
 from generator.render.site.parallel import build_in_parts
-from generator.render.site.search import SearchIndexError, index_site
+from generator.render.site.photos import publish as publish_photos
+from generator.render.site.search import BUNDLE, SearchIndexError, index_site
 
 
 class SiteBuildError(Exception):
@@ -179,12 +181,14 @@ def write_blank_forms(registry: Registry, docs_dir: Path, environ: Mapping[str, 
 
 
 def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, environ: Mapping[str, str] | None = None,
-                history: Mapping[Path, date] | None = None) -> int:
-    """The docs folder; with ``environ`` (to find the Chinese font) the blank forms too."""
+                history: Mapping[str, date] | None = None, entries: Path | None = None) -> int:
+    """The docs folder; with ``environ`` (to find the Chinese font) the blank forms too;
+    with ``entries``, the pages' search entries there, for the indexer."""
     site = build_site_data(registry, mask_apprentices=options.mask_apprentice_names, history=history,
                            site_url=options.site_url, as_of=newest_date(registry))
+    site.add_photos(publish_photos(registry, docs_dir))
     forms = write_blank_forms(registry, docs_dir, environ) if environ is not None else None
-    return write_docs(site, docs_dir, forms=forms)
+    return write_docs(site, docs_dir, forms=forms, entries=entries)
 
 
 def build_site(
@@ -196,22 +200,26 @@ def build_site(
     strict: bool = False,
     environ: Mapping[str, str] | None = None,
     jobs: int | None = None,
-    history: Mapping[Path, date] | None = None,
+    history: Mapping[str, date] | None = None,
 ) -> SiteBuild:
     options = read_options(config_file, environ)
     docs_work, site_work = _aside(docs_dir), _aside(site_dir)
     try:
-        pages = render_docs(registry, docs_work / "docs", options, environ if environ is not None else os.environ, history)
+        entries = docs_work / "search-entries"
+        pages = render_docs(registry, docs_work / "docs", options, environ if environ is not None else os.environ, history, entries)
         # The pages' dates (sitemap): the registry's last change in git, else the newest date it mentions.
         day = max(history.values()) if history else newest_date(registry)
         epoch = int(datetime.combine(day, datetime.min.time(), tzinfo=UTC).timestamp())
-        with _source_date(epoch):
+        # The search index is built from the entries while MkDocs builds the pages (a separate process).
+        with ThreadPoolExecutor(max_workers=1) as indexer, _source_date(epoch):
+            index = indexer.submit(index_site, entries, site_work / "pagefind")
             build_in_parts(_mkdocs_build, config_file, docs_work / "docs", site_work / "site", strict,
                            work=site_work, jobs=jobs or os.cpu_count() or 1)
-        try:
-            index_site(site_work / "site")
-        except SearchIndexError as exc:
-            raise SiteBuildError(str(exc)) from exc
+            try:
+                index.result()
+            except SearchIndexError as exc:
+                raise SiteBuildError(str(exc)) from exc
+        (site_work / "pagefind").rename(site_work / "site" / BUNDLE)
         _swap(docs_work / "docs", docs_dir)
         _swap(site_work / "site", site_dir)
     finally:

@@ -45,6 +45,18 @@ class SiteData:
     updated: dict[str, dict[str, str]] = field(default_factory=dict)
     as_of: str = ""  # "数据截至": the newest change in the registry
     site_url: str = ""  # the published address, ending in "/", or ""
+    photos: dict[str, Any] = field(default_factory=dict)  # "<kind>/<id>" -> photos.Published
+
+    def add_photos(self, published: Mapping[str, Any]) -> None:
+        """The published photos; a record's "photo" becomes its public address (or None)."""
+        self.photos = dict(published)
+        for kind in ("masters", "studios"):
+            for record_id, record in getattr(self, kind).items():
+                found = self.photos.get(f"{kind}/{record_id}")
+                record["photo"] = found.src if found else None
+
+    def photo(self, kind: str, record_id: str) -> Any:
+        return self.photos.get(f"{kind}/{record_id}")
 
     def name(self, kind: str, record_id: str | None) -> str:
         table: dict[str, dict[str, Any]] = getattr(self, kind)
@@ -184,17 +196,18 @@ def _tidy(value: Any, key: str = "") -> Any:
     return value
 
 
-def _updated(reg: Registry, history: Mapping[Path, date]) -> dict[str, dict[str, str]]:
+def _updated(reg: Registry, history: Mapping[str, date]) -> dict[str, dict[str, str]]:
     tables: dict[str, Mapping[str, Any]] = {"programmes": reg.programmes, "units": reg.units, "masters": reg.masters,
                                             "studios": reg.studios, "pairs": reg.pairs}
     result: dict[str, dict[str, str]] = {}
     for kind, records in tables.items():
-        dates = {rid: history.get(Path(r.src.file_path).resolve()) for rid, r in records.items()}
+        # A record is always records/<folder>/<file>.yml: its folder and name are its key in the history.
+        dates = {rid: history.get("/".join(Path(r.src.file_path).parts[-2:])) for rid, r in records.items()}
         result[kind] = {rid: d.isoformat() for rid, d in sorted(dates.items()) if d}
     return result
 
 
-def build_site_data(reg: Registry, *, mask_apprentices: bool = True, history: Mapping[Path, date] | None = None,
+def build_site_data(reg: Registry, *, mask_apprentices: bool = True, history: Mapping[str, date] | None = None,
                     site_url: str = "", as_of: date | None = None) -> SiteData:
     """Everything the pages read. ``history``: each record file's last change (git), for
     "最近更新" and "数据截至"; without it the newest date the records mention is used."""

@@ -24,11 +24,18 @@ PAGE_ROWS = 50
 
 
 @cache
-def pinyin_key(text: str) -> tuple[str, str]:
-    """Sort key for Chinese text in the order of a Chinese dictionary (by pinyin)."""
+def _syllable(char: str) -> str:
     from pypinyin import Style, lazy_pinyin
 
-    return (" ".join(lazy_pinyin(text, style=Style.TONE3, errors="default")), text)
+    return lazy_pinyin(char, style=Style.TONE3, errors="default")[0]
+
+
+def pinyin_key(text: str) -> tuple[tuple[str, ...], str]:
+    """Sort key for Chinese text in the order of a Chinese dictionary (by pinyin, then by tone).
+
+    A character at a time (cached): names are made of a few thousand characters, so ten
+    thousand names sort in milliseconds; a polyphone is read in its most common reading."""
+    return (tuple(_syllable(c) for c in text), text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +73,7 @@ class ListSpec:
     def __post_init__(self) -> None:
         wanted = [c.key for c in self.columns] + [f"{c.key}_id" for c in self.columns if c.link]
         wanted += [f"{c.key}_kind" for c in self.columns if c.link == "holder"]
+        wanted += ["thumb"] if self.layout == "cards" else []
         wanted += [f.key for f in self.facets] + list(self.text_keys)
         self.keys = tuple(dict.fromkeys(wanted))
 
@@ -100,11 +108,16 @@ def _flat(rows: list[dict[str, Any]], key: str) -> list[str]:
     return values
 
 
+def _thumb(site: SiteData, kind: str, record_id: str) -> str | None:
+    found = site.photo(kind, record_id)
+    return found.thumb if found else None
+
+
 def masters(site: SiteData) -> ListSpec:
     rows = [{"name": m["name"], "name_id": m["id"], "trade": m["trade"], "skill_level": m["skill_level"],
              "unit": site.unit_label(m["unit"]), "unit_id": m["unit"],
              "honour": m["honours"][0]["name"] if m["honours"] else "",
-             "tier": sorted({t["tier"] for t in m["talent"]})}
+             "tier": sorted({t["tier"] for t in m["talent"]}), "thumb": _thumb(site, "masters", m["id"])}
             for m in site.masters.values()]
     rows.sort(key=lambda r: pinyin_key(r["name"]))
     return ListSpec(
@@ -123,7 +136,7 @@ def studios(site: SiteData) -> ListSpec:
     rows = [{"name": s["name"], "name_id": s["id"], "type": s["type"], "level": s["level"], "field": s["field"],
              "leader": site.name("masters", s["leader"]), "leader_id": s["leader"],
              "unit": site.unit_label(s["unit"]), "unit_id": s["unit"], "status": s["status"],
-             "named": s["named"] or ""}
+             "named": s["named"] or "", "thumb": _thumb(site, "studios", s["id"])}
             for s in site.studios.values()]
     level_rank = {level: i for i, level in enumerate(STUDIO_LEVELS)}
     rows.sort(key=lambda r: (level_rank.get(r["level"], 99), pinyin_key(r["name"])))

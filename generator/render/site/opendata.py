@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from generator.kinds import KINDS
 from generator.render.export import csv_cell
 from generator.render.site.data import KIND_NAMES, SiteData
@@ -163,6 +165,6 @@ def write(site: SiteData, folder: Path) -> list[tuple[Table, int]]:
         written.append((table, len(rows)))
     for stem, _label in JSON_FILES:
         rows_json = list(getattr(site, stem).values())
-        (folder / f"{stem}.json").write_text(json.dumps(rows_json, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        (folder / f"{stem}.json").write_bytes(orjson.dumps(rows_json, option=orjson.OPT_INDENT_2) + b"\n")
     (folder / "datapackage.json").write_text(json.dumps(datapackage(written), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return written

@@ -4,8 +4,10 @@ Pagefind segments Chinese (its extended build), indexes only the elements
 marked ``data-pagefind-body`` (the summary of each profile, the forms page),
 weights names above text, reads facets from ``data-pagefind-filter`` and
 writes an index split into fragments, so that a visitor downloads only the
-parts a query needs, whatever the size of the registry. It runs on the HTML,
-after MkDocs or Zensical, with no plugin in either.
+parts a query needs, whatever the size of the registry. It needs no plugin:
+the build indexes each page's search entry (``docs.search_entry``) while MkDocs
+runs; ``python -m pagefind --site site`` over a site built by MkDocs or Zensical
+from the same docs folder gives the same index.
 """
 
 from __future__ import annotations
@@ -31,9 +33,11 @@ def executable() -> Path:
         raise SearchIndexError(f"找不到 Pagefind 程序：{exc}") from exc
 
 
-def index_site(site_dir: Path) -> None:
-    """Write the search bundle into ``site_dir/pagefind/``."""
-    command = [str(executable()), "--site", str(site_dir), "--output-subdir", BUNDLE, "--force-language", "zh", "--silent"]
+def index_site(site_dir: Path, output: Path | None = None) -> None:
+    """Index the HTML under ``site_dir`` (the built site, or the pages' search entries alone);
+    write the search bundle to ``output`` (default: ``site_dir/pagefind/``)."""
+    where = ["--output-path", str(output)] if output is not None else ["--output-subdir", BUNDLE]
+    command = [str(executable()), "--site", str(site_dir), *where, "--force-language", "zh", "--silent"]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:

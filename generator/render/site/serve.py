@@ -40,7 +40,7 @@ def sync_tree(source: Path, target: Path) -> None:
 
 
 def _render_into(registry: Registry, docs_dir: Path, options: SiteOptions, environ: Mapping[str, str],
-                 history: Mapping[Path, date] | None) -> None:
+                 history: Mapping[str, date] | None) -> None:
     with tempfile.TemporaryDirectory() as work:
         render_docs(registry, Path(work) / "docs", options, environ, history)
         sync_tree(Path(work) / "docs", docs_dir)
@@ -55,7 +55,7 @@ def serve(
     dev_addr: str,
     revalidate: Callable[[], Validation | None],
     environ: Mapping[str, str],
-    history: Callable[[], Mapping[Path, date]] | None = None,
+    history: Callable[[], Mapping[str, date]] | None = None,
 ) -> int:
     from mkdocs.commands.serve import serve as mkdocs_serve
 

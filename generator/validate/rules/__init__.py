@@ -75,4 +75,4 @@ def default_rules() -> Rules:
 
 
 # Importing the modules registers their rules.
-from generator.validate.rules import files, master, pair, programme, refs, studio, talent, text  # noqa: E402,F401
+from generator.validate.rules import files, master, pair, photo, programme, refs, studio, talent, text  # noqa: E402,F401
