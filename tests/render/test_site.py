@@ -274,3 +274,24 @@ def test_profiles_show_their_photo_lazily_with_alt_text(sample_site: Path) -> No
     assert (sample_site / "photos" / "masters" / "zhou-guoqiang-160.jpg").is_file()
     masters = json.loads((sample_site / "data" / "masters.json").read_text(encoding="utf-8"))
     assert {m["id"]: m["photo"] for m in masters}["zhou-guoqiang"] == "photos/masters/zhou-guoqiang-480.jpg"
+
+
+def test_the_404_page_works_under_a_sub_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """GitHub Pages serves a project site at /<repository>/: the 404 page, shown at any depth, links there."""
+    from datetime import date
+
+    from generator.validate.engine import validate
+
+    monkeypatch.setenv("JIANGPU_SITE_URL", "https://example.test/jiangpu/")
+    registry = validate(REPO / "records", today=date(2026, 11, 22), jobs=1).registry
+    build_site(registry, config_file=REPO / "mkdocs.yml", site_dir=tmp_path / "site", docs_dir=tmp_path / "docs")
+    page = (tmp_path / "site" / "404.html").read_text(encoding="utf-8")
+    tags = _Tags()
+    tags.feed(page)
+    local = [h for h in tags.hrefs if not h.startswith(("http:", "https:", "#", "data:"))]
+    assert local and all(h.startswith("/jiangpu/") and "//" not in h for h in local), local
+    assert "找不到这个页面" in page
+    sitemap = (tmp_path / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://example.test/jiangpu/masters/zhou-guoqiang/</loc>" in sitemap
+    feed = (tmp_path / "site" / "feeds" / "honours.xml").read_text(encoding="utf-8")
+    assert 'href="https://example.test/jiangpu/masters/zhou-guoqiang/"' in feed
