@@ -92,7 +92,7 @@ def programme_from(d: dict[str, Any], src: Source) -> Programme:
         document_no=d.get("document_no"), issued=_date(d.get("issued")),
         issuer_unit=d.get("issuer_unit"), description=d.get("description"),
         quotas=[Quota(**q) for q in d.get("quotas", [])],
-        tiers=[Tier(**t) for t in d.get("tiers", [])],
+        tiers=[Tier(**t) for t in d.get("tiers", [])], application_form=d.get("application_form"),
     )
 
 

@@ -109,6 +109,7 @@ class Programme:
     description: str | None = None
     quotas: list[Quota] = _field(default_factory=list)
     tiers: list[Tier] = _field(default_factory=list)
+    application_form: str | None = None  # which studio application form the programme uses
 
     @property
     def end_year(self) -> int:

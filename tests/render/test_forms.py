@@ -67,10 +67,11 @@ def test_every_grid_row_fills_its_width(registry) -> None:  # type: ignore[no-un
                 layout(block)  # raises on a row that is too short or too wide
 
 
-def test_the_seven_forms_in_three_formats(blank) -> None:  # type: ignore[no-untyped-def]
+def test_the_blank_forms_in_three_formats(blank) -> None:  # type: ignore[no-untyped-def]
     titles = {w.form.title for w in blank}
     assert {"高技能领军人才、劳模工匠师徒“结对子”协议表", "师徒双方的基本职责", "高技能领军人才、劳模工匠师徒“结对子”",
-            "各单位结对活动任务分配表", "技能大师工作室申报表", "工作室年度考核表", "技能人才申报表"} <= titles
+            "各单位结对活动任务分配表", "技能大师工作室申报表", "武昌区名师工作室申报表", "劳模（工匠人才）创新工作室申报表",
+            "工作室年度考核表", "技能人才申报表"} <= titles
     assert all(set(w.files) == {"html", "pdf", "docx"} for w in blank)
 
 
@@ -172,3 +173,39 @@ def test_cli_writes_filled_forms_only_outside_the_site(tmp_path: Path, capsys: p
     assert main([*common, "--filled", "--pair", "taoyuan-2020-001", "--out", str(tmp_path / "z")]) == 0
     assert sorted(p.name for p in (tmp_path / "z").iterdir()) == [
         "taoyuan-2020-001-stage-1.html", "taoyuan-2020-001-stage-2.html", "taoyuan-2020-001-xieyibiao.html"]
+
+
+@pytest.mark.parametrize(("studio_id", "title"), [
+    ("cnc-turning-master-studio", "技能大师工作室申报表"),  # 重庆市工业学校: its programme names the form
+    ("he-ping-acupuncture-studio", "武昌区名师工作室申报表"),  # a Wuchang hospital studio: the Wuchang form
+    ("zhou-guoqiang-craftsman-studio", "劳模（工匠人才）创新工作室申报表"),  # no programme form: by its type
+    ("li-jun-motor-studio", "劳模（工匠人才）创新工作室申报表"),
+])
+def test_a_studio_prints_its_own_programmes_application(registry, studio_id: str, title: str) -> None:  # type: ignore[no-untyped-def]
+    application = studio_forms(registry.studios[studio_id], registry)[0]
+    assert application.title == title
+
+
+def test_the_wuchang_form_prints_the_eligibility_checks(tmp_path: Path, registry) -> None:  # type: ignore[no-untyped-def]
+    studio = registry.studios["he-ping-acupuncture-studio"]
+    leader = registry.masters[studio.leader]
+    written = write_forms(studio_forms(studio, registry)[:1], tmp_path, os.environ)
+    text = _squash(pdf_text(written[0].files["pdf"]))
+    age = studio.named.year - leader.birth_year
+    assert _squash(f"{age} 岁（{studio.named.year} 年；不超过 57 岁：符合）") in text
+    assert "■卫生" in text and "区卫计委" in text and _squash("公示情况（公示期 5 天）") in text
+
+
+def test_a_large_team_is_never_dropped_from_the_application(tmp_path: Path, registry) -> None:  # type: ignore[no-untyped-def]
+    """Chongqing sets no upper limit on a team: a sixth, seventh member gets rows of their own, in every format."""
+    from dataclasses import replace
+
+    studio = registry.studios["cnc-turning-master-studio"]
+    others = sorted(m for m in registry.masters if m not in studio.members and m != studio.leader)[:7 - len(studio.members)]
+    big = replace(studio, members=[*studio.members, *others])
+    assert len(big.members) == 7
+    written = write_forms(studio_forms(big, registry)[:1], tmp_path, os.environ)
+    names = [registry.masters[m].name for m in big.members]
+    for fmt, reader in (("pdf", pdf_text), ("docx", docx_text), ("html", html_text)):
+        text = _squash(reader(written[0].files[fmt]))
+        assert [n for n in names if n not in text] == [], fmt

@@ -13,6 +13,14 @@ from typing import Any, Literal
 from generator.model.entities import MEASURE_LABELS, Master, Pair, Programme, Registry, Stage, Studio
 from generator.model.progress import QuotaRow, pairing_progress
 from generator.render.forms.model import Cell, Form, Grid, Text, box, label, section, value
+from generator.render.forms.studio_applications import (
+    FAMOUS_TEACHER,
+    INNOVATION,
+    SKILL_MASTER,
+    application_kind,
+    famous_teacher,
+    innovation,
+)
 
 SIGN = ("签字：", "年    月    日")
 SEAL = ("盖章：", "年    月    日")
@@ -191,9 +199,10 @@ def studio_application(studio: Studio | None = None, registry: Registry | None =
          label("职称"), value(leader.title or "" if leader else ""), label("电话"), value(_private(leader, "phone"))),
         (label("部门及职务"), value(" ".join(x for x in (leader.department, leader.post) if x) if leader else "", colspan=7)),
         (label("所获荣誉"), value(honours, colspan=7, height_mm=16)),
-        (section("团队成员", rowspan=6), label("姓名"), label("性别"), label("年龄"), label("工种"), label("技术等级"), label("职称"), label("单位", colspan=2)),
+        (section("团队成员", rowspan=1 + max(5, len(members))), label("姓名"), label("性别"), label("年龄"), label("工种"), label("技术等级"),
+         label("职称"), label("单位", colspan=2)),
     ]
-    for i in range(5):
+    for i in range(max(5, len(members))):  # the paper's five rows, more for a larger team: nobody is dropped
         m: Master | None = members[i] if i < len(members) else None
         member_unit = registry.units.get(m.unit) if m and registry else None
         rows.append((value(m.name if m else "", height_mm=8), value(m.gender if m else ""), value(_age(m.birth_year, on) if m else ""),
@@ -287,7 +296,7 @@ def blank_forms(registry: Registry | None = None) -> list[Form]:
     forms = [agreement(), duties(), stage_plan()]
     pairing = sorted((p for p in (registry.programmes.values() if registry else []) if p.kind == "pairing"), key=lambda p: p.id)
     forms += [quota_table(p, registry) for p in pairing] or [quota_table()]
-    forms += [studio_application(), studio_assessment()]
+    forms += [studio_application(), famous_teacher(), innovation(), studio_assessment()]
     talent = sorted((p for p in (registry.programmes.values() if registry else []) if p.kind == "talent"), key=lambda p: p.id)
     forms += [talent_nomination(p) for p in talent] or [talent_nomination()]
     return forms
@@ -299,8 +308,18 @@ def pair_forms(pair: Pair, registry: Registry) -> list[Form]:
     return [_renamed(forms[0], f"{pair.id}-xieyibiao"), *forms[1:]]
 
 
+APPLICATIONS = {
+    SKILL_MASTER: lambda s, r, _p: studio_application(s, r),
+    FAMOUS_TEACHER: famous_teacher,
+    INNOVATION: innovation,
+}
+
+
 def studio_forms(studio: Studio, registry: Registry) -> list[Form]:
-    forms = [_renamed(studio_application(studio, registry), f"{studio.id}-shenbaobiao")]
+    """The application of the studio's own programme, and its yearly assessments."""
+    programme = registry.programmes.get(studio.programme or "")
+    application = APPLICATIONS[application_kind(studio, registry)](studio, registry, programme)
+    forms = [_renamed(application, f"{studio.id}-shenbaobiao")]
     years = sorted({r.year for r in studio.results} | {a.year for a in studio.assessments})
     forms += [_renamed(studio_assessment(studio, y, registry), f"{studio.id}-kaohebiao-{y}") for y in years]
     return forms
