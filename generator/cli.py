@@ -180,7 +180,7 @@ def cmd_forms(args: argparse.Namespace) -> int:
         forms = [f for p in pairs for f in pair_forms(reg.pairs[p], reg)]
         forms += [f for s in studios for f in studio_forms(reg.studios[s], reg)]
     else:
-        forms = blank_forms(reg)
+        forms = blank_forms(reg, args.date or date.today())
     try:
         written = write_forms(forms, args.out, os.environ, formats, jobs=os.cpu_count() or 1)
     except FontNotFound as exc:

@@ -209,3 +209,21 @@ def test_a_large_team_is_never_dropped_from_the_application(tmp_path: Path, regi
     for fmt, reader in (("pdf", pdf_text), ("docx", docx_text), ("html", html_text)):
         text = _squash(reader(written[0].files[fmt]))
         assert [n for n in names if n not in text] == [], fmt
+
+
+def test_a_renewal_says_so_and_every_filled_agreement_names_its_record(tmp_path: Path, registry) -> None:  # type: ignore[no-untyped-def]
+    renewal = next(p for p in sorted(registry.pairs.values(), key=lambda p: p.id) if p.renews)
+    first = registry.pairs["taoyuan-2020-001"]
+    forms = [pair_forms(renewal, registry)[0], pair_forms(first, registry)[0]]  # as the forms command names them
+    written = {w.form.meta["pair"]: w for w in write_forms(forms, tmp_path, os.environ)}
+    for fmt, reader in (("pdf", pdf_text), ("docx", docx_text), ("html", html_text)):
+        renewed, plain = (_squash(reader(written[p.id].files[fmt])) for p in (renewal, first))
+        assert "协议表（续签）" in renewed and f"续签原协议：{renewal.renews}" in renewed and f"协议编号：{renewal.id}" in renewed, fmt
+        assert "续签" not in plain and f"协议编号：{first.id}" in plain, fmt
+        assert "《师徒双方的基本职责》见附件2" in plain, fmt
+
+
+def test_the_quota_table_says_when_it_was_counted(tmp_path: Path, registry) -> None:  # type: ignore[no-untyped-def]
+    forms = [f for f in blank_forms(registry, date(2026, 11, 22)) if f.id.startswith("fujian4")]
+    written = write_forms(forms, tmp_path, os.environ, ("pdf",))
+    assert "统计截至：2026年11月22日" in _squash(pdf_text(written[0].files["pdf"]))

@@ -88,12 +88,22 @@ def agreement(pair: Pair | None = None, registry: Registry | None = None) -> For
          box("单位人力资源意见：", colspan=3, height_mm=32, sign=_dated(SEAL, seals.hr if seals else None))),
     )
     return Form(
-        id="fujian1-xieyibiao", attachment="附件1", title="高技能领军人才、劳模工匠师徒“结对子”协议表",
+        id="fujian1-xieyibiao", attachment="附件1",
+        title="高技能领军人才、劳模工匠师徒“结对子”协议表" + ("（续签）" if pair and pair.renews else ""),
+        header=_record_header(pair),
         purpose="师徒签订结对协议，经单位行政、工会、人力资源三方盖章后生效",
         blocks=(Grid(AGREEMENT_WIDTHS, rows),),
-        notes=("注：本协议一式四份，师傅、徒弟、单位各执一份，报县总工会备案一份。",),
+        notes=("注：1、本表一式四份，师傅、徒弟、单位各一份，一份报县总工会备案",
+               "2、《师徒双方的基本职责》见附件2"),
         meta={"pair": pair.id} if pair else {},
     )
+
+
+def _record_header(pair: Pair | None) -> tuple[tuple[str, str], ...]:
+    """A filled agreement names its record, and a renewal the agreement it renews."""
+    if pair is None:
+        return ()
+    return (("协议编号", pair.id),) + ((("续签原协议", pair.renews),) if pair.renews else ())
 
 
 # ---------------------------------------------------------------- 附件2
@@ -146,8 +156,9 @@ def stage_plan(pair: Pair | None = None, stage: Stage | None = None, registry: R
 
 
 # ---------------------------------------------------------------- 附件4
-def quota_table(programme: Programme | None = None, registry: Registry | None = None) -> Form:
-    """各单位结对活动任务分配表 (附件4), with each unit's progress when filled from a programme."""
+def quota_table(programme: Programme | None = None, registry: Registry | None = None, as_of: date | None = None) -> Form:
+    """各单位结对活动任务分配表 (附件4), with each unit's progress when filled from a programme,
+    counted as of ``as_of`` (the date printed as 统计截至)."""
     head = (label("单位"), label("规划时间（年）"), label("完成任务数（对）"), label("已结对（对）"), label("完成进度"), label("备注"))
     rows: list[tuple[Cell, ...]] = [head]
     if programme is not None and registry is not None:
@@ -167,7 +178,7 @@ def quota_table(programme: Programme | None = None, registry: Registry | None = 
         attachment="附件4", title="各单位结对活动任务分配表", subtitle=title_unit,
         purpose="各单位的结对任务与完成进度" + ("（按登记册统计）" if programme else ""),
         blocks=(Grid((2.6, 1.0, 1.1, 1.0, 1.0, 2.2), tuple(rows)),),
-        header=(("统计日期", ""),) if programme is None else (),
+        header=(("统计截至", date_zh(as_of) if programme is not None else ""),),
         notes=("已结对按三方盖章生效的协议计（培养中、已出师、已延期），含下属单位；续签不重复计入。",) if programme else (),
         meta={"programme": programme.id} if programme else {},
     )
@@ -291,11 +302,11 @@ def talent_nomination(programme: Programme | None = None) -> Form:
     )
 
 
-def blank_forms(registry: Registry | None = None) -> list[Form]:
-    """Every blank form; 附件4 and the nomination form per programme when a registry is given."""
+def blank_forms(registry: Registry | None = None, as_of: date | None = None) -> list[Form]:
+    """Every blank form; 附件4 (counted as of ``as_of``) and the nomination form per programme when a registry is given."""
     forms = [agreement(), duties(), stage_plan()]
     pairing = sorted((p for p in (registry.programmes.values() if registry else []) if p.kind == "pairing"), key=lambda p: p.id)
-    forms += [quota_table(p, registry) for p in pairing] or [quota_table()]
+    forms += [quota_table(p, registry, as_of) for p in pairing] or [quota_table()]
     forms += [studio_application(), famous_teacher(), innovation(), studio_assessment()]
     talent = sorted((p for p in (registry.programmes.values() if registry else []) if p.kind == "talent"), key=lambda p: p.id)
     forms += [talent_nomination(p) for p in talent] or [talent_nomination()]

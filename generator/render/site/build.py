@@ -165,14 +165,14 @@ def _alive(pid: int) -> bool:
 FORM_LABELS = {"pdf": "PDF", "docx": "Word", "html": "网页"}
 
 
-def write_blank_forms(registry: Registry, docs_dir: Path, environ: Mapping[str, str]) -> list[dict[str, Any]]:
+def write_blank_forms(registry: Registry, docs_dir: Path, environ: Mapping[str, str], as_of: date | None = None) -> list[dict[str, Any]]:
     """The blank forms for the download page, into docs/forms/ (public data only: 附件4's counts)."""
     from generator.render.forms.build import write_forms
     from generator.render.forms.definitions import blank_forms
     from generator.render.forms.fonts import FontNotFound
 
     try:
-        written = write_forms(blank_forms(registry), docs_dir / "forms", environ, ("pdf", "docx", "html"))
+        written = write_forms(blank_forms(registry, as_of), docs_dir / "forms", environ, ("pdf", "docx", "html"))
     except FontNotFound as exc:
         raise SiteBuildError(str(exc)) from exc
     return [{"title": w.form.attachment + "　" + w.form.title + w.form.subtitle if w.form.attachment else w.form.title + w.form.subtitle,
@@ -187,7 +187,8 @@ def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, enviro
     site = build_site_data(registry, mask_apprentices=options.mask_apprentice_names, history=history,
                            site_url=options.site_url, as_of=newest_date(registry))
     site.add_photos(publish_photos(registry, docs_dir))
-    forms = write_blank_forms(registry, docs_dir, environ) if environ is not None else None
+    as_of = date.fromisoformat(site.as_of) if site.as_of else None
+    forms = write_blank_forms(registry, docs_dir, environ, as_of) if environ is not None else None
     return write_docs(site, docs_dir, forms=forms, entries=entries)
 
 
