@@ -227,3 +227,25 @@ def test_the_quota_table_says_when_it_was_counted(tmp_path: Path, registry) -> N
     forms = [f for f in blank_forms(registry, date(2026, 11, 22)) if f.id.startswith("fujian4")]
     written = write_forms(forms, tmp_path, os.environ, ("pdf",))
     assert "统计截至：2026年11月22日" in _squash(pdf_text(written[0].files["pdf"]))
+
+
+def test_pdfs_carry_their_title_issuer_and_the_records_date(tmp_path: Path, registry) -> None:  # type: ignore[no-untyped-def]
+    pair = registry.pairs["taoyuan-2020-001"]
+    studio = registry.studios["he-ping-acupuncture-studio"]
+    forms = pair_forms(pair, registry)[:1] + studio_forms(studio, registry)[:1]
+    for written in write_forms(forms, tmp_path, os.environ, ("pdf",)):
+        document = pdfium.PdfDocument(str(written.files["pdf"]))
+        meta = document.get_metadata_dict()
+        document.close()
+        assert meta["Title"].startswith(written.form.title) and meta["Subject"] == written.form.purpose
+        assert meta["Creator"] == "匠谱 jiangpu" and "PDFium" != meta["Producer"]
+        if "pair" in written.form.meta:
+            assert meta["Author"] == "桃源县总工会" and meta["CreationDate"].startswith(f"D:{pair.signed:%Y%m%d}")
+        else:
+            assert meta["Author"] == registry.programmes[studio.programme].issuer
+            assert meta["CreationDate"].startswith(f"D:{studio.established:%Y%m%d}")
+    # poppler reads the amended file without complaint
+    if shutil.which("pdfinfo"):
+        for path in tmp_path.glob("*.pdf"):
+            checked = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=False)
+            assert checked.returncode == 0 and checked.stderr == "", checked.stderr

@@ -7,6 +7,7 @@ fields (phone, employee number) and are never written into the site.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any, Literal
 
@@ -90,13 +91,19 @@ def agreement(pair: Pair | None = None, registry: Registry | None = None) -> For
     return Form(
         id="fujian1-xieyibiao", attachment="附件1",
         title="高技能领军人才、劳模工匠师徒“结对子”协议表" + ("（续签）" if pair and pair.renews else ""),
-        header=_record_header(pair),
+        header=_record_header(pair), author=_issuer(registry, pair.programme if pair else None), created=on,
         purpose="师徒签订结对协议，经单位行政、工会、人力资源三方盖章后生效",
         blocks=(Grid(AGREEMENT_WIDTHS, rows),),
         notes=("注：1、本表一式四份，师傅、徒弟、单位各一份，一份报县总工会备案",
                "2、《师徒双方的基本职责》见附件2"),
         meta={"pair": pair.id} if pair else {},
     )
+
+
+def _issuer(registry: Registry | None, programme_id: str | None) -> str:
+    """The issuing office of the record's programme: the PDF's author."""
+    found = registry.programmes.get(programme_id or "") if registry else None
+    return found.issuer if found else ""
 
 
 def _record_header(pair: Pair | None) -> tuple[tuple[str, str], ...]:
@@ -152,6 +159,7 @@ def stage_plan(pair: Pair | None = None, stage: Stage | None = None, registry: R
         subtitle="阶段培养计划表", purpose="每完成一个阶段的培养任务后填写，上报单位",
         blocks=(Grid((1.3, 2.0, 1.3, 2.0), rows),),
         meta={"pair": pair.id, "stage": stage.title} if pair and stage else {},
+        author=_issuer(registry, pair.programme if pair else None), created=stage.start if stage else None,
     )
 
 
@@ -181,6 +189,7 @@ def quota_table(programme: Programme | None = None, registry: Registry | None = 
         header=(("统计截至", date_zh(as_of) if programme is not None else ""),),
         notes=("已结对按三方盖章生效的协议计（培养中、已出师、已延期），含下属单位；续签不重复计入。",) if programme else (),
         meta={"programme": programme.id} if programme else {},
+        author=programme.issuer if programme else "", created=as_of if programme else None,
     )
 
 
@@ -329,14 +338,15 @@ APPLICATIONS = {
 def studio_forms(studio: Studio, registry: Registry) -> list[Form]:
     """The application of the studio's own programme, and its yearly assessments."""
     programme = registry.programmes.get(studio.programme or "")
+    unit = registry.units.get(studio.unit)
+    author = programme.issuer if programme else unit.name if unit else ""
     application = APPLICATIONS[application_kind(studio, registry)](studio, registry, programme)
-    forms = [_renamed(application, f"{studio.id}-shenbaobiao")]
+    forms = [replace(application, id=f"{studio.id}-shenbaobiao", author=author, created=studio.established or studio.named)]
     years = sorted({r.year for r in studio.results} | {a.year for a in studio.assessments})
-    forms += [_renamed(studio_assessment(studio, y, registry), f"{studio.id}-kaohebiao-{y}") for y in years]
+    forms += [replace(studio_assessment(studio, y, registry), id=f"{studio.id}-kaohebiao-{y}", author=author, created=date(y, 12, 31))
+              for y in years]
     return forms
 
 
 def _renamed(form: Form, stem: str) -> Form:
-    from dataclasses import replace
-
     return replace(form, id=stem)

@@ -9,6 +9,7 @@ the HTML, PDF and DOCX renderers all read the same :class:`Form`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 CellKind = Literal["label", "value", "section", "box"]
@@ -77,6 +78,8 @@ class Form:
     header: tuple[tuple[str, str], ...] = ()  # (caption, value) line above the grid, e.g. 填表日期
     notes: tuple[str, ...] = ()
     meta: dict[str, str] = field(default_factory=dict)  # e.g. the record a filled form came from
+    author: str = ""  # the issuing unit, for the PDF's document information
+    created: date | None = None  # the record's own date (signing, founding), never the clock
 
     def labels(self) -> list[str]:
         """Every printed caption: what a reader expects to find on the paper form."""

@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from generator.render.forms.fonts import ChineseFont
 from generator.render.forms.model import Form, Grid
+from generator.render.forms.pdfinfo import Info, with_info
 from generator.resources import TEMPLATE_DIR
 
 TEMPLATES = TEMPLATE_DIR / "forms"
@@ -75,7 +76,7 @@ class PdfRenderer:
         return HTML(string=self.html.html(form), base_url=str(TEMPLATES)).render(font_config=self._fonts)
 
     def render(self, form: Form, target: Path) -> None:
-        self._layout(form).write_pdf(str(target))
+        target.write_bytes(with_info(self._layout(form).write_pdf(), info(form)))
 
     def render_batch(self, items: list[tuple[Form, Path]]) -> None:
         """Several forms at once: laid out one by one, written as one PDF (the font is
@@ -87,16 +88,22 @@ class PdfRenderer:
         combined = pypdfium2.PdfDocument(documents[0].copy(pages).write_pdf())
         start = 0
         try:
-            for document, (_, target) in zip(documents, items, strict=True):
+            for document, (form, target) in zip(documents, items, strict=True):
                 single = pypdfium2.PdfDocument.new()
                 single.import_pages(combined, list(range(start, start + len(document.pages))))
                 buffer = io.BytesIO()
                 single.save(buffer)
                 single.close()
-                target.write_bytes(_stable_pdf(buffer.getvalue()))
+                target.write_bytes(with_info(_stable_pdf(buffer.getvalue()), info(form)))
                 start += len(document.pages)
         finally:
             combined.close()
+
+
+def info(form: Form) -> Info:
+    title = form.title + form.subtitle + (f"（{form.attachment}）" if form.attachment else "")
+    record = "、".join(form.meta.values())
+    return Info(title=title + (f" {record}" if record else ""), subject=form.purpose, author=form.author, created=form.created)
 
 
 _CREATED = re.compile(rb"(/CreationDate\(D:)\d{14}")
