@@ -249,3 +249,11 @@ def test_pdfs_carry_their_title_issuer_and_the_records_date(tmp_path: Path, regi
         for path in tmp_path.glob("*.pdf"):
             checked = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=False)
             assert checked.returncode == 0 and checked.stderr == "", checked.stderr
+
+
+def test_word_files_say_their_text_is_chinese(blank) -> None:  # type: ignore[no-untyped-def]
+    with zipfile.ZipFile(blank[0].files["docx"]) as archive:
+        styles = archive.read("word/styles.xml").decode("utf-8")
+    normal = styles[styles.index('w:styleId="Normal"'):]
+    normal = normal[:normal.index("</w:style>")]
+    assert '<w:lang w:val="zh-CN" w:eastAsia="zh-CN"/>' in normal

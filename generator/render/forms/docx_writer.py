@@ -36,6 +36,17 @@ def _set_fonts(element: object, east_asia: str, latin: str) -> None:
     fonts.set(qn("w:eastAsia"), east_asia)
 
 
+def _set_language(element: object) -> None:
+    """Chinese (zh-CN) as the text's language, so Word checks and breaks it as Chinese."""
+    rpr = element.get_or_add_rPr()  # type: ignore[attr-defined]
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    for slot in ("w:val", "w:eastAsia"):
+        lang.set(qn(slot), "zh-CN")
+
+
 def _document(east_asia: str, latin: str) -> DocxDocument:
     doc = Document()
     section = doc.sections[0]
@@ -47,6 +58,7 @@ def _document(east_asia: str, latin: str) -> DocxDocument:
     normal = doc.styles["Normal"]
     normal.font.size = Pt(10.5)
     _set_fonts(normal.element, east_asia, latin)
+    _set_language(normal.element)
     normal.paragraph_format.space_after = Pt(0)
     return doc
 
