@@ -142,3 +142,21 @@ def name_format(ctx: Context) -> Iterator[Finding]:
         expected = rules.name_format.replace("{trade}", leader.trade)
         if studio.name != expected:
             yield Finding(studio.src, f"技能大师工作室应按“工种+技能大师工作室”命名，即“{expected}”（领办人工种为{leader.trade}），而不是“{studio.name}”", ("name",))
+
+
+@rule("studio.assessment_figures")
+def assessment_agrees_with_figures(ctx: Context) -> Iterator[Finding]:
+    """An assessment's note that calls a measure short (培训人次未达标) while the year's recorded
+    figure meets the programme's target: the record contradicts itself (a warning: one of
+    the two was typed wrong)."""
+    for studio, rules in _studios(ctx):
+        results = {r.year: r for r in studio.results}
+        for i, assessment in enumerate(studio.assessments):
+            result = results.get(assessment.year)
+            if result is None or not assessment.note:
+                continue
+            for measure, target in rules.yearly_targets.items():
+                label, value = MEASURE_LABELS.get(measure, measure), result.get(measure)
+                if value is not None and value >= target and f"{label}未达标" in assessment.note.replace(" ", ""):
+                    yield warning(studio.src, f"{assessment.year} 年考核意见说“{label}未达标”，但年度成果记录的{label}为 {value}，"
+                                  f"已达到每年 {target} 的任务：请核对考核意见或年度成果", ("assessments", i, "note"))
