@@ -262,7 +262,8 @@ def studio_assessment(studio: Studio | None = None, year: int | None = None, reg
     rows: list[tuple[Cell, ...]] = [
         (label("工作室名称"), value(studio.name if studio else "", colspan=3)),
         (label("领办人"), value(leader.name if leader else ""), label("依托单位"), value(unit.name if unit else "")),
-        (label("考核年度"), value(str(year) if year else ""), label("考核类型"), value(f"{assessment.kind}考核" if assessment else "")),
+        (label("考核年度"), value(str(year) if year else ""), label("考核类型"),
+         value("　".join(("■" if assessment and assessment.kind == k else "□") + k + "考核" for k in ("过程性", "周期性")))),
         (label("考核项目"), label("年度任务"), label("完成情况"), label("是否达标")),
     ]
     for key, name in MEASURES:
