@@ -1,12 +1,15 @@
 // Search: a button in the header of every page, and on the search page a form over
-// Pagefind's index (generator/render/site/search.py). The index holds Chinese one
-// character a word, so each word typed is searched as a phrase of characters: any part
-// of a name finds it, whatever the browser's own word splitting. Results show the
-// name and summary stored with each page, names matching the query first. The query
+// Pagefind's index (generator/render/site/search.py). The index holds Chinese as pairs
+// of neighbouring characters spelled in letters (generator/render/site/docs.py,
+// search_tokens); a query is turned into the same pairs, so any part of a name of two
+// characters or more finds it, whatever the browser's own word splitting. Results show
+// the name and summary stored with each page, names matching the query first. The query
 // and filters live in the address (?q=…&类型=…): a search can be shared or bookmarked.
 (function () {
   "use strict";
-  var HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
+  var HAN_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
+  var LETTERS = "abcdefghijklmnopqrstuvwxyz";
+  var END = "zzzz";
   var PAGE = 10;
 
   function base() {
@@ -26,10 +29,26 @@
     header.insertBefore(link, header.querySelector(".md-header__source"));
   }
 
-  // 周国强 -> "周 国 强": the index's form of a word, searched as a phrase.
-  function phrase(word) {
-    if (!HAN.test(word)) return word;
-    return '"' + Array.from(word).join(" ").replace(/\s+/g, " ") + '"';
+  function code(ch) {  // as docs.py's _code: four letters, base 26 from U+3400
+    var n = ch.codePointAt(0) - 0x3400, out = "";
+    for (var i = 0; i < 4; i++) { out = LETTERS.charAt(n % 26) + out; n = Math.floor(n / 26); }
+    return out;
+  }
+
+  // 周国强 -> the codes of 周国 and 国强 (every token must match); one character alone -> its
+  // code, which Pagefind matches as the start of the pairs it begins.
+  function tokens(word) {
+    var out = [], last = 0, m;
+    HAN_RUN.lastIndex = 0;
+    while ((m = HAN_RUN.exec(word)) !== null) {
+      if (m.index > last) out.push(word.slice(last, m.index));
+      var chars = Array.from(m[0]).map(code);
+      if (chars.length === 1) out.push(chars[0]);
+      for (var i = 0; i + 1 < chars.length; i++) out.push(chars[i] + chars[i + 1]);
+      last = m.index + m[0].length;
+    }
+    if (last < word.length) out.push(word.slice(last));
+    return out;
   }
 
   function words(query) {
@@ -88,14 +107,12 @@
       return filters;
     }
 
-    // Every word must match: one phrase search a word, intersected in the first one's order.
+    // Every token of every word must match (Pagefind's own rule for several terms).
     function find(pf, query, filters) {
-      var ws = words(query);
-      if (!ws.length) return Object.keys(filters).length ? pf.search(null, { filters: filters }).then(function (r) { return r.results; }) : Promise.resolve([]);
-      return Promise.all(ws.map(function (w) { return pf.search(phrase(w), { filters: filters }); })).then(function (searches) {
-        var rest = searches.slice(1).map(function (s) { return new Set(s.results.map(function (r) { return r.id; })); });
-        return searches[0].results.filter(function (r) { return rest.every(function (ids) { return ids.has(r.id); }); });
-      });
+      var all = [];
+      words(query).forEach(function (w) { all = all.concat(tokens(w)); });
+      if (!all.length) return Object.keys(filters).length ? pf.search(null, { filters: filters }).then(function (r) { return r.results; }) : Promise.resolve([]);
+      return pf.search(all.join(" "), { filters: filters }).then(function (r) { return r.results; });
     }
 
     // Names first: a title equal to the query, then titles holding every word (the
@@ -174,8 +191,19 @@
     var typing = null;
     input.addEventListener("input", function () { clearTimeout(typing); typing = setTimeout(search, 250); });
     more.addEventListener("click", function () { showNext(PAGE); });
+    // The facets' values come from Pagefind's filter index, large on a big registry: loaded
+    // only when a visitor reaches for a facet (or the address names one), never for a plain query.
+    var facets = null;
+    function withFacets() {
+      if (!facets) facets = load().then(fillFacets);
+      return facets;
+    }
+    selects.forEach(function (s) {
+      ["focus", "pointerdown"].forEach(function (e) { s.addEventListener(e, withFacets); });
+    });
     readAddress();
-    load().then(fillFacets).then(function () { if (input.value || Object.keys(chosenFilters()).length) search(); })
+    var wanted = selects.some(function (s) { return s.getAttribute("data-wanted") && s.name !== "类型"; });
+    (wanted ? withFacets() : Promise.resolve()).then(function () { if (input.value || Object.keys(chosenFilters()).length) search(); })
       .catch(function () { status.textContent = "搜索索引没有加载成功，请刷新页面重试。"; });
   }
 

@@ -65,19 +65,44 @@ def _front_matter_text(value: object) -> Markup:
     return Markup(json.dumps(str(escape(str(value).replace("\n", " "))), ensure_ascii=False))
 
 
-# Runs of Chinese characters (CJK ideographs and extension A, compatibility ideographs).
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_BETWEEN_HAN = re.compile(f"([{_HAN}])(?=[{_HAN}])")
+# Runs of Chinese characters (CJK ideographs, extension A, compatibility ideographs).
+_HAN_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+# After the last character of a run, so that it too starts a token (never a real character's code).
+_END = "zzzz"
 
 
-def spaced(value: object) -> str:
-    """Chinese text one character a word, for the search index: 周国强 -> 周 国 强.
+def _code(char: str) -> str:
+    """A Chinese character as four lower-case letters (base 26 from U+3400)."""
+    n, letters = ord(char) - 0x3400, []
+    for _ in range(4):
+        n, r = divmod(n, 26)
+        letters.append(_LETTERS[r])
+    return "".join(reversed(letters))
 
-    Pagefind segments Chinese with a dictionary when indexing and the browser's
-    (different) dictionary when searching; with one character a word on both
-    sides and the query matched as a phrase, the two always agree.
+
+def search_tokens(value: object) -> str:
+    """Text as the search index holds it: every two neighbouring Chinese characters as one
+    token of letters (周国强 -> 周国, 国强, 强+end), other words as they are.
+
+    Pagefind splits Chinese with one dictionary when indexing and the browser's (a
+    different one) when searching, so a word may be cut one way in the index and another
+    in the query, and very common characters make phrase searches slow on a big registry.
+    Pairs of characters spelled in letters are cut the same way by both, stay rare enough
+    to search fast at any size, and find any part of a name of two characters or more;
+    a single character finds the pairs it starts (assets/search.js builds queries the same way).
     """
-    return _BETWEEN_HAN.sub(r"\1 ", " ".join(str(value or "").split()))
+    words = []
+    for word in str(value or "").split():
+        for part in re.split(f"({_HAN_RUN.pattern})", word):
+            if not part:
+                continue
+            if _HAN_RUN.fullmatch(part):
+                codes = [_code(c) for c in part]
+                words += [a + b for a, b in zip(codes, [*codes[1:], _END], strict=True)]
+            else:
+                words.append(part)
+    return " ".join(words)
 
 
 def _meta(value: object) -> str:
@@ -98,7 +123,7 @@ def make_env(templates: Path = TEMPLATES) -> Environment:
     )
     env.filters["multiline"] = _multiline
     env.filters["fm"] = _front_matter_text
-    env.filters["spaced"] = spaced
+    env.filters["tokens"] = search_tokens
     env.filters["meta"] = _meta
     env.filters["extract"] = lambda key, table: table.get(key, key)
     env.filters["yuan"] = lambda v: "—" if v is None else f"{v:,}"

@@ -1,8 +1,9 @@
 """The site's search: Pagefind's extended build run over the built HTML.
 
-Pagefind segments Chinese (its extended build), indexes only the elements
-marked ``data-pagefind-body`` (the summary of each profile, the forms page),
-weights names above text, reads facets from ``data-pagefind-filter`` and
+Pagefind (its extended build, for Chinese) indexes only the elements marked
+``data-pagefind-body``: each profile's hidden search entry, whose Chinese is
+written as pairs of characters in letters (``docs.search_tokens``). It weights
+names above text, reads facets from ``data-pagefind-filter`` and
 writes an index split into fragments, so that a visitor downloads only the
 parts a query needs, whatever the size of the registry. It needs no plugin:
 the build indexes each page's search entry (``docs.search_entry``) while MkDocs
