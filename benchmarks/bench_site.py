@@ -53,13 +53,17 @@ def query_bytes(site: Path) -> None:
             browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=["--no-sandbox"])
             for query in QUERIES:
                 page = browser.new_page()  # a new page: nothing cached between queries
-                sizes: dict[str, int] = {}
-                page.on("response", lambda r, s=sizes: s.__setitem__(r.url, len(r.body())) if r.ok else None)
+                responses: list = []
+                page.on("response", lambda r: responses.append(r))
                 start = time.perf_counter()
                 page.goto(base + "search/?q=" + quote(query))
                 page.wait_for_function("""() => { const s = document.getElementById('jp-search-status').textContent;
-                                                  return s && !s.startsWith('正在'); }""", timeout=120_000)
+                                                  return s && !s.startsWith('正在') &&
+                                                         (s.startsWith('没有') || document.querySelector('#jp-search-results li')); }""",
+                                       timeout=300_000)
                 seconds = time.perf_counter() - start
+                page.wait_for_load_state("networkidle")
+                sizes = {r.url: len(r.body()) for r in responses if r.ok}
                 search = sum(v for k, v in sizes.items() if "/pagefind/" in k)
                 titles = page.locator("#jp-search-results li > a").all_inner_texts()[:3]
                 status = page.inner_text("#jp-search-status")
