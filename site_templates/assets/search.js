@@ -134,7 +134,8 @@
     function item(d) {
       var li = document.createElement("li");
       var a = document.createElement("a");
-      a.href = d.url;
+      // The page's address from its entry (the index is built from flat entry files), else Pagefind's.
+      a.href = d.meta && d.meta.page ? base() + "/" + d.meta.page : d.url;
       a.textContent = (d.meta && d.meta.title) || d.url;
       var kind = document.createElement("span");
       kind.className = "jp-result-kind";

@@ -238,3 +238,12 @@ def test_behind_plan_is_said_in_words(browser, base_url: str) -> None:  # type: 
     assert behind.count() > 0
     assert all("落后" in t for t in behind.all_inner_texts())
     page.close()
+
+
+def test_a_result_opens_its_profile(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    page, errors = _open(browser, base_url + "search/?q=" + quote("周国强"))
+    page.locator("#jp-search-results li > a").first.click()
+    page.wait_for_url("**/masters/zhou-guoqiang/")
+    assert page.locator("article h1").inner_text() == "周国强"
+    assert errors == []
+    page.close()
