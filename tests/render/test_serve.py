@@ -23,3 +23,18 @@ def test_sync_touches_only_changed_files_and_removes_the_rest(tmp_path: Path) ->
     assert not (target / "masters" / "gone.md").exists()
     # An unchanged page keeps its time, so MkDocs does not rebuild it.
     assert (target / "index.md").stat().st_mtime_ns == 1
+
+
+def test_the_preview_has_its_search_index(tmp_path: Path) -> None:
+    """serve renders the docs folder with a search bundle in it, since MkDocs' server never runs Pagefind."""
+    from datetime import date
+
+    from generator.render.site.build import read_options
+    from generator.render.site.serve import _render_into
+    from generator.validate.engine import validate
+    from tests.conftest import REPO
+
+    registry = validate(REPO / "records", today=date(2026, 11, 22), jobs=1).registry
+    _render_into(registry, tmp_path / "docs", read_options(REPO / "mkdocs.yml", {}), os.environ, None)
+    assert (tmp_path / "docs" / "pagefind" / "pagefind.js").is_file()
+    assert len(list((tmp_path / "docs" / "pagefind" / "fragment").iterdir())) == len(registry.masters) + len(registry.studios) + len(registry.units)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from generator.model.entities import Registry
 from generator.render.site.build import SiteOptions, read_options, render_docs
+from generator.render.site.search import BUNDLE, SearchIndexError, index_site
 from generator.validate.engine import Validation
 
 
@@ -42,8 +43,15 @@ def sync_tree(source: Path, target: Path) -> None:
 def _render_into(registry: Registry, docs_dir: Path, options: SiteOptions, environ: Mapping[str, str],
                  history: Mapping[str, date] | None) -> None:
     with tempfile.TemporaryDirectory() as work:
-        render_docs(registry, Path(work) / "docs", options, environ, history)
-        sync_tree(Path(work) / "docs", docs_dir)
+        docs, entries = Path(work) / "docs", Path(work) / "entries"
+        render_docs(registry, docs, options, environ, history, entries)
+        # MkDocs' own server never runs Pagefind: the preview's search bundle goes into the docs
+        # folder, which MkDocs serves as it is. Without Pagefind the preview simply has no search.
+        try:
+            index_site(entries, docs / BUNDLE)
+        except SearchIndexError:
+            pass
+        sync_tree(docs, docs_dir)
 
 
 def serve(
