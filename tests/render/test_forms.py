@@ -257,3 +257,14 @@ def test_word_files_say_their_text_is_chinese(blank) -> None:  # type: ignore[no
     normal = styles[styles.index('w:styleId="Normal"'):]
     normal = normal[:normal.index("</w:style>")]
     assert '<w:lang w:val="zh-CN" w:eastAsia="zh-CN"/>' in normal
+
+
+def test_pages_are_numbered_and_a_continuation_says_whose_it_is(tmp_path: Path, registry) -> None:  # type: ignore[no-untyped-def]
+    studio = registry.studios["he-ping-acupuncture-studio"]
+    written = write_forms(studio_forms(studio, registry)[:1], tmp_path, os.environ, ("pdf",))
+    document = pdfium.PdfDocument(str(written[0].files["pdf"]))
+    pages = [_squash(document[i].get_textpage().get_text_range()) for i in range(len(document))]
+    document.close()
+    assert len(pages) == 2
+    assert pages[0].endswith("第1页共2页") and "（续页）" not in pages[0]
+    assert "武昌区名师工作室申报表（续页）" in pages[1] and pages[1].endswith("第2页共2页")

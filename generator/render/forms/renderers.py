@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from generator.render.forms.fonts import ChineseFont
 from generator.render.forms.model import Form, Grid
@@ -44,12 +45,14 @@ class HtmlRenderer:
     font: ChineseFont
     extension: str = "html"
     _env: Environment = field(init=False, repr=False)
-    _css: str = field(init=False, repr=False)
+    _css: Markup = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True),
                                 undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-        self._css = (TEMPLATES / "form.css").read_text(encoding="utf-8")
+        # The project's own style sheet, placed in <style> as it is: escaping would turn its quotes
+        # into &#34; and the browser or WeasyPrint would drop every rule that has one.
+        self._css = Markup((TEMPLATES / "form.css").read_text(encoding="utf-8"))
 
     def html(self, form: Form) -> str:
         return self._env.get_template("form.html.j2").render(
