@@ -116,7 +116,9 @@ def build_in_parts(builder: Builder, config_file: Path, docs: Path, site: Path, 
         part_docs = work / f"docs-{i}"
         _prepare_part(docs, part_docs, share, every, first=i == 0)
         parts.append((builder, config_file, part_docs, site if i == 0 else work / f"site-{i}", strict))
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
+    # Started afresh ("spawn"), not forked: a forked MkDocs would carry the whole registry and its
+    # pages, already in this process, for nothing (the build's memory, summed, went past 1 GB at M).
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
         list(pool.map(_run_part, parts))
     for (_, _, _, part_site, _), share in zip(parts[1:], shares[1:], strict=True):
         urls = {_url(p) for p in share}
