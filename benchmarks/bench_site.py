@@ -54,7 +54,7 @@ def query_bytes(site: Path) -> None:
             for query in QUERIES:
                 page = browser.new_page()  # a new page: nothing cached between queries
                 responses: list = []
-                page.on("response", lambda r: responses.append(r))
+                page.on("response", lambda r, seen=responses: seen.append(r))  # bound now: a page a query
                 start = time.perf_counter()
                 page.goto(base + "search/?q=" + quote(query))
                 page.wait_for_function("""() => { const s = document.getElementById('jp-search-status').textContent;
