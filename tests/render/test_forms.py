@@ -268,3 +268,18 @@ def test_pages_are_numbered_and_a_continuation_says_whose_it_is(tmp_path: Path, 
     assert len(pages) == 2
     assert pages[0].endswith("第1页共2页") and "（续页）" not in pages[0]
     assert "武昌区名师工作室申报表（续页）" in pages[1] and pages[1].endswith("第2页共2页")
+
+
+def test_word_rows_keep_together_with_room_to_write_and_pages_are_numbered(tmp_path: Path, registry) -> None:  # type: ignore[no-untyped-def]
+    studio = registry.studios["he-ping-acupuncture-studio"]
+    written = write_forms(studio_forms(studio, registry)[:1], tmp_path, os.environ, ("docx",))
+    with zipfile.ZipFile(written[0].files["docx"]) as archive:
+        body = archive.read("word/document.xml").decode("utf-8")
+        footers = " ".join(archive.read(n).decode("utf-8") for n in archive.namelist() if n.startswith("word/footer"))
+        core = archive.read("docProps/core.xml").decode("utf-8")
+    rows = re.findall(r"<w:tr[ >].*?</w:tr>", body, re.S)
+    assert rows and all("<w:cantSplit/>" in r for r in rows)
+    heights = [int(h) for r in rows for h in re.findall(r'<w:trHeight w:val="(\d+)" w:hRule="atLeast"/>', r)]
+    assert len(heights) == len(rows) and min(heights) >= 450  # 8 mm in twentieths of a point
+    assert 'w:instr="PAGE"' in footers and 'w:instr="NUMPAGES"' in footers and "共" in footers
+    assert registry.programmes[studio.programme].issuer in core and f"{studio.established:%Y-%m-%d}" in core

@@ -22,6 +22,7 @@ from generator.render.forms.model import Cell, Form, Grid, Text, layout
 PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Mm(210), Mm(297), Mm(15)
 # Document dates when the caller gives none: files stay byte-identical from run to run.
 FIXED_TIME = datetime(2000, 1, 1)
+MIN_ROW_MM = 8  # a row of a printed form: room for one line of handwriting
 
 
 def _set_fonts(element: object, east_asia: str, latin: str) -> None:
@@ -124,9 +125,10 @@ def _grid(doc: DocxDocument, grid: Grid) -> None:
         tr = row._tr
         for tc in list(tr.tc_lst):
             tr.remove(tc)
+        # At least a line to write on by hand, as on the paper form; a row never splits over two pages.
         tallest = max((cell.height_mm for _, cell, cont in segments if not cont), default=0)
-        if tallest:
-            row.height, row.height_rule = Mm(tallest), WD_ROW_HEIGHT_RULE.AT_LEAST
+        row.height, row.height_rule = Mm(max(tallest, MIN_ROW_MM)), WD_ROW_HEIGHT_RULE.AT_LEAST
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
         for column, cell, continues in segments:
             tc = CT_Tc.new()
             tr.append(tc)
@@ -137,6 +139,28 @@ def _grid(doc: DocxDocument, grid: Grid) -> None:
                 tc.vMerge = "continue" if continues else "restart"
             if not continues:
                 _fill(_Cell(tc, table), cell)
+
+
+def _field(paragraph: object, code: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word fills in when it lays the pages out."""
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), code)
+    run, text = OxmlElement("w:r"), OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)  # type: ignore[attr-defined]
+
+
+def _page_numbers(doc: DocxDocument) -> None:
+    """第 X 页 共 Y 页 at the foot of every page."""
+    paragraph = doc.sections[0].footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run("第 ")
+    _field(paragraph, "PAGE")
+    paragraph.add_run(" 页 共 ")
+    _field(paragraph, "NUMPAGES")
+    paragraph.add_run(" 页")
 
 
 def _text(doc: DocxDocument, block: Text) -> None:
@@ -175,8 +199,11 @@ def write(form: Form, target: Path, *, east_asia: str, latin: str, when: datetim
         _grid(doc, block) if isinstance(block, Grid) else _text(doc, block)
     for note in form.notes:
         _paragraph(doc, note, size=9.5)
+    _page_numbers(doc)
     props = doc.core_properties
-    props.title, props.author, props.comments = form.title, "匠谱", ""
+    props.title, props.author, props.comments = form.title + form.subtitle, form.author or "匠谱", form.purpose
+    if form.created is not None:  # the record's own date, as in the PDF
+        when = datetime(form.created.year, form.created.month, form.created.day, tzinfo=when.tzinfo)
     props.created = props.modified = when
     props.last_modified_by = "匠谱"
     doc.save(str(target))
