@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import Any, Literal
+from typing import Literal
 
 from generator.model.entities import MEASURE_LABELS, Master, Pair, Programme, Registry, Stage, Studio
 from generator.model.progress import QuotaRow, pairing_progress
+from generator.render.forms.fields import SEAL, SIGN, checked, date_zh, level, private
 from generator.render.forms.model import Cell, Form, Grid, Text, box, label, section, value
 from generator.render.forms.studio_applications import (
     FAMOUS_TEACHER,
@@ -23,26 +24,12 @@ from generator.render.forms.studio_applications import (
     innovation,
 )
 
-SIGN = ("签字：", "年    月    日")
-SEAL = ("盖章：", "年    月    日")
 MEASURES = tuple(MEASURE_LABELS.items())
-
-
-def date_zh(day: date | None) -> str:
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
 def _dated(lines: tuple[str, ...], day: date | None) -> tuple[str, ...]:
     """Signature lines with the date printed in, when the record knows it."""
     return lines if day is None else (lines[0], date_zh(day))
-
-
-def _private(record: Any, key: str) -> str:
-    return str((getattr(record, "private", None) or {}).get(key, ""))
-
-
-def _level(title: str | None, skill: str | None) -> str:
-    return "／".join(x for x in (title, skill) if x)
 
 
 def _age(born: int | None, on: date | None) -> str:
@@ -69,15 +56,15 @@ def agreement(pair: Pair | None = None, registry: Registry | None = None) -> For
          value(master.gender if master else ""), label("年龄"), value(_age(master.birth_year if master else None, on)),
          label("学历"), value(master.education or "" if master else "")),
         (label("工种"), value(master.trade if master else ""), label("职称/技术等级"),
-         value(_level(master.title, master.skill_level) if master else ""), label("员工编号"),
-         value(_private(master, "employee_no")), label("电话"), value(_private(master, "phone"))),
+         value(level(master.title, master.skill_level) if master else ""), label("员工编号"),
+         value(private(master, "employee_no")), label("电话"), value(private(master, "phone"))),
         (label("部门"), value(master.department or "" if master else "", colspan=3), label("职务"),
          value(master.post or "" if master else "", colspan=3)),
         (label("所获荣誉"), value(honours, colspan=7, height_mm=14)),
         (section("徒弟基本情况", rowspan=3), label("姓名"), value(a.name if a else ""), label("性别"), value(a.gender if a else ""),
          label("年龄"), value(_age(a.birth_year if a else None, on)), label("学历"), value(a.education or "" if a else "")),
-        (label("工种"), value(a.trade or "" if a else ""), label("职称/技术等级"), value(_level(a.title, a.skill_level) if a else ""),
-         label("员工编号"), value(_private(a, "employee_no")), label("电话"), value(_private(a, "phone"))),
+        (label("工种"), value(a.trade or "" if a else ""), label("职称/技术等级"), value(level(a.title, a.skill_level) if a else ""),
+         label("员工编号"), value(private(a, "employee_no")), label("电话"), value(private(a, "phone"))),
         (label("部门"), value(a.department or "" if a else "", colspan=3), label("职务"), value(a.post or "" if a else ""),
          label("是否农民工"), value(("是" if a.migrant_worker else "否") if a and a.migrant_worker is not None else "")),
         (label("结对期限", colspan=2), value(term, colspan=7)),
@@ -216,7 +203,7 @@ def studio_application(studio: Studio | None = None, registry: Registry | None =
          value(leader.gender if leader else ""), label("出生年份"), value(str(leader.birth_year) if leader else ""),
          label("学历"), value(leader.education or "" if leader else "")),
         (label("工种"), value(leader.trade if leader else ""), label("技术等级"), value(leader.skill_level if leader else ""),
-         label("职称"), value(leader.title or "" if leader else ""), label("电话"), value(_private(leader, "phone"))),
+         label("职称"), value(leader.title or "" if leader else ""), label("电话"), value(private(leader, "phone"))),
         (label("部门及职务"), value(" ".join(x for x in (leader.department, leader.post) if x) if leader else "", colspan=7)),
         (label("所获荣誉"), value(honours, colspan=7, height_mm=16)),
         (section("团队成员", rowspan=1 + max(5, len(members))), label("姓名"), label("性别"), label("年龄"), label("工种"), label("技术等级"),
@@ -263,7 +250,7 @@ def studio_assessment(studio: Studio | None = None, year: int | None = None, reg
         (label("工作室名称"), value(studio.name if studio else "", colspan=3)),
         (label("领办人"), value(leader.name if leader else ""), label("依托单位"), value(unit.name if unit else "")),
         (label("考核年度"), value(str(year) if year else ""), label("考核类型"),
-         value("　".join(("■" if assessment and assessment.kind == k else "□") + k + "考核" for k in ("过程性", "周期性")))),
+         value(checked(("过程性", "周期性"), assessment.kind if assessment else None, "考核"))),
         (label("考核项目"), label("年度任务"), label("完成情况"), label("是否达标")),
     ]
     for key, name in MEASURES:
@@ -271,7 +258,7 @@ def studio_assessment(studio: Studio | None = None, year: int | None = None, reg
         done = result.get(key) if result else None
         met = "" if target is None or done is None else ("是" if done >= target else "否")
         rows.append((label(name), value("" if target is None else str(target)), value("" if done is None else str(done)), value(met)))
-    boxes = "　".join(("■" if g == chosen else "□") + g for g in grades)
+    boxes = checked(tuple(grades), chosen)
     rows += [
         (box("年度工作总结（示范讲座、培训、研究课题、学术活动、论文著作、创新成果）：", colspan=4, height_mm=50),),
         (label("考核等次"), value(boxes, colspan=3)),

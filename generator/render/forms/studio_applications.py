@@ -9,25 +9,15 @@ them rather than works them out. Team tables grow with the team: nothing is drop
 
 from __future__ import annotations
 
-from datetime import date
-
 from generator.model.entities import Master, Programme, Registry, Rules, Studio
+from generator.render.forms.fields import SEAL, checked, date_zh, level, private
 from generator.render.forms.model import Cell, Form, Grid, box, label, section, value
 
-SEAL = ("盖章：", "年    月    日")
 SKILL_MASTER, FAMOUS_TEACHER, INNOVATION = "技能大师工作室申报表", "名师工作室申报表", "创新工作室申报表"
 BY_TYPE = {"技能大师工作室": SKILL_MASTER, "名师工作室": FAMOUS_TEACHER, "劳模创新工作室": INNOVATION, "工匠人才创新工作室": INNOVATION}
 # 武昌区办法第十一条: the sector bureau that reviews a studio of each field.
 WUCHANG_BUREAUS = {"教育": "区教育局", "卫生": "区卫计委", "文化": "区文体旅广局", "技能": "区总工会", "民生": "区民政局"}
 TEAM_ROWS = 5  # the paper forms' team rows; a larger team adds rows
-
-
-def date_zh(day: date | None) -> str:
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
-
-
-def _phone(record: Master | None) -> str:
-    return str((record.private or {}).get("phone", "")) if record else ""
 
 
 def _year(studio: Studio | None) -> int | None:
@@ -45,10 +35,6 @@ def _age_against(master: Master | None, year: int | None, limit: int | None) -> 
     if limit is None:
         return f"{age} 岁"
     return f"{age} 岁（{year} 年；不超过 {limit} 岁：{'符合' if age <= limit else '超过'}）"
-
-
-def _checked(options: tuple[str, ...], chosen: str | None) -> str:
-    return "　".join(("■" if o == chosen else "□") + o for o in options)
 
 
 def _honours(master: Master | None) -> str:
@@ -76,7 +62,7 @@ def _team(studio: Studio | None, registry: Registry | None, rules: Rules | None,
         m = members[i] if i < len(members) else None
         unit = registry.units.get(m.unit) if m and registry else None
         rows.append((value(m.name if m else "", height_mm=8), value(m.gender if m else ""), value(age(m) if m else ""),
-                     value(m.trade if m else ""), value("／".join(x for x in (m.title, m.skill_level) if x) if m else ""),
+                     value(m.trade if m else ""), value(level(m.title, m.skill_level) if m else ""),
                      value(unit.name if unit else "", colspan=columns - 6)))
     return rows
 
@@ -87,7 +73,7 @@ def _leader_rows(leader: Master | None, studio: Studio | None, rules: Rules | No
         (label("姓名"), value(leader.name if leader else ""), label("性别"), value(leader.gender if leader else ""),
          label("年龄"), value(_age_against(leader, _year(studio), limit), colspan=2)),
         (label("工种/专业"), value(leader.trade if leader else ""), label("职称/技术等级"),
-         value("／".join(x for x in (leader.title, leader.skill_level) if x) if leader else ""), label("电话"), value(_phone(leader), colspan=2)),
+         value(level(leader.title, leader.skill_level) if leader else ""), label("电话"), value(private(leader, "phone"), colspan=2)),
         (label("部门及职务"), value(" ".join(x for x in (leader.department, leader.post) if x) if leader else "", colspan=6)),
         (label("所获荣誉"), value(_honours(leader), colspan=6, height_mm=16)),
     ]
@@ -104,7 +90,7 @@ def famous_teacher(studio: Studio | None = None, registry: Registry | None = Non
     team = rules.team_size.text("人") if rules else "3至5人"
     rows: list[tuple[Cell, ...]] = [
         (label("工作室名称", colspan=2), value(studio.name if studio else "", colspan=6)),
-        (label("领域", colspan=2), value(_checked(fields, studio.field if studio else None), colspan=6)),
+        (label("领域", colspan=2), value(checked(fields, studio.field if studio else None), colspan=6)),
         (label("依托单位", colspan=2), value(unit.name if unit else "", colspan=3), label("行业主管部门"),
          value(WUCHANG_BUREAUS.get(studio.field, "") if studio else "", colspan=2)),
         (section("领办人基本情况", rowspan=4), *_leader_rows(leader, studio, rules)[0]),
@@ -139,7 +125,7 @@ def innovation(studio: Studio | None = None, registry: Registry | None = None, p
     area = f"{studio.area_m2:g} 平方米" if studio and studio.area_m2 is not None else ""
     rows: list[tuple[Cell, ...]] = [
         (label("工作室名称", colspan=2), value(studio.name if studio else "", colspan=6)),
-        (label("工作室类型", colspan=2), value(_checked(("劳模创新工作室", "工匠人才创新工作室"), studio.type if studio else None), colspan=3),
+        (label("工作室类型", colspan=2), value(checked(("劳模创新工作室", "工匠人才创新工作室"), studio.type if studio else None), colspan=3),
          label("申报级别"), value(studio.level if studio else "", colspan=2)),
         (label("依托单位", colspan=2), value(unit.name if unit else "", colspan=3), label("成立时间"),
          value(date_zh(studio.established) if studio else "", colspan=2)),

@@ -34,11 +34,9 @@ def executable() -> Path:
         raise SearchIndexError(f"找不到 Pagefind 程序：{exc}") from exc
 
 
-def index_site(site_dir: Path, output: Path | None = None) -> None:
-    """Index the HTML under ``site_dir`` (the built site, or the pages' search entries alone);
-    write the search bundle to ``output`` (default: ``site_dir/pagefind/``)."""
-    where = ["--output-path", str(output)] if output is not None else ["--output-subdir", BUNDLE]
-    command = [str(executable()), "--site", str(site_dir), *where, "--force-language", "zh", "--silent"]
+def index_site(site_dir: Path, output: Path) -> None:
+    """Index the HTML under ``site_dir`` (the pages' search entries); write the bundle to ``output``."""
+    command = [str(executable()), "--site", str(site_dir), "--output-path", str(output), "--force-language", "zh", "--silent"]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
