@@ -17,6 +17,9 @@ from generator.diagnostics import Diagnostic, Severity
 from generator.load.yamlfile import Document
 from generator.resources import load_schema
 
+# The pattern every record id and reference follows (schemas/*.schema.json).
+ID_PATTERN = "^[a-z0-9][a-z0-9-]{0,63}$"
+
 _TYPE_NAMES = {
     "string": "文字",
     "integer": "整数",
@@ -161,7 +164,7 @@ def _message(kind: str, value: Any, instance: Any, name: str, error: jsonschema.
     if kind in ("format", "pattern") and is_date:
         return f"{label}“{instance}”不是有效日期：{date_hint(str(instance))}"
     if kind == "pattern":
-        if "a-z0-9" in str(value):
+        if value == ID_PATTERN:
             return f"{label}“{instance}”不是有效编号：只能用小写字母、数字和连字符，且以字母或数字开头，最长 64 个字符"
         return f"{label}“{instance}”的格式不对：{error.schema.get('description', '')}"
     if kind == "minimum":

@@ -88,3 +88,16 @@ def test_fast_validator_never_writes_defaults() -> None:
     assert doc is not None
     assert schema.check("programme", doc) == []
     assert doc.data["rules"] == {}
+
+
+def test_a_photo_name_is_explained_as_a_file_name_not_an_id(registry_dir: Path) -> None:
+    """A clerk who types the camera's upper-case extension is told what a photo name may be."""
+    from datetime import date
+
+    from generator.validate.engine import validate
+
+    master = registry_dir / "masters" / "leader.yml"
+    master.write_text(master.read_text(encoding="utf-8") + "photo: leader.JPG\n", encoding="utf-8")
+    messages = [d.message for d in validate(registry_dir, today=date(2023, 6, 1), jobs=1).result.errors]
+    assert any("扩展名用小写" in m and "leader.JPG" in m for m in messages), messages
+    assert not any("不是有效编号" in m for m in messages)
