@@ -99,7 +99,8 @@ def test_hooks_for_other_repositories() -> None:
     assert hooks[0]["id"] == "jiangpu-validate" and hooks[0]["language"] == "python"
     local = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     ids = {hook["id"] for repo in local["repos"] for hook in repo["hooks"]}
-    assert {"jiangpu-validate", "ruff"} <= ids
+    assert {"jiangpu-validate", "jiangpu-fmt", "ruff"} <= ids
+    assert [h["id"] for h in hooks] == ["jiangpu-validate", "jiangpu-fmt"]
 
 
 def test_contributing_names_what_never_goes_in() -> None:

@@ -102,12 +102,12 @@ _GENERIC_PROBLEM = "这一行的写法无法识别，请对照同类记录检查
 # What Chinese input methods type where YAML wants ASCII, found in the text
 # itself so that the message names the character at the line where it is.
 # Record keys are ASCII names (and 男/女 under the age limits).
-_KEY = r"(?:[A-Za-z_][A-Za-z0-9_]*|男|女)"
+KEY_PATTERN = r"(?:[A-Za-z_][A-Za-z0-9_]*|男|女)"
 _IME_MISTAKES = (
     (re.compile(r"^[ 　]*\t"), "行首用了 Tab 键缩进：请删除 Tab，改用英文空格"),
     (re.compile(r"^[ \t]*　"), "行首有全角空格“　”：缩进只能用英文空格（请切换到英文输入法后重新输入空格）"),
-    (re.compile(rf"^[ \t　]*(?:-[ \t]+)?{_KEY}[ \t　]*："), "字段名后面用了全角冒号“：”：请改为英文冒号“:”，冒号后面加一个空格"),
-    (re.compile(rf"^[ \t]*(?:-[ \t]+)?{_KEY}:(?=[^ \t\r\n/])"), "英文冒号“:”后面缺少空格：请在冒号后面加一个空格"),
+    (re.compile(rf"^[ \t　]*(?:-[ \t]+)?{KEY_PATTERN}[ \t　]*："), "字段名后面用了全角冒号“：”：请改为英文冒号“:”，冒号后面加一个空格"),
+    (re.compile(rf"^[ \t]*(?:-[ \t]+)?{KEY_PATTERN}:(?=[^ \t\r\n/])"), "英文冒号“:”后面缺少空格：请在冒号后面加一个空格"),
 )
 _FULL_WIDTH_SPACE_KEY = "YAML 格式错误：字段名前后有全角空格“　”：缩进只能用英文空格（请切换到英文输入法后重新输入空格）"
 _FULL_WIDTH_COLON_KEY = "YAML 格式错误：字段名中有全角冒号“：”：请改为英文冒号“:”，冒号后面加一个空格"

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     import jsonschema
 
 from generator.diagnostics import Diagnostic, Severity
+from generator.load.dates import FULL_WIDTH_DIGITS, LOOSE_DATE
 from generator.load.yamlfile import Document
 from generator.resources import load_schema
 
@@ -124,15 +125,13 @@ def shown(value: Any) -> str:
     return f"“{value}”"
 
 
-_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-_LOOSE_DATE = re.compile(r"^\s*(\d{4})\s*[-.．/／年]\s*(\d{1,2})\s*[-.．/／月]\s*(\d{1,2})\s*日?\s*$")
 
 
 def date_hint(text: str) -> str:
     """What is wrong with a date as offices write it, and the ISO form when it is clear."""
-    plain = text.translate(_FULL_WIDTH_DIGITS)
+    plain = text.translate(FULL_WIDTH_DIGITS)
     reason = "含全角数字（请切换到英文输入法输入数字）" if plain != text else "不是 YYYY-MM-DD 格式"
-    match = _LOOSE_DATE.match(plain)
+    match = LOOSE_DATE.match(plain)
     if match:
         try:
             fixed = date(*(int(g) for g in match.groups())).isoformat()

@@ -188,8 +188,10 @@ def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, enviro
                            site_url=options.site_url, as_of=newest_date(registry))
     site.add_photos(publish_photos(registry, docs_dir))
     as_of = date.fromisoformat(site.as_of) if site.as_of else None
-    forms = write_blank_forms(registry, docs_dir, environ, as_of) if environ is not None else None
-    return write_docs(site, docs_dir, forms=forms, entries=entries)
+    if environ is None:
+        return write_docs(site, docs_dir, entries=entries)
+    known = environ
+    return write_docs(site, docs_dir, forms=lambda: write_blank_forms(registry, docs_dir, known, as_of), entries=entries)
 
 
 def build_site(

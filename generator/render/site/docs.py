@@ -14,7 +14,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -132,7 +132,8 @@ def make_env(templates: Path = TEMPLATES) -> Environment:
     return env
 
 
-def plan_pages(site: SiteData, forms: list[dict[str, Any]]) -> Iterator[Page]:
+def plan_pages(site: SiteData) -> Iterator[Page]:
+    """Every page but the forms' download page (``forms_page``: it waits for the forms)."""
     yield Page("index.md", "home.md.j2", {})
     yield Page("studios/index.md", "studios_index.md.j2", {})
     for studio_id in site.studios:
@@ -148,10 +149,13 @@ def plan_pages(site: SiteData, forms: list[dict[str, Any]]) -> Iterator[Page]:
     yield Page("units/index.md", "units_index.md.j2", {})
     for unit_id in site.units:
         yield Page(f"units/{unit_id}.md", "unit.md.j2", {"unit": site.units[unit_id]})
-    yield Page("forms.md", "forms.md.j2", {"forms": forms})
     yield Page("data.md", "data.md.j2", {"tables": opendata.counts(site), "json_files": opendata.JSON_FILES,
                                          "TYPE_NAMES": opendata.TYPE_NAMES})
     yield Page("search.md", "search.md.j2", {})
+
+
+def forms_page(forms: list[dict[str, Any]]) -> Page:
+    return Page("forms.md", "forms.md.j2", {"forms": forms})
 
 
 # The pages of the build under way, shared with forked workers without pickling.
@@ -210,31 +214,43 @@ def _write_extras(site: SiteData, specs: dict[str, lists.ListSpec], out: Path, t
     feeds.write(site, out / "feeds", templates)
 
 
-def write_docs(site: SiteData, out: Path, *, forms: list[dict[str, Any]] | None = None,
+Forms = list[dict[str, Any]] | Callable[[], list[dict[str, Any]]] | None
+
+
+def write_docs(site: SiteData, out: Path, *, forms: Forms = None,
                templates: Path = TEMPLATES, jobs: int | None = None, entries: Path | None = None) -> int:
     """Write the whole docs folder into ``out`` (new, or holding only the forms); return the page count.
+    ``forms`` lists the downloadable forms, or is a function that writes them and lists them: it
+    then runs in this process while the workers render the pages (else one core would wait).
     With ``entries``, each page's search entry is also written there (see ``search_entry``)."""
     global _JOB
     env = make_env(templates)
     env.globals["site"] = site  # read by the shared macros, which are imported without context
     specs = lists.build_lists(site)
     env.globals["lists"] = specs
-    pages = list(plan_pages(site, forms or []))
+    pages = list(plan_pages(site))
     out.mkdir(parents=True, exist_ok=True)
     for folder in sorted({(out / p.path).parent for p in pages} | ({(entries / p.path).parent for p in pages} if entries else set())):
         folder.mkdir(parents=True, exist_ok=True)
     jobs = jobs or os.cpu_count() or 1
     shares = [(i, jobs) for i in range(jobs)]
+
+    def beside_pages() -> list[dict[str, Any]]:
+        _write_extras(site, specs, out, templates)
+        return forms() if callable(forms) else forms or []
+
     _JOB = (env, pages, out, entries)
     try:
         if jobs == 1 or len(pages) < PARALLEL_THRESHOLD:
             count = sum(map(_render_share, shares))
-            _write_extras(site, specs, out, templates)
+            listed = beside_pages()
         else:
             with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
                 counts = pool.map(_render_share, shares)
-                _write_extras(site, specs, out, templates)  # meanwhile, in this otherwise idle process
+                listed = beside_pages()  # meanwhile, in this otherwise idle process
                 count = sum(counts)
+        _JOB = (env, [forms_page(listed)], out, entries)
+        count += _render_share((0, 1))
     finally:
         _JOB = None
     return count
