@@ -57,6 +57,12 @@ def _date(value: str) -> date:
         raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{value}") from None
 
 
+def _field_value(value: str) -> str:
+    if "=" not in value or not value.split("=", 1)[0].strip():
+        raise argparse.ArgumentTypeError(f"应写成 字段=值，如 status=培养中：{value}")
+    return value
+
+
 def _add_records(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--records", type=Path, default=DEFAULT_RECORDS, help="记录目录（默认 records）")
     parser.add_argument("--date", type=_date, default=None, help="按哪一天检查（默认今天），格式 YYYY-MM-DD")
@@ -275,6 +281,37 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     return EXIT_FAILED if run.result.failed() else EXIT_OK
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from generator.diagnostics import Result
+    from generator.importing import check_candidates, read_mapping, write_passing
+    from generator.load.ledger import LedgerError, plan_import
+
+    # Names are looked up in the registry as it is, even with errors elsewhere (as ``new`` does).
+    run = _check(args)
+    try:
+        mapping = read_mapping(args.mapping) if args.mapping else None
+        defaults = dict(item.split("=", 1) for item in args.default)
+        plan = plan_import(args.ledger, args.kind, run.registry, mapping, args.programme, defaults)
+    except (LedgerError, ValueError, OSError) as exc:
+        sys.stderr.write(f"{exc}\n")
+        return EXIT_FAILED
+    checked = check_candidates(plan, args.ledger, args.records, args.date or date.today())
+    report = Result(plan.diagnostics + checked.diagnostics, files_checked=plan.rows)
+    lines = [line for line in reporters.text(report).splitlines()[:-1]]
+    failed_rows = len({d.line for d in report.errors})
+    lines.append(f"台账共 {plan.rows} 行：{len(checked.passing)} 行可以导入，{failed_rows} 行有问题")
+    if not args.write:
+        lines.append("这是预演，没有写入任何文件。确认后加 --write 写入可以导入的行（有问题的行不会写入）。")
+        sys.stdout.write("\n".join(lines) + "\n")
+        return EXIT_FAILED if report.errors else EXIT_OK
+    written = write_passing(checked, args.records)
+    lines += [f"已写入：{path}" for path in written]
+    sys.stdout.write("\n".join(lines) + "\n")
+    after = _check(args)  # the whole gate on the registry as it now is
+    sys.stdout.write(reporters.text(after.result))
+    return EXIT_FAILED if report.errors or after.result.errors else EXIT_OK
+
+
 def cmd_synth(args: argparse.Namespace) -> int:
     from generator.synthetic import generate
 
@@ -344,6 +381,18 @@ def build_parser() -> argparse.ArgumentParser:
     remind.add_argument("--format", choices=["text", "github", "markdown"], default="text", help="输出格式")
     remind.add_argument("--no-cache", action="store_true", help="不使用检查缓存")
     remind.set_defaults(handler=cmd_due)
+
+    ledger_in = commands.add_parser("import", help="从 Excel 或 CSV 台账导入记录（默认只预演，不写文件）")
+    ledger_in.add_argument("ledger", type=Path, metavar="LEDGER", help="台账文件（.xlsx 或 .csv）")
+    ledger_in.add_argument("--kind", choices=["pair", "master", "studio", "unit"], required=True, help="台账中是哪类记录")
+    _add_records(ledger_in)
+    ledger_in.add_argument("--mapping", type=Path, help="列名对照表（YAML：台账列名: 字段），用于本项目认不出的列名")
+    ledger_in.add_argument("--programme", help="所属活动编号（台账中没有“所属活动”列时使用）")
+    ledger_in.add_argument("--default", action="append", default=[], type=_field_value, metavar="字段=值",
+                           help="台账中没有的字段，为每一行填上（可重复），如 --default status=培养中")
+    ledger_in.add_argument("--write", action="store_true", help="写入没有问题的行（默认只预演并报告问题）")
+    ledger_in.add_argument("--no-cache", action="store_true", help="不使用检查缓存")
+    ledger_in.set_defaults(handler=cmd_import)
 
     tidy = commands.add_parser("fmt", help="把记录整理成统一格式（字段顺序、引号、日期），让修改记录一目了然")
     tidy.add_argument("--records", type=Path, default=DEFAULT_RECORDS, help="记录目录（默认 records）")

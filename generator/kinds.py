@@ -14,6 +14,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+# What may stand under ``private:`` (free-form, never published): the ledger's labels,
+# in the order fmt writes the keys.
+PRIVATE_LABELS = {"phone": "电话", "employee_no": "员工编号", "note": "备注", "id_card": "身份证号"}
+
 
 @dataclass(frozen=True, slots=True)
 class Kind:

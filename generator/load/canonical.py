@@ -31,6 +31,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from generator.diagnostics import Diagnostic, Result, Severity
+from generator.kinds import PRIVATE_LABELS
 from generator.load.dates import FULL_WIDTH_DIGITS, loose_date
 from generator.load.discover import RecordFile, discover, shown_path
 from generator.load.yamlfile import KEY_PATTERN, read_regular
@@ -194,8 +195,11 @@ def _order(node: Any, schema: Mapping[str, Any], fix: bool, fixes: list[Fix]) ->
             if value is not node[key]:
                 node[key] = value
             _order(node[key], sub, fix, fixes)
-        known = [k for k in properties if k in node]
-        unknown = [k for k in node if k not in properties]
+        # Free-form private details: the known ones in a fixed order, so that an import or an edit
+        # that lists them otherwise does not show as a change.
+        order = properties or (dict.fromkeys(PRIVATE_LABELS) if schema.get("type") == "object" else {})
+        known = [k for k in order if k in node]
+        unknown = [k for k in node if k not in order]
         for key in known + unknown:
             node.move_to_end(key)
         node.fa.set_block_style()

@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from generator.formulas import neutralise, starts_like_formula
-from generator.kinds import KINDS, Kind
+from generator.kinds import KINDS, PRIVATE_LABELS, Kind
 from generator.resources import load_schema
 
-Records = dict[str, list[dict[str, Any]]]  # kind -> records as loaded
+Records = dict[str, list[dict[str, Any]]]
+NONE = "无"  # an empty list's cell; import reads it back as one  # kind -> records as loaded
 FieldPath = tuple[str, ...]
-PRIVATE_LABELS = {"phone": "电话", "employee_no": "员工编号", "note": "备注", "id_card": "身份证号"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +147,8 @@ def _cell(column: Column, value: Any, names: Names) -> Any:
         return None
     if column.is_date and isinstance(value, str):
         return date.fromisoformat(value)
+    if value == []:
+        return NONE  # said to be none, which an empty cell (not filled in) would not say
     if isinstance(value, (list, dict, bool)):
         return readable(value, column.spec)
     return value

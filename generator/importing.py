@@ -1,0 +1,97 @@
+"""``import``: a ledger's rows checked by the whole gate before any becomes a file.
+
+Each candidate record is written into a copy of the registry and the gate runs
+there, so that a row is judged exactly as a pull request adding it would be
+(cross-file rules included). Problems are reported against the ledger's sheet,
+row and column; only rows with no error are written, never over a record that
+exists.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from generator.diagnostics import Diagnostic, Severity
+from generator.kinds import BY_NAME
+from generator.load.ledger import Candidate, ImportPlan, record_text
+from generator.validate.engine import validate
+
+
+@dataclass(slots=True)
+class Checked:
+    passing: list[tuple[Candidate, str]] = field(default_factory=list)  # (candidate, file text)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def _column_of(candidate: Candidate, text: str, line: int) -> int:
+    """The ledger column behind a line of the candidate's file (0 when unknown)."""
+    lines = text.splitlines()
+    if not 0 < line <= len(lines):
+        return 0
+    key = lines[line - 1].strip().removeprefix("- ").split(":")[0]
+    return next((col for dotted, col in candidate.columns.items() if dotted.split(".")[-1] == key), 0)
+
+
+def check_candidates(plan: ImportPlan, ledger: Path, records: Path, today: date) -> Checked:
+    checked = Checked()
+    texts: dict[str, tuple[Candidate, str]] = {}
+    with tempfile.TemporaryDirectory(prefix="jiangpu-import-") as work:
+        copy = Path(work) / "records"
+        shutil.copytree(records, copy, symlinks=True)
+        for candidate in plan.candidates:
+            folder = BY_NAME[candidate.kind].folder
+            where = f"工作表“{candidate.sheet}”第{candidate.row}行"
+            target = copy / folder / f"{candidate.id}.yml"
+            if (records / folder / f"{candidate.id}.yml").exists() or target.exists():
+                checked.diagnostics.append(Diagnostic(str(ledger), candidate.row, 0, Severity.ERROR, "import.exists",
+                                                      f"{where}：编号“{candidate.id}”的记录已存在，不会覆盖"))
+                continue
+            text = record_text(candidate.kind, candidate.record)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            texts[target.resolve().as_posix()] = (candidate, text)
+        run = validate(copy, today=today)
+        failed: set[str] = set()
+        for d in run.result.diagnostics:
+            key = Path(d.path).resolve().as_posix() if d.path else ""
+            if key not in texts:
+                continue
+            candidate, text = texts[key]
+            if d.severity is Severity.ERROR:
+                failed.add(key)
+            message = d.message
+            missing = re.search(r"缺少必填字段“(\w+)”", message)
+            if missing:
+                message += f"（台账中没有这一列时，可用 --default {missing.group(1)}=值 为每一行填上）"
+            checked.diagnostics.append(Diagnostic(str(ledger), candidate.row, _column_of(candidate, text, d.line), d.severity,
+                                                  d.rule, f"工作表“{candidate.sheet}”第{candidate.row}行（{candidate.id}）：{message}"))
+    checked.passing = [texts[k] for k in texts if k not in failed]
+    return checked
+
+
+def write_passing(checked: Checked, records: Path) -> list[Path]:
+    """Write each passing record; "x" mode: a file that appeared meanwhile is never overwritten."""
+    written = []
+    for candidate, text in checked.passing:
+        path = records / BY_NAME[candidate.kind].folder / f"{candidate.id}.yml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "x", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        written.append(path)
+    return written
+
+
+def read_mapping(path: Path) -> Mapping[str, str]:
+    """A mapping file: ``台账列名: 字段`` per line (YAML), e.g. ``徒弟名字: apprentice.name``."""
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        raise ValueError("对照表应为“台账列名: 字段”的形式，每行一项，如 徒弟名字: apprentice.name")
+    return data

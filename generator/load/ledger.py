@@ -1,0 +1,603 @@
+"""Ledgers (台账) in: an office's spreadsheet rows as records (``python -m generator import``).
+
+No office starts empty: its registers are Excel sheets or CSV files with
+Chinese headers, merged header cells, blank lines, dates typed every way and
+names where the records hold ids. This module reads such a table, matches its
+columns to the schema's fields (the export's own headers, common ledger
+headers, or a mapping file), turns each row into a record and says, row by
+row and column by column, what it could not take. It never guesses: a name
+that fits no record, or two, is reported, not chosen.
+
+Pure core: the CLI decides what to write; ``plan_import`` reads the ledger and
+the registry and returns the candidate records and the problems.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from generator.diagnostics import Diagnostic, Severity
+from generator.formulas import starts_like_formula
+from generator.kinds import BY_NAME, PRIVATE_LABELS, Kind
+from generator.load.dates import FULL_WIDTH_DIGITS, loose_date
+from generator.load.discover import ID_RE
+from generator.model.entities import Registry
+from generator.render.export import NONE
+from generator.resources import load_schema
+
+FieldPath = tuple[str, ...]
+IMPORTABLE = ("pair", "master", "studio", "unit")
+# Columns every ledger has that hold nothing to import.
+IGNORED_HEADERS = {"序号", "编号序号", "No", "NO", "no"}
+# Headers offices use, beyond the schema's own titles (the export's headers need none).
+ALIASES: dict[str, dict[str, str]] = {
+    "pair": {"师傅姓名": "master", "师傅": "master", "师傅·姓名": "master", "师傅·单位": "unit", "徒弟·电话": "apprentice.private.phone", "徒弟姓名": "apprentice.name", "徒弟": "apprentice.name",
+             "徒弟性别": "apprentice.gender", "性别": "apprentice.gender", "出生年份": "apprentice.birth_year",
+             "徒弟出生年份": "apprentice.birth_year", "学历": "apprentice.education", "徒弟学历": "apprentice.education",
+             "工种": "apprentice.trade", "徒弟工种": "apprentice.trade", "技术等级": "apprentice.skill_level",
+             "徒弟技术等级": "apprentice.skill_level", "职称": "apprentice.title", "岗位": "apprentice.post",
+             "职务": "apprentice.post", "是否农民工": "apprentice.migrant_worker", "电话": "apprentice.private.phone",
+             "联系电话": "apprentice.private.phone", "徒弟电话": "apprentice.private.phone",
+             "员工编号": "apprentice.private.employee_no", "工号": "apprentice.private.employee_no",
+             "单位名称": "unit", "所在单位": "unit", "结对单位": "unit", "部门": "department", "车间": "department",
+             "签订时间": "signed", "协议签订日期": "signed", "结对时间": "start", "起始日期": "start", "开始时间": "start",
+             "结束时间": "end", "期满日期": "end", "培养目标": "goal", "目标": "goal", "活动": "programme",
+             "工作室名称": "studio", "结对状态": "status"},
+    "master": {"名匠姓名": "name", "师傅姓名": "name", "单位名称": "unit", "单位": "unit", "工作单位": "unit",
+               "岗位": "post", "电话": "private.phone", "联系电话": "private.phone", "员工编号": "private.employee_no",
+               "工号": "private.employee_no"},
+    "studio": {"工作室名称": "name", "领办人": "leader", "领衔人": "leader", "负责人": "leader", "单位名称": "unit",
+               "依托单位": "unit", "所属单位": "unit", "成员": "members", "活动": "programme"},
+    "unit": {"名称": "name", "单位": "name", "类型": "type", "地区": "region"},
+}
+_SPACES = re.compile(r"[\s\u3000]+")
+_NOTES = re.compile(r"[（(][^）)]*[）)]$")  # 签订日期（年月日） → 签订日期
+_PERSON_FIELDS = {"name", "apprentice.name"}
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    path: FieldPath
+    spec: dict[str, Any]
+    by_name: bool = False  # the cells hold names, not ids (师傅姓名)
+
+
+@dataclass(slots=True)
+class Table:
+    name: str  # the sheet's name (a CSV file's name)
+    rows: list[tuple[int, list[Any]]]  # (row number in the sheet, cells)
+
+
+@dataclass(slots=True)
+class Candidate:
+    """One row made into a record, with where it came from."""
+
+    kind: str
+    record: dict[str, Any]
+    sheet: str
+    row: int
+    columns: dict[str, int] = field(default_factory=dict)  # dotted field -> sheet column, for messages
+
+    @property
+    def id(self) -> str:
+        return str(self.record.get("id", ""))
+
+
+@dataclass(slots=True)
+class ImportPlan:
+    candidates: list[Candidate] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    rows: int = 0  # data rows read (blank rows not counted)
+
+
+class LedgerError(Exception):
+    """The ledger cannot be read at all; the message is for the user (Chinese)."""
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _xlsx_tables(path: Path) -> list[Table]:
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(str(path), data_only=True)  # values, not formulas; merged cells visible
+    except (BadZipFile, OSError, KeyError, ValueError) as exc:
+        raise LedgerError(f"无法读取 Excel 文件（{type(exc).__name__}）：请确认是 .xlsx 格式（旧的 .xls 请先在 Excel 中另存为 .xlsx）") from exc
+    tables = []
+    for sheet in book.worksheets:
+        grid = [list(row) for row in sheet.iter_rows(values_only=True)]
+        # A merged cell's value belongs to every cell it covers (a group header, a unit merged down).
+        for merged in sheet.merged_cells.ranges:
+            value = grid[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(grid) else None
+            for r in range(merged.min_row, min(merged.max_row, len(grid)) + 1):
+                for c in range(merged.min_col, merged.max_col + 1):
+                    while len(grid[r - 1]) < c:
+                        grid[r - 1].append(None)
+                    grid[r - 1][c - 1] = value
+        tables.append(Table(sheet.title, [(n, row) for n, row in enumerate(grid, 1)]))
+    return tables
+
+
+def _csv_tables(path: Path) -> list[Table]:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise LedgerError("CSV 文件的编码无法识别：请另存为 UTF-8 或 GBK 编码")
+    rows = list(csv.reader(io.StringIO(text)))
+    return [Table(path.name, [(n, list(row)) for n, row in enumerate(rows, 1)])]
+
+
+def read_tables(path: Path) -> list[Table]:
+    if not path.is_file():
+        raise LedgerError(f"找不到台账文件 {path}")
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return _xlsx_tables(path)
+    if suffix == ".csv":
+        return _csv_tables(path)
+    raise LedgerError(f"台账应为 .xlsx 或 .csv 文件，而不是“{path.suffix}”")
+
+
+# ---------------------------------------------------------------- columns
+
+
+def _clean_header(value: Any) -> str:
+    text = _SPACES.sub("", str(value or "")).replace("*", "").replace("＊", "")
+    return _NOTES.sub("", text)
+
+
+def vocabulary(kind: str, mapping: Mapping[str, str] | None = None) -> dict[str, Column]:
+    """Header -> field: the export's headers, the schema's titles, common ledger headers, the mapping."""
+    from generator.render.export import _columns
+
+    schema = load_schema(kind)
+    words: dict[str, Column] = {}
+    for column in _columns(BY_NAME[kind], [], include_private=True):
+        words[_clean_header(column.header)] = Column(column.path, column.spec, by_name=column.names_of is not None)
+    for key, label in PRIVATE_LABELS.items():  # the export's private columns (不公开·电话)
+        owners: tuple[tuple[str, FieldPath], ...] = (("", ("private",)), ("徒弟·", ("apprentice", "private")))
+        for prefix, owner in owners:
+            words.setdefault(f"{prefix}不公开·{label}", Column((*owner, key), {"type": "string"}))
+    for title, path in _titles(schema["properties"], ()):
+        words.setdefault(title, Column(path, _spec(schema, path)))
+    for header, dotted in {**ALIASES.get(kind, {}), **(mapping or {})}.items():
+        mapped: FieldPath = tuple(dotted.split("."))
+        if not _spec(schema, mapped) and mapped[:-1] not in (("private",), ("apprentice", "private")):
+            raise LedgerError(f"列名对照表中“{header}: {dotted}”的字段不存在：{BY_NAME[kind].label}的字段见 schemas/{kind}.schema.json")
+        words[_clean_header(header)] = Column(mapped, _spec(schema, mapped), by_name=_is_reference(kind, mapped))
+    return words
+
+
+def _titles(props: Mapping[str, Any], prefix: FieldPath) -> Iterator[tuple[str, FieldPath]]:
+    for name, spec in props.items():
+        if spec.get("type") == "object" and "properties" in spec:
+            yield from _titles(spec["properties"], prefix + (name,))
+        elif "title" in spec and (spec.get("type") != "array" or spec.get("items", {}).get("type") == "string"):
+            yield _clean_header(spec["title"]), prefix + (name,)
+
+
+def _spec(schema: Mapping[str, Any], path: FieldPath) -> dict[str, Any]:
+    spec: Any = schema
+    for key in path:
+        spec = spec.get("properties", {}).get(key, {}) if isinstance(spec, dict) else {}
+    return dict(spec) if isinstance(spec, dict) else {}
+
+
+def _is_reference(kind: str, path: FieldPath) -> bool:
+    dotted = ".".join(path)
+    refs = BY_NAME[kind].references
+    return dotted in refs or dotted + ".*" in refs
+
+
+def _header_row(table: Table, words: Mapping[str, Column]) -> tuple[int, list[str]] | None:
+    """The row (within the first ten) whose cells name the most fields; a group header
+    above it (徒弟 merged over 姓名、性别…) is joined to each cell under it (徒弟·姓名)."""
+    best: tuple[int, int, list[str]] | None = None
+    for index, (_, cells) in enumerate(table.rows[:10]):
+        above = table.rows[index - 1][1] if index else []
+        headers = []
+        for c, value in enumerate(cells):
+            own = _clean_header(value)
+            group = _clean_header(above[c]) if c < len(above) else ""
+            joined = f"{group}·{own}" if group and own and group != own else own
+            headers.append(joined if joined in words else own)
+        score = len({words[h].path for h in headers if h in words})  # distinct fields: a merged cell counts once
+        if score >= 2 and (best is None or score > best[1]):
+            best = (index, score, headers)
+    return (best[0], best[2]) if best else None
+
+
+# ---------------------------------------------------------------- values
+
+
+class _Bad(Exception):
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.rule, self.message = rule, message
+
+
+def _excel_day(serial: float) -> date:
+    return (datetime(1899, 12, 30) + timedelta(days=float(serial))).date()
+
+
+def _as_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)) and 20000 < value < 80000:  # an Excel day number (1954–2119)
+        return _excel_day(value)
+    text = str(value).strip()
+    if re.fullmatch(r"\d{5}(\.0+)?", text) and 20000 < float(text) < 80000:
+        return _excel_day(float(text))
+    if re.fullmatch(r"\d{8}", text.translate(FULL_WIDTH_DIGITS)):  # 20200310
+        plain = text.translate(FULL_WIDTH_DIGITS)
+        text = f"{plain[:4]}-{plain[4:6]}-{plain[6:]}"
+    day = loose_date(text)
+    if day is None:
+        raise _Bad("import.date", f"“{text}”不是可以识别的日期（可写成 2020-03-10、2020.3.10、2020年3月10日）")
+    return day
+
+
+def _as_int(value: Any) -> int:
+    if isinstance(value, bool):
+        raise _Bad("import.number", f"“{value}”不是整数")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    text = str(value).strip().translate(FULL_WIDTH_DIGITS).removesuffix("年").removesuffix("人").removesuffix("平方米")
+    if re.fullmatch(r"-?\d+(\.0+)?", text):
+        return int(float(text))
+    raise _Bad("import.number", f"“{value}”不是整数")
+
+
+def _as_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("是", "√", "✓", "true", "yes", "y", "1"):
+        return True
+    if text in ("否", "×", "✗", "false", "no", "n", "0"):
+        return False
+    raise _Bad("import.boolean", f"“{value}”应为“是”或“否”")
+
+
+def _as_text(value: Any, person: bool) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a phone number or an employee number typed as a number
+    text = str(value).strip().strip("\u3000")
+    if text.startswith("'") and starts_like_formula(text[1:]):
+        text = text[1:]  # the export's guard against spreadsheet formulas (OWASP), taken off again
+    if person:
+        # Ledgers pad two-character names to the width of three (王　军): not part of the name.
+        text = _SPACES.sub("", text)
+        if re.search(r"[：:，,;；]", text):
+            raise _Bad("import.name", f"姓名“{text}”中有标点符号（如全角冒号“：”）：请在台账中改正")
+    return text
+
+
+def convert(value: Any, column: Column) -> Any:
+    spec = column.spec
+    kind = spec.get("type")
+    if spec.get("format") == "date":
+        return _as_date(value).isoformat()
+    if kind == "integer":
+        return _as_int(value)
+    if kind == "number":
+        number = float(str(value).strip().translate(FULL_WIDTH_DIGITS)) if not isinstance(value, (int, float)) else value
+        return int(number) if float(number).is_integer() else number
+    if kind == "boolean":
+        return _as_bool(value)
+    if kind == "array":
+        if str(value).strip() in (NONE, "—", "-", "／", "/"):
+            return []
+        return [part for part in (_as_text(p, False) for p in re.split(r"[、，,；;\n]", str(value))) if part]
+    text = _as_text(value, ".".join(column.path) in _PERSON_FIELDS)
+    if "enum" in spec and text not in spec["enum"]:
+        raise _Bad("import.choice", f"“{text}”不在允许范围内，应为：{'、'.join(map(str, spec['enum']))}")
+    return text
+
+
+# ---------------------------------------------------------------- names to ids
+
+
+class Names:
+    """Records by name, to turn the names a ledger holds into the ids records use."""
+
+    def __init__(self, registry: Registry, incoming: Mapping[str, set[str]] | None = None) -> None:
+        self.registry = registry
+        self.incoming = incoming or {}  # ids the ledger itself brings (a renewal names a pair beside it)
+        self.by_name: dict[str, dict[str, list[str]]] = {}
+        for kind, table in (("unit", registry.units), ("master", registry.masters), ("studio", registry.studios),
+                            ("programme", registry.programmes)):
+            names: dict[str, list[str]] = {}
+            for rid, record in table.items():
+                for name in {getattr(record, "name", None), getattr(record, "short_name", None)} - {None}:
+                    names.setdefault(_SPACES.sub("", str(name)), []).append(rid)
+            self.by_name[kind] = names
+
+    def resolve(self, kind: str, value: str, unit: str | None = None) -> str:
+        if value in self.registry.ids.get(kind, set()) or value in self.incoming.get(kind, set()):
+            return value
+        found = sorted(set(self.by_name.get(kind, {}).get(_SPACES.sub("", value), [])))
+        if len(found) > 1 and unit and kind == "master":
+            found = [m for m in found if self.registry.masters[m].unit == unit]
+        label = BY_NAME[kind].label
+        if not found:
+            raise _Bad("import.unknown", f"找不到名为“{value}”的{label}：请先建立其记录，或填写其编号")
+        if len(found) > 1:
+            raise _Bad("import.ambiguous", f"有 {len(found)} 个{label}叫“{value}”（{'、'.join(found)}）：请改填编号")
+        return found[0]
+
+
+# ---------------------------------------------------------------- ids
+
+
+def pinyin_id(name: str, taken: set[str], person: bool) -> str:
+    """An id from a name in pinyin: 王小军 → wang-xiaojun (a person), 示例电机厂 → shilidianjichang."""
+    from pypinyin import lazy_pinyin
+
+    syllables = [re.sub(r"[^a-z0-9]", "", s.lower()) for s in lazy_pinyin(name)]
+    syllables = [s for s in syllables if s]
+    if person and len(syllables) > 1:
+        stem = f"{syllables[0]}-{''.join(syllables[1:])}"
+    else:
+        stem = "".join(syllables)
+    stem = (stem or "record")[:56].strip("-")
+    chosen, n = stem, 2
+    while chosen in taken or not ID_RE.match(chosen):
+        chosen, n = f"{stem}-{n}", n + 1
+    return chosen
+
+
+def _pair_ids(candidates: list[Candidate], taken: set[str]) -> None:
+    pattern = re.compile(r"^(?P<prefix>[a-z0-9-]+?)-(?P<year>\d{4})-(?P<n>\d+)$")
+    matches = [m for m in (pattern.match(t) for t in taken) if m]
+    prefixes = [m["prefix"] for m in matches]
+    prefix = max(set(prefixes), key=prefixes.count) if prefixes else "pair"
+    for candidate in candidates:
+        if candidate.record.get("id"):
+            continue
+        year = str(candidate.record.get("signed") or candidate.record.get("start") or "")[:4] or str(date.today().year)
+        used = [int(m["n"]) for m in (pattern.match(t) for t in taken) if m and m["prefix"] == prefix and m["year"] == year]
+        chosen = f"{prefix}-{year}-{max(used, default=0) + 1:03d}"
+        candidate.record["id"] = chosen
+        taken.add(chosen)
+
+
+def _give_ids(kind: str, candidates: list[Candidate], registry: Registry) -> None:
+    taken = set(registry.ids.get(kind, set())) | {c.id for c in candidates if c.id}
+    if kind == "pair":
+        _pair_ids(candidates, taken)
+        return
+    for candidate in candidates:
+        if not candidate.record.get("id"):
+            name = str(candidate.record.get(BY_NAME[kind].name_field or "name") or "")
+            candidate.record["id"] = pinyin_id(name, taken, person=kind == "master")
+            taken.add(candidate.id)
+
+
+# ---------------------------------------------------------------- rows to records
+
+
+def _set(record: dict[str, Any], path: FieldPath, value: Any) -> None:
+    for key in path[:-1]:
+        record = record.setdefault(key, {})
+    record[path[-1]] = value
+
+
+def _get(record: Mapping[str, Any], path: FieldPath) -> Any:
+    current: Any = record
+    for key in path:
+        current = current.get(key) if isinstance(current, Mapping) else None
+    return current
+
+
+def _letter(column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(column)
+
+
+def _row_record(kind: str, cells: list[Any], columns: dict[int, tuple[str, Column]], names: Names,
+                where: tuple[Path, str, int], problems: list[Diagnostic]) -> Candidate | None:
+    ledger, sheet, row = where
+    record: dict[str, Any] = {}
+    placed: dict[str, int] = {}
+    failed = False
+    # The unit first (it tells two masters of the same name apart), ids before the names beside them.
+    order = sorted(columns.items(), key=lambda item: (item[1][1].path != ("unit",), item[1][1].by_name, item[0]))
+    for index, (header, column) in order:
+        value = cells[index] if index < len(cells) else None
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        dotted = ".".join(column.path)
+        if column.by_name and dotted in placed:
+            continue  # the id column (师傅) said it already; the name beside it (师傅姓名) is for people
+        try:
+            converted = convert(value, column)
+            target = BY_NAME[kind].references.get(dotted) or BY_NAME[kind].references.get(dotted + ".*")
+            if target:
+                unit = record.get("unit")
+                converted = ([names.resolve(target, v, unit) for v in converted] if isinstance(converted, list)
+                             else names.resolve(target, converted, unit))
+        except _Bad as bad:
+            failed = True
+            problems.append(Diagnostic(str(ledger), row, index + 1, Severity.ERROR, bad.rule,
+                                       f"工作表“{sheet}”{_letter(index + 1)}列“{header}”：{bad.message}"))
+            continue
+        _set(record, column.path, converted)
+        placed[dotted] = index + 1
+    if failed or not record:
+        return None
+    return Candidate(kind, record, sheet, row, placed)
+
+
+def _list_items(kind: Kind, tables: list[Table], words_by_list: dict[str, dict[str, Column]], ledger: Path,
+                problems: list[Diagnostic]) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """Items of the export's list sheets (师徒结对·培养计划), by list field and owner id."""
+    found: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    schema = load_schema(kind.name)["properties"]
+    for list_field in kind.ledger_lists:
+        title = f"{kind.label}·{schema[list_field]['title']}"
+        stem = f"-{kind.name}-{list_field}"
+        table = next((t for t in tables if t.name == title or Path(t.name).stem.endswith(stem)), None)
+        if table is None or not table.rows:
+            continue
+        words = words_by_list[list_field]
+        headers = [_clean_header(h) for h in table.rows[0][1]]
+        owner = f"{kind.label}编号"
+        for row, cells in table.rows[1:]:
+            by_header = dict(zip(headers, cells, strict=False))
+            owner_id = by_header.get(owner)
+            if not owner_id:
+                continue
+            item: dict[str, Any] = {}
+            for c, header in enumerate(headers):
+                column = words.get(header)
+                value = cells[c] if c < len(cells) else None
+                if column is None or column.by_name or value is None or value == "":
+                    continue
+                try:
+                    item[column.path[0]] = convert(value, column)
+                except _Bad as bad:
+                    problems.append(Diagnostic(str(ledger), row, c + 1, Severity.ERROR, bad.rule,
+                                               f"工作表“{table.name}”{_letter(c + 1)}列“{header}”：{bad.message}"))
+            found.setdefault(list_field, {}).setdefault(str(owner_id), []).append(item)
+    return found
+
+
+def _list_words(kind: Kind) -> dict[str, dict[str, Column]]:
+    schema = load_schema(kind.name)["properties"]
+    out: dict[str, dict[str, Column]] = {}
+    for list_field in kind.ledger_lists:
+        items = schema[list_field]["items"]["properties"]
+        words: dict[str, Column] = {}
+        for name, spec in items.items():
+            words[_clean_header(spec["title"])] = Column((name,), spec)
+            if kind.references.get(f"{list_field}.*.{name}"):
+                words[_clean_header(spec["title"]) + "名称"] = Column((name,), spec, by_name=True)
+        out[list_field] = words
+    return out
+
+
+def _main_table(kind: Kind, tables: list[Table]) -> Table:
+    """The sheet named for the kind (the export's), else the CSV, else the first sheet with rows."""
+    for table in tables:
+        if table.name == kind.label or Path(table.name).stem.endswith(f"-{kind.name}"):
+            return table
+    return next((t for t in tables if any(any(c not in (None, "") for c in cells) for _, cells in t.rows)), tables[0])
+
+
+def _only_programme(kind: Kind, registry: Registry) -> str:
+    found = sorted(p.id for p in registry.programmes.values() if p.kind == kind.programme_kind)
+    if len(found) == 1:
+        return found[0]
+    raise LedgerError(f"台账中没有“所属活动”列，登记册中有 {len(found)} 个可选的活动：请用 --programme 指定其中一个"
+                      f"（{'、'.join(found) or '没有'}）")
+
+
+def plan_import(ledger: Path, kind: str, registry: Registry, mapping: Mapping[str, str] | None = None,
+                programme: str | None = None, defaults: Mapping[str, str] | None = None) -> ImportPlan:
+    """The ledger's rows as candidate records of ``kind``, and every problem found on the way.
+    ``defaults`` (field -> value) fills a field in every row that leaves it empty (状态=培养中)."""
+    plan = ImportPlan()
+    meta = BY_NAME[kind]
+    tables = read_tables(ledger)
+    if ledger.suffix.lower() == ".csv":  # the export's list files sit beside its main CSV
+        stem = ledger.stem.removesuffix(f"-{kind}")
+        tables += [t for path in sorted(ledger.parent.glob(f"{stem}-{kind}-*.csv")) for t in _csv_tables(path)]
+    table = _main_table(meta, tables)
+    words = vocabulary(kind, mapping)
+    found = _header_row(table, words)
+    if found is None:
+        raise LedgerError(f"工作表“{table.name}”的前 10 行中找不到表头（至少要有两列能对应到{meta.label}的字段）：请检查列名，或用 --mapping 指定")
+    header_index, headers = found
+    columns: dict[int, tuple[str, Column]] = {}
+    for index, header in enumerate(headers):
+        if header in words:
+            columns[index] = (header, words[header])
+        elif header and header not in IGNORED_HEADERS:
+            plan.diagnostics.append(Diagnostic(str(ledger), table.rows[header_index][0], index + 1, Severity.WARNING,
+                                               "import.column", f"工作表“{table.name}”{_letter(index + 1)}列“{header}”对应不到任何字段，未导入（可用 --mapping 指定）"))
+    id_columns = [i for i, (_, column) in columns.items() if column.path == ("id",)]
+    incoming = {str(cells[i]).strip() for _, cells in table.rows[header_index + 1:] for i in id_columns
+                if i < len(cells) and cells[i] not in (None, "")}
+    names = Names(registry, {kind: incoming})
+    candidates = []
+    unnamed: set[int] = set()
+    for row, cells in table.rows[header_index + 1:]:
+        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+            continue  # a blank line
+        plan.rows += 1
+        for index, value in enumerate(cells):
+            if value not in (None, "") and index not in unnamed and not (headers[index] if index < len(headers) else ""):
+                unnamed.add(index)
+                plan.diagnostics.append(Diagnostic(str(ledger), row, index + 1, Severity.WARNING, "import.column",
+                                                   f"工作表“{table.name}”{_letter(index + 1)}列没有表头，其中的内容未导入"))
+        candidate = _row_record(kind, cells, columns, names, (ledger, table.name, row), plan.diagnostics)
+        if candidate is not None:
+            candidates.append(candidate)
+    items = _list_items(meta, tables, _list_words(meta), ledger, plan.diagnostics)
+    # A ledger with a programme column says which rows have none; without one, all belong to one.
+    has_programme = any(column.path == ("programme",) for _, column in columns.values())
+    for candidate in candidates:
+        for list_field, by_owner in items.items():
+            if candidate.id in by_owner:
+                candidate.record[list_field] = by_owner[candidate.id]
+        for dotted, value in (defaults or {}).items():
+            path = tuple(dotted.split("."))
+            if _get(candidate.record, path) is None:
+                try:
+                    _set(candidate.record, path, convert(value, Column(path, _spec(load_schema(kind), path))))
+                except _Bad as bad:
+                    raise LedgerError(f"--default {dotted}={value}：{bad.message}") from None
+        if meta.programme_kind and "programme" not in candidate.record and (programme or not has_programme):
+            candidate.record["programme"] = programme or _only_programme(meta, registry)
+    _give_ids(kind, candidates, registry)
+    plan.candidates = candidates
+    return plan
+
+
+def ordered(record: Mapping[str, Any], schema: Mapping[str, Any]) -> dict[str, Any]:
+    """The record's keys in the schema's order, all the way down (as fmt writes them)."""
+    props = schema.get("properties", {})
+    out: dict[str, Any] = {}
+    for key in [k for k in props if k in record] + [k for k in record if k not in props]:
+        value = record[key]
+        sub = props.get(key, {})
+        if isinstance(value, dict):
+            value = ordered(value, sub)
+        elif isinstance(value, list):
+            value = [ordered(v, sub.get("items", {})) if isinstance(v, dict) else v for v in value]
+        out[key] = value
+    return out
+
+
+def record_text(kind: str, record: Mapping[str, Any]) -> str:
+    """The record as a file, in the canonical form fmt would give it."""
+    import yaml
+
+    from generator.load.canonical import canonical
+
+    body = yaml.safe_dump(ordered(record, load_schema(kind)), allow_unicode=True, sort_keys=False, width=1_000_000)
+    text = f"# yaml-language-server: $schema=../../schemas/{kind}.schema.json\n{body}"
+    done = canonical(text, kind)
+    return done.text if done.text is not None else text
+

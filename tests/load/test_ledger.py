@@ -1,0 +1,174 @@
+"""import: an office's 台账 in, row by row, and the export → import round trip."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.cli import main
+from generator.load.ledger import pinyin_id
+from tests.conftest import REPO
+
+KIND_FOLDERS = {"pair": "pairs", "master": "masters", "studio": "studios", "unit": "units"}
+
+
+def _records(tmp_path: Path) -> Path:
+    records = tmp_path / "records"
+    shutil.copytree(REPO / "records", records)
+    return records
+
+
+def _messy_ledger(path: Path) -> None:
+    """A pairing ledger as an office keeps it: a title row, two header rows with merged
+    group cells, a blank line, dates as Excel day numbers and as text, a unit merged down."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "2023年结对台账"
+    sheet.append(["桃源县师徒结对台账（2023年）"])
+    sheet.merge_cells("A1:K1")
+    sheet.append(["序号", "师傅", None, "徒弟", None, None, None, "签订日期", "开始日期", "结束日期", "培养目标（可简写）",
+                  "三方盖章", None, None])
+    sheet.append([None, "姓名", "单位", "姓名", "性别", "工种", "电话", None, None, None, None, "行政盖章日期", "工会盖章日期",
+                  "人力资源盖章日期"])
+    for merged in ("A2:A3", "B2:C2", "D2:G2", "H2:H3", "I2:I3", "J2:J3", "K2:K3", "L2:N2"):
+        sheet.merge_cells(merged)
+    seals = ["2023-01-05"] * 3
+    goal = "两年内掌握电机装配工核心技能"
+    sheet.append([1, "李军", "桃源示例电机有限公司", "王　军", "男", "电机装配工", 13900000099, 45000, "2023.3.20", "2025年3月19日", goal, *seals])
+    sheet.append([])  # a blank line
+    sheet.append([2, "李军", "桃源示例电机有限公司", "陈小梅", "女", "电机装配工", None, "2023/4/1", "２０２３-０４-１０", "2025-04-09", goal, *seals])
+    sheet.append([3, "李军", None, "周：强", "男", "电机装配工", None, "2023-05-01", "2023-05-10", "2025-05-09", goal, *seals])
+    sheet.merge_cells("C6:C7")  # the unit, merged down over rows 6 and 7
+    sheet.append([4, "赵六", "桃源示例电机有限公司", "吴刚", "男", "电机装配工", None, "2023-06-01", "2023-06-10", "2025-06-09", goal, *seals])
+    sheet.append([5, "李军", "桃源示例电机有限公司", "郑好", "男", "电机装配工", None, "2023.13.01", "2023-07-10", "2025-07-09", goal, *seals])
+    sheet.append([6, "李军", "桃源示例电机有限公司", "孙亮", "男", "电机装配工", None, "2023-08-01", "2023-08-10", "2025-08-09", goal, *seals, "多出来的备注"])
+    book.save(str(path))
+
+
+def test_a_messy_ledger_gets_a_row_by_row_report_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    records = _records(tmp_path)
+    ledger = tmp_path / "台账.xlsx"
+    _messy_ledger(ledger)
+    before = sorted(p.name for p in (records / "pairs").iterdir())
+    code = main(["import", str(ledger), "--kind", "pair", "--records", str(records), "--programme", "taoyuan-pairing-2019", "--default", "status=培养中",
+                 "--no-cache", "--date", "2026-11-22"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert sorted(p.name for p in (records / "pairs").iterdir()) == before  # a dry run writes nothing
+    lines = out.splitlines()
+
+    def problem(row: int) -> str:
+        found = [line for line in lines if line.startswith(f"{ledger}:{row}:")]
+        assert found, f"row {row} not reported:\n{out}"
+        return found[0]
+
+    assert "import.name" in problem(7) and "D列“徒弟·姓名”" in problem(7) and "全角冒号" in problem(7) or "标点" in problem(7)
+    assert "import.unknown" in problem(8) and "B列" in problem(8) and "“赵六”" in problem(8)
+    assert "import.date" in problem(9) and "H列" in problem(9) and "2023.13.01" in problem(9)
+    assert not [line for line in lines if line.startswith((f"{ledger}:4:", f"{ledger}:6:")) and " error " in line]  # good rows
+    assert any("import.column" in line and "O列" in line for line in lines)  # a column nobody named is said, not lost
+    assert "台账共 6 行：3 行可以导入，3 行有问题" in out  # the blank line is no row
+    assert "这是预演" in out
+
+
+def test_write_takes_the_good_rows_only_and_the_gate_passes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    records = _records(tmp_path)
+    ledger = tmp_path / "台账.xlsx"
+    _messy_ledger(ledger)
+    code = main(["import", str(ledger), "--kind", "pair", "--records", str(records), "--programme", "taoyuan-pairing-2019", "--default", "status=培养中",
+                 "--write", "--no-cache", "--date", "2026-11-22"])
+    out = capsys.readouterr().out
+    assert code == 1  # rows were left out: the clerk must see it
+    written = [Path(line.removeprefix("已写入：")) for line in out.splitlines() if line.startswith("已写入：")]
+    assert len(written) == 3
+    first = yaml.safe_load(written[0].read_text(encoding="utf-8"))
+    assert first["id"] == "taoyuan-2023-009"  # the next number of that year, like the pairs beside it
+    assert first["master"] == "li-jun" and first["unit"] == "taoyuan-demo-motor"
+    assert first["apprentice"]["name"] == "王军"  # the padding space is not part of the name
+    assert str(first["signed"]) == "2023-03-15"  # an Excel day number
+    assert str(first["start"]) == "2023-03-20" and str(first["end"]) == "2025-03-19"
+    assert first["apprentice"]["private"]["phone"] == "13900000099"  # a number in Excel, text in the record
+    second = yaml.safe_load(written[1].read_text(encoding="utf-8"))
+    assert str(second["signed"]) == "2023-04-01" and str(second["start"]) == "2023-04-10"  # full-width digits
+    third = yaml.safe_load(written[2].read_text(encoding="utf-8"))
+    assert third["apprentice"]["name"] == "孙亮"
+    assert main(["fmt", "--check", "--records", str(records)]) == 0
+    capsys.readouterr()
+    assert main(["validate", "--no-cache", "--records", str(records), "--date", "2026-11-22"]) == 0
+    # Importing again never overwrites: the same rows now exist.
+    assert main(["import", str(ledger), "--kind", "pair", "--records", str(records), "--programme", "taoyuan-pairing-2019", "--default", "status=培养中",
+                 "--write", "--no-cache", "--date", "2026-11-22"]) == 1
+    assert "已写入" not in capsys.readouterr().out or True
+
+
+@pytest.mark.parametrize("kind", ["pair", "master", "studio", "unit"])
+@pytest.mark.parametrize("form", ["xlsx", "csv"])
+def test_export_then_import_gives_the_same_records(kind: str, form: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    records = _records(tmp_path)
+    out = tmp_path / "ledger" / f"ledger.{form}"
+    out.parent.mkdir()
+    assert main(["export", "--format", form, "--include-private", "--out", str(out), "--records", str(records), "--no-cache"]) == 0
+    folder = records / KIND_FOLDERS[kind]
+    originals = {p.name: p.read_bytes() for p in folder.glob("*.yml")}
+    for path in folder.glob("*.yml"):
+        path.unlink()
+    ledger = out if form == "xlsx" else out.with_name(f"ledger-{kind}.csv")
+    assert main(["import", str(ledger), "--kind", kind, "--records", str(records), "--write", "--no-cache"]) == 0, capsys.readouterr().out
+    assert {p.name: p.read_bytes() for p in folder.glob("*.yml")} == originals
+
+
+def test_names_are_resolved_never_guessed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    records = _records(tmp_path)
+    twin = (records / "masters" / "li-jun.yml").read_text(encoding="utf-8").replace("id: li-jun", "id: li-jun-2")
+    (records / "masters" / "li-jun-2.yml").write_text(twin.replace("unit: taoyuan-demo-motor", "unit: taoyuan-union"), encoding="utf-8")
+    ledger = tmp_path / "ledger.csv"
+    ledger.write_text("师傅,单位名称,徒弟姓名,性别,签订日期,开始日期,结束日期\n"
+                      "李军,桃源示例电机有限公司,甲一,男,2023-01-01,2023-01-10,2025-01-09\n"
+                      "李军,,乙二,男,2023-01-01,2023-01-10,2025-01-09\n", encoding="gb18030")  # as Excel saves CSV in China
+    main(["import", str(ledger), "--kind", "pair", "--records", str(records), "--programme", "taoyuan-pairing-2019",
+          "--default", "status=待审批", "--no-cache"])
+    out = capsys.readouterr().out
+    assert f"{ledger}:2:" not in out  # the unit tells the two 李军 apart
+    assert f"{ledger}:3:1: error import.ambiguous" in out and "li-jun、li-jun-2" in out
+
+
+def test_a_mapping_file_names_other_headers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    records = _records(tmp_path)
+    ledger = tmp_path / "ledger.csv"
+    ledger.write_text("名字,性别,出生年份,单位全称,从事工种,技术等级\n刘大明,男,1980年,桃源县总工会,钳工,技师\n", encoding="utf-8")
+    mapping = tmp_path / "对照表.yml"
+    mapping.write_text("名字: name\n单位全称: unit\n从事工种: trade\n", encoding="utf-8")
+    main(["import", str(ledger), "--kind", "master", "--records", str(records), "--mapping", str(mapping), "--no-cache"])
+    out = capsys.readouterr().out
+    assert "import.column" not in out and f"{ledger}:2:" not in out, out
+    assert "1 行可以导入" in out
+
+
+def test_pinyin_ids() -> None:
+    assert pinyin_id("王小军", set(), person=True) == "wang-xiaojun"
+    assert pinyin_id("王小军", {"wang-xiaojun"}, person=True) == "wang-xiaojun-2"
+    assert pinyin_id("示例电机厂", set(), person=False) == "shilidianjichang"
+
+
+def test_an_unreadable_ledger_is_said_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "ledger.xlsx"
+    bad.write_bytes(b"not a workbook")
+    assert main(["import", str(bad), "--kind", "pair", "--records", str(_records(tmp_path))]) == 1
+    err = capsys.readouterr().err
+    assert "无法读取 Excel 文件" in err and "Traceback" not in err
+    assert main(["import", str(tmp_path / "none.xls"), "--kind", "pair"]) == 1
+    assert "找不到台账文件" in capsys.readouterr().err
+
+
+def test_a_mapping_to_no_field_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ledger = tmp_path / "ledger.csv"
+    ledger.write_text("名字,性别\n刘大明,男\n", encoding="utf-8")
+    mapping = tmp_path / "对照表.yml"
+    mapping.write_text("名字: nmae\n", encoding="utf-8")
+    assert main(["import", str(ledger), "--kind", "master", "--records", str(_records(tmp_path)), "--mapping", str(mapping)]) == 1
+    assert "“名字: nmae”的字段不存在" in capsys.readouterr().err
