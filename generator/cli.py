@@ -138,7 +138,7 @@ def cmd_serve(args: argparse.Namespace, run: Validation) -> int:
     _quiet_libraries()
     return serve(run.registry, records=args.records, config_file=args.config, docs_dir=args.docs_dir,
                  dev_addr=args.dev_addr, revalidate=lambda: _validated(args), environ=os.environ,
-                 history=lambda: last_changed(Path(args.records)))
+                 history=lambda: last_changed(Path(args.records)), cms_port=None if args.no_editor else args.editor_port)
 
 
 def _quiet_libraries() -> None:
@@ -346,6 +346,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_records(preview)
     _add_site(preview)
     preview.add_argument("--dev-addr", default="127.0.0.1:8000", help="预览地址（默认 127.0.0.1:8000）")
+    preview.add_argument("--editor-port", type=int, default=8081, help="在线编辑（/admin/）保存记录所用的本机端口（默认 8081）")
+    preview.add_argument("--no-editor", action="store_true", help="不启动在线编辑的本机保存服务")
     preview.set_defaults(handler=cmd_serve)
 
     forms = commands.add_parser("forms", help="生成可打印的表格（PDF、Word、网页）")

@@ -12,6 +12,8 @@ APT_PACKAGES=(chromium fonts-noto-cjk poppler-utils)
 missing=()
 # A Python that already has venv (pyenv's, say) does not need Debian's python3-venv.
 python3 -c "import ensurepip, venv" >/dev/null 2>&1 || missing+=(python3-venv)
+# npm fetches the web editor (Decap CMS) from the npm registry, below.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
@@ -36,4 +38,24 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q -e '.[dev]'
   echo "$want" > "$stamp"
+fi
+
+# The web editor at /admin/ (Decap CMS): the pinned release from the npm registry, checked against
+# its recorded sha512, unpacked into .cache/ once. The site copies it; it never loads it from a CDN.
+read -r _ decap_version decap_integrity < site_templates/admin/decap-cms.lock
+decap=".cache/decap-cms-$decap_version"
+if [ ! -f "$decap/decap-cms.js" ]; then
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  (cd "$work" && npm pack --silent "decap-cms@$decap_version" >/dev/null)
+  got=$(python3 -c 'import base64, hashlib, sys; print("sha512-" + base64.b64encode(hashlib.sha512(open(sys.argv[1], "rb").read()).digest()).decode())' "$work/decap-cms-$decap_version.tgz")
+  if [ "$got" != "$decap_integrity" ]; then
+    echo "下载的 Decap CMS $decap_version 与记录的校验值不符，已停止：$got" >&2
+    exit 1
+  fi
+  tar -xzf "$work/decap-cms-$decap_version.tgz" -C "$work"
+  mkdir -p "$work/out"
+  cp "$work"/package/dist/decap-cms.js "$work"/package/dist/*.decap-cms.js "$work"/package/dist/*.wasm \
+     "$work"/package/dist/decap-cms.js.LICENSE.txt "$work/out/"
+  mkdir -p .cache && rm -rf "$decap" && mv "$work/out" "$decap"
 fi

@@ -316,3 +316,65 @@ def format_records(records_dir: Path, only: Sequence[Path] = (), *, fix: bool = 
             run.result.extend([Diagnostic(record.path, line, 1, Severity.ERROR, "fmt.canonical", message)])
     run.result.files_checked = len(files)
     return run
+
+
+# ---------------------------------------------------------------- the web editor's saves
+
+HEADER = "# yaml-language-server: $schema=../../schemas/{kind}.schema.json\n"
+
+
+def _pruned(value: Any) -> Any:
+    """Without the empty values a form leaves for fields nobody filled ('' or an empty group)."""
+    if isinstance(value, dict):
+        kept = {k: _pruned(v) for k, v in value.items()}
+        return {k: v for k, v in kept.items() if v is not None and v != "" and v != {}}
+    if isinstance(value, list):
+        return [_pruned(v) for v in value]
+    return value
+
+
+def _update(old: Any, new: Any) -> Any:
+    """``old`` (with its comments) changed to hold ``new``'s values, touching only what differs."""
+    if isinstance(old, CommentedMap) and isinstance(new, dict):
+        for key in [k for k in old if k not in new]:
+            del old[key]
+        for key, value in new.items():
+            old[key] = _update(old[key], value) if key in old else value
+        return old
+    if isinstance(old, CommentedSeq) and isinstance(new, list):
+        for index, value in enumerate(new):
+            if index < len(old):
+                old[index] = _update(old[index], value)
+            else:
+                old.append(value)
+        del old[len(new):]
+        return old
+    same = old == new or (str(old) == str(new) and not isinstance(new, (dict, list)))
+    return old if same else new
+
+
+def merged_record(before: str | None, raw: str, kind: str) -> str:
+    """What the web editor saved (``raw``: the whole record as it writes it), merged into the
+    file as it was (``before``, None for a new record) and written in canonical form.
+
+    The editor rewrites a file from its data alone: merged, the comments and the header stay,
+    and a diff shows only the fields that changed."""
+    yaml = _yaml()
+    new = _pruned(yaml.load(raw) or {})
+    old: Any = None
+    if before is not None:
+        try:
+            old = yaml.load(before)
+        except YAMLError:
+            old = None
+    if isinstance(old, CommentedMap):
+        data = _update(old, new)
+        out = io.StringIO()
+        yaml.dump(data, out)
+        text = out.getvalue()
+    else:
+        out = io.StringIO()
+        yaml.dump(new, out)
+        text = HEADER.format(kind=kind) + out.getvalue()
+    done = canonical(text, kind)
+    return done.text if done.text is not None else text

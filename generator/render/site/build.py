@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from generator.model.entities import Registry
+from generator.render.cms import CmsError, CmsOptions, write_admin
 from generator.render.site.data import build_site_data
 from generator.render.site.docs import write_docs
 from generator.render.site.parallel import build_in_parts
@@ -39,6 +40,7 @@ class SiteBuildError(Exception):
 class SiteOptions:
     mask_apprentice_names: bool = True
     site_url: str = ""  # the published address, ending in "/" ("" when not set)
+    cms: CmsOptions = CmsOptions(repo="your-org/jiangpu")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +75,10 @@ def read_options(config_file: Path, environ: Mapping[str, str] | None = None) ->
     site_url = str(config.get("site_url") or "").strip()
     if site_url and not site_url.endswith("/"):
         site_url += "/"
-    return SiteOptions(mask_apprentice_names=bool(settings.get("mask_apprentice_names", True)), site_url=site_url)
+    cms = settings.get("cms") or {}
+    return SiteOptions(mask_apprentice_names=bool(settings.get("mask_apprentice_names", True)), site_url=site_url,
+                       cms=CmsOptions(repo=str(cms.get("repo") or "your-org/jiangpu"), branch=str(cms.get("branch") or "main"),
+                                      base_url=str(cms.get("auth_url") or "") or None, site_url=site_url or None))
 
 
 def newest_date(registry: Registry) -> date:
@@ -188,6 +193,10 @@ def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, enviro
                            site_url=options.site_url, as_of=newest_date(registry))
     site.add_photos(publish_photos(registry, docs_dir))
     as_of = date.fromisoformat(site.as_of) if site.as_of else None
+    try:
+        write_admin(docs_dir / "admin", options.cms)
+    except CmsError as exc:
+        raise SiteBuildError(str(exc)) from exc
     if environ is None:
         return write_docs(site, docs_dir, entries=entries)
     known = environ

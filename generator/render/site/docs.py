@@ -219,7 +219,7 @@ Forms = list[dict[str, Any]] | Callable[[], list[dict[str, Any]]] | None
 
 def write_docs(site: SiteData, out: Path, *, forms: Forms = None,
                templates: Path = TEMPLATES, jobs: int | None = None, entries: Path | None = None) -> int:
-    """Write the whole docs folder into ``out`` (new, or holding only the forms); return the page count.
+    """Write the whole docs folder into ``out`` (new, or holding only the photos and the editor); return the page count.
     ``forms`` lists the downloadable forms, or is a function that writes them and lists them: it
     then runs in this process while the workers render the pages (else one core would wait).
     With ``entries``, each page's search entry is also written there (see ``search_entry``)."""

@@ -13,10 +13,12 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from generator.model.entities import Registry
+from generator.render.site import editing
 from generator.render.site.build import SiteOptions, read_options, render_docs
 from generator.render.site.search import BUNDLE, SearchIndexError, index_site
 from generator.validate.engine import Validation
@@ -64,10 +66,18 @@ def serve(
     revalidate: Callable[[], Validation | None],
     environ: Mapping[str, str],
     history: Callable[[], Mapping[str, date]] | None = None,
+    cms_port: int | None = 8081,
 ) -> int:
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     options = read_options(config_file, environ)
+    editor = None
+    if cms_port is not None:
+        # /admin/ edits the working copy through the local backend (no GitHub, works offline).
+        host = dev_addr.rsplit(":", 1)[0] or "127.0.0.1"
+        editor = editing.start(records, host, cms_port)
+        local = f"http://{host}:{editor.server_address[1]}/api/v1"
+        options = replace(options, cms=replace(options.cms, local_backend=local))
     _render_into(registry, docs_dir, options, environ, history() if history else None)
     stop = threading.Event()
 
@@ -87,4 +97,7 @@ def serve(
         mkdocs_serve(config_file=str(config_file), docs_dir=str(docs_dir), dev_addr=dev_addr, livereload=True)
     finally:
         stop.set()
+        if editor is not None:
+            editor.shutdown()
+            editor.server_close()
     return 0

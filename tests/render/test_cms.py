@@ -1,0 +1,201 @@
+"""The web editor at /admin/: its configuration covers the schemas, and a clerk's save lands in records/."""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from generator.cli import main
+from generator.kinds import KINDS
+from generator.render.cms import DECAP_DIR, CmsOptions, config, write_admin
+from generator.render.site import editing
+from generator.resources import load_schema
+from tests.conftest import REPO
+
+
+def _fields_by_path(fields: list[dict[str, Any]], prefix: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    for field in fields:
+        path = prefix + field["name"]
+        yield path, field
+        if "fields" in field:
+            yield from _fields_by_path(field["fields"], path + ("[]." if field["widget"] == "list" else "."))
+
+
+def _properties(schema: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, dict[str, Any], bool]]:
+    required = set(schema.get("required", []))
+    for name, spec in schema.get("properties", {}).items():
+        path = prefix + name
+        yield path, spec, name in required
+        if spec.get("type") == "object":
+            yield from _properties(spec, path + ".")
+        items = spec.get("items", {})
+        if spec.get("type") == "array" and items.get("type") == "object":
+            yield from _properties(items, path + "[].")
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.name)
+def test_the_configuration_covers_every_property_of_the_schema(kind: Any) -> None:
+    made = config(CmsOptions(repo="union/registry"))
+    collection = next(c for c in made["collections"] if c["name"] == kind.folder)
+    assert collection["folder"] == f"records/{kind.folder}" and collection["extension"] == "yml"
+    assert collection["slug"] == "{{fields.id}}"  # the file name is the id
+    fields = dict(_fields_by_path(collection["fields"]))
+    for path, spec, required in _properties(load_schema(kind.name)):
+        assert path in fields, f"{kind.name}: {path} has no field in the form"
+        field = fields[path]
+        assert field["label"].startswith(spec.get("title", path.split(".")[-1]))
+        assert field["required"] is required, path
+        dotted = path.replace("[]", ".*")
+        if kind.references.get(dotted) or kind.references.get(dotted + ".*"):
+            assert field["widget"] == "relation" and field["value_field"] == "id", path
+        elif "enum" in spec:
+            assert field["widget"] == "select" and field["options"] == [str(v) for v in spec["enum"]], path
+        elif spec.get("format") == "date":
+            assert field["widget"] == "datetime" and field["format"] == "YYYY-MM-DD" and field["time_format"] is False
+        elif spec.get("type") == "integer":
+            assert field["widget"] == "number" and field["value_type"] == "int"
+            assert field.get("min") == spec.get("minimum") and field.get("max") == spec.get("maximum")
+        elif spec.get("type") == "boolean":
+            assert field["widget"] == "boolean"
+        if path.endswith("private"):
+            assert "不公开" in field["label"] and all("不公开" in f["label"] for f in field["fields"])
+            assert "id_card" not in {f["name"] for f in field["fields"]}
+
+
+def test_every_save_is_a_pull_request_in_chinese() -> None:
+    made = config(CmsOptions(repo="union/registry", base_url="https://auth.example.org"))
+    assert made["publish_mode"] == "editorial_workflow" and made["locale"] == "zh_Hans"
+    assert made["backend"] == {**made["backend"], "name": "github", "repo": "union/registry", "base_url": "https://auth.example.org"}
+
+
+def test_the_built_site_carries_the_editor_and_no_cdn(sample_site: Path) -> None:
+    admin = sample_site / "admin"
+    page = (admin / "index.html").read_text(encoding="utf-8")
+    assert '<script src="decap-cms.js"></script>' in page and "http" not in page.replace('http-equiv', '')
+    assert (admin / "decap-cms.js").stat().st_size > 1_000_000
+    made = yaml.safe_load((admin / "config.yml").read_text(encoding="utf-8"))
+    assert [c["name"] for c in made["collections"]] == [k.folder for k in KINDS]
+
+
+def test_the_local_backend_reaches_only_the_records(tmp_path: Path) -> None:
+    records = tmp_path / "records"
+    shutil.copytree(REPO / "records", records)
+    (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
+    folder = editing.RecordsFolder(records)
+    for bad in ("secret.txt", "records/../secret.txt", "/etc/passwd"):
+        with pytest.raises(editing.EditingError):
+            editing.handle(folder, "getEntry", {"path": bad})
+    with pytest.raises(editing.EditingError):
+        editing.handle(folder, "persistEntry", {"entry": {"path": "records/../mkdocs.yml", "raw": "x: 1"}, "assets": []})
+    with pytest.raises(editing.EditingError):
+        editing.handle(folder, "persistEntry", {"entry": {"path": "records/photos/x.yml", "raw": "x: 1"}, "assets": []})
+    listed = editing.handle(folder, "entriesByFolder", {"folder": "records/units", "extension": "yml", "depth": 1})
+    assert len(listed) == len(list((records / "units").glob("*.yml"))) and all(e["data"] for e in listed)
+
+
+# ------------------------------------------------------------------ in Chromium
+
+CHROMIUM = os.environ.get("JIANGPU_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@pytest.fixture
+def editor(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """/admin/ served as the site serves it, saving through the local backend into a copy of the records."""
+    assert (DECAP_DIR / "decap-cms.js").is_file(), "Decap CMS is missing: run bash scripts/setup.sh"
+    records = tmp_path / "repo" / "records"
+    shutil.copytree(REPO / "records", records)
+    backend = editing.start(records, "127.0.0.1", 0)
+    write_admin(tmp_path / "site" / "admin", CmsOptions(repo="union/registry",
+                                                        local_backend=f"http://127.0.0.1:{backend.server_address[1]}/api/v1"))
+    pages = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(tmp_path / "site")))
+    threading.Thread(target=pages.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{pages.server_address[1]}/admin/", records
+    for server in (pages, backend):
+        server.shutdown()
+        server.server_close()
+
+
+def _choose(page: Any, field: Any, text: str) -> None:
+    field.click()
+    field.fill(text)
+    page.locator("[class*=-option]").filter(has_text=text).first.click()
+
+
+def _signed_in(browser: Any, url: str, hash_path: str) -> Any:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(url)
+    page.get_by_role("button", name="登录").click()  # the local backend needs no GitHub account
+    page.goto(url + "#/" + hash_path)
+    return page
+
+
+def _publish(page: Any) -> None:
+    page.get_by_role("button", name="发布").click()
+    page.get_by_text("立即发布", exact=True).click()
+    page.get_by_text("已发布").first.wait_for()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--no-first-run",
+                                                                      "--disable-background-networking", "--disable-component-update"])
+        yield instance
+        instance.close()
+
+
+def test_a_clerk_adds_a_pair_in_the_form(browser: Any, editor: tuple[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    url, records = editor
+    page = _signed_in(browser, url, "collections/pairs/new")
+    page.get_by_label("编号", exact=True).fill("taoyuan-2026-101")
+    _choose(page, page.get_by_label("所属活动", exact=True), "桃源县")
+    _choose(page, page.get_by_label("单位", exact=True), "桃源示例电机")  # names in the list, ids in the file
+    _choose(page, page.get_by_label("师傅", exact=True), "李军")
+    page.get_by_label("姓名", exact=True).fill("赵小龙")
+    _choose(page, page.get_by_label("性别", exact=True), "男")
+    page.get_by_label("签订日期 (可选)", exact=True).fill("2026-11-02")
+    page.get_by_label("开始日期", exact=True).fill("2026-11-10")
+    page.get_by_label("结束日期", exact=True).fill("2028-11-09")
+    _choose(page, page.get_by_label("状态", exact=True), "待审批")
+    _publish(page)
+    page.close()
+    saved = records / "pairs" / "taoyuan-2026-101.yml"
+    text = saved.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../../schemas/pair.schema.json\n")
+    data = yaml.safe_load(text)
+    assert (data["master"], data["unit"], data["programme"]) == ("li-jun", "taoyuan-demo-motor", "taoyuan-pairing-2019")
+    assert str(data["start"]) == "2026-11-10" and data["apprentice"] == {"name": "赵小龙", "gender": "男"}
+    assert main(["validate", "--no-cache", "--records", str(records), "--date", "2026-11-22"]) == 0
+    assert main(["fmt", "--check", "--records", str(records), str(saved)]) == 0
+
+
+def test_editing_a_masters_honours_changes_only_those_lines(browser: Any, editor: tuple[str, Path]) -> None:
+    url, records = editor
+    path = records / "masters" / "li-jun.yml"
+    before = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    page = _signed_in(browser, url, "collections/masters/entries/li-jun")
+    page.get_by_role("button", name="新增荣誉").click()
+    page.get_by_label("荣誉名称", exact=True).last.fill("桃源县技术能手")
+    _choose(page, page.get_by_label("荣誉级别", exact=True).last, "县级")
+    page.get_by_label("获得年份", exact=True).last.fill("2025")
+    _publish(page)
+    page.close()
+    after = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    last_honour = max(i for i, line in enumerate(before) if line.startswith("  year: ") or line.startswith("  issuer: "))
+    assert after == before[: last_honour + 1] + ["- name: 桃源县技术能手\n", "  level: 县级\n", "  year: 2025\n"] + before[last_honour + 1:]
