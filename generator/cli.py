@@ -312,6 +312,20 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_FAILED if report.errors or after.result.errors else EXIT_OK
 
 
+def cmd_cms(args: argparse.Namespace) -> int:
+    from generator.render.cms import CmsError, write_admin
+    from generator.render.site.build import SiteBuildError, read_options
+
+    try:
+        options = read_options(args.config, os.environ)
+        write_admin(args.out, options.cms)
+    except (CmsError, SiteBuildError, OSError) as exc:
+        sys.stderr.write(f"{exc}\n")
+        return EXIT_FAILED
+    sys.stdout.write(f"在线编辑页已生成：{args.out}/（index.html、config.yml，保存到 GitHub 仓库 {options.cms.repo} 的 {options.cms.branch} 分支）\n")
+    return EXIT_OK
+
+
 def cmd_synth(args: argparse.Namespace) -> int:
     from generator.synthetic import generate
 
@@ -395,6 +409,11 @@ def build_parser() -> argparse.ArgumentParser:
     ledger_in.add_argument("--write", action="store_true", help="写入没有问题的行（默认只预演并报告问题）")
     ledger_in.add_argument("--no-cache", action="store_true", help="不使用检查缓存")
     ledger_in.set_defaults(handler=cmd_import)
+
+    editor = commands.add_parser("cms", help="按 schemas/ 生成在线编辑页（Decap CMS 的 /admin/；build 也会生成）")
+    editor.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs 配置文件（默认 mkdocs.yml，读取其中的 extra.jiangpu.cms）")
+    editor.add_argument("--out", type=Path, default=Path("build/admin"), help="输出目录（默认 build/admin）")
+    editor.set_defaults(handler=cmd_cms)
 
     tidy = commands.add_parser("fmt", help="把记录整理成统一格式（字段顺序、引号、日期），让修改记录一目了然")
     tidy.add_argument("--records", type=Path, default=DEFAULT_RECORDS, help="记录目录（默认 records）")

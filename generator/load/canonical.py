@@ -38,6 +38,14 @@ from generator.load.yamlfile import KEY_PATTERN, read_regular
 from generator.resources import load_schema
 
 
+SCHEMA_HINT = "# yaml-language-server: $schema="
+
+
+def schema_header(kind: str, depth: int) -> str:
+    """The first line of a record: editors that read it check the file as it is typed."""
+    return f"{SCHEMA_HINT}{'../' * depth}schemas/{kind}.schema.json\n"
+
+
 @dataclass(frozen=True, slots=True)
 class Fix:
     line: int
@@ -221,9 +229,13 @@ def _problem(exc: YAMLError) -> tuple[int, str]:
     return line, "YAML 格式错误，无法整理：请先按 python -m generator validate 的提示改正"
 
 
-def canonical(text: str, kind: str, *, fix: bool = False) -> Formatted:
-    """The canonical form of a record of ``kind`` written as ``text``."""
+def canonical(text: str, kind: str, *, fix: bool = False, depth: int | None = None) -> Formatted:
+    """The canonical form of a record of ``kind`` written as ``text``; with ``depth`` (how
+    many folders below the repository root the file is), the editor's schema hint is put
+    on top when missing (the web editor drops it)."""
     fixes: list[Fix] = []
+    if depth is not None and not text.startswith(SCHEMA_HINT):
+        text = schema_header(kind, depth) + text
     if fix:
         text, fixes = repair_text(text)
     bad_indent = unreadable_indent(text)
@@ -302,7 +314,7 @@ def format_records(records_dir: Path, only: Sequence[Path] = (), *, fix: bool = 
         if text is None:
             run.result.extend([Diagnostic(record.path, 0, 0, Severity.ERROR, "fmt.unreadable", str(raw))])
             continue
-        done = canonical(text, record.kind, fix=fix)
+        done = canonical(text, record.kind, fix=fix, depth=record.key.count("/") + 1)
         if done.problem is not None:
             line, message = done.problem
             run.result.extend([Diagnostic(record.path, line, 1 if line else 0, Severity.ERROR, "fmt.unreadable", message)])
@@ -319,8 +331,6 @@ def format_records(records_dir: Path, only: Sequence[Path] = (), *, fix: bool = 
 
 
 # ---------------------------------------------------------------- the web editor's saves
-
-HEADER = "# yaml-language-server: $schema=../../schemas/{kind}.schema.json\n"
 
 
 def _pruned(value: Any) -> Any:
@@ -375,6 +385,6 @@ def merged_record(before: str | None, raw: str, kind: str) -> str:
     else:
         out = io.StringIO()
         yaml.dump(new, out)
-        text = HEADER.format(kind=kind) + out.getvalue()
+        text = schema_header(kind, 2) + out.getvalue()
     done = canonical(text, kind)
     return done.text if done.text is not None else text

@@ -145,3 +145,14 @@ def test_new_records_are_born_canonical(tmp_path: Path, capsys: pytest.CaptureFi
         assert main(["new", kind, "--records", str(records), "--no-cache"]) == 0
     capsys.readouterr()
     assert main(["fmt", "--check", "--records", str(records)]) == 0, capsys.readouterr().out
+
+
+def test_fmt_puts_back_the_schema_hint_the_web_editor_drops(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    records = _records(tmp_path)
+    path = records / "units" / "taoyuan-union.yml"
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original.split("\n", 1)[1], encoding="utf-8")  # as Decap writes it: no first comment line
+    assert main(["fmt", "--check", "--records", str(records)]) == 1
+    assert "taoyuan-union.yml:1:1: error fmt.canonical" in capsys.readouterr().out
+    assert main(["fmt", "--records", str(records)]) == 0
+    assert path.read_text(encoding="utf-8") == original
