@@ -73,8 +73,7 @@ def _widget(kind: Kind, dotted: str, spec: Mapping[str, Any]) -> dict[str, Any]:
         return {"widget": "select", "options": [str(v) for v in spec["enum"]]}
     kind_of = spec.get("type")
     if spec.get("format") == "date":
-        return {"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "YYYY-MM-DD", "time_format": False,
-                "picker_utc": True}
+        return {"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "YYYY-MM-DD", "time_format": False}
     if kind_of in ("integer", "number"):
         field: dict[str, Any] = {"widget": "number", "value_type": "int" if kind_of == "integer" else "float"}
         for key in ("minimum", "maximum"):
