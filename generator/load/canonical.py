@@ -37,7 +37,6 @@ from generator.load.discover import RecordFile, discover, shown_path
 from generator.load.yamlfile import KEY_PATTERN, read_regular
 from generator.resources import load_schema
 
-
 SCHEMA_HINT = "# yaml-language-server: $schema="
 
 

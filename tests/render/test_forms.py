@@ -172,7 +172,8 @@ def test_cli_writes_filled_forms_only_outside_the_site(tmp_path: Path, capsys: p
     assert main([*common, "--filled", "--pair", "no-such-pair", "--out", str(tmp_path / "y")]) == 1
     assert main([*common, "--filled", "--pair", "taoyuan-2020-001", "--out", str(tmp_path / "z")]) == 0
     assert sorted(p.name for p in (tmp_path / "z").iterdir()) == [
-        "taoyuan-2020-001-stage-1.html", "taoyuan-2020-001-stage-2.html", "taoyuan-2020-001-xieyibiao.html"]
+        "taoyuan-2020-001-chushi-jianding.html", "taoyuan-2020-001-stage-1.html", "taoyuan-2020-001-stage-2.html",
+        "taoyuan-2020-001-xieyibiao.html"]
 
 
 @pytest.mark.parametrize(("studio_id", "title"), [
@@ -283,3 +284,29 @@ def test_word_rows_keep_together_with_room_to_write_and_pages_are_numbered(tmp_p
     assert len(heights) == len(rows) and min(heights) >= 450  # 8 mm in twentieths of a point
     assert 'w:instr="PAGE"' in footers and 'w:instr="NUMPAGES"' in footers and "共" in footers
     assert registry.programmes[studio.programme].issuer in core and f"{studio.established:%Y-%m-%d}" in core
+
+
+def test_the_evaluation_form_is_filled_from_the_records_evaluation(tmp_path: Path, registry) -> None:  # type: ignore[no-untyped-def]
+    pairs = sorted(registry.pairs.values(), key=lambda p: p.id)
+    judged = next(p for p in pairs if p.evaluation and p.evaluation.result == "出师" and p.evaluation.master and p.stages)
+    running = next(p for p in pairs if p.evaluation is None)
+    assert not [f for f in pair_forms(running, registry) if "chushi" in f.id]  # nothing judged, no evaluation form
+    form = next(f for f in pair_forms(judged, registry) if "chushi" in f.id)
+    assert form.id == f"{judged.id}-chushi-jianding"
+    written = write_forms([form], tmp_path, os.environ)[0]
+    master = registry.masters[judged.master]
+    for fmt, reader in (("pdf", pdf_text), ("docx", docx_text), ("html", html_text)):
+        text = _squash(reader(written.files[fmt]))
+        assert "期满鉴定表（出师鉴定表）" in text and f"协议编号：{judged.id}" in text, fmt
+        assert master.name in text and judged.apprentice.name in text, fmt
+        assert _squash(judged.evaluation.master) in text and "■出师" in text and "□延期" in text, fmt
+        assert f"{sum(s.done for s in judged.stages)}/{len(judged.stages)}" in text, fmt
+        if judged.evaluation.date:
+            d = judged.evaluation.date
+            assert f"{d.year}年{d.month}月{d.day}日" in text, fmt
+
+
+def test_the_blank_set_has_the_evaluation_form(blank) -> None:  # type: ignore[no-untyped-def]
+    form = next(w for w in blank if w.form.id == "chushi-jiandingbiao")
+    text = _squash(pdf_text(form.files["pdf"]))
+    assert "师傅鉴定意见" in text and "□出师□延期□未达标" in text.replace("　", "") and "协议编号" not in text

@@ -23,6 +23,7 @@ from generator.render.forms.studio_applications import (
     famous_teacher,
     innovation,
 )
+from generator.resources import enum
 
 MEASURES = tuple(MEASURE_LABELS.items())
 
@@ -147,6 +148,45 @@ def stage_plan(pair: Pair | None = None, stage: Stage | None = None, registry: R
         blocks=(Grid((1.3, 2.0, 1.3, 2.0), rows),),
         meta={"pair": pair.id, "stage": stage.title} if pair and stage else {},
         author=_issuer(registry, pair.programme if pair else None), created=stage.start if stage else None,
+    )
+
+
+# ---------------------------------------------------------------- 出师鉴定表
+def evaluation_form(pair: Pair | None = None, registry: Registry | None = None) -> Form:
+    """师徒结对期满鉴定表 (出师鉴定表): the Taoyuan notice has the master, then the unit's
+    leading group, judge the apprentice against the agreed goal when the term ends; the
+    pair completes (出师) or is extended. The notice gives no layout: this one follows 附件1/3."""
+    unit = registry.units.get(pair.unit) if pair and registry else None
+    master = registry.masters.get(pair.master) if pair and registry else None
+    evaluated = pair.evaluation if pair else None
+    term = f"{date_zh(pair.start)}至{date_zh(pair.end)}" if pair else ""
+    stages = "\n".join(f"{s.title}（{date_zh(s.start)}至{date_zh(s.end)}）："
+                        + (f"已小结，{date_zh(s.reported)}上报" if s.reported else "已小结" if s.done else "未小结")
+                        for s in pair.stages) if pair else ""
+    done = f"{sum(s.done for s in pair.stages)}/{len(pair.stages)}" if pair else ""
+    options = tuple(enum("pair", "evaluation", "result"))
+    rows: tuple[tuple[Cell, ...], ...] = (
+        (label("单位名称"), value(unit.name if unit else "", colspan=3)),
+        (label("师傅姓名"), value(master.name if master else ""), label("徒弟姓名"), value(pair.apprentice.name if pair else "")),
+        (label("徒弟工种"), value(pair.apprentice.trade or "" if pair else ""), label("完成阶段"), value(done)),
+        (label("结对期限"), value(term, colspan=3)),
+        (label("培养目标"), value(pair.goal or "" if pair else "", colspan=3, height_mm=20)),
+        (label("阶段培养情况"), value(stages, colspan=3, height_mm=24)),
+        (label("鉴定结果"), value(checked(options, evaluated.result if evaluated else None), colspan=3)),
+        (box("师傅鉴定意见：", evaluated.master or "" if evaluated else "", colspan=4, height_mm=40,
+             sign=("师傅签字：", "年    月    日")),),
+        (box("单位师徒结对活动领导小组鉴定意见：", evaluated.group or "" if evaluated else "", colspan=4, height_mm=45,
+             sign=_dated(("负责人签字（盖章）：", "年    月    日"), evaluated.date if evaluated else None)),),
+    )
+    return Form(
+        id="chushi-jiandingbiao", title="高技能领军人才、劳模工匠师徒“结对子”", subtitle="期满鉴定表（出师鉴定表）",
+        header=_record_header(pair), author=_issuer(registry, pair.programme if pair else None),
+        created=evaluated.date if evaluated and evaluated.date else pair.end if pair else None,
+        purpose="协议期满时，师傅和单位领导小组按协议约定的培养目标鉴定徒弟，决定出师或延长带徒时间",
+        blocks=(Grid((1.3, 2.0, 1.3, 2.0), rows),),
+        notes=("注：协议期满，由师傅对徒弟作出鉴定，再由单位师徒结对活动领导小组根据协议约定的培养目标进行鉴定，",
+               "并按本单位实施方案的奖惩措施奖惩。达到目标的可终止协议（出师）；达不到出师要求的，可适当延长带徒时间。"),
+        meta={"pair": pair.id} if pair else {},
     )
 
 
@@ -301,7 +341,7 @@ def talent_nomination(programme: Programme | None = None) -> Form:
 
 def blank_forms(registry: Registry | None = None, as_of: date | None = None) -> list[Form]:
     """Every blank form; 附件4 (counted as of ``as_of``) and the nomination form per programme when a registry is given."""
-    forms = [agreement(), duties(), stage_plan()]
+    forms = [agreement(), duties(), stage_plan(), evaluation_form()]
     pairing = sorted((p for p in (registry.programmes.values() if registry else []) if p.kind == "pairing"), key=lambda p: p.id)
     forms += [quota_table(p, registry, as_of) for p in pairing] or [quota_table()]
     forms += [studio_application(), famous_teacher(), innovation(), studio_assessment()]
@@ -313,6 +353,8 @@ def blank_forms(registry: Registry | None = None, as_of: date | None = None) -> 
 def pair_forms(pair: Pair, registry: Registry) -> list[Form]:
     forms = [agreement(pair, registry)]
     forms += [_renamed(stage_plan(pair, s, registry), f"{pair.id}-stage-{i + 1}") for i, s in enumerate(pair.stages)]
+    if pair.evaluation is not None:
+        forms.append(_renamed(evaluation_form(pair, registry), f"{pair.id}-chushi-jianding"))
     return [_renamed(forms[0], f"{pair.id}-xieyibiao"), *forms[1:]]
 
 
