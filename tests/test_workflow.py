@@ -271,3 +271,8 @@ def test_due_markdown_is_an_issue_body(registry_dir: Path, capsys: pytest.Captur
     assert main(["due", "--no-cache", "--date", "2024-12-01", "--format", "markdown"]) == 0
     body = capsys.readouterr().out
     assert body.startswith("# 待办事项（2024-12-01）") and "## 年度报送（1）" in body
+
+
+def test_pull_requests_check_the_format_of_the_records_they_change() -> None:
+    runs = " ".join(step.get("run", "") for step in _steps(_workflow("pull-request.yml")))
+    assert "fmt --check --format github" in runs and "HEAD^1 HEAD" in runs

@@ -223,9 +223,10 @@ def write_xlsx(data: Records, out: Path, include_private: bool) -> None:
         sheet.append([c.header for c in sheet_data.columns])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-        for row in sheet_data.rows:
+        for number, row in enumerate(sheet_data.rows, start=2):
             sheet.append(row)
-            _as_text(sheet[sheet.max_row])
+            # Cell by cell: sheet[n] and max_row scan every cell of the sheet (a big ledger went quadratic).
+            _as_text(sheet.cell(row=number, column=c) for c in range(1, len(row) + 1))
         for i, column in enumerate(sheet_data.columns, start=1):
             letter = get_column_letter(i)
             sheet.column_dimensions[letter].width = _width([column.header] + [r[i - 1] for r in sheet_data.rows])
