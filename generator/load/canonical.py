@@ -192,6 +192,14 @@ def _scalar_fix(value: Any, schema: Mapping[str, Any], fix: bool) -> tuple[Any, 
     return value, None
 
 
+def key_order(schema: Mapping[str, Any], keys: list[Any]) -> list[Any]:
+    """Keys in the schema's order, unknown ones after as found. Free-form private details
+    have no properties: the known ones go in a fixed order, so that an import or an edit
+    that lists them otherwise does not show as a change."""
+    order = schema.get("properties") or (dict.fromkeys(PRIVATE_LABELS) if schema.get("type") == "object" else {})
+    return [k for k in order if k in keys] + [k for k in keys if k not in order]
+
+
 def _order(node: Any, schema: Mapping[str, Any], fix: bool, fixes: list[Fix]) -> None:
     """Put ``node``'s keys in the schema's order, in place (comments travel with their keys)."""
     if isinstance(node, CommentedMap):
@@ -204,12 +212,7 @@ def _order(node: Any, schema: Mapping[str, Any], fix: bool, fixes: list[Fix]) ->
             if value is not node[key]:
                 node[key] = value
             _order(node[key], sub, fix, fixes)
-        # Free-form private details: the known ones in a fixed order, so that an import or an edit
-        # that lists them otherwise does not show as a change.
-        order = properties or (dict.fromkeys(PRIVATE_LABELS) if schema.get("type") == "object" else {})
-        known = [k for k in order if k in node]
-        unknown = [k for k in node if k not in order]
-        for key in known + unknown:
+        for key in key_order(schema, list(node)):
             node.move_to_end(key)
         node.fa.set_block_style()
     elif isinstance(node, CommentedSeq):

@@ -172,3 +172,17 @@ def test_a_mapping_to_no_field_is_refused(tmp_path: Path, capsys: pytest.Capture
     mapping.write_text("名字: nmae\n", encoding="utf-8")
     assert main(["import", str(ledger), "--kind", "master", "--records", str(_records(tmp_path)), "--mapping", str(mapping)]) == 1
     assert "“名字: nmae”的字段不存在" in capsys.readouterr().err
+
+
+def test_imported_records_are_written_as_fmt_writes_them() -> None:
+    """record_text writes with libyaml for speed: it must give fmt's canonical text, record for record."""
+    import json
+
+    from generator.load.canonical import canonical
+    from generator.load.ledger import record_text
+
+    for kind, folder in KIND_FOLDERS.items():
+        for path in sorted((REPO / "records" / folder).glob("*.yml")):
+            record = json.loads(json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str))  # dates as text
+            text = record_text(kind, record)
+            assert text == canonical(text, kind).text == path.read_text(encoding="utf-8"), path

@@ -54,9 +54,8 @@ def pagefind_text(path: Path) -> str:
 
 def _site_text(site: Path) -> dict[str, str]:
     """Every text file of the site, as a reader would see it (entities and JSON escapes undone)."""
-    from tests.render.test_forms import docx_text, pdf_text
-
     from generator.render.cms import DECAP_DIR, is_decap_file
+    from tests.render.test_forms import docx_text, pdf_text
 
     texts = {}
     for path in site.rglob("*"):
