@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from generator import reporters
-from generator.kinds import NAMES
+from generator.kinds import IMPORTABLE, NAMES
 from generator.validate.engine import Validation, validate
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -248,18 +248,8 @@ def cmd_due(args: argparse.Namespace, run: Validation) -> int:
     return EXIT_OK
 
 
-def _replace_text(path: Path, text: str) -> None:
-    """Write beside, then rename: an interrupted fmt never leaves half a record."""
-    temporary = path.with_name(f".{path.name}.fmt-{os.getpid()}")
-    try:
-        temporary.write_text(text, encoding="utf-8", newline="\n")
-        os.chmod(temporary, path.stat().st_mode & 0o777)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
 def cmd_fmt(args: argparse.Namespace) -> int:
+    from generator.files import write_atomically
     from generator.load.canonical import format_records
 
     run = format_records(args.records, [Path(p) for p in args.paths], fix=args.fix, check=args.check)
@@ -269,7 +259,7 @@ def cmd_fmt(args: argparse.Namespace) -> int:
         out += [f"{entry.file.path}:{fix.line}: {verb}：{fix.message}" for fix in entry.fixes]
         if entry.changed and not args.check:
             assert entry.new is not None
-            _replace_text(Path(entry.file.file_path), entry.new)
+            write_atomically(Path(entry.file.file_path), entry.new.encode("utf-8"))
             out.append(f"已整理：{entry.file.path}")
     if out:
         sys.stdout.write("\n".join(out) + "\n")
@@ -400,7 +390,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ledger_in = commands.add_parser("import", help="从 Excel 或 CSV 台账导入记录（默认只预演，不写文件）")
     ledger_in.add_argument("ledger", type=Path, metavar="LEDGER", help="台账文件（.xlsx 或 .csv）")
-    ledger_in.add_argument("--kind", choices=["pair", "master", "studio", "unit"], required=True, help="台账中是哪类记录")
+    ledger_in.add_argument("--kind", choices=IMPORTABLE, required=True, help="台账中是哪类记录")
     _add_records(ledger_in)
     ledger_in.add_argument("--mapping", type=Path, help="列名对照表（YAML：台账列名: 字段），用于本项目认不出的列名")
     ledger_in.add_argument("--programme", help="所属活动编号（台账中没有“所属活动”列时使用）")

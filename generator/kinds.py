@@ -17,6 +17,10 @@ from dataclasses import dataclass
 # What may stand under ``private:`` (free-form, never published): the ledger's labels,
 # in the order fmt writes the keys.
 PRIVATE_LABELS = {"phone": "电话", "employee_no": "员工编号", "note": "备注", "id_card": "身份证号"}
+# An empty list in the ledger (said to be none, which an empty cell, not filled in, would not say).
+NONE = "无"
+# The kinds an office keeps ledgers of (python -m generator import).
+IMPORTABLE = ("pair", "master", "studio", "unit")
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,17 +30,17 @@ class NewRecord:
     note: str = ""  # what the person still has to decide (the programme), or ""
 
 
-def next_pair_id(registry: Registry, today: date) -> str:
-    """Like the existing pairs: <prefix>-<year>-<nnn>, the next number of this year."""
-    matches = [m for m in (_PAIR_ID.match(p) for p in registry.ids.get("pair", set())) if m]
+def next_pair_id(taken: set[str], year: int) -> str:
+    """Like the existing pairs: <prefix>-<year>-<nnn>, the next number of that year (``new``, ``import``)."""
+    matches = [m for m in (_PAIR_ID.match(p) for p in taken) if m]
     prefix = Counter(m["prefix"] for m in matches).most_common(1)[0][0] if matches else "pair"
-    taken = [int(m["n"]) for m in matches if m["prefix"] == prefix and int(m["year"]) == today.year]
-    return f"{prefix}-{today.year}-{max(taken, default=0) + 1:03d}"
+    numbers = [int(m["n"]) for m in matches if m["prefix"] == prefix and int(m["year"]) == year]
+    return f"{prefix}-{year}-{max(numbers, default=0) + 1:03d}"
 
 
 def next_id(kind: str, registry: Registry, today: date) -> str:
     if kind == "pair":
-        return next_pair_id(registry, today)
+        return next_pair_id(registry.ids.get("pair", set()), today.year)
     taken = registry.ids.get(kind, set())
     n = 1
     while f"{kind}-{n:03d}" in taken:

@@ -385,9 +385,10 @@ def _update(old: Any, new: Any) -> Any:
     return old if same else new
 
 
-def merged_record(before: str | None, raw: str, kind: str) -> str:
+def merged_record(before: str | None, raw: str, kind: str, depth: int = 2) -> str:
     """What the web editor saved (``raw``: the whole record as it writes it), merged into the
-    file as it was (``before``, None for a new record) and written in canonical form.
+    file as it was (``before``, None for a new record) and written in canonical form
+    (``depth``: how many folders below the repository root the file is).
 
     The editor rewrites a file from its data alone: merged, the comments and the header stay,
     and a diff shows only the fields that changed."""
@@ -399,14 +400,7 @@ def merged_record(before: str | None, raw: str, kind: str) -> str:
             old = yaml.load(before)
         except YAMLError:
             old = None
-    if isinstance(old, CommentedMap):
-        data = _update(old, new)
-        out = io.StringIO()
-        yaml.dump(data, out)
-        text = out.getvalue()
-    else:
-        out = io.StringIO()
-        yaml.dump(new, out)
-        text = schema_header(kind, 2) + out.getvalue()
-    done = canonical(text, kind)
-    return done.text if done.text is not None else text
+    out = io.StringIO()
+    yaml.dump(_update(old, new) if isinstance(old, CommentedMap) else new, out)
+    done = canonical(out.getvalue(), kind, depth=depth)
+    return done.text if done.text is not None else out.getvalue()

@@ -25,16 +25,16 @@ from typing import Any
 
 from generator.diagnostics import Diagnostic, Severity
 from generator.formulas import starts_like_formula
-from generator.kinds import BY_NAME, PRIVATE_LABELS, Kind
-from generator.load.canonical import key_order
+from generator.kinds import BY_NAME, NONE, PRIVATE_LABELS, Kind
+from generator.load.canonical import key_order, schema_header
 from generator.load.dates import FULL_WIDTH_DIGITS, loose_date
 from generator.load.discover import ID_RE
 from generator.model.entities import Registry
-from generator.render.export import NONE
+from generator.render.export import item_columns, list_sheet_names, sheet_columns
 from generator.resources import load_schema
+from generator.scaffold import next_pair_id
 
 FieldPath = tuple[str, ...]
-IMPORTABLE = ("pair", "master", "studio", "unit")
 # Columns every ledger has that hold nothing to import.
 IGNORED_HEADERS = {"序号", "编号序号", "No", "NO", "no"}
 # Headers offices use, beyond the schema's own titles (the export's headers need none).
@@ -164,11 +164,9 @@ def _clean_header(value: Any) -> str:
 
 def vocabulary(kind: str, mapping: Mapping[str, str] | None = None) -> dict[str, Column]:
     """Header -> field: the export's headers, the schema's titles, common ledger headers, the mapping."""
-    from generator.render.export import _columns
-
     schema = load_schema(kind)
     words: dict[str, Column] = {}
-    for column in _columns(BY_NAME[kind], [], include_private=True):
+    for column in sheet_columns(BY_NAME[kind], [], include_private=True):
         words[_clean_header(column.header)] = Column(column.path, column.spec, by_name=column.names_of is not None)
     for key, label in PRIVATE_LABELS.items():  # the export's private columns (不公开·电话)
         owners: tuple[tuple[str, FieldPath], ...] = (("", ("private",)), ("徒弟·", ("apprentice", "private")))
@@ -180,7 +178,7 @@ def vocabulary(kind: str, mapping: Mapping[str, str] | None = None) -> dict[str,
         mapped: FieldPath = tuple(dotted.split("."))
         if not _spec(schema, mapped) and mapped[:-1] not in (("private",), ("apprentice", "private")):
             raise LedgerError(f"列名对照表中“{header}: {dotted}”的字段不存在：{BY_NAME[kind].label}的字段见 schemas/{kind}.schema.json")
-        words[_clean_header(header)] = Column(mapped, _spec(schema, mapped), by_name=_is_reference(kind, mapped))
+        words[_clean_header(header)] = Column(mapped, _spec(schema, mapped), by_name=_reference(kind, ".".join(mapped)) is not None)
     return words
 
 
@@ -199,10 +197,10 @@ def _spec(schema: Mapping[str, Any], path: FieldPath) -> dict[str, Any]:
     return dict(spec) if isinstance(spec, dict) else {}
 
 
-def _is_reference(kind: str, path: FieldPath) -> bool:
-    dotted = ".".join(path)
+def _reference(kind: str, dotted: str) -> str | None:
+    """The kind of record a field (or each item of it) names by id."""
     refs = BY_NAME[kind].references
-    return dotted in refs or dotted + ".*" in refs
+    return refs.get(dotted) or refs.get(dotted + ".*")
 
 
 def _header_row(table: Table, words: Mapping[str, Column]) -> tuple[int, list[str]] | None:
@@ -367,31 +365,18 @@ def pinyin_id(name: str, taken: set[str], person: bool) -> str:
     return chosen
 
 
-def _pair_ids(candidates: list[Candidate], taken: set[str]) -> None:
-    pattern = re.compile(r"^(?P<prefix>[a-z0-9-]+?)-(?P<year>\d{4})-(?P<n>\d+)$")
-    matches = [m for m in (pattern.match(t) for t in taken) if m]
-    prefixes = [m["prefix"] for m in matches]
-    prefix = max(set(prefixes), key=prefixes.count) if prefixes else "pair"
+def _give_ids(kind: str, candidates: list[Candidate], registry: Registry) -> None:
+    taken = set(registry.ids.get(kind, set())) | {c.id for c in candidates if c.id}
     for candidate in candidates:
         if candidate.record.get("id"):
             continue
-        year = str(candidate.record.get("signed") or candidate.record.get("start") or "")[:4] or str(date.today().year)
-        used = [int(m["n"]) for m in (pattern.match(t) for t in taken) if m and m["prefix"] == prefix and m["year"] == year]
-        chosen = f"{prefix}-{year}-{max(used, default=0) + 1:03d}"
-        candidate.record["id"] = chosen
-        taken.add(chosen)
-
-
-def _give_ids(kind: str, candidates: list[Candidate], registry: Registry) -> None:
-    taken = set(registry.ids.get(kind, set())) | {c.id for c in candidates if c.id}
-    if kind == "pair":
-        _pair_ids(candidates, taken)
-        return
-    for candidate in candidates:
-        if not candidate.record.get("id"):
+        if kind == "pair":  # numbered like the pairs beside it, in the year it was signed or began
+            day = str(candidate.record.get("signed") or candidate.record.get("start") or "")
+            candidate.record["id"] = next_pair_id(taken, int(day[:4]) if day[:4].isdigit() else date.today().year)
+        else:
             name = str(candidate.record.get(BY_NAME[kind].name_field or "name") or "")
             candidate.record["id"] = pinyin_id(name, taken, person=kind == "master")
-            taken.add(candidate.id)
+        taken.add(candidate.id)
 
 
 # ---------------------------------------------------------------- rows to records
@@ -433,7 +418,7 @@ def _row_record(kind: str, cells: list[Any], columns: dict[int, tuple[str, Colum
             continue  # the id column (师傅) said it already; the name beside it (师傅姓名) is for people
         try:
             converted = convert(value, column)
-            target = BY_NAME[kind].references.get(dotted) or BY_NAME[kind].references.get(dotted + ".*")
+            target = _reference(kind, dotted)
             if target:
                 unit = record.get("unit")
                 converted = ([names.resolve(target, v, unit) for v in converted] if isinstance(converted, list)
@@ -454,11 +439,9 @@ def _list_items(kind: Kind, tables: list[Table], words_by_list: dict[str, dict[s
                 problems: list[Diagnostic]) -> dict[str, dict[str, list[dict[str, Any]]]]:
     """Items of the export's list sheets (师徒结对·培养计划), by list field and owner id."""
     found: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    schema = load_schema(kind.name)["properties"]
     for list_field in kind.ledger_lists:
-        title = f"{kind.label}·{schema[list_field]['title']}"
-        stem = f"-{kind.name}-{list_field}"
-        table = next((t for t in tables if t.name == title or Path(t.name).stem.endswith(stem)), None)
+        title, stem = list_sheet_names(kind, list_field)
+        table = next((t for t in tables if t.name == title or Path(t.name).stem.endswith(f"-{stem}")), None)
         if table is None or not table.rows:
             continue
         words = words_by_list[list_field]
@@ -485,17 +468,10 @@ def _list_items(kind: Kind, tables: list[Table], words_by_list: dict[str, dict[s
 
 
 def _list_words(kind: Kind) -> dict[str, dict[str, Column]]:
-    schema = load_schema(kind.name)["properties"]
-    out: dict[str, dict[str, Column]] = {}
-    for list_field in kind.ledger_lists:
-        items = schema[list_field]["items"]["properties"]
-        words: dict[str, Column] = {}
-        for name, spec in items.items():
-            words[_clean_header(spec["title"])] = Column((name,), spec)
-            if kind.references.get(f"{list_field}.*.{name}"):
-                words[_clean_header(spec["title"]) + "名称"] = Column((name,), spec, by_name=True)
-        out[list_field] = words
-    return out
+    """Header -> item field on each list sheet, as the export writes them."""
+    return {list_field: {_clean_header(c.header): Column(c.path, c.spec, by_name=c.names_of is not None)
+                         for c in item_columns(kind, list_field)}
+            for list_field in kind.ledger_lists}
 
 
 def _main_table(kind: Kind, tables: list[Table]) -> Table:
@@ -514,12 +490,25 @@ def _only_programme(kind: Kind, registry: Registry) -> str:
                       f"（{'、'.join(found) or '没有'}）")
 
 
+def _defaults(kind: str, defaults: Mapping[str, str]) -> dict[FieldPath, Any]:
+    """``--default field=value`` as values of their fields, checked before any row is read."""
+    out: dict[FieldPath, Any] = {}
+    for dotted, value in defaults.items():
+        path: FieldPath = tuple(dotted.split("."))
+        try:
+            out[path] = convert(value, Column(path, _spec(load_schema(kind), path)))
+        except _Bad as bad:
+            raise LedgerError(f"--default {dotted}={value}：{bad.message}") from None
+    return out
+
+
 def plan_import(ledger: Path, kind: str, registry: Registry, mapping: Mapping[str, str] | None = None,
                 programme: str | None = None, defaults: Mapping[str, str] | None = None) -> ImportPlan:
     """The ledger's rows as candidate records of ``kind``, and every problem found on the way.
     ``defaults`` (field -> value) fills a field in every row that leaves it empty (状态=培养中)."""
     plan = ImportPlan()
     meta = BY_NAME[kind]
+    filled = _defaults(kind, defaults or {})
     tables = read_tables(ledger)
     if ledger.suffix.lower() == ".csv":  # the export's list files sit beside its main CSV
         stem = ledger.stem.removesuffix(f"-{kind}")
@@ -562,13 +551,9 @@ def plan_import(ledger: Path, kind: str, registry: Registry, mapping: Mapping[st
         for list_field, by_owner in items.items():
             if candidate.id in by_owner:
                 candidate.record[list_field] = by_owner[candidate.id]
-        for dotted, value in (defaults or {}).items():
-            path = tuple(dotted.split("."))
+        for path, value in filled.items():
             if _get(candidate.record, path) is None:
-                try:
-                    _set(candidate.record, path, convert(value, Column(path, _spec(load_schema(kind), path))))
-                except _Bad as bad:
-                    raise LedgerError(f"--default {dotted}={value}：{bad.message}") from None
+                _set(candidate.record, path, value)
         if meta.programme_kind and "programme" not in candidate.record and (programme or not has_programme):
             candidate.record["programme"] = programme or _only_programme(meta, registry)
     _give_ids(kind, candidates, registry)
@@ -618,4 +603,4 @@ def record_text(kind: str, record: Mapping[str, Any]) -> str:
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     body = yaml.dump(_dated(ordered(record, schema), schema), Dumper=dumper, allow_unicode=True, sort_keys=False,
                      width=1_000_000)
-    return f"# yaml-language-server: $schema=../../schemas/{kind}.schema.json\n{body}"
+    return schema_header(kind, 2) + body

@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from generator.kinds import KINDS, PRIVATE_LABELS, Kind
+from generator.kinds import BY_NAME, KINDS, PRIVATE_LABELS, Kind
 from generator.resources import TEMPLATE_DIR, load_schema
 
 # The Decap CMS release the site ships (pinned with its checksum in decap-cms.lock, which
@@ -52,7 +52,7 @@ class CmsOptions:
 
 
 def _relation(target: str, multiple: bool = False) -> dict[str, Any]:
-    folder = next(k.folder for k in KINDS if k.name == target)
+    folder = BY_NAME[target].folder
     field: dict[str, Any] = {"widget": "relation", "collection": folder, "value_field": "id",
                              "search_fields": SEARCH_FIELDS[target], "display_fields": SHOWN_FIELDS[target]}
     if multiple:

@@ -22,11 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from generator.formulas import neutralise, starts_like_formula
-from generator.kinds import KINDS, PRIVATE_LABELS, Kind
+from generator.kinds import KINDS, NONE, PRIVATE_LABELS, Kind
 from generator.resources import load_schema
 
-Records = dict[str, list[dict[str, Any]]]
-NONE = "无"  # an empty list's cell; import reads it back as one  # kind -> records as loaded
+Records = dict[str, list[dict[str, Any]]]  # kind -> records as loaded
 FieldPath = tuple[str, ...]
 
 
@@ -112,8 +111,8 @@ def _name_header(title: str, kind: str) -> str:
     return f"{stem}{'姓名' if kind == 'master' else '名称'}"
 
 
-def _columns(kind: Kind, records: list[dict[str, Any]], include_private: bool) -> list[Column]:
-    """The main sheet's columns, in the schema's order."""
+def sheet_columns(kind: Kind, records: list[dict[str, Any]], include_private: bool) -> list[Column]:
+    """The main sheet's columns, in the schema's order (``import`` reads the same headers back)."""
     found: list[Column] = []
 
     def walk(props: dict[str, Any], prefix: FieldPath, title: str) -> None:
@@ -165,21 +164,31 @@ def _owner_columns(kind: Kind) -> list[Column]:
 
 
 def _list_sheets(kind: Kind, records: list[dict[str, Any]], names: Names, include_private: bool) -> Iterator[Sheet]:
-    props = load_schema(kind.name)["properties"]
     for list_field in kind.ledger_lists:
         if not _allowed(kind, list_field, include_private):
             continue
-        spec = props[list_field]
         owner = _owner_columns(kind)
-        items: list[Column] = []
-        for name, item_spec in spec["items"]["properties"].items():
-            items.append(Column((name,), item_spec["title"], item_spec))
-            target = kind.references.get(f"{list_field}.*.{name}")
-            if target:
-                items.append(Column((name,), _name_header(item_spec["title"], target), item_spec, names_of=target))
+        items = item_columns(kind, list_field)
         rows = [[_cell(c, c.raw(record), names) for c in owner] + [_cell(c, c.raw(item), names) for c in items]
                 for record in sorted(records, key=lambda r: r["id"]) for item in record.get(list_field) or []]
-        yield Sheet(f"{kind.label}·{spec['title']}", f"{kind.name}-{list_field}", owner + items, rows)
+        title, stem = list_sheet_names(kind, list_field)
+        yield Sheet(title, stem, owner + items, rows)
+
+
+def list_sheet_names(kind: Kind, list_field: str) -> tuple[str, str]:
+    """A list's sheet title (名匠·所获荣誉) and its CSV file's suffix (master-honours)."""
+    return f"{kind.label}·{load_schema(kind.name)['properties'][list_field]['title']}", f"{kind.name}-{list_field}"
+
+
+def item_columns(kind: Kind, list_field: str) -> list[Column]:
+    """A list sheet's columns for the item's fields, a name beside each id (``import`` reads them back)."""
+    items: list[Column] = []
+    for name, item_spec in load_schema(kind.name)["properties"][list_field]["items"]["properties"].items():
+        items.append(Column((name,), item_spec["title"], item_spec))
+        target = kind.references.get(f"{list_field}.*.{name}")
+        if target:
+            items.append(Column((name,), _name_header(item_spec["title"], target), item_spec, names_of=target))
+    return items
 
 
 def sheets(data: Records, include_private: bool) -> list[Sheet]:
@@ -189,7 +198,7 @@ def sheets(data: Records, include_private: bool) -> list[Sheet]:
     lists: list[Sheet] = []
     for kind in KINDS:
         records = data.get(kind.name, [])
-        columns = _columns(kind, records, include_private)
+        columns = sheet_columns(kind, records, include_private)
         rows = [[_cell(c, c.raw(r), names) for c in columns] for r in sorted(records, key=lambda r: r["id"])]
         main.append(Sheet(kind.label, kind.name, columns, rows))
         lists.extend(_list_sheets(kind, records, names, include_private))

@@ -16,7 +16,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import re
 import threading
 from collections.abc import Callable
@@ -24,6 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from generator.files import write_atomically
 from generator.load.canonical import merged_record
 from generator.load.discover import FOLDERS
 from generator.load.yamlfile import read_regular
@@ -100,8 +100,8 @@ class RecordsFolder:
             raise EditingError(f"只能保存 {self.records.name}/ 下各类记录目录中的 .yml 文件：{relative}")
         with self.lock:
             before = target.read_text(encoding="utf-8") if target.is_file() else None
-            text = merged_record(before, raw, kind)
-            _replace(target, text.encode("utf-8"))
+            text = merged_record(before, raw, kind, depth=len(target.relative_to(self.root).parts) - 1)
+            write_atomically(target, text.encode("utf-8"))
         if self.on_saved:
             self.on_saved(target)
 
@@ -111,22 +111,12 @@ class RecordsFolder:
             raise EditingError("照片只能放在 photos 目录")
         data = base64.b64decode(content) if encoding == "base64" else content.encode("utf-8")
         with self.lock:
-            _replace(target, data)
+            write_atomically(target, data)
 
     def delete(self, relative: str) -> None:
         target = self.path(relative)
         if target.is_file() and not target.is_symlink():
             target.unlink()
-
-
-def _replace(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.cms-{os.getpid()}")
-    try:
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def handle(folder: RecordsFolder, action: str, params: dict[str, Any]) -> Any:
