@@ -91,7 +91,10 @@ def read_mapping(path: Path) -> Mapping[str, str]:
     """A mapping file: ``台账列名: 字段`` per line (YAML), e.g. ``徒弟名字: apprentice.name``."""
     import yaml
 
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ValueError(f"列名对照表 {path} 无法读取（YAML 格式或编码不对，应为 UTF-8）：每行写“台账列名: 字段”") from exc
     if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
         raise ValueError("对照表应为“台账列名: 字段”的形式，每行一项，如 徒弟名字: apprentice.name")
     return data

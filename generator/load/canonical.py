@@ -143,7 +143,10 @@ def unreadable_indent(text: str) -> int | None:
 
 
 def _repair_colons(lines: list[str], fixes: list[Fix]) -> None:
+    texts = _block_scalar_lines(lines)
     for number, line in enumerate(lines, 1):
+        if number in texts:
+            continue
         repaired = _FULL_WIDTH_COLON.sub(r"\1: ", line, count=1)
         if repaired != line:
             lines[number - 1] = repaired.rstrip() if repaired.rstrip().endswith(":") else repaired
@@ -299,9 +302,10 @@ def _selected(records_dir: Path, only: Sequence[Path]) -> tuple[list[RecordFile]
     wanted = {os.path.realpath(p) for p in only if p.suffix == ".yml"}
     chosen = [f for f in files if os.path.realpath(f.file_path) in wanted]
     found = {os.path.realpath(f.file_path) for f in chosen}
+    missing = sorted({os.path.realpath(p) for p in only if not p.exists()} | (wanted - found))
     return chosen, [Diagnostic(shown_path(Path(p)), 0, 0, Severity.ERROR, "fmt.not_record",
-                               f"不是 {shown_path(records_dir)}/ 下的记录文件，没有整理")
-                    for p in sorted(wanted - found)]
+                               "找不到这个文件" if not os.path.exists(p) else f"不是 {shown_path(records_dir)}/ 下的记录文件，没有整理")
+                    for p in missing]
 
 
 # Below this many files one process is quicker than starting several.

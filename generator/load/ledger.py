@@ -260,10 +260,21 @@ def _as_int(value: Any) -> int:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    text = str(value).strip().translate(FULL_WIDTH_DIGITS).removesuffix("年").removesuffix("人").removesuffix("平方米")
+    text = str(value).strip().translate(FULL_WIDTH_DIGITS).removesuffix("年").removesuffix("人")
     if re.fullmatch(r"-?\d+(\.0+)?", text):
         return int(float(text))
     raise _Bad("import.number", f"“{value}”不是整数")
+
+
+def _as_number(value: Any) -> int | float:
+    if isinstance(value, bool):
+        raise _Bad("import.number", f"“{value}”不是数字")
+    if not isinstance(value, (int, float)):
+        text = str(value).strip().translate(FULL_WIDTH_DIGITS).removesuffix("平方米").removesuffix("㎡")
+        if not re.fullmatch(r"-?\d+(\.\d+)?", text):
+            raise _Bad("import.number", f"“{value}”不是数字（只填数字，如 90 或 90.5）")
+        value = float(text)
+    return int(value) if float(value).is_integer() else value
 
 
 def _as_bool(value: Any) -> bool:
@@ -299,8 +310,7 @@ def convert(value: Any, column: Column) -> Any:
     if kind == "integer":
         return _as_int(value)
     if kind == "number":
-        number = float(str(value).strip().translate(FULL_WIDTH_DIGITS)) if not isinstance(value, (int, float)) else value
-        return int(number) if float(number).is_integer() else number
+        return _as_number(value)
     if kind == "boolean":
         return _as_bool(value)
     if kind == "array":
@@ -495,6 +505,8 @@ def _defaults(kind: str, defaults: Mapping[str, str]) -> dict[FieldPath, Any]:
     out: dict[FieldPath, Any] = {}
     for dotted, value in defaults.items():
         path: FieldPath = tuple(dotted.split("."))
+        if not _spec(load_schema(kind), path):
+            raise LedgerError(f"--default {dotted}={value}：{BY_NAME[kind].label}没有“{dotted}”这个字段（字段见 schemas/{kind}.schema.json）")
         try:
             out[path] = convert(value, Column(path, _spec(load_schema(kind), path)))
         except _Bad as bad:

@@ -86,7 +86,7 @@ def test_fix_leaves_what_it_cannot_read_alone() -> None:
 
 
 def test_a_texts_own_indent_is_never_touched() -> None:
-    text = "goal: |\n  　　第一段。\n  \t第二段。\n"
+    text = "goal: |\n  　　第一段。\n  \t第二段。\n  Note：文中的冒号\n  Note:文中的冒号\n"
     repaired, fixes = repair_text(text)
     assert repaired == text and fixes == []
     assert canonical(text, "pair", fix=True).text == text
@@ -156,3 +156,10 @@ def test_fmt_puts_back_the_schema_hint_the_web_editor_drops(tmp_path: Path, caps
     assert "taoyuan-union.yml:1:1: error fmt.canonical" in capsys.readouterr().out
     assert main(["fmt", "--records", str(records)]) == 0
     assert path.read_text(encoding="utf-8") == original
+
+
+def test_a_path_that_is_not_there_is_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    records = _records(tmp_path)
+    assert main(["fmt", "--records", str(records), str(records / "pairs" / "nope.yml"), str(tmp_path / "nope.txt")]) == 1
+    out = capsys.readouterr().out
+    assert out.count("fmt.not_record: 找不到这个文件") == 2

@@ -186,3 +186,25 @@ def test_imported_records_are_written_as_fmt_writes_them() -> None:
             record = json.loads(json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str))  # dates as text
             text = record_text(kind, record)
             assert text == canonical(text, kind).text == path.read_text(encoding="utf-8"), path
+
+
+def test_a_clerks_mistakes_are_answered_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    records = _records(tmp_path)
+    studios = tmp_path / "studios.csv"
+    studios.write_text("名称,类型,级别,领域,依托单位,领办人,状态,场地面积\n"
+                       "测试工作室,劳模创新工作室,市级,技能,桃源示例电机有限公司,李军,申报中,约90\n", encoding="utf-8")
+    assert main(["import", str(studios), "--kind", "studio", "--records", str(records), "--no-cache"]) == 1
+    out = capsys.readouterr().out
+    assert f"{studios}:2:8: error import.number" in out and "“约90”不是数字" in out
+    masters = tmp_path / "masters.csv"
+    masters.write_text("名字,性别\n刘大明,男\n", encoding="utf-8")
+    broken = tmp_path / "对照表.yml"
+    broken.write_text("名字: [name\n", encoding="utf-8")
+    assert main(["import", str(masters), "--kind", "master", "--records", str(records), "--mapping", str(broken)]) == 1
+    err = capsys.readouterr().err
+    assert "列名对照表" in err and "无法读取" in err and "Traceback" not in err
+    mapping = tmp_path / "ok.yml"
+    mapping.write_text("名字: name\n", encoding="utf-8")
+    assert main(["import", str(masters), "--kind", "master", "--records", str(records), "--mapping", str(mapping),
+                 "--default", "statu=培养中"]) == 1
+    assert "名匠没有“statu”这个字段" in capsys.readouterr().err

@@ -98,6 +98,9 @@ def test_the_local_backend_reaches_only_the_records(tmp_path: Path) -> None:
         editing.handle(folder, "persistEntry", {"entry": {"path": "records/../mkdocs.yml", "raw": "x: 1"}, "assets": []})
     with pytest.raises(editing.EditingError):
         editing.handle(folder, "persistEntry", {"entry": {"path": "records/photos/x.yml", "raw": "x: 1"}, "assets": []})
+    with pytest.raises(editing.EditingError):  # broken YAML is refused, never half-written
+        editing.handle(folder, "persistEntry", {"entry": {"path": "records/units/x.yml", "raw": "id: [x"}, "assets": []})
+    assert not (records / "units" / "x.yml").exists()
     listed = editing.handle(folder, "entriesByFolder", {"folder": "records/units", "extension": "yml", "depth": 1})
     assert len(listed) == len(list((records / "units").glob("*.yml"))) and all(e["data"] for e in listed)
 

@@ -23,6 +23,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from ruamel.yaml.error import YAMLError
+
 from generator.files import write_atomically
 from generator.load.canonical import merged_record
 from generator.load.discover import FOLDERS
@@ -100,7 +102,10 @@ class RecordsFolder:
             raise EditingError(f"只能保存 {self.records.name}/ 下各类记录目录中的 .yml 文件：{relative}")
         with self.lock:
             before = target.read_text(encoding="utf-8") if target.is_file() else None
-            text = merged_record(before, raw, kind, depth=len(target.relative_to(self.root).parts) - 1)
+            try:
+                text = merged_record(before, raw, kind, depth=len(target.relative_to(self.root).parts) - 1)
+            except YAMLError as exc:
+                raise EditingError(f"保存的内容不是有效的 YAML，没有写入：{relative}") from exc
             write_atomically(target, text.encode("utf-8"))
         if self.on_saved:
             self.on_saved(target)
