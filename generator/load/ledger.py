@@ -58,6 +58,10 @@ ALIASES: dict[str, dict[str, str]] = {
                "依托单位": "unit", "所属单位": "unit", "成员": "members", "活动": "programme"},
     "unit": {"名称": "name", "单位": "name", "类型": "type", "地区": "region"},
 }
+# What makes a row the same record as one already there, when the ledger gives no id:
+# importing a ledger twice must not enter its rows twice under new ids.
+SAME_RECORD: dict[str, tuple[str, ...]] = {"pair": ("master", "apprentice.name", "start"), "master": ("name", "unit"),
+                                           "studio": ("name",), "unit": ("name",)}
 _SPACES = re.compile(r"[\s\u3000]+")
 _NOTES = re.compile(r"[（(][^）)]*[）)]$")  # 签订日期（年月日） → 签订日期
 _PERSON_FIELDS = {"name", "apprentice.name"}
@@ -375,6 +379,36 @@ def pinyin_id(name: str, taken: set[str], person: bool) -> str:
     return chosen
 
 
+def _identity(kind: str, record: Any) -> tuple[str, ...]:
+    """A record's SAME_RECORD fields as text, from a candidate (dict) or a loaded record (object)."""
+    values = []
+    for dotted in SAME_RECORD[kind]:
+        current = record
+        for key in dotted.split("."):
+            current = current.get(key) if isinstance(current, Mapping) else getattr(current, key, None)
+        values.append(str(current) if current is not None else "")
+    return tuple(values)
+
+
+def _already_there(kind: str, candidates: list[Candidate], registry: Registry, problems: list[Diagnostic],
+                   ledger: Path) -> list[Candidate]:
+    """The candidates without an id that are not records already (or rows above them)."""
+    table: dict[str, Any] = getattr(registry, BY_NAME[kind].folder)
+    known = {_identity(kind, r): rid for rid, r in table.items()}
+    kept = []
+    for candidate in candidates:
+        if not candidate.record.get("id"):
+            same = known.get(_identity(kind, candidate.record))
+            if same is not None:
+                fields = "、".join(SAME_RECORD[kind])
+                problems.append(Diagnostic(str(ledger), candidate.row, 0, Severity.ERROR, "import.duplicate",
+                                           f"工作表“{candidate.sheet}”第{candidate.row}行：与已有的记录“{same}”相同（{fields}都一样），没有再导入"))
+                continue
+            known[_identity(kind, candidate.record)] = f"第{candidate.row}行"
+        kept.append(candidate)
+    return kept
+
+
 def _give_ids(kind: str, candidates: list[Candidate], registry: Registry) -> None:
     taken = set(registry.ids.get(kind, set())) | {c.id for c in candidates if c.id}
     for candidate in candidates:
@@ -568,6 +602,7 @@ def plan_import(ledger: Path, kind: str, registry: Registry, mapping: Mapping[st
                 _set(candidate.record, path, value)
         if meta.programme_kind and "programme" not in candidate.record and (programme or not has_programme):
             candidate.record["programme"] = programme or _only_programme(meta, registry)
+    candidates = _already_there(kind, candidates, registry, plan.diagnostics, ledger)
     _give_ids(kind, candidates, registry)
     plan.candidates = candidates
     return plan

@@ -103,7 +103,8 @@ def test_write_takes_the_good_rows_only_and_the_gate_passes(tmp_path: Path, caps
     # Importing again never overwrites: the same rows now exist.
     assert main(["import", str(ledger), "--kind", "pair", "--records", str(records), "--programme", "taoyuan-pairing-2019", "--default", "status=培养中",
                  "--write", "--no-cache", "--date", "2026-11-22"]) == 1
-    assert "已写入" not in capsys.readouterr().out or True
+    again = capsys.readouterr().out
+    assert "已写入" not in again and again.count("import.duplicate") == 3 and "taoyuan-2023-009" in again
 
 
 @pytest.mark.parametrize("kind", ["pair", "master", "studio", "unit"])
