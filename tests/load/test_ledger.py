@@ -67,7 +67,7 @@ def test_a_messy_ledger_gets_a_row_by_row_report_and_writes_nothing(tmp_path: Pa
         assert found, f"row {row} not reported:\n{out}"
         return found[0]
 
-    assert "import.name" in problem(7) and "D列“徒弟·姓名”" in problem(7) and "全角冒号" in problem(7) or "标点" in problem(7)
+    assert "import.name" in problem(7) and "D列“徒弟·姓名”" in problem(7) and "“周：强”中有标点符号" in problem(7)
     assert "import.unknown" in problem(8) and "B列" in problem(8) and "“赵六”" in problem(8)
     assert "import.date" in problem(9) and "H列" in problem(9) and "2023.13.01" in problem(9)
     assert not [line for line in lines if line.startswith((f"{ledger}:4:", f"{ledger}:6:")) and " error " in line]  # good rows
