@@ -157,8 +157,8 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def cmd_forms(args: argparse.Namespace) -> int:
-    from generator.render.forms.build import FORMATS, write_forms
-    from generator.render.forms.definitions import blank_forms, pair_forms, studio_forms
+    from generator.render.forms.build import FORMATS, write_forms, write_merged
+    from generator.render.forms.definitions import blank_forms, merged_sets, pair_forms, studio_forms
     from generator.render.forms.fonts import FontNotFound
 
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
@@ -166,8 +166,8 @@ def cmd_forms(args: argparse.Namespace) -> int:
     if unknown:
         sys.stderr.write(f"未知格式：{'、'.join(unknown)}（可用：{'、'.join(FORMATS)}）\n")
         return EXIT_USAGE
-    if args.filled and not (args.pair or args.studio or args.all):
-        sys.stderr.write("--filled 需要 --pair 编号、--studio 编号 或 --all\n")
+    if args.filled and not (args.pair or args.studio or args.unit or args.all):
+        sys.stderr.write("--filled 需要 --pair 编号、--studio 编号、--unit 编号 或 --all\n")
         return EXIT_USAGE
     # Filled forms carry phone numbers and employee numbers: never into the site.
     if args.filled and any(_inside(args.out, folder) for folder in (Path("site"), Path("build/docs"))):
@@ -177,24 +177,38 @@ def cmd_forms(args: argparse.Namespace) -> int:
     if run is None:
         return EXIT_FAILED
     reg = run.registry
+    groups: list[tuple[str, list[typing.Any]]] = []
     if args.filled:
-        if args.pair and args.pair not in reg.pairs or args.studio and args.studio not in reg.studios:
-            sys.stderr.write(f"登记册中没有{'结对 ' + args.pair if args.pair else '工作室 ' + args.studio}\n")
+        missing = (f"结对 {args.pair}" if args.pair and args.pair not in reg.pairs else
+                   f"工作室 {args.studio}" if args.studio and args.studio not in reg.studios else
+                   f"单位 {args.unit}" if args.unit and args.unit not in reg.units else "")
+        if missing:
+            sys.stderr.write(f"登记册中没有{missing}\n")
             return EXIT_FAILED
-        pairs = sorted(reg.pairs) if args.all else [args.pair] if args.pair else []
+        pairs = (sorted(reg.pairs) if args.all else [args.pair] if args.pair else
+                 sorted(p.id for p in reg.pairs.values() if p.unit == args.unit) if args.unit else [])
+        if args.unit and not pairs:
+            sys.stderr.write(f"单位 {args.unit} 没有结对记录\n")
+            return EXIT_FAILED
         studios = sorted(reg.studios) if args.all else [args.studio] if args.studio else []
         forms = [f for p in pairs for f in pair_forms(reg.pairs[p], reg)]
         forms += [f for s in studios for f in studio_forms(reg.studios[s], reg)]
+        # For printing in one go: a pair's whole set, or every pair of a unit (of each unit with --all).
+        if "pdf" in formats and pairs:
+            groups = merged_sets([reg.pairs[p] for p in pairs], reg, by_unit=not args.pair)
     else:
         forms = blank_forms(reg, args.date or date.today())
     try:
         written = write_forms(forms, args.out, os.environ, formats, jobs=os.cpu_count() or 1)
+        merged = write_merged(groups, args.out, os.environ, jobs=os.cpu_count() or 1) if groups else []
     except FontNotFound as exc:
         sys.stderr.write(f"{exc}\n")
         return EXIT_FAILED
     files = sum(len(w.files) for w in written)
     kind = "填好的" if args.filled else "空白"
     sys.stdout.write(f"已生成 {len(written)} 份{kind}表格，共 {files} 个文件，位于 {args.out}/\n")
+    for path in merged:
+        sys.stdout.write(f"合并打印：{path.name}\n")
     return EXIT_OK
 
 
@@ -360,7 +374,8 @@ def build_parser() -> argparse.ArgumentParser:
     forms.add_argument("--format", default="html,pdf,docx", help="格式，逗号分隔（默认 html,pdf,docx）")
     forms.add_argument("--filled", action="store_true", help="按记录填好（含电话等不公开信息，只供打印）")
     which = forms.add_mutually_exclusive_group()
-    which.add_argument("--pair", help="填写这个结对的协议表和阶段培养计划表")
+    which.add_argument("--pair", help="填写这个结对的协议表、阶段培养计划表和出师鉴定表（另有一个合并打印的 PDF）")
+    which.add_argument("--unit", help="填写这个单位所有结对的表格（另有一个合并打印的 PDF）")
     which.add_argument("--studio", help="填写这个工作室的申报表和年度考核表")
     which.add_argument("--all", action="store_true", help="填写所有结对和工作室的表格")
     forms.add_argument("--no-cache", action="store_true", help="不使用检查缓存")

@@ -21,11 +21,18 @@ def make_registry(target: Path, *overlays: Path) -> Path:
     return records
 
 
+@pytest.fixture(scope="session")
+def _font_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The forms' compact font takes ~15 s to make: once for the whole run, not once a test."""
+    return tmp_path_factory.mktemp("font-cache")
+
+
 @pytest.fixture(autouse=True)
-def _user_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def _user_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, _font_cache: Path) -> Path:
     """The validate cache lives in the user's cache folder: a test's own, never the real one."""
     folder = tmp_path_factory.mktemp("xdg-cache")
     monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    monkeypatch.setenv("JIANGPU_FONT_CACHE", str(_font_cache))
     return folder
 
 

@@ -37,6 +37,26 @@ def pdf_text(path: Path) -> str:
         pdf.close()
 
 
+def pdf_pages(path: Path) -> list[str]:
+    """Each page's text, without white space."""
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return [_squash(pdf[i].get_textpage().get_text_range()) for i in range(len(pdf))]
+    finally:
+        pdf.close()
+
+
+def _metadata_stream(data: bytes) -> bytes:
+    """The PDF's XMP metadata (a /Type /Metadata stream, maybe compressed)."""
+    import zlib
+
+    for found in re.finditer(rb"<<([^>]*/Type\s*/Metadata[^>]*)>>\s*stream\r?\n", data):
+        length = int(re.search(rb"/Length (\d+)", found.group(1)).group(1))  # type: ignore[union-attr]
+        raw = data[found.end():found.end() + length]
+        return zlib.decompress(raw) if b"FlateDecode" in found.group(1) else raw
+    return b""
+
+
 def docx_text(path: Path) -> str:
     with zipfile.ZipFile(path) as archive:
         xml = archive.read("word/document.xml").decode("utf-8")
@@ -171,9 +191,29 @@ def test_cli_writes_filled_forms_only_outside_the_site(tmp_path: Path, capsys: p
     assert not (REPO / "site" / "private").exists()
     assert main([*common, "--filled", "--pair", "no-such-pair", "--out", str(tmp_path / "y")]) == 1
     assert main([*common, "--filled", "--pair", "taoyuan-2020-001", "--out", str(tmp_path / "z")]) == 0
+    # Named so a clerk knows them in a folder: the record's id, master and apprentice, the form.
     assert sorted(p.name for p in (tmp_path / "z").iterdir()) == [
-        "taoyuan-2020-001-chushi-jianding.html", "taoyuan-2020-001-stage-1.html", "taoyuan-2020-001-stage-2.html",
-        "taoyuan-2020-001-xieyibiao.html"]
+        "taoyuan-2020-001_李军-邓磊_出师鉴定表.html", "taoyuan-2020-001_李军-邓磊_附件1协议表.html",
+        "taoyuan-2020-001_李军-邓磊_附件3阶段培养计划表-1.html", "taoyuan-2020-001_李军-邓磊_附件3阶段培养计划表-2.html"]
+
+
+def test_a_pair_and_a_unit_print_in_one_merged_pdf(tmp_path: Path, registry) -> None:  # type: ignore[no-untyped-def]
+    pair = registry.pairs["taoyuan-2020-001"]
+    assert main(["forms", "--no-cache", "--format", "pdf", "--filled", "--pair", pair.id, "--out", str(tmp_path / "p")]) == 0
+    merged = tmp_path / "p" / "taoyuan-2020-001_李军-邓磊_全套打印.pdf"
+    pages = pdf_pages(merged)
+    # 附件1, 附件2 and each stage's 附件3, then the 出师鉴定表: one file to print, each form paged on its own
+    assert len(pages) == 1 + 1 + len(pair.stages) + 1
+    assert "协议表" in pages[0] and "师徒双方的基本职责" in pages[1] and "阶段培养计划表" in pages[2]
+    assert all(page.endswith("第1页共1页") for page in pages)
+    unit = pair.unit
+    mine = sorted(p.id for p in registry.pairs.values() if p.unit == unit)
+    assert main(["forms", "--no-cache", "--format", "pdf", "--filled", "--unit", unit, "--out", str(tmp_path / "u")]) == 0
+    name = f"{unit}_{registry.units[unit].name}_结对协议全套打印.pdf"
+    text = "".join(pdf_pages(tmp_path / "u" / name))
+    assert all(f"协议编号：{pid}" in text for pid in mine)
+    assert len(list((tmp_path / "u").glob("*_附件1协议表.pdf"))) == len(mine)
+    assert main(["forms", "--no-cache", "--format", "pdf", "--filled", "--unit", "no-such-unit", "--out", str(tmp_path / "n")]) == 1
 
 
 @pytest.mark.parametrize(("studio_id", "title"), [
@@ -245,7 +285,10 @@ def test_pdfs_carry_their_title_issuer_and_the_records_date(tmp_path: Path, regi
         else:
             assert meta["Author"] == registry.programmes[studio.programme].issuer
             assert meta["CreationDate"].startswith(f"D:{studio.established:%Y%m%d}")
-    # poppler reads the amended file without complaint
+    # PDF/A-2b, said in the file's XMP metadata; poppler reads the file without complaint
+    for path in tmp_path.glob("*.pdf"):
+        xmp = _metadata_stream(path.read_bytes())
+        assert b'pdfaid:part="2" pdfaid:conformance="B"' in xmp and "匠谱".encode() in xmp
     if shutil.which("pdfinfo"):
         for path in tmp_path.glob("*.pdf"):
             checked = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=False)
@@ -290,9 +333,9 @@ def test_the_evaluation_form_is_filled_from_the_records_evaluation(tmp_path: Pat
     pairs = sorted(registry.pairs.values(), key=lambda p: p.id)
     judged = next(p for p in pairs if p.evaluation and p.evaluation.result == "出师" and p.evaluation.master and p.stages)
     running = next(p for p in pairs if p.evaluation is None)
-    assert not [f for f in pair_forms(running, registry) if "chushi" in f.id]  # nothing judged, no evaluation form
-    form = next(f for f in pair_forms(judged, registry) if "chushi" in f.id)
-    assert form.id == f"{judged.id}-chushi-jianding"
+    assert not [f for f in pair_forms(running, registry) if "出师鉴定表" in f.id]  # nothing judged, no evaluation form
+    form = next(f for f in pair_forms(judged, registry) if "出师鉴定表" in f.id)
+    assert form.id.startswith(f"{judged.id}_") and form.id.endswith("_出师鉴定表")
     written = write_forms([form], tmp_path, os.environ)[0]
     master = registry.masters[judged.master]
     for fmt, reader in (("pdf", pdf_text), ("docx", docx_text), ("html", html_text)):
@@ -310,3 +353,48 @@ def test_the_blank_set_has_the_evaluation_form(blank) -> None:  # type: ignore[n
     form = next(w for w in blank if w.form.id == "chushi-jiandingbiao")
     text = _squash(pdf_text(form.files["pdf"]))
     assert "师傅鉴定意见" in text and "□出师□延期□未达标" in text.replace("　", "") and "协议编号" not in text
+
+
+def _every_form(registry) -> list:  # type: ignore[no-untyped-def]
+    forms = blank_forms(registry, date(2026, 11, 22))
+    forms += [f for p in registry.pairs.values() for f in pair_forms(p, registry)]
+    forms += [f for s in registry.studios.values() for f in studio_forms(s, registry)]
+    return forms
+
+
+def test_no_label_breaks_inside_a_word(registry) -> None:  # type: ignore[no-untyped-def]
+    """职称/技术等|级, 员工编|号: every label fits its cell, or breaks where the seed form breaks it."""
+    from generator.render.forms.model import broken_labels
+
+    assert [problem for form in _every_form(registry) for problem in broken_labels(form)] == []
+
+
+def test_every_seal_box_holds_a_unit_seal(registry) -> None:  # type: ignore[no-untyped-def]
+    from generator.render.forms.model import small_seal_boxes
+
+    assert [problem for form in _every_form(registry) for problem in small_seal_boxes(form)] == []
+
+
+def test_each_pdf_embeds_the_compact_font_with_its_own_glyphs_only(tmp_path: Path, registry) -> None:  # type: ignore[no-untyped-def]
+    """Each file's font subset is cut from the compact copy (GB 2312): a one-page agreement was
+    180–230 KB when every file carried glyph slots for the whole Noto CJK font or its batch's text."""
+    pairs = sorted(registry.pairs.values(), key=lambda p: p.id)[:3]
+    written = write_forms([pair_forms(p, registry)[0] for p in pairs], tmp_path, os.environ, ("pdf",))
+    for item in written:
+        fonts_used = subprocess.run(["pdffonts", str(item.files["pdf"])], capture_output=True, text=True, check=True).stdout
+        assert "JiangpuForms" in fonts_used and "Noto" not in fonts_used, fonts_used
+        assert item.files["pdf"].stat().st_size < 120_000
+    a, b = (item.files["pdf"].read_bytes() for item in written[:2])
+    assert a != b
+
+
+def test_a_character_outside_the_compact_font_still_prints(tmp_path: Path, registry) -> None:  # type: ignore[no-untyped-def]
+    """喆 and 堃 are not in GB 2312: they come from the full font behind the compact copy."""
+    from dataclasses import replace
+
+    pair = registry.pairs["taoyuan-2020-001"]
+    odd = replace(pair, apprentice=replace(pair.apprentice, name="王喆堃"))
+    written = write_forms([agreement(odd, registry)], tmp_path, os.environ, ("pdf",))
+    assert "王喆堃" in pdf_text(written[0].files["pdf"])
+    fonts_used = subprocess.run(["pdffonts", str(written[0].files["pdf"])], capture_output=True, text=True, check=True).stdout
+    assert "JiangpuForms" in fonts_used and "CJK" in fonts_used

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
-from generator.render.forms.fonts import find_font
+from generator.render.forms.fonts import find_font, with_compact
 from generator.render.forms.model import Form
 from generator.render.forms.renderers import DocxRenderer, HtmlRenderer, PdfRenderer, Renderer
 
 FORMATS = ("html", "pdf", "docx")
+FILE_MODE = 0o644
 # Below this many forms a second process costs more than it saves.
 PARALLEL_FORMS = 40
 
@@ -29,6 +30,8 @@ def renderers(environ: Mapping[str, str], formats: Iterable[str] = FORMATS) -> l
     """The renderers for these formats; raises FontNotFound before anything is written."""
     wanted = list(formats)
     font = find_font(environ) if {"html", "pdf"} & set(wanted) else None
+    if font is not None and "pdf" in wanted:
+        font = with_compact(font, environ)  # made (once) here, before any worker process starts
     made: list[Renderer] = []
     html = HtmlRenderer(font) if font else None
     for fmt in wanted:
@@ -47,42 +50,19 @@ def _atomic(renderer: Renderer, form: Form, target: Path) -> None:
     os.close(fd)
     try:
         renderer.render(form, Path(tmp))
+        os.chmod(tmp, FILE_MODE)  # mkstemp's 0600 would keep the file from the office's shared folder
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
 
 
-# Forms a batch-capable renderer handles at once (the PDF renderer).
-BATCH = 25
-
-
-def _atomic_batch(render_batch: Callable[[list[tuple[Form, Path]]], None], items: list[tuple[Form, Path]]) -> None:
-    temps: list[Path] = []
-    try:
-        for _, target in items:
-            fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-            os.close(fd)
-            temps.append(Path(name))
-        render_batch([(form, temp) for (form, _), temp in zip(items, temps, strict=True)])
-        for temp, (_, target) in zip(temps, items, strict=True):
-            os.replace(temp, target)
-    finally:
-        for temp in temps:
-            temp.unlink(missing_ok=True)
-
-
 def _write_all(forms: Sequence[Form], out: Path, made: list[Renderer]) -> list[Written]:
     files: dict[str, dict[str, Path]] = {form.id: {} for form in forms}
     for renderer in made:
         items = [(form, out / f"{form.id}.{renderer.extension}") for form in forms]
-        batch = getattr(renderer, "render_batch", None)
-        if batch is not None:
-            for start in range(0, len(items), BATCH):
-                _atomic_batch(batch, items[start:start + BATCH])
-        else:
-            for form, target in items:
-                _atomic(renderer, form, target)
+        for form, target in items:
+            _atomic(renderer, form, target)
         for form, target in items:
             files[form.id][renderer.extension] = target
     return [Written(form, files[form.id]) for form in forms]
@@ -118,3 +98,40 @@ def write_forms(forms: Iterable[Form], out: Path, environ: Mapping[str, str], fo
     order = {id(f): i for i, f in enumerate(todo)}
     by_id = {w.form.id: w for share in results for w in share}
     return [by_id[f.id] for f in sorted(todo, key=lambda f: order[id(f)])]
+
+
+def _merged_share(groups: list[tuple[str, list[Form]]], out: Path, pdf: PdfRenderer) -> list[Path]:
+    written = []
+    for stem, forms in groups:
+        target = out / f"{stem}.pdf"
+        fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{target.name}.", suffix=".part")
+        os.close(fd)
+        try:
+            pdf.render_merged(forms, Path(tmp))
+            os.chmod(tmp, FILE_MODE)
+            os.replace(tmp, target)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        written.append(target)
+    return written
+
+
+def _merged_worker(groups: list[tuple[str, list[Form]]]) -> list[Path]:
+    assert _WORKER is not None
+    pdf = next(r for r in _WORKER[0] if isinstance(r, PdfRenderer))
+    return _merged_share(groups, _WORKER[1], pdf)
+
+
+def write_merged(groups: Sequence[tuple[str, list[Form]]], out: Path, environ: Mapping[str, str], jobs: int = 1) -> list[Path]:
+    """One PDF a group (a pair's whole set, a unit's pairs) for printing in one go."""
+    made = renderers(environ, ("pdf",))
+    out.mkdir(parents=True, exist_ok=True)
+    todo = list(groups)
+    if jobs < 2 or len(todo) < 2:
+        return _merged_share(todo, out, next(r for r in made if isinstance(r, PdfRenderer)))
+    shares = [todo[i::jobs] for i in range(jobs)]
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"), initializer=_start_worker,
+                             initargs=(dict(environ), ("pdf",), out)) as pool:
+        results = list(pool.map(_merged_worker, shares))
+    return sorted(path for share in results for path in share)

@@ -13,7 +13,7 @@ from typing import Literal
 
 from generator.model.entities import MEASURE_LABELS, Master, Pair, Programme, Registry, Stage, Studio
 from generator.model.progress import QuotaRow, pairing_progress
-from generator.render.forms.fields import SEAL, SIGN, checked, date_zh, level, private
+from generator.render.forms.fields import LEVEL_LABEL, SEAL, SEAL_MM, SIGN, checked, date_zh, file_stem, level, private
 from generator.render.forms.model import Cell, Form, Grid, Text, box, label, section, value
 from generator.render.forms.studio_applications import (
     FAMOUS_TEACHER,
@@ -38,7 +38,8 @@ def _age(born: int | None, on: date | None) -> str:
 
 
 # ---------------------------------------------------------------- 附件1
-AGREEMENT_WIDTHS = (0.7, 1.12, 1.3, 1.4, 0.85, 1.05, 1.1, 1.15, 1.9)
+# In millimetres (180 in all): each label column as wide as its longest label, the phone column a whole number.
+AGREEMENT_WIDTHS = (8.0, 19.0, 26.0, 19.0, 23.0, 19.0, 17.0, 23.0, 26.0)
 
 
 def agreement(pair: Pair | None = None, registry: Registry | None = None) -> Form:
@@ -56,25 +57,25 @@ def agreement(pair: Pair | None = None, registry: Registry | None = None) -> For
         (section("师傅基本情况", rowspan=4), label("姓名"), value(master.name if master else ""), label("性别"),
          value(master.gender if master else ""), label("年龄"), value(_age(master.birth_year if master else None, on)),
          label("学历"), value(master.education or "" if master else "")),
-        (label("工种"), value(master.trade if master else ""), label("职称/技术等级"),
+        (label("工种"), value(master.trade if master else ""), label(LEVEL_LABEL),
          value(level(master.title, master.skill_level) if master else ""), label("员工编号"),
          value(private(master, "employee_no")), label("电话"), value(private(master, "phone"))),
         (label("部门"), value(master.department or "" if master else "", colspan=3), label("职务"),
          value(master.post or "" if master else "", colspan=3)),
-        (label("所获荣誉"), value(honours, colspan=7, height_mm=14)),
+        (label("所获荣誉"), value(honours, colspan=7, height_mm=10)),
         (section("徒弟基本情况", rowspan=3), label("姓名"), value(a.name if a else ""), label("性别"), value(a.gender if a else ""),
          label("年龄"), value(_age(a.birth_year if a else None, on)), label("学历"), value(a.education or "" if a else "")),
-        (label("工种"), value(a.trade or "" if a else ""), label("职称/技术等级"), value(level(a.title, a.skill_level) if a else ""),
+        (label("工种"), value(a.trade or "" if a else ""), label(LEVEL_LABEL), value(level(a.title, a.skill_level) if a else ""),
          label("员工编号"), value(private(a, "employee_no")), label("电话"), value(private(a, "phone"))),
         (label("部门"), value(a.department or "" if a else "", colspan=3), label("职务"), value(a.post or "" if a else ""),
          label("是否农民工"), value(("是" if a.migrant_worker else "否") if a and a.migrant_worker is not None else "")),
         (label("结对期限", colspan=2), value(term, colspan=7)),
-        (label("培养目标", colspan=2), value(pair.goal or "" if pair else "", colspan=7, height_mm=22)),
-        (label("培养计划", colspan=2), value(plan, colspan=7, height_mm=40)),
-        (box("师傅意向：", colspan=4, height_mm=28, sign=_dated(SIGN, on)), box("徒弟意向：", colspan=5, height_mm=28, sign=_dated(SIGN, on))),
-        (box("单位行政意见：", colspan=3, height_mm=32, sign=_dated(SEAL, seals.administration if seals else None)),
-         box("单位工会意见：", colspan=3, height_mm=32, sign=_dated(SEAL, seals.union if seals else None)),
-         box("单位人力资源意见：", colspan=3, height_mm=32, sign=_dated(SEAL, seals.hr if seals else None))),
+        (label("培养目标", colspan=2), value(pair.goal or "" if pair else "", colspan=7, height_mm=16)),
+        (label("培养计划", colspan=2), value(plan, colspan=7, height_mm=32)),
+        (box("师傅意向：", colspan=4, height_mm=26, sign=_dated(SIGN, on)), box("徒弟意向：", colspan=5, height_mm=26, sign=_dated(SIGN, on))),
+        (box("单位行政意见：", colspan=3, height_mm=SEAL_MM, sign=_dated(SEAL, seals.administration if seals else None)),
+         box("单位工会意见：", colspan=3, height_mm=SEAL_MM, sign=_dated(SEAL, seals.union if seals else None)),
+         box("单位人力资源意见：", colspan=3, height_mm=SEAL_MM, sign=_dated(SEAL, seals.hr if seals else None))),
     )
     return Form(
         id="fujian1-xieyibiao", attachment="附件1",
@@ -194,7 +195,7 @@ def evaluation_form(pair: Pair | None = None, registry: Registry | None = None) 
 def quota_table(programme: Programme | None = None, registry: Registry | None = None, as_of: date | None = None) -> Form:
     """各单位结对活动任务分配表 (附件4), with each unit's progress when filled from a programme,
     counted as of ``as_of`` (the date printed as 统计截至)."""
-    head = (label("单位"), label("规划时间（年）"), label("完成任务数（对）"), label("已结对（对）"), label("完成进度"), label("备注"))
+    head = (label("单位"), label("规划时间\n（年）"), label("完成任务数\n（对）"), label("已结对\n（对）"), label("完成进度"), label("备注"))
     rows: list[tuple[Cell, ...]] = [head]
     if programme is not None and registry is not None:
         progress = pairing_progress(registry, programme)
@@ -212,7 +213,7 @@ def quota_table(programme: Programme | None = None, registry: Registry | None = 
         id=f"fujian4-renwu-fenpeibiao-{programme.id}" if programme else "fujian4-renwu-fenpeibiao",
         attachment="附件4", title="各单位结对活动任务分配表", subtitle=title_unit,
         purpose="各单位的结对任务与完成进度" + ("（按登记册统计）" if programme else ""),
-        blocks=(Grid((2.6, 1.0, 1.1, 1.0, 1.0, 2.2), tuple(rows)),),
+        blocks=(Grid((50.0, 22.0, 23.0, 22.0, 20.0, 43.0), tuple(rows)),),
         header=(("统计截至", date_zh(as_of) if programme is not None else ""),),
         notes=("已结对按三方盖章生效的协议计（培养中、已出师、已延期），含下属单位；续签不重复计入。",) if programme else (),
         meta={"programme": programme.id} if programme else {},
@@ -236,7 +237,7 @@ def studio_application(studio: Studio | None = None, registry: Registry | None =
     honours = "、".join(f"{h.name}（{h.year}）" for h in leader.honours) if leader else ""
     rows: list[tuple[Cell, ...]] = [
         (label("工作室名称", colspan=2), value(studio.name if studio else "", colspan=7)),
-        (label("依托单位（系部）", colspan=2), value(unit.name if unit else "", colspan=3), label("创办方式"),
+        (label("依托单位\n（系部）", colspan=2), value(unit.name if unit else "", colspan=3), label("创办方式"),
          value(studio.mode or "" if studio else "□单独创办　□校企联办", colspan=3)),
         (label("合作企业", colspan=2), value(partners, colspan=7)),
         (section("技能大师基本情况", rowspan=4), label("姓名"), value(leader.name if leader else ""), label("性别"),
@@ -262,14 +263,14 @@ def studio_application(studio: Studio | None = None, registry: Registry | None =
         (label("工作人员"), value("", colspan=7, height_mm=10)),
         (label("经费保障"), value("", colspan=7, height_mm=10)),
         (box("工作计划与主要工作方向：", studio.description or "" if studio else "", colspan=9, height_mm=40),),
-        (box("所在系（部）推荐意见：", colspan=9, height_mm=22, sign=SEAL),),
+        (box("所在系（部）推荐意见：", colspan=9, height_mm=SEAL_MM, sign=SEAL),),
         (box("专家评审意见：", colspan=4, height_mm=26, sign=("组长签字：", "年    月    日")),
-         box("学校意见：", colspan=5, height_mm=26, sign=SEAL)),
+         box("学校意见：", colspan=5, height_mm=SEAL_MM, sign=SEAL)),
     ]
     return Form(
         id="jineng-dashi-gongzuoshi-shenbaobiao", title="技能大师工作室申报表",
         purpose="申办技能大师工作室时填写，经系（部）推荐、专家评审、校内公示 3 天",
-        blocks=(Grid((0.9, 1.0, 1.1, 0.8, 1.0, 1.0, 1.1, 0.9, 1.0), tuple(rows)),),
+        blocks=(Grid((8.0, 23.0, 22.0, 19.0, 18.0, 19.0, 24.0, 15.0, 32.0), tuple(rows)),),
         header=(("申报日期", date_zh(studio.established) if studio else ""),),
         notes=("注：名称格式为“职业工种名称+技能大师工作室”；请附技能大师和成员的荣誉证书、获奖证书、技术认定等证明材料复印件。",),
         meta={"studio": studio.id} if studio else {},
@@ -303,7 +304,7 @@ def studio_assessment(studio: Studio | None = None, year: int | None = None, reg
         (box("年度工作总结（示范讲座、培训、研究课题、学术活动、论文著作、创新成果）：", colspan=4, height_mm=50),),
         (label("考核等次"), value(boxes, colspan=3)),
         (box("考核意见：", assessment.note or "" if assessment else "", colspan=4, height_mm=30, sign=("考核组长签字：", "年    月    日")),),
-        (box("主管部门意见：", colspan=4, height_mm=26, sign=SEAL),),
+        (box("主管部门意见：", colspan=4, height_mm=SEAL_MM, sign=SEAL),),
     ]
     return Form(
         id="gongzuoshi-niandu-kaohebiao", title="工作室年度考核表",
@@ -325,9 +326,9 @@ def talent_nomination(programme: Programme | None = None) -> Form:
         (label("工作单位"), value(colspan=3), label("部门"), value()),
         (label("主要荣誉", colspan=2), value(colspan=6, height_mm=20)),
         (box("主要事迹（工作业绩、技术创新、传帮带情况）：", colspan=8, height_mm=60),),
-        (box("单位推荐意见：", colspan=4, height_mm=28, sign=SEAL), box("资格审查意见：", colspan=4, height_mm=28, sign=SEAL)),
+        (box("单位推荐意见：", colspan=4, height_mm=SEAL_MM, sign=SEAL), box("资格审查意见：", colspan=4, height_mm=SEAL_MM, sign=SEAL)),
         (box("专家评审意见：", colspan=4, height_mm=28, sign=("组长签字：", "年    月    日")),
-         box("公示情况及评选结果：", colspan=4, height_mm=28, sign=SEAL)),
+         box("公示情况及评选结果：", colspan=4, height_mm=SEAL_MM, sign=SEAL)),
     )
     return Form(
         id=f"jineng-rencai-shenbaobiao-{programme.id}" if programme else "jineng-rencai-shenbaobiao",
@@ -350,12 +351,37 @@ def blank_forms(registry: Registry | None = None, as_of: date | None = None) -> 
     return forms
 
 
+def pair_stem(pair: Pair, registry: Registry) -> str:
+    """taoyuan-2020-001_张建国-王小明: the pair's id, then master and apprentice."""
+    master = registry.masters.get(pair.master)
+    return file_stem(pair.id, f"{master.name if master else pair.master}-{pair.apprentice.name}")
+
+
 def pair_forms(pair: Pair, registry: Registry) -> list[Form]:
-    forms = [agreement(pair, registry)]
-    forms += [_renamed(stage_plan(pair, s, registry), f"{pair.id}-stage-{i + 1}") for i, s in enumerate(pair.stages)]
+    """A pair's filled forms, each to its own file: 附件1, each stage's 附件3, the 出师鉴定表."""
+    stem = pair_stem(pair, registry)
+    forms = [_renamed(agreement(pair, registry), f"{stem}_附件1协议表")]
+    forms += [_renamed(stage_plan(pair, s, registry), f"{stem}_附件3阶段培养计划表-{i + 1}") for i, s in enumerate(pair.stages)]
     if pair.evaluation is not None:
-        forms.append(_renamed(evaluation_form(pair, registry), f"{pair.id}-chushi-jianding"))
-    return [_renamed(forms[0], f"{pair.id}-xieyibiao"), *forms[1:]]
+        forms.append(_renamed(evaluation_form(pair, registry), f"{stem}_出师鉴定表"))
+    return forms
+
+
+def pair_set(pair: Pair, registry: Registry) -> list[Form]:
+    """Everything a pair's file holds, in the order it is printed: 附件1, 附件2, each 附件3, the 鉴定表."""
+    filled = pair_forms(pair, registry)
+    return [filled[0], duties(), *filled[1:]]
+
+
+def merged_sets(pairs: list[Pair], registry: Registry, by_unit: bool) -> list[tuple[str, list[Form]]]:
+    """Groups for one PDF each: a pair's set, or (``by_unit``) every set of a unit's pairs."""
+    if not by_unit:
+        return [(f"{pair_stem(p, registry)}_全套打印", pair_set(p, registry)) for p in pairs]
+    units: dict[str, list[Form]] = {}
+    for pair in sorted(pairs, key=lambda p: p.id):
+        units.setdefault(pair.unit, []).extend(pair_set(pair, registry))
+    return [(file_stem(u, registry.units[u].name if u in registry.units else "", "结对协议全套打印"), forms)
+            for u, forms in sorted(units.items())]
 
 
 APPLICATIONS = {
@@ -371,9 +397,10 @@ def studio_forms(studio: Studio, registry: Registry) -> list[Form]:
     unit = registry.units.get(studio.unit)
     author = programme.issuer if programme else unit.name if unit else ""
     application = APPLICATIONS[application_kind(studio, registry)](studio, registry, programme)
-    forms = [replace(application, id=f"{studio.id}-shenbaobiao", author=author, created=studio.established or studio.named)]
+    stem = file_stem(studio.id, studio.name)
+    forms = [replace(application, id=f"{stem}_申报表", author=author, created=studio.established or studio.named)]
     years = sorted({r.year for r in studio.results} | {a.year for a in studio.assessments})
-    forms += [replace(studio_assessment(studio, y, registry), id=f"{studio.id}-kaohebiao-{y}", author=author, created=date(y, 12, 31))
+    forms += [replace(studio_assessment(studio, y, registry), id=f"{stem}_年度考核表-{y}", author=author, created=date(y, 12, 31))
               for y in years]
     return forms
 

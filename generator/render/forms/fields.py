@@ -6,11 +6,16 @@ the same value looks the same on every form.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
 SIGN = ("签字：", "年    月    日")
 SEAL = ("盖章：", "年    月    日")
+# A box that takes a unit's seal: a round seal is 40–42 mm across, with room around it.
+SEAL_MM = 45.0
+# The label as the seed forms break it when the cell is narrow: after the slash, never inside a word.
+LEVEL_LABEL = "职称/\n技术等级"
 
 
 def date_zh(day: date | None) -> str:
@@ -30,3 +35,12 @@ def level(title: str | None, skill: str | None) -> str:
 def checked(options: tuple[str, ...], chosen: str | None, suffix: str = "") -> str:
     """Tick boxes with the record's choice ticked: ■卫生　□文化."""
     return "　".join(("■" if o == chosen else "□") + o + suffix for o in options)
+
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+def file_stem(*parts: str) -> str:
+    """A file name a clerk recognises: the record's id, then people's or the studio's names,
+    joined by "_", with nothing Windows or a shell would stumble on."""
+    return "_".join(_UNSAFE.sub("-", part).strip("-.") for part in parts if part)

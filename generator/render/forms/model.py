@@ -117,3 +117,56 @@ def layout(grid: Grid) -> list[list[tuple[int, Cell]]]:
             raise ValueError(f"row {r} of a grid covers {column} of its {width} columns")
         placed.append(items)
     return placed
+
+
+# Print measures (A4 less 15 mm margins; 10.5 pt text) for checking that a label fits its cell.
+USABLE_MM = 180.0
+WIDE_CHAR_MM = 3.75  # a Chinese character or full-width sign at 10.5 pt
+NARROW_CHAR_MM = 2.0  # a Latin letter, digit or half-width sign
+CELL_PADDING_MM = 3.6  # both sides' padding and the borders
+
+
+def text_mm(line: str) -> float:
+    return sum(NARROW_CHAR_MM if ord(char) < 0x2E80 and char not in "■□" else WIDE_CHAR_MM for char in line)
+
+
+def column_mm(grid: Grid) -> list[float]:
+    total = sum(grid.widths)
+    return [USABLE_MM * w / total for w in grid.widths]
+
+
+def broken_labels(form: Form) -> list[str]:
+    """Labels that would break inside a word: a line of a label (its own break points are
+    written as line breaks, as on the seed form) wider than its cell."""
+    found = []
+    for block in form.blocks:
+        if not isinstance(block, Grid):
+            continue
+        widths = column_mm(block)
+        for row in layout(block):
+            for column, cell in row:
+                if cell.kind != "label":
+                    continue
+                room = sum(widths[column:column + cell.colspan]) - CELL_PADDING_MM
+                found += [f"{form.id}: “{line}” ({text_mm(line):.0f} mm > {room:.0f} mm)"
+                          for line in cell.text.split("\n") if text_mm(line) > room]
+    return found
+
+
+SEAL_MIN_MM = 45.0  # a unit's round seal is 40–42 mm
+
+
+def small_seal_boxes(form: Form) -> list[str]:
+    """Boxes that take a seal (盖章) but are less than 45 mm high or wide."""
+    found = []
+    for block in form.blocks:
+        if not isinstance(block, Grid):
+            continue
+        widths = column_mm(block)
+        for row in layout(block):
+            for column, cell in row:
+                if cell.kind == "box" and any("盖章" in line for line in cell.sign):
+                    wide = sum(widths[column:column + cell.colspan])
+                    if cell.height_mm < SEAL_MIN_MM or wide < SEAL_MIN_MM:
+                        found.append(f"{form.id}: {cell.text} {wide:.0f}×{cell.height_mm:.0f} mm")
+    return found

@@ -10,7 +10,7 @@ them rather than works them out. Team tables grow with the team: nothing is drop
 from __future__ import annotations
 
 from generator.model.entities import Master, Programme, Registry, Rules, Studio
-from generator.render.forms.fields import SEAL, checked, date_zh, level, private
+from generator.render.forms.fields import LEVEL_LABEL, SEAL, SEAL_MM, checked, date_zh, level, private
 from generator.render.forms.model import Cell, Form, Grid, box, label, section, value
 
 SKILL_MASTER, FAMOUS_TEACHER, INNOVATION = "技能大师工作室申报表", "名师工作室申报表", "创新工作室申报表"
@@ -18,6 +18,8 @@ BY_TYPE = {"技能大师工作室": SKILL_MASTER, "名师工作室": FAMOUS_TEAC
 # 武昌区办法第十一条: the sector bureau that reviews a studio of each field.
 WUCHANG_BUREAUS = {"教育": "区教育局", "卫生": "区卫计委", "文化": "区文体旅广局", "技能": "区总工会", "民生": "区民政局"}
 TEAM_ROWS = 5  # the paper forms' team rows; a larger team adds rows
+# In millimetres (180 in all), each label column as wide as its longest label line.
+APPLICATION_WIDTHS = (8.0, 23.0, 23.0, 21.0, 24.0, 27.0, 25.0, 29.0)
 
 
 def _year(studio: Studio | None) -> int | None:
@@ -42,8 +44,8 @@ def _honours(master: Master | None) -> str:
 
 
 def team_heading(rules: Rules | None, columns: int) -> tuple[Cell, ...]:
-    limit = f"（不超过 {rules.member_max_age} 岁）" if rules else ""
-    return (label("姓名"), label("性别"), label(f"年龄{limit}"), label("工种/专业"), label("职称/技术等级"), label("单位", colspan=columns - 6))
+    limit = f"\n（≤{rules.member_max_age}岁）" if rules else ""
+    return (label("姓名"), label("性别"), label(f"年龄{limit}"), label("工种/专业"), label(LEVEL_LABEL), label("单位", colspan=columns - 6))
 
 
 def _team(studio: Studio | None, registry: Registry | None, rules: Rules | None, columns: int) -> list[tuple[Cell, ...]]:
@@ -72,7 +74,7 @@ def _leader_rows(leader: Master | None, studio: Studio | None, rules: Rules | No
     return [
         (label("姓名"), value(leader.name if leader else ""), label("性别"), value(leader.gender if leader else ""),
          label("年龄"), value(_age_against(leader, _year(studio), limit), colspan=2)),
-        (label("工种/专业"), value(leader.trade if leader else ""), label("职称/技术等级"),
+        (label("工种/专业"), value(leader.trade if leader else ""), label(LEVEL_LABEL),
          value(level(leader.title, leader.skill_level) if leader else ""), label("电话"), value(private(leader, "phone"), colspan=2)),
         (label("部门及职务"), value(" ".join(x for x in (leader.department, leader.post) if x) if leader else "", colspan=6)),
         (label("所获荣誉"), value(_honours(leader), colspan=6, height_mm=16)),
@@ -97,19 +99,19 @@ def famous_teacher(studio: Studio | None = None, registry: Registry | None = Non
         *_leader_rows(leader, studio, rules)[1:],
         (section(f"团队成员（{team}）", rowspan=1 + max(TEAM_ROWS, len(studio.members) if studio else 0)), *team_heading(rules, 8)),
         *_team(studio, registry, rules, 8),
-        (label("固定学员或培训对象", colspan=2), value(f"{studio.learners} 人" if studio and studio.learners is not None else "", colspan=6)),
+        (label("固定学员或\n培训对象", colspan=2), value(f"{studio.learners} 人" if studio and studio.learners is not None else "", colspan=6)),
         (section("建设条件", rowspan=4), label("固定场所"), value(area, colspan=6)),
         (label("制度规范"), value("", colspan=6, height_mm=10)),
         (label("工作人员"), value("", colspan=6, height_mm=10)),
         (label("经费保障"), value("", colspan=6, height_mm=10)),
         (box("工作计划（技术攻关、课题研究、经验传授；示范讲座、学术活动、人才培养）：", studio.description or "" if studio else "", colspan=8, height_mm=36),),
-        (box("所在单位审核推荐意见：", colspan=4, height_mm=28, sign=SEAL), box("行业主管部门审查意见：", colspan=4, height_mm=28, sign=SEAL)),
-        (box("区人力资源局备案：", colspan=4, height_mm=26, sign=SEAL), box("公示情况（公示期 5 天）：", colspan=4, height_mm=26, sign=SEAL)),
+        (box("所在单位审核推荐意见：", colspan=4, height_mm=SEAL_MM, sign=SEAL), box("行业主管部门审查意见：", colspan=4, height_mm=SEAL_MM, sign=SEAL)),
+        (box("区人力资源局备案：", colspan=4, height_mm=SEAL_MM, sign=SEAL), box("公示情况（公示期 5 天）：", colspan=4, height_mm=SEAL_MM, sign=SEAL)),
     ]
     return Form(
         id="mingshi-gongzuoshi-shenbaobiao", title="武昌区名师工作室申报表",
         purpose="领办人提出申请，所在单位推荐，行业主管部门审查、考察、命名，报区人力资源局备案；区级名师工作室另经公示 5 天",
-        blocks=(Grid((0.9, 1.1, 1.0, 0.8, 1.1, 1.1, 1.0, 1.2), tuple(rows)),),
+        blocks=(Grid(APPLICATION_WIDTHS, tuple(rows)),),
         header=(("申报日期", date_zh(studio.established) if studio else ""),),
         notes=("注：领办人原则上男性不超过 57 岁、女性不超过 52 岁（特殊情况分别不超过 60、55 岁），团队成员原则上 45 岁以下；"
                "年龄按命名年份计算。请附领办人和团队成员的荣誉、获奖、人才计划等证明材料复印件。",),
@@ -135,13 +137,13 @@ def innovation(studio: Studio | None = None, registry: Registry | None = None, p
         *_team(studio, registry, rules, 8),
         (label("场地面积", colspan=2), value(area, colspan=2), label("固定学员"), value(f"{studio.learners} 人" if studio and studio.learners is not None else "", colspan=3)),
         (box("工作室简介与主要创新成果（技术攻关、发明专利、合理化建议、带徒传技）：", studio.description or "" if studio else "", colspan=8, height_mm=44),),
-        (box("依托单位意见：", colspan=4, height_mm=28, sign=SEAL), box("单位工会意见：", colspan=4, height_mm=28, sign=SEAL)),
-        (box("上级工会审核意见：", colspan=8, height_mm=26, sign=SEAL),),
+        (box("依托单位意见：", colspan=4, height_mm=SEAL_MM, sign=SEAL), box("单位工会意见：", colspan=4, height_mm=SEAL_MM, sign=SEAL)),
+        (box("上级工会审核意见：", colspan=8, height_mm=SEAL_MM, sign=SEAL),),
     ]
     return Form(
         id="chuangxin-gongzuoshi-shenbaobiao", title="劳模（工匠人才）创新工作室申报表",
         purpose="劳模创新工作室、工匠人才创新工作室申报命名时填写，经依托单位、单位工会推荐，上级工会审核",
-        blocks=(Grid((0.9, 1.1, 1.0, 0.8, 1.1, 1.1, 1.0, 1.2), tuple(rows)),),
+        blocks=(Grid(APPLICATION_WIDTHS, tuple(rows)),),
         header=(("申报日期", date_zh(studio.established) if studio else ""),),
         notes=("注：请附领办人和团队成员的荣誉证书、创新成果及带徒传技材料复印件。",),
         meta={"studio": studio.id} if studio else {},
