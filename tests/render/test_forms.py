@@ -398,3 +398,29 @@ def test_a_character_outside_the_compact_font_still_prints(tmp_path: Path, regis
     assert "王喆堃" in pdf_text(written[0].files["pdf"])
     fonts_used = subprocess.run(["pdffonts", str(written[0].files["pdf"])], capture_output=True, text=True, check=True).stdout
     assert "JiangpuForms" in fonts_used and "CJK" in fonts_used
+
+
+def test_word_boxes_put_signature_and_date_at_their_foot(blank) -> None:  # type: ignore[no-untyped-def]
+    """On paper 盖章 and 年 月 日 sit at the foot of an opinion box, under the room to write."""
+    path = next(w.files["docx"] for w in blank if w.form.id == "fujian1-xieyibiao")
+    with zipfile.ZipFile(path) as archive:
+        body = archive.read("word/document.xml").decode("utf-8")
+    cell = next(c for c in re.findall(r"<w:tc>.*?</w:tc>", body, re.S) if "单位行政意见：" in c)
+    paragraphs = ["".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", p)) for p in re.findall(r"<w:p[ >].*?</w:p>", cell, re.S)]
+    assert paragraphs[0] == "单位行政意见：" and paragraphs[-2].startswith("盖章：") and paragraphs[-1].startswith("年")
+    # the lines in between are empty: as many as fill a 45 mm box at 4.8 mm a line
+    assert all(p == "" for p in paragraphs[1:-2]) and len(paragraphs) == int((45 - 2) / 4.8)
+
+
+def test_a_long_table_repeats_its_heading_on_every_page(tmp_path: Path) -> None:
+    from generator.render.forms.model import Form, Grid, label, value
+
+    rows = ((label("单位"), label("人数")),) + tuple((value(f"示例单位{i:03d}"), value(str(i))) for i in range(120))
+    form = Form(id="long", title="长表", purpose="测试", blocks=(Grid((3.0, 1.0), rows, head=1),))
+    written = write_forms([form], tmp_path, os.environ)[0]
+    pages = pdf_pages(written.files["pdf"])
+    assert len(pages) >= 3 and all("单位人数" in page for page in pages)
+    assert all(f"示例单位{i:03d}" in "".join(pages) for i in range(120))
+    with zipfile.ZipFile(written.files["docx"]) as archive:
+        body = archive.read("word/document.xml").decode("utf-8")
+    assert body.count("<w:tblHeader/>") == 1

@@ -213,7 +213,7 @@ def quota_table(programme: Programme | None = None, registry: Registry | None = 
         id=f"fujian4-renwu-fenpeibiao-{programme.id}" if programme else "fujian4-renwu-fenpeibiao",
         attachment="附件4", title="各单位结对活动任务分配表", subtitle=title_unit,
         purpose="各单位的结对任务与完成进度" + ("（按登记册统计）" if programme else ""),
-        blocks=(Grid((50.0, 22.0, 23.0, 22.0, 20.0, 43.0), tuple(rows)),),
+        blocks=(Grid((50.0, 22.0, 23.0, 22.0, 20.0, 43.0), tuple(rows), head=1),),
         header=(("统计截至", date_zh(as_of) if programme is not None else ""),),
         notes=("已结对按三方盖章生效的协议计（培养中、已出师、已延期），含下属单位；续签不重复计入。",) if programme else (),
         meta={"programme": programme.id} if programme else {},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -17,7 +18,7 @@ from docx.oxml.table import CT_Tc
 from docx.shared import Emu, Mm, Pt
 from docx.table import _Cell
 
-from generator.render.forms.model import Cell, Form, Grid, Text, layout
+from generator.render.forms.model import CELL_PADDING_MM, WIDE_CHAR_MM, Cell, Form, Grid, Text, column_mm, layout, text_mm
 
 PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Mm(210), Mm(297), Mm(15)
 # Document dates when the caller gives none: files stay byte-identical from run to run.
@@ -80,7 +81,18 @@ def _paragraph(container: object, text: str, *, bold: bool = False, size: float 
             run.add_break()
 
 
-def _fill(target: _Cell, cell: Cell) -> None:
+LINE_MM = 4.8  # a line of 10.5 pt text in Word, single spacing
+
+
+def _spacer_lines(cell: Cell, width_mm: float) -> int:
+    """Empty lines between a box's content and its signature lines, so that 签字/盖章 and
+    年 月 日 sit at the foot of the box as on paper (a Word cell has one vertical alignment)."""
+    room = max(width_mm - CELL_PADDING_MM, WIDE_CHAR_MM)
+    used = 1 + len(cell.sign) + sum(max(1, math.ceil(text_mm(line) / room)) for line in cell.value.split("\n") if cell.value)
+    return max(0, int((cell.height_mm - 2) / LINE_MM) - used)
+
+
+def _fill(target: _Cell, cell: Cell, width_mm: float) -> None:
     if cell.kind == "section":
         _paragraph(target, "\n".join(cell.text), align=WD_ALIGN_PARAGRAPH.CENTER, first=True)
         target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
@@ -88,6 +100,8 @@ def _fill(target: _Cell, cell: Cell) -> None:
         _paragraph(target, cell.text, first=True)
         if cell.value:
             _paragraph(target, cell.value)
+        for _ in range(_spacer_lines(cell, width_mm) if cell.sign else 0):
+            _paragraph(target, "")
         for line in cell.sign:
             _paragraph(target, line + "　" * 4, align=WD_ALIGN_PARAGRAPH.RIGHT)
         target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
@@ -118,6 +132,7 @@ def _grid(doc: DocxDocument, grid: Grid) -> None:
     usable = PAGE_WIDTH - 2 * MARGIN
     total = sum(grid.widths)
     widths = [int(usable * w / total) for w in grid.widths]
+    mm = column_mm(grid)
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
     for r, segments in enumerate(_segments(grid)):
@@ -129,6 +144,8 @@ def _grid(doc: DocxDocument, grid: Grid) -> None:
         tallest = max((cell.height_mm for _, cell, cont in segments if not cont), default=0)
         row.height, row.height_rule = Mm(max(tallest, MIN_ROW_MM)), WD_ROW_HEIGHT_RULE.AT_LEAST
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        if r < grid.head:  # heading rows repeat at the top of every page the table runs to
+            row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
         for column, cell, continues in segments:
             tc = CT_Tc.new()
             tr.append(tc)
@@ -138,7 +155,7 @@ def _grid(doc: DocxDocument, grid: Grid) -> None:
             if cell.rowspan > 1:
                 tc.vMerge = "continue" if continues else "restart"
             if not continues:
-                _fill(_Cell(tc, table), cell)
+                _fill(_Cell(tc, table), cell, sum(mm[column:column + cell.colspan]))
 
 
 def _field(paragraph: object, code: str) -> None:

@@ -55,6 +55,7 @@ class Grid:
     widths: tuple[float, ...]  # relative column widths
     rows: tuple[tuple[Cell, ...], ...]
     caption: str = ""
+    head: int = 0  # the first rows are the table's heading: repeated on every page it runs to
 
 
 @dataclass(frozen=True, slots=True)
