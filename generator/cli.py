@@ -158,7 +158,7 @@ def _inside(path: Path, folder: Path) -> bool:
 
 def cmd_forms(args: argparse.Namespace) -> int:
     from generator.render.forms.build import FORMATS, write_forms, write_merged
-    from generator.render.forms.definitions import blank_forms, merged_sets, pair_forms, studio_forms
+    from generator.render.forms.definitions import blank_forms, merged_sets, pair_forms, programme_forms, studio_forms
     from generator.render.forms.fonts import FontNotFound
 
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
@@ -166,8 +166,8 @@ def cmd_forms(args: argparse.Namespace) -> int:
     if unknown:
         sys.stderr.write(f"未知格式：{'、'.join(unknown)}（可用：{'、'.join(FORMATS)}）\n")
         return EXIT_USAGE
-    if args.filled and not (args.pair or args.studio or args.unit or args.all):
-        sys.stderr.write("--filled 需要 --pair 编号、--studio 编号、--unit 编号 或 --all\n")
+    if args.filled and not (args.pair or args.studio or args.unit or args.programme or args.all):
+        sys.stderr.write("--filled 需要 --pair 编号、--studio 编号、--unit 编号、--programme 编号 或 --all\n")
         return EXIT_USAGE
     # Filled forms carry phone numbers and employee numbers: never into the site.
     if args.filled and any(_inside(args.out, folder) for folder in (Path("site"), Path("build/docs"))):
@@ -181,7 +181,8 @@ def cmd_forms(args: argparse.Namespace) -> int:
     if args.filled:
         missing = (f"结对 {args.pair}" if args.pair and args.pair not in reg.pairs else
                    f"工作室 {args.studio}" if args.studio and args.studio not in reg.studios else
-                   f"单位 {args.unit}" if args.unit and args.unit not in reg.units else "")
+                   f"单位 {args.unit}" if args.unit and args.unit not in reg.units else
+                   f"活动 {args.programme}" if args.programme and args.programme not in reg.programmes else "")
         if missing:
             sys.stderr.write(f"登记册中没有{missing}\n")
             return EXIT_FAILED
@@ -193,6 +194,13 @@ def cmd_forms(args: argparse.Namespace) -> int:
         studios = sorted(reg.studios) if args.all else [args.studio] if args.studio else []
         forms = [f for p in pairs for f in pair_forms(reg.pairs[p], reg)]
         forms += [f for s in studios for f in studio_forms(reg.studios[s], reg)]
+        if args.programme:
+            programme = reg.programmes[args.programme]
+            year = args.year or (args.date or date.today()).year
+            if not programme.start_year <= year <= programme.end_year + 1:
+                sys.stderr.write(f"活动 {programme.id} 的年度是 {programme.start_year}—{programme.end_year} 年，没有 {year} 年度的报表\n")
+                return EXIT_FAILED
+            forms += programme_forms(programme, reg, year, args.date or date.today())
         # For printing in one go: a pair's whole set, or every pair of a unit (of each unit with --all).
         if "pdf" in formats and pairs:
             groups = merged_sets([reg.pairs[p] for p in pairs], reg, by_unit=not args.pair)
@@ -376,6 +384,8 @@ def build_parser() -> argparse.ArgumentParser:
     which = forms.add_mutually_exclusive_group()
     which.add_argument("--pair", help="填写这个结对的协议表、阶段培养计划表和出师鉴定表（另有一个合并打印的 PDF）")
     which.add_argument("--unit", help="填写这个单位所有结对的表格（另有一个合并打印的 PDF）")
+    which.add_argument("--programme", help="填写这个活动某一年度的报表：年度报送表和附件4（结对）、公示名单、津贴发放汇总表（人才）")
+    forms.add_argument("--year", type=int, help="与 --programme 一起用：哪一年度（默认今年）")
     which.add_argument("--studio", help="填写这个工作室的申报表和年度考核表")
     which.add_argument("--all", action="store_true", help="填写所有结对和工作室的表格")
     forms.add_argument("--no-cache", action="store_true", help="不使用检查缓存")

@@ -77,6 +77,7 @@ def rules_from(data: dict[str, Any] | None) -> Rules:
         assessment_results=tuple(merged["assessment_results"]),
         yearly_targets=dict(merged["yearly_targets"]),
         name_format=merged.get("name_format"),
+        public_notice_days=merged.get("public_notice_days"),
     )
 
 
@@ -116,7 +117,7 @@ def studio_from(d: dict[str, Any], src: Source) -> Studio:
     return Studio(
         **fields, src=src,
         established=_date(d.get("established")), named=_date(d.get("named")),
-        assessments=[Assessment(**a) for a in d.get("assessments", [])],
+        assessments=[Assessment(**{**a, "rectify_by": _date(a.get("rectify_by"))}) for a in d.get("assessments", [])],
         results=[YearResult(**r) for r in d.get("results", [])],
         honours=_honours(d.get("honours", [])),
     )

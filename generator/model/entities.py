@@ -66,6 +66,7 @@ class Rules:
     assessment_results: tuple[str, ...]
     yearly_targets: dict[str, int]
     name_format: str | None
+    public_notice_days: int | None = None  # 公示期, where the programme's document sets one
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +154,7 @@ class Master:
     post: str | None = None
     title: str | None = None
     education: str | None = None
+    enterprise_experience: str | None = None  # 企业工作经历 (the Chongqing school's condition)
     honours: list[Honour] = _field(default_factory=list)
     talent: list[TalentEntry] = _field(default_factory=list)
     bio: str | None = None
@@ -169,17 +171,22 @@ class Assessment:
     kind: str
     result: str
     note: str | None = None
+    rectify_by: date | None = None  # 整改期限, set when a rectification notice is issued
 
 
 # A studio's yearly measures and how staff name them (results, targets, forms, pages).
-MEASURE_LABELS = {"training_person_times": "培训人次", "research_topics": "研究课题", "innovations": "创新成果", "patents": "专利"}
+MEASURE_LABELS = {"lectures": "示范讲座", "training_person_times": "培训人次", "research_topics": "研究课题",
+                  "academic_events": "学术活动", "papers": "论文著作", "innovations": "创新成果", "patents": "专利"}
 
 
 @dataclass(frozen=True, slots=True)
 class YearResult:
     year: int
+    lectures: int | None = None
     training_person_times: int | None = None
     research_topics: int | None = None
+    academic_events: int | None = None
+    papers: int | None = None
     innovations: int | None = None
     patents: int | None = None
 

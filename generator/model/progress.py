@@ -112,6 +112,35 @@ def pairing_progress(registry: Registry, programme: Programme) -> Progress:
 
 
 @dataclass(frozen=True, slots=True)
+class UnitYear:
+    """One unit's line of a yearly pairing report (the Taoyuan December report)."""
+
+    unit: str | None  # a quota unit, or None for 其它单位
+    target: int | None
+    started: int  # counted pairs that started this year
+    cumulative: int  # counted pairs that started up to the end of this year
+    completed: int  # judged 出师 this year
+    extended: int  # judged 延期 this year
+
+
+def pairing_year(registry: Registry, programme: Programme, year: int) -> tuple[list[UnitYear], list[Pair]]:
+    """Each quota unit's (and the other units') figures for ``year``, and the year's new pairs,
+    counted as 附件4 and 任务进度 count them (sealed, a renewal once)."""
+    quota_units = {q.unit for q in programme.quotas}
+    pairs = [p for p in counted_pairs(registry, programme.id) if p.start.year <= year]
+    owners = {p.id: _quota_unit(registry, p.unit, quota_units) for p in pairs}
+
+    def line(unit: str | None, target: int | None) -> UnitYear:
+        mine = [p for p in pairs if owners[p.id] == unit]
+        judged = [p.evaluation for p in mine if p.evaluation and p.evaluation.date and p.evaluation.date.year == year]
+        return UnitYear(unit, target, sum(p.start.year == year for p in mine), len(mine),
+                        sum(e.result == "出师" for e in judged), sum(e.result == "延期" for e in judged))
+
+    rows = [line(q.unit, q.target) for q in programme.quotas] + [line(None, None)]
+    return rows, [p for p in pairs if p.start.year == year]
+
+
+@dataclass(frozen=True, slots=True)
 class TierYear:
     tier: str
     year: int

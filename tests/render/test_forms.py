@@ -16,7 +16,7 @@ import pytest
 from generator.cli import main
 from generator.render.forms import fonts
 from generator.render.forms.build import write_forms
-from generator.render.forms.definitions import agreement, blank_forms, pair_forms, studio_forms
+from generator.render.forms.definitions import agreement, blank_forms, pair_forms, programme_forms, studio_forms
 from generator.render.forms.model import Grid, layout
 from generator.validate.engine import validate
 from tests.conftest import REPO
@@ -359,6 +359,8 @@ def _every_form(registry) -> list:  # type: ignore[no-untyped-def]
     forms = blank_forms(registry, date(2026, 11, 22))
     forms += [f for p in registry.pairs.values() for f in pair_forms(p, registry)]
     forms += [f for s in registry.studios.values() for f in studio_forms(s, registry)]
+    forms += [f for p in registry.programmes.values() for y in (p.start_year, p.start_year + 1)
+              for f in programme_forms(p, registry, y, date(2026, 11, 22))]
     return forms
 
 

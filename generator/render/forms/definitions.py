@@ -13,6 +13,7 @@ from typing import Literal
 
 from generator.model.entities import MEASURE_LABELS, Master, Pair, Programme, Registry, Stage, Studio
 from generator.model.progress import QuotaRow, pairing_progress
+from generator.render.forms import reports
 from generator.render.forms.fields import LEVEL_LABEL, SEAL, SEAL_MM, SIGN, checked, date_zh, file_stem, level, private
 from generator.render.forms.model import Cell, Form, Grid, Text, box, label, section, value
 from generator.render.forms.studio_applications import (
@@ -345,10 +346,27 @@ def blank_forms(registry: Registry | None = None, as_of: date | None = None) -> 
     forms = [agreement(), duties(), stage_plan(), evaluation_form()]
     pairing = sorted((p for p in (registry.programmes.values() if registry else []) if p.kind == "pairing"), key=lambda p: p.id)
     forms += [quota_table(p, registry, as_of) for p in pairing] or [quota_table()]
-    forms += [studio_application(), famous_teacher(), innovation(), studio_assessment()]
+    forms += [reports.pairing_report()]
+    forms += [studio_application(), famous_teacher(), innovation(), studio_assessment(), reports.studio_report(),
+              reports.commitment(), reports.rectification_notice(), reports.public_notice(kind="studio")]
     talent = sorted((p for p in (registry.programmes.values() if registry else []) if p.kind == "talent"), key=lambda p: p.id)
     forms += [talent_nomination(p) for p in talent] or [talent_nomination()]
+    forms += [reports.public_notice(kind="talent"), reports.allowance_sheet()]
     return forms
+
+
+def programme_forms(programme: Programme, registry: Registry, year: int, as_of: date) -> list[Form]:
+    """A programme's documents for a year, filled: the yearly report and 附件4 (pairing), the
+    公示 of the year's named studios or selected talents, the allowance sheet (talent)."""
+    if programme.kind == "pairing":
+        made = [("师徒结对年度报送表", reports.pairing_report(programme, year, registry)),
+                ("附件4任务分配表", quota_table(programme, registry, as_of))]
+    elif programme.kind == "talent":
+        made = [("拟入选人员公示", reports.public_notice(programme, year, registry, kind="talent")),
+                ("考核津贴发放汇总表", reports.allowance_sheet(programme, year, registry))]
+    else:
+        made = [("拟命名工作室公示", reports.public_notice(programme, year, registry, kind="studio"))]
+    return [_renamed(form, file_stem(programme.id, f"{year}年", name)) for name, form in made]
 
 
 def pair_stem(pair: Pair, registry: Registry) -> str:
@@ -402,6 +420,14 @@ def studio_forms(studio: Studio, registry: Registry) -> list[Form]:
     years = sorted({r.year for r in studio.results} | {a.year for a in studio.assessments})
     forms += [replace(studio_assessment(studio, y, registry), id=f"{stem}_年度考核表-{y}", author=author, created=date(y, 12, 31))
               for y in years]
+    forms += [replace(reports.studio_report(studio, r.year, registry), id=f"{stem}_年度工作报告-{r.year}")
+              for r in sorted(studio.results, key=lambda r: r.year)]
+    if application_kind(studio, registry) == FAMOUS_TEACHER:  # the Wuchang rules' own documents
+        forms += [replace(reports.commitment(studio, registry, start, renewal), id=f"{stem}_任务承诺书-{start.year}")
+                  for start, renewal in reports.commitment_cycles(studio)]
+        lowest = programme.rules.assessment_results[-1] if programme else "不合格"
+        forms += [replace(reports.rectification_notice(studio, a, registry), id=f"{stem}_整改通知书-{a.year}")
+                  for a in studio.assessments if a.kind == "过程性" and a.result == lowest]
     return forms
 
 

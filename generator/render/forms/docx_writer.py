@@ -212,8 +212,14 @@ def write(form: Form, target: Path, *, east_asia: str, latin: str, when: datetim
         _paragraph(doc, form.subtitle, bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
     for caption, text in form.header:
         _paragraph(doc, f"{caption}：{text or '　' * 8}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    previous = None
     for block in form.blocks:
+        if isinstance(block, Grid) and block.caption:
+            _paragraph(doc, block.caption, bold=True, size=12)
+        elif isinstance(block, Grid) and isinstance(previous, Grid):
+            _paragraph(doc, "")  # Word joins two tables that touch into one
         _grid(doc, block) if isinstance(block, Grid) else _text(doc, block)
+        previous = block
     for note in form.notes:
         _paragraph(doc, note, size=9.5)
     _page_numbers(doc)

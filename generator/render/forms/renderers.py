@@ -33,7 +33,7 @@ def _blocks(form: Form) -> list[dict[str, Any]]:
     for block in form.blocks:
         if isinstance(block, Grid):
             total = sum(block.widths)
-            result.append({"grid": True, "rows": block.rows, "head": block.head,
+            result.append({"grid": True, "rows": block.rows, "head": block.head, "caption": block.caption,
                            "widths": [round(100 * w / total, 2) for w in block.widths]})
         else:
             result.append({"grid": False, "paragraphs": block.items})
