@@ -236,18 +236,27 @@ def studio_application(studio: Studio | None = None, registry: Registry | None =
     partners = "、".join(registry.units[u].name for u in studio.partner_units if u in registry.units) if studio and registry else ""
     members = [registry.masters[m] for m in studio.members if m in registry.masters] if studio and registry else []
     honours = "、".join(f"{h.name}（{h.year}）" for h in leader.honours) if leader else ""
+    programme = registry.programmes.get(studio.programme or "") if studio and registry else None
+    limit = programme.rules.leader_max_age.get(leader.gender) if programme and leader else None
+    days = programme.rules.public_notice_days if programme and programme.rules.public_notice_days else 3
+    year = on.year if on else None
+    age = "" if leader is None or year is None else (
+        f"{leader.age_in(year)} 岁（{year} 年）" + (f"；不超过 {limit} 岁：{'符合' if leader.age_in(year) <= limit else '超过'}" if limit else ""))
     rows: list[tuple[Cell, ...]] = [
         (label("工作室名称", colspan=2), value(studio.name if studio else "", colspan=7)),
         (label("依托单位\n（系部）", colspan=2), value(unit.name if unit else "", colspan=3), label("创办方式"),
          value(studio.mode or "" if studio else "□单独创办　□校企联办", colspan=3)),
         (label("合作企业", colspan=2), value(partners, colspan=7)),
-        (section("技能大师基本情况", rowspan=4), label("姓名"), value(leader.name if leader else ""), label("性别"),
+        (section("技能大师基本情况", rowspan=7), label("姓名"), value(leader.name if leader else ""), label("性别"),
          value(leader.gender if leader else ""), label("出生年份"), value(str(leader.birth_year) if leader else ""),
          label("学历"), value(leader.education or "" if leader else "")),
+        (label("年龄"), value(age or "（45 周岁以下）", colspan=7)),
         (label("工种"), value(leader.trade if leader else ""), label("技术等级"), value(leader.skill_level if leader else ""),
          label("职称"), value(leader.title or "" if leader else ""), label("电话"), value(private(leader, "phone"))),
         (label("部门及职务"), value(" ".join(x for x in (leader.department, leader.post) if x) if leader else "", colspan=7)),
         (label("所获荣誉"), value(honours, colspan=7, height_mm=16)),
+        (label("企业工作\n经历"), value(leader.enterprise_experience or "" if leader else "", colspan=7, height_mm=12)),
+        (label("专业相关性"), value("", colspan=7, height_mm=12)),
         (section("团队成员", rowspan=1 + max(5, len(members))), label("姓名"), label("性别"), label("年龄"), label("工种"), label("技术等级"),
          label("职称"), label("单位", colspan=2)),
     ]
@@ -265,15 +274,18 @@ def studio_application(studio: Studio | None = None, registry: Registry | None =
         (label("经费保障"), value("", colspan=7, height_mm=10)),
         (box("工作计划与主要工作方向：", studio.description or "" if studio else "", colspan=9, height_mm=40),),
         (box("所在系（部）推荐意见：", colspan=9, height_mm=SEAL_MM, sign=SEAL),),
-        (box("专家评审意见：", colspan=4, height_mm=26, sign=("组长签字：", "年    月    日")),
-         box("学校意见：", colspan=5, height_mm=SEAL_MM, sign=SEAL)),
+        (box("专家评审意见：", colspan=4, height_mm=SEAL_MM, sign=("组长签字：", "年    月    日")),
+         box(f"校内公示情况（公示期 {days} 天）：", colspan=5, height_mm=SEAL_MM, sign=SEAL)),
+        (box("学校意见：", colspan=9, height_mm=SEAL_MM, sign=SEAL),),
     ]
     return Form(
         id="jineng-dashi-gongzuoshi-shenbaobiao", title="技能大师工作室申报表",
         purpose="申办技能大师工作室时填写，经系（部）推荐、专家评审、校内公示 3 天",
         blocks=(Grid((8.0, 23.0, 22.0, 19.0, 18.0, 19.0, 24.0, 15.0, 32.0), tuple(rows)),),
         header=(("申报日期", date_zh(studio.established) if studio else ""),),
-        notes=("注：名称格式为“职业工种名称+技能大师工作室”；请附技能大师和成员的荣誉证书、获奖证书、技术认定等证明材料复印件。",),
+        notes=("注：名称格式为“职业工种名称+技能大师工作室”；请附技能大师和成员的荣誉证书、获奖证书、技术认定等证明材料复印件。",
+               "技能大师须年龄在 45 周岁以下（按申报年份计），有 3 年以上企业工作经历或企业实践累计 3 个月以上，"
+               "所从事的专业领域与学校的专业或课程有强相关性（“专业相关性”一栏由所在系部填写）。"),
         meta={"studio": studio.id} if studio else {},
     )
 
@@ -304,6 +316,7 @@ def studio_assessment(studio: Studio | None = None, year: int | None = None, reg
     rows += [
         (box("年度工作总结（示范讲座、培训、研究课题、学术活动、论文著作、创新成果）：", colspan=4, height_mm=50),),
         (label("考核等次"), value(boxes, colspan=3)),
+        (label("整改期限"), value(date_zh(assessment.rectify_by) if assessment and assessment.rectify_by else "（过程性考核不合格的填写）", colspan=3)),
         (box("考核意见：", assessment.note or "" if assessment else "", colspan=4, height_mm=30, sign=("考核组长签字：", "年    月    日")),),
         (box("主管部门意见：", colspan=4, height_mm=SEAL_MM, sign=SEAL),),
     ]
@@ -317,27 +330,35 @@ def studio_assessment(studio: Studio | None = None, year: int | None = None, reg
 
 # ---------------------------------------------------------------- 技能人才申报表
 def talent_nomination(programme: Programme | None = None) -> Form:
+    """技能人才申报表: the Nanxun selection weighs 工作实绩、工作年限、爱岗敬业 and favours front-line and
+    non-public-sector workers, so the form asks for the year and batch, the industry, when the
+    candidate started work and their years in the post; a cell for a 1-inch photo (25 × 35 mm)."""
     tiers = "　".join("□" + t.name for t in programme.tiers) if programme else "□________"
+    photo = 8.0  # each of the five rows beside the photo: 40 mm in all, room for a 35 mm photo
     rows = (
         (label("申报活动", colspan=2), value(programme.name if programme else "", colspan=6)),
         (label("申报层级", colspan=2), value(tiers, colspan=6)),
-        (section("基本情况", rowspan=4), label("姓名"), value(), label("性别"), value(), label("出生年份"), value(), value("（照片）", rowspan=4)),
-        (label("学历"), value(), label("工种"), value(), label("技术等级"), value()),
-        (label("职称"), value(), label("职务"), value(), label("电话"), value()),
-        (label("工作单位"), value(colspan=3), label("部门"), value()),
+        (label("申报年度\n（批次）", colspan=2), value("        年（第    批）", colspan=2), label("所属行业"), value(colspan=3)),
+        (section("基本情况", rowspan=5), label("姓名"), value(height_mm=photo), label("性别"), value(), label("出生年份"), value(),
+         value("（1 寸照片）", rowspan=5)),
+        (label("学历"), value(height_mm=photo), label("工种"), value(), label("技术等级"), value()),
+        (label("职称"), value(height_mm=photo), label("职务"), value(), label("电话"), value()),
+        (label("参加工作\n时间"), value(height_mm=photo), label("本岗位\n工作年限"), value(), label("企业性质"), value("□国有 □非公")),
+        (label("工作单位"), value(colspan=3, height_mm=photo), label("部门"), value()),
         (label("主要荣誉", colspan=2), value(colspan=6, height_mm=20)),
-        (box("主要事迹（工作业绩、技术创新、传帮带情况）：", colspan=8, height_mm=60),),
+        (box("主要事迹（工作业绩、技术创新、传帮带情况）：", colspan=8, height_mm=56),),
         (box("单位推荐意见：", colspan=4, height_mm=SEAL_MM, sign=SEAL), box("资格审查意见：", colspan=4, height_mm=SEAL_MM, sign=SEAL)),
-        (box("专家评审意见：", colspan=4, height_mm=28, sign=("组长签字：", "年    月    日")),
+        (box("专家评审意见：", colspan=4, height_mm=SEAL_MM, sign=("组长签字：", "年    月    日")),
          box("公示情况及评选结果：", colspan=4, height_mm=SEAL_MM, sign=SEAL)),
     )
     return Form(
         id=f"jineng-rencai-shenbaobiao-{programme.id}" if programme else "jineng-rencai-shenbaobiao",
         title="技能人才申报表", subtitle=f"（{programme.name}）" if programme else "",
         purpose="推荐职工入选技能人才层级：资格审查、专家评审、社会公示",
-        blocks=(Grid((0.9, 0.9, 1.2, 0.8, 1.2, 1.0, 1.2, 1.3), rows),),
+        blocks=(Grid((8.0, 20.0, 26.0, 21.0, 24.0, 22.0, 28.0, 31.0), rows),),
         header=(("填表日期", ""),),
         meta={"programme": programme.id} if programme else {},
+        author=programme.issuer if programme else "",
     )
 
 
