@@ -37,7 +37,7 @@ BROWSER_FALLBACK = '"Songti SC", "SimSun", "Noto Serif CJK SC", serif'
 MISSING = ("找不到可嵌入 PDF 的中文字体。请以 root 运行 apt-get install fonts-noto-cjk（Debian 软件包），"
            f"或设置环境变量 {ENV_VAR} 指向一个中文字体文件（.otf/.ttf/.ttc）。")
 # Bump when the character set or the way the copy is made changes: the cache key includes it.
-COMPACT_VERSION = "1"
+COMPACT_VERSION = "2"
 
 
 class FontNotFound(Exception):
@@ -139,7 +139,9 @@ def _make_compact(source: Path, index: int, target: Path) -> None:
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
     os.close(fd)
     try:
-        with TTFont(str(source), fontNumber=index, lazy=True) as font:
+        # recalcTimestamp off: the copy must be the same bytes on every machine and every run,
+        # or the PDFs made from it would differ from build to build.
+        with TTFont(str(source), fontNumber=index, lazy=True, recalcTimestamp=False) as font:
             subsetter = subset.Subsetter(options)
             subsetter.populate(unicodes=common_characters())
             subsetter.subset(font)
