@@ -364,16 +364,17 @@ def talent_nomination(programme: Programme | None = None) -> Form:
 
 def blank_forms(registry: Registry | None = None, as_of: date | None = None) -> list[Form]:
     """Every blank form; 附件4 (counted as of ``as_of``) and the nomination form per programme when a registry is given."""
-    forms = [agreement(), duties(), stage_plan(), evaluation_form()]
+    pairs = [agreement(), duties(), stage_plan(), evaluation_form()]
     pairing = sorted((p for p in (registry.programmes.values() if registry else []) if p.kind == "pairing"), key=lambda p: p.id)
-    forms += [quota_table(p, registry, as_of) for p in pairing] or [quota_table()]
-    forms += [reports.pairing_report()]
-    forms += [studio_application(), famous_teacher(), innovation(), studio_assessment(), reports.studio_report(),
-              reports.commitment(), reports.rectification_notice(), reports.public_notice(kind="studio")]
+    pairs += [quota_table(p, registry, as_of) for p in pairing] or [quota_table()]
+    pairs += [reports.pairing_report()]
+    studios = [studio_application(), famous_teacher(), innovation(), studio_assessment(), reports.studio_report(),
+               reports.commitment(), reports.rectification_notice(), reports.public_notice(kind="studio")]
     talent = sorted((p for p in (registry.programmes.values() if registry else []) if p.kind == "talent"), key=lambda p: p.id)
-    forms += [talent_nomination(p) for p in talent] or [talent_nomination()]
-    forms += [reports.public_notice(kind="talent"), reports.allowance_sheet()]
-    return forms
+    talents = [talent_nomination(p) for p in talent] or [talent_nomination()]
+    talents += [reports.public_notice(kind="talent"), reports.allowance_sheet()]
+    return ([replace(f, group="师徒结对") for f in pairs] + [replace(f, group="工作室") for f in studios]
+            + [replace(f, group="技能人才") for f in talents])
 
 
 def programme_forms(programme: Programme, registry: Registry, year: int, as_of: date) -> list[Form]:

@@ -81,6 +81,7 @@ class Form:
     meta: dict[str, str] = field(default_factory=dict)  # e.g. the record a filled form came from
     author: str = ""  # the issuing unit, for the PDF's document information
     created: date | None = None  # the record's own date (signing, founding), never the clock
+    group: str = ""  # where the download page lists it: 师徒结对, 工作室, 技能人才
 
     def labels(self) -> list[str]:
         """Every printed caption: what a reader expects to find on the paper form."""

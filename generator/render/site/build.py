@@ -181,7 +181,7 @@ def write_blank_forms(registry: Registry, docs_dir: Path, environ: Mapping[str, 
     except FontNotFound as exc:
         raise SiteBuildError(str(exc)) from exc
     return [{"title": w.form.attachment + "　" + w.form.title + w.form.subtitle if w.form.attachment else w.form.title + w.form.subtitle,
-             "purpose": w.form.purpose,
+             "purpose": w.form.purpose, "group": w.form.group,
              "files": [(FORM_LABELS[ext], f"forms/{path.name}") for ext, path in w.files.items()]} for w in written]
 
 

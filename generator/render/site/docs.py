@@ -155,7 +155,11 @@ def plan_pages(site: SiteData) -> Iterator[Page]:
 
 
 def forms_page(forms: list[dict[str, Any]]) -> Page:
-    return Page("forms.md", "forms.md.j2", {"forms": forms})
+    """The download page: forms under their heading (师徒结对, 工作室, 技能人才), in the forms' own order."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for form in forms:
+        groups.setdefault(form.get("group") or "其他", []).append(form)
+    return Page("forms.md", "forms.md.j2", {"forms": forms, "groups": list(groups.items())})
 
 
 # The pages of the build under way, shared with forked workers without pickling.
