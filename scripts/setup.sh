@@ -59,3 +59,9 @@ if [ ! -f "$decap/decap-cms.js" ]; then
      "$work"/package/dist/decap-cms.js.LICENSE.txt "$work/out/"
   mkdir -p .cache && rm -rf "$decap" && mv "$work/out" "$decap"
 fi
+
+# The printed forms embed glyphs from a compact copy of the Chinese font (GB 2312), cut once per
+# machine into ~/.cache/jiangpu/fonts/ (about 15 s): done here so that the first `forms` or
+# `build` is as quick as the next ones. A missing font is said by `forms` and `build` themselves.
+.venv/bin/python -c 'import os; from generator.render.forms.fonts import find_font, with_compact; with_compact(find_font(os.environ), os.environ)' \
+  2>/dev/null || true
