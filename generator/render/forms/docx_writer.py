@@ -185,7 +185,9 @@ def _page_numbers(doc: DocxDocument) -> None:
 
 def _text(doc: DocxDocument, block: Text) -> None:
     for kind, text in block.items:
-        if kind == "h":
+        if kind == "r":
+            _paragraph(doc, text, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        elif kind == "h":
             _paragraph(doc, text, bold=True, size=12)
         else:
             para = doc.add_paragraph(text)

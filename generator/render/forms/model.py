@@ -60,9 +60,10 @@ class Grid:
 
 @dataclass(frozen=True, slots=True)
 class Text:
-    """A text page (附件2): headings and numbered paragraphs."""
+    """A text page (附件2): headings ("h"), paragraphs ("p"), and lines set right ("r": the issuing
+    office and date under a notice)."""
 
-    items: tuple[tuple[Literal["h", "p"], str], ...]
+    items: tuple[tuple[Literal["h", "p", "r"], str], ...]
 
 
 Block = Grid | Text
@@ -129,7 +130,8 @@ CELL_PADDING_MM = 3.6  # both sides' padding and the borders
 
 
 def text_mm(line: str) -> float:
-    return sum(NARROW_CHAR_MM if ord(char) < 0x2E80 and char not in "■□" else WIDE_CHAR_MM for char in line)
+    # Chinese fonts draw symbols (≤, ■, №, ①) full width: only Latin, Greek and Cyrillic are narrow.
+    return sum(NARROW_CHAR_MM if ord(char) < 0x2000 else WIDE_CHAR_MM for char in line)
 
 
 def column_mm(grid: Grid) -> list[float]:

@@ -20,7 +20,7 @@ from generator.render.forms.fields import SEAL, SEAL_MM, date_zh
 from generator.render.forms.model import Cell, Form, Grid, Text, box, label, value
 from generator.render.forms.studio_applications import WUCHANG_BUREAUS
 
-Paragraphs = tuple[tuple[Literal["h", "p"], str], ...]
+Paragraphs = tuple[tuple[Literal["h", "p", "r"], str], ...]
 BLANK_ROWS = 8  # list rows on a blank form
 BLANK_DATE = "    年  月  日"
 
@@ -103,9 +103,9 @@ def studio_report(studio: Studio | None = None, year: int | None = None, registr
         rows.append((label(name), value("" if target is None else str(target)), value("" if done is None else str(done)), value(met)))
     honours = "、".join(f"{h.name}（{h.level}）" for h in studio.honours if h.year == year) if studio else ""
     rows += [
-        (box("标志性成果（获奖、专利、课题、论文著作、技术攻关、人才培养）：", honours, colspan=4, height_mm=28),),
-        (box("年度工作总结：", colspan=4, height_mm=40),),
-        (box("下一年度工作计划：", colspan=4, height_mm=26),),
+        (box("标志性成果（获奖、专利、课题、论文著作、技术攻关、人才培养）：", honours, colspan=4, height_mm=24),),
+        (box("年度工作总结：", colspan=4, height_mm=36),),
+        (box("下一年度工作计划：", colspan=4, height_mm=24),),
         (box("领办人（技能大师）：", colspan=2, height_mm=SEAL_MM, sign=("签字：", "年    月    日")),
          _sealed("所在单位（系部）意见：", 2)),
     ]
@@ -256,13 +256,12 @@ def public_notice(programme: Programme | None = None, year: int | None = None, r
         ("p", f"{period}（自{BLANK_DATE}至{BLANK_DATE}）。公示期间如有异议，请以书面形式向{issuer}反映，"
               "反映情况须实事求是，并署真实姓名和联系方式。公示期满无异议或异议不成立的，予以命名。"),
     )
-    widths = (12.0, 52.0, 24.0, 56.0, 36.0)
+    widths = (12.0, 52.0, 24.0, 56.0, 36.0) if studios else (12.0, 28.0, 70.0, 40.0, 30.0)
     return Form(
         id=f"gongshi-{kind}-{programme.id}-{year}" if programme and year else f"gongshi-{kind}",
         title=f"{what}名单公示", subtitle=f"（{programme.name}，{year} 年）" if programme and year else "",
         purpose="拟命名的工作室、拟入选的技能人才经社会（校内）公示后命名",
-        blocks=(Text(text), Grid(widths, tuple(rows), head=1)),
-        notes=(f"{issuer}    {BLANK_DATE}",),
+        blocks=(Text(text), Grid(widths, tuple(rows), head=1), Text((("r", issuer), ("r", BLANK_DATE)))),
         meta={"programme": programme.id, "year": str(year)} if programme and year else {},
         author=programme.issuer if programme else "", created=date(year, 12, 31) if year else None,
     )

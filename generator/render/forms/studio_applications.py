@@ -19,7 +19,7 @@ BY_TYPE = {"技能大师工作室": SKILL_MASTER, "名师工作室": FAMOUS_TEAC
 WUCHANG_BUREAUS = {"教育": "区教育局", "卫生": "区卫计委", "文化": "区文体旅广局", "技能": "区总工会", "民生": "区民政局"}
 TEAM_ROWS = 5  # the paper forms' team rows; a larger team adds rows
 # In millimetres (180 in all), each label column as wide as its longest label line.
-APPLICATION_WIDTHS = (8.0, 23.0, 23.0, 21.0, 24.0, 27.0, 25.0, 29.0)
+APPLICATION_WIDTHS = (8.0, 23.0, 22.0, 23.0, 24.0, 27.0, 24.0, 29.0)
 
 
 def _year(studio: Studio | None) -> int | None:
