@@ -426,3 +426,10 @@ def test_a_long_table_repeats_its_heading_on_every_page(tmp_path: Path) -> None:
     with zipfile.ZipFile(written.files["docx"]) as archive:
         body = archive.read("word/document.xml").decode("utf-8")
     assert body.count("<w:tblHeader/>") == 1
+
+
+def test_every_filled_form_names_its_record(registry) -> None:  # type: ignore[no-untyped-def]
+    """A clerk holding a printed sheet can find its record: 协议编号 on every form of a pair."""
+    for pair in registry.pairs.values():
+        for form in pair_forms(pair, registry):
+            assert ("协议编号", pair.id) in form.header, form.id

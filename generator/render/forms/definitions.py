@@ -147,6 +147,7 @@ def stage_plan(pair: Pair | None = None, stage: Stage | None = None, registry: R
     return Form(
         id="fujian3-jieduan-peiyang-jihuabiao", attachment="附件3", title="高技能领军人才、劳模工匠师徒“结对子”",
         subtitle="阶段培养计划表", purpose="每完成一个阶段的培养任务后填写，上报单位",
+        header=_record_header(pair) if stage else (),
         blocks=(Grid((1.3, 2.0, 1.3, 2.0), rows),),
         meta={"pair": pair.id, "stage": stage.title} if pair and stage else {},
         author=_issuer(registry, pair.programme if pair else None), created=stage.start if stage else None,
