@@ -122,12 +122,21 @@ def cmd_build(args: argparse.Namespace, run: Validation) -> int:
     _quiet_libraries()
     try:
         result = build_site(run.registry, config_file=args.config, site_dir=args.site_dir, docs_dir=args.docs_dir,
-                            strict=args.strict, environ=os.environ, history=last_changed(Path(args.records)))
+                            strict=args.strict, environ=os.environ, history=last_changed(Path(args.records)), clean=args.clean)
     except SiteBuildError as exc:
         sys.stderr.write(f"{exc}\n")
         return EXIT_FAILED
     sys.stdout.write(f"网站已生成：{result.pages} 个页面，位于 {result.site_dir}/（页面源文件在 {result.docs_dir}/）\n")
+    sys.stdout.write(_build_summary(result) + "\n")
     return EXIT_OK
+
+
+def _build_summary(result: typing.Any) -> str:
+    changes = result.changes
+    if result.clean_reason:
+        return f"完整生成（{result.clean_reason}）"
+    return (f"增量生成：重新生成 {changes.get('rebuilt', 0)} 个介绍页，沿用上次的 {changes.get('reused', 0)} 个，"
+            f"删去 {changes.get('removed', 0)} 个；其余页面、搜索索引和站点地图都已重新生成")
 
 
 @on_valid_registry
@@ -366,6 +375,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_site(build)
     build.add_argument("--site-dir", type=Path, default=Path("site"), help="网站输出目录（默认 site）")
     build.add_argument("--strict", action="store_true", help="MkDocs 有警告也判为失败")
+    build.add_argument("--clean", action="store_true", help="不沿用上次生成的页面，全部重新生成")
     build.set_defaults(handler=cmd_build)
 
     preview = commands.add_parser("serve", help="在本机预览网站，修改记录后自动刷新")

@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -25,9 +25,10 @@ import yaml
 
 from generator.model.entities import Registry
 from generator.render.cms import CmsError, CmsOptions, write_admin
+from generator.render.site import incremental
 from generator.render.site.data import build_site_data
 from generator.render.site.docs import write_docs
-from generator.render.site.parallel import build_in_parts
+from generator.render.site.parallel import build_in_parts, merge_sitemap, sort_sitemap
 from generator.render.site.photos import publish as publish_photos
 from generator.render.site.search import BUNDLE, SearchIndexError, index_site
 
@@ -48,6 +49,8 @@ class SiteBuild:
     pages: int
     site_dir: Path
     docs_dir: Path
+    changes: Mapping[str, int] = field(default_factory=dict)  # profiles rebuilt, reused, removed
+    clean_reason: str = ""  # why every page was rendered ("" for an incremental build)
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -213,28 +216,53 @@ def build_site(
     environ: Mapping[str, str] | None = None,
     jobs: int | None = None,
     history: Mapping[str, date] | None = None,
+    clean: bool = False,
 ) -> SiteBuild:
+    """Build the site; with a manifest from the previous build and nothing else changed, only the
+    profiles whose Markdown changed go through MkDocs (``clean`` forces a whole build)."""
     options = read_options(config_file, environ)
     docs_work, site_work = _aside(docs_dir), _aside(site_dir)
+    manifest_file = docs_dir.parent / incremental.MANIFEST
     try:
         entries = docs_work / "search-entries"
-        pages = render_docs(registry, docs_work / "docs", options, environ if environ is not None else os.environ, history, entries)
+        docs = docs_work / "docs"
+        pages = render_docs(registry, docs, options, environ if environ is not None else os.environ, history, entries)
+        current = incremental.Manifest(incremental.build_key(config_file, options, docs), incremental.file_hashes(docs))
+        previous = incremental.read_manifest(manifest_file)
+        plan = incremental.plan(previous, current, docs, site_dir, clean)
         # The pages' dates (sitemap): the registry's last change in git, else the newest date it mentions.
         day = max(history.values()) if history else newest_date(registry)
         epoch = int(datetime.combine(day, datetime.min.time(), tzinfo=UTC).timestamp())
         # The search index is built from the entries while MkDocs builds the pages (a separate process).
         with ThreadPoolExecutor(max_workers=1) as indexer, _source_date(epoch):
             index = indexer.submit(index_site, entries, site_work / "pagefind")
-            build_in_parts(_mkdocs_build, config_file, docs_work / "docs", site_work / "site", strict,
-                           work=site_work, jobs=jobs or os.cpu_count() or 1)
+            if plan.clean:
+                build_in_parts(_mkdocs_build, config_file, docs, site_work / "site", strict,
+                               work=site_work, jobs=jobs or os.cpu_count() or 1)
+            else:
+                _build_changed(config_file, docs, site_dir, site_work, strict, plan)
             try:
                 index.result()
             except SearchIndexError as exc:
                 raise SiteBuildError(str(exc)) from exc
         (site_work / "pagefind").rename(site_work / "site" / BUNDLE)
-        _swap(docs_work / "docs", docs_dir)
+        # No manifest while the folders are swapped: an interrupted build leaves the next one clean.
+        manifest_file.unlink(missing_ok=True)
+        _swap(docs, docs_dir)
         _swap(site_work / "site", site_dir)
+        incremental.write_manifest(manifest_file, current)
     finally:
         shutil.rmtree(docs_work, ignore_errors=True)
         shutil.rmtree(site_work, ignore_errors=True)
-    return SiteBuild(pages, site_dir, docs_dir)
+    return SiteBuild(pages, site_dir, docs_dir, incremental.changed_summary(plan, previous, current), plan.clean)
+
+
+def _build_changed(config_file: Path, docs: Path, previous_site: Path, work: Path, strict: bool, plan: incremental.Plan) -> None:
+    """MkDocs over everything but the reused profiles; those come from the previous site."""
+    part = work / "docs-changed"
+    incremental.prepare_docs(docs, part, plan.reuse)
+    site = work / "site"
+    _mkdocs_build(config_file, part, site, strict)
+    incremental.carry_over(previous_site, site, plan.reuse)
+    merge_sitemap(site, previous_site, {incremental.url(p) for p in plan.reuse})
+    sort_sitemap(site)

@@ -77,9 +77,23 @@ def _sitemap_blocks(sitemap: Path) -> list[str]:
     return _URL_BLOCK.findall(sitemap.read_text(encoding="utf-8")) if sitemap.exists() else []
 
 
-def _merge_sitemap(main: Path, part: Path, urls: set[str]) -> None:
-    blocks = [b for b in _sitemap_blocks(part / "sitemap.xml") if any(f"/{u}</loc>" in b for u in urls)]
+_LASTMOD = re.compile(r"<lastmod>.*?</lastmod>")
+
+
+def _page_of(loc: str) -> str:
+    """…/masters/<id>/ -> masters/<id>/ (profiles live two levels deep)."""
+    parts = loc.rstrip("/").split("/")
+    return "/".join(parts[-2:]) + "/" if len(parts) >= 2 else loc
+
+
+def merge_sitemap(main: Path, part: Path, urls: set[str]) -> None:
+    """Add ``part``'s sitemap entries for ``urls`` to ``main``'s, dated as ``main``'s entries are
+    (a previous build's entries carry the previous build's date)."""
+    blocks = [b for b in _sitemap_blocks(part / "sitemap.xml") if _page_of(_loc(b)) in urls]
     if blocks and (main / "sitemap.xml").exists():
+        current = _LASTMOD.search((main / "sitemap.xml").read_text(encoding="utf-8"))
+        if current is not None:
+            blocks = [_LASTMOD.sub(current.group(0), b) for b in blocks]
         # Each block starts with its own line break: insert them before the closing line.
         text = (main / "sitemap.xml").read_text(encoding="utf-8").replace("\n</urlset>", "".join(blocks) + "\n</urlset>")
         (main / "sitemap.xml").write_text(text, encoding="utf-8")
@@ -126,5 +140,5 @@ def build_in_parts(builder: Builder, config_file: Path, docs: Path, site: Path, 
             target = site / _url(page)
             shutil.rmtree(target, ignore_errors=True)
             (part_site / _url(page)).rename(target)
-        _merge_sitemap(site, part_site, urls)
+        merge_sitemap(site, part_site, urls)
     sort_sitemap(site)

@@ -1,0 +1,183 @@
+"""Incremental builds: re-render only the profile pages whose Markdown changed.
+
+A build writes a manifest beside the docs folder: a key for everything that shapes
+every page (the generator's code, the templates and theme overrides, the installed
+MkDocs and Material, the configuration as read, the navigation pages' front matter),
+and a hash of every file the docs folder held. The next build renders the docs again
+(cheap: our own templates), and when the key is the same it hands MkDocs every page
+except the profiles whose Markdown is unchanged; their HTML is taken from the previous
+site, and their sitemap entries too. Profiles are out of the navigation and link to
+each other only through plain HTML (see ``parallel.py``), so a profile's HTML depends on
+its Markdown and on the key alone: the result is the clean build's, byte for byte (a
+test compares them after edits, additions, deletions and renames of every kind).
+
+Any doubt means a clean build: no manifest, another key, a manifest of another format,
+a previous page missing. The search index is rebuilt from the entries every time (it
+runs beside MkDocs, see ``build.py``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from generator.render.site.parallel import PROFILE_FOLDERS, profile_pages
+from generator.resources import TEMPLATE_DIR
+
+MANIFEST = "jiangpu-manifest.json"
+FORMAT = 1
+PACKAGES = ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "jinja2", "pagefind-bin-extended")
+GENERATOR_DIR = Path(__file__).resolve().parents[2]  # generator/
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    key: str
+    files: dict[str, str]  # docs-relative path -> BLAKE2b of the file
+
+    def to_json(self) -> str:
+        return json.dumps({"format": FORMAT, "key": self.key, "files": self.files}, ensure_ascii=False, sort_keys=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What a build does: ``reuse`` profiles come from the previous site; ``clean`` says why not."""
+
+    reuse: frozenset[str]
+    rebuilt: tuple[str, ...]  # profiles rendered by MkDocs this time
+    clean: str = ""  # the reason for a clean build ("" when incremental)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _tree_digest(root: Path, suffixes: Iterable[str]) -> str:
+    wanted = tuple(suffixes)
+    hasher = hashlib.blake2b(digest_size=16)
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in wanted and "__pycache__" not in p.parts):
+        hasher.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return hasher.hexdigest()
+
+
+def _versions() -> str:
+    found = []
+    for name in PACKAGES:
+        try:
+            found.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name}=-")
+    return ";".join(found) + f";python={sys.version_info[:3]}"
+
+
+def _front_matter(text: str) -> str:
+    if not text.startswith("---\n"):
+        return ""
+    end = text.find("\n---", 4)
+    return text[: end + 4] if end != -1 else ""
+
+
+def build_key(config_file: Path, options: object, docs: Path) -> str:
+    """Everything a profile's HTML depends on besides its own Markdown."""
+    parts = [
+        f"format={FORMAT}", _versions(),
+        _tree_digest(GENERATOR_DIR, (".py",)), _tree_digest(TEMPLATE_DIR, (".j2", ".html", ".css", ".js", ".svg", ".yml", ".lock")),
+        _digest(config_file.read_bytes()), repr(options),
+    ]
+    # The navigation (tabs, titles) is in every page: the front matter of every page that is not a profile.
+    profiles = set(profile_pages(docs))
+    for page in sorted(docs.rglob("*.md")):
+        rel = page.relative_to(docs).as_posix()
+        if rel not in profiles:
+            parts.append(rel + "\0" + _front_matter(page.read_text(encoding="utf-8")))
+    return _digest("\n".join(parts).encode())
+
+
+def file_hashes(docs: Path) -> dict[str, str]:
+    return {p.relative_to(docs).as_posix(): _digest(p.read_bytes()) for p in sorted(docs.rglob("*")) if p.is_file()}
+
+
+def read_manifest(path: Path) -> Manifest | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("files"), dict):
+        return None
+    return Manifest(str(data.get("key")), {str(k): str(v) for k, v in data["files"].items()})
+
+
+def write_manifest(path: Path, manifest: Manifest) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.new-{os.getpid()}")
+    temporary.write_text(manifest.to_json(), encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def url(page: str) -> str:
+    return page[: -len(".md")] + "/"
+
+
+def plan(previous: Manifest | None, current: Manifest, docs: Path, site: Path, clean: bool = False) -> Plan:
+    profiles = profile_pages(docs)
+    reason = ("按要求（--clean）" if clean else "没有上次生成的记录" if previous is None else
+              "程序、模板、主题或配置有变化" if previous.key != current.key else "上次生成的网站不在" if not site.is_dir() else "")
+    if reason:
+        return Plan(frozenset(), tuple(profiles), reason)
+    assert previous is not None
+    reuse = frozenset(p for p in profiles if previous.files.get(p) == current.files.get(p) and (site / url(p) / "index.html").is_file())
+    return Plan(reuse, tuple(p for p in profiles if p not in reuse))
+
+
+def prepare_docs(docs: Path, target: Path, reuse: frozenset[str]) -> None:
+    """The docs MkDocs renders this time: every file (hard links) except the reused profiles."""
+    for path in sorted(docs.rglob("*")):
+        rel = path.relative_to(docs).as_posix()
+        if path.is_dir() or rel in reuse:
+            continue
+        dest = target / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.link(path, dest)
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    for path in source.iterdir():
+        dest = target / path.name
+        if path.is_dir():
+            _link_tree(path, dest)
+        else:
+            try:
+                os.link(path, dest)  # MkDocs writes new files, never into old ones: a link is a copy here
+            except OSError:
+                shutil.copy2(path, dest)
+
+
+def carry_over(previous_site: Path, site: Path, reuse: Iterable[str]) -> None:
+    """The reused profiles' pages, from the previous site into the new one."""
+    for page in sorted(reuse):
+        _link_tree(previous_site / url(page), site / url(page))
+
+
+def profile_of(loc: str) -> str | None:
+    """The profile a sitemap address points at (…/masters/<id>/ -> masters/<id>/), if any."""
+    parts = loc.rstrip("/").split("/")
+    if len(parts) >= 2 and parts[-2] in PROFILE_FOLDERS:
+        return f"{parts[-2]}/{parts[-1]}/"
+    return None
+
+
+def changed_summary(plan_: Plan, previous: Manifest | None, current: Manifest) -> Mapping[str, int]:
+    """How many profiles were rendered, kept and dropped (for ``build`` and ``serve`` to say)."""
+    dropped = 0
+    if previous is not None and not plan_.clean:
+        dropped = sum(1 for p in previous.files if p.endswith(".md") and p.split("/")[0] in PROFILE_FOLDERS
+                      and p not in current.files and not p.endswith("index.md"))
+    return {"rebuilt": len(plan_.rebuilt), "reused": len(plan_.reuse), "removed": dropped}

@@ -1,0 +1,127 @@
+"""Incremental builds equal clean builds, byte for byte, after every kind of change.
+
+A registry (the sample, size S) is built once; then it is edited step by step — a master's
+text, a new master, a deleted master, a studio renamed (new id, its references updated), a
+pair, a unit's name, a programme — and after each step the kept site is built incrementally
+and a fresh one cleanly. The two must be the same files with the same bytes (Pagefind's
+filter index aside, compared by content: see ``test_site._unstable``).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from generator.render.site.build import SiteBuild, build_site
+from generator.render.site.incremental import MANIFEST
+from generator.validate.engine import validate
+from tests.conftest import REPO
+from tests.render.test_site import _filter_index, _tree_digest
+
+
+def _build(records: Path, out: Path, clean: bool = False) -> SiteBuild:
+    run = validate(records, today=date(2026, 11, 22), jobs=1)
+    assert not run.result.errors, run.result.errors
+    return build_site(run.registry, config_file=REPO / "mkdocs.yml", site_dir=out / "site", docs_dir=out / "docs", clean=clean)
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _rename_everywhere(records: Path, old_id: str, new_id: str, folder: str) -> None:
+    """A record's id changed: its file renamed, every reference to it rewritten."""
+    source = records / folder / f"{old_id}.yml"
+    source.rename(records / folder / f"{new_id}.yml")
+    for path in records.rglob("*.yml"):
+        text = path.read_text(encoding="utf-8")
+        changed = re.sub(rf"(?<![\w-]){re.escape(old_id)}(?![\w-])", new_id, text)
+        if changed != text:
+            path.write_text(changed, encoding="utf-8")
+
+
+def _bio(records: Path) -> None:
+    _edit(records / "masters" / "bai-yun.yml", "bio: ", "bio: 增量生成测试：改过的简介。")
+
+
+def _new_master(records: Path) -> None:
+    text = (records / "masters" / "bai-yun.yml").read_text(encoding="utf-8")
+    text = text.replace("id: bai-yun", "id: zeng-liang").replace("name: 白云", "name: 曾亮")
+    text = re.sub(r"(?ms)^private:.*", "", text)  # no employee number twice
+    (records / "masters" / "zeng-liang.yml").write_text(text, encoding="utf-8")
+
+
+def _deleted_master(records: Path) -> None:
+    (records / "masters" / "zeng-liang.yml").unlink()
+
+
+def _renamed_studio(records: Path) -> None:
+    _rename_everywhere(records, "li-jun-motor-studio", "li-jun-motor-innovation-studio", "studios")
+
+
+def _pair(records: Path) -> None:
+    _edit(records / "pairs" / "taoyuan-2020-001.yml", "goal: ", "goal: 增量生成测试。")
+
+
+def _unit_name(records: Path) -> None:
+    _edit(records / "units" / "taoyuan-demo-motor.yml", "name: 桃源示例电机有限公司", "name: 桃源示例电机股份有限公司")
+
+
+def _programme(records: Path) -> None:
+    _edit(records / "programmes" / "taoyuan-pairing-2019.yml", "description: ", "description: 增量生成测试。")
+
+
+STEPS: list[tuple[str, Callable[[Path], None]]] = [
+    ("master text", _bio), ("new master", _new_master), ("deleted master", _deleted_master),
+    ("renamed studio", _renamed_studio), ("pair", _pair), ("unit name", _unit_name), ("programme", _programme),
+]
+
+
+@pytest.fixture(scope="module")
+def kept(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The registry being edited and the folder whose site each step builds on."""
+    work = tmp_path_factory.mktemp("incremental")
+    records = work / "records"
+    shutil.copytree(REPO / "records", records)
+    first = _build(records, work / "kept")
+    assert first.clean_reason  # nothing to build on yet
+    return records, work / "kept"
+
+
+@pytest.mark.parametrize(("name", "step"), STEPS, ids=[name for name, _ in STEPS])
+def test_an_incremental_build_is_the_clean_build(kept: tuple[Path, Path], tmp_path: Path, name: str,
+                                                 step: Callable[[Path], None]) -> None:
+    records, out = kept
+    step(records)
+    incremental = _build(records, out)
+    assert not incremental.clean_reason, incremental.clean_reason
+    clean = _build(records, tmp_path / "clean", clean=True)
+    assert _tree_digest(out / "site") == _tree_digest(tmp_path / "clean" / "site"), name
+    assert _filter_index(out / "site") == _filter_index(tmp_path / "clean" / "site"), name
+    assert incremental.pages == clean.pages
+    if name == "master text":  # one profile's Markdown changed: only it (and its neighbours) rendered again
+        assert incremental.changes["reused"] > 0 and incremental.changes["rebuilt"] < 10
+    if name == "deleted master":
+        assert incremental.changes["removed"] == 1 and not (out / "site" / "masters" / "zeng-liang").exists()
+
+
+def test_a_changed_template_or_a_lost_manifest_means_a_clean_build(kept: tuple[Path, Path], tmp_path: Path) -> None:
+    records, out = kept
+    shutil.copytree(out, tmp_path / "copy", symlinks=True)
+    again = _build(records, tmp_path / "copy")
+    assert not again.clean_reason and again.changes["rebuilt"] == 0
+    (tmp_path / "copy" / MANIFEST).unlink()
+    assert _build(records, tmp_path / "copy").clean_reason == "没有上次生成的记录"
+    config = tmp_path / "mkdocs.yml"
+    (tmp_path / "site_templates").symlink_to(REPO / "site_templates")  # the theme overrides, as mkdocs.yml names them
+    config.write_text((REPO / "mkdocs.yml").read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    run = validate(records, today=date(2026, 11, 22), jobs=1)
+    changed = build_site(run.registry, config_file=config, site_dir=tmp_path / "copy" / "site", docs_dir=tmp_path / "copy" / "docs")
+    assert changed.clean_reason == "程序、模板、主题或配置有变化"
