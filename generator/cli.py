@@ -147,7 +147,13 @@ def cmd_serve(args: argparse.Namespace, run: Validation) -> int:
     _quiet_libraries()
     return serve(run.registry, records=args.records, config_file=args.config, docs_dir=args.docs_dir,
                  dev_addr=args.dev_addr, revalidate=lambda: _validated(args), environ=os.environ,
-                 history=lambda: last_changed(Path(args.records)), cms_port=None if args.no_editor else args.editor_port)
+                 history=lambda: last_changed(Path(args.records)), cms_port=None if args.no_editor else args.editor_port,
+                 say=_say)
+
+
+def _say(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
 
 
 def _quiet_libraries() -> None:

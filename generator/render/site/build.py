@@ -12,6 +12,8 @@ import glob
 import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -31,6 +33,7 @@ from generator.render.site.docs import write_docs
 from generator.render.site.parallel import build_in_parts, merge_sitemap, sort_sitemap
 from generator.render.site.photos import publish as publish_photos
 from generator.render.site.search import BUNDLE, SearchIndexError, index_site
+from generator.resources import TEMPLATE_DIR
 
 
 class SiteBuildError(Exception):
@@ -133,7 +136,20 @@ def _swap(new: Path, target: Path) -> None:
         if old.exists():
             old.rename(target)  # the previous site stays in place
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    _discard(old)
+
+
+def _discard(old: Path) -> None:
+    """Delete the replaced tree in a process of its own: at M it is 42,000 files (4 s), which the
+    user need not wait for. Should that process die, the next build removes the folder
+    (``remove_stale``: its name carries this build's process id)."""
+    if not old.exists():
+        return
+    try:
+        subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)", str(old)],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _aside(target: Path) -> Path:
@@ -173,23 +189,62 @@ def _alive(pid: int) -> bool:
 FORM_LABELS = {"pdf": "PDF", "docx": "Word", "html": "网页"}
 
 
-def write_blank_forms(registry: Registry, docs_dir: Path, environ: Mapping[str, str], as_of: date | None = None) -> list[dict[str, Any]]:
-    """The blank forms for the download page, into docs/forms/ (public data only: 附件4's counts)."""
-    from generator.render.forms.build import write_forms
+FORMS_KEY = ".jiangpu-forms-key"  # a dot file: MkDocs leaves it out of the site
+
+
+def _forms_key(forms: list[Any], environ: Mapping[str, str]) -> str:
+    """What the blank forms' files depend on: the forms as defined, the code and templates that
+    print them, the font found. The same key means the same bytes (the forms are reproducible)."""
+    import hashlib
+
+    from generator.render.forms import build as forms_build
+    from generator.render.forms.fonts import find_font
+
+    hasher = hashlib.blake2b(digest_size=16)
+    for form in forms:
+        hasher.update(repr(form).encode())
+    code = Path(forms_build.__file__).parent
+    for path in sorted([*code.glob("*.py"), *(TEMPLATE_DIR / "forms").glob("*.*")]):
+        hasher.update(path.name.encode() + path.read_bytes())
+    try:
+        hasher.update(repr(find_font(environ)).encode())
+    except Exception:  # noqa: BLE001 - no font: the writer says so below
+        hasher.update(b"no font")
+    return hasher.hexdigest()
+
+
+def write_blank_forms(registry: Registry, docs_dir: Path, environ: Mapping[str, str], as_of: date | None = None,
+                      previous: Path | None = None) -> list[dict[str, Any]]:
+    """The blank forms for the download page, into docs/forms/ (public data only: 附件4's counts).
+    When ``previous`` (the last build's docs folder) holds the same forms, they are taken from there."""
+    from generator.render.forms.build import Written, write_forms
     from generator.render.forms.definitions import blank_forms
     from generator.render.forms.fonts import FontNotFound
 
-    try:
-        written = write_forms(blank_forms(registry, as_of), docs_dir / "forms", environ, ("pdf", "docx", "html"))
-    except FontNotFound as exc:
-        raise SiteBuildError(str(exc)) from exc
+    forms = blank_forms(registry, as_of)
+    key = _forms_key(forms, environ)
+    out = docs_dir / "forms"
+    old = previous / "forms" if previous is not None else None
+    if old is not None and (old / FORMS_KEY).is_file() and (old / FORMS_KEY).read_text(encoding="utf-8") == key:
+        out.mkdir(parents=True, exist_ok=True)
+        files = {f.id: {ext: out / f"{f.id}.{ext}" for ext in ("pdf", "docx", "html")} for f in forms}
+        for paths in files.values():
+            for path in paths.values():
+                shutil.copy2(old / path.name, path)
+        written = [Written(f, files[f.id]) for f in forms]
+    else:
+        try:
+            written = write_forms(forms, out, environ, ("pdf", "docx", "html"))
+        except FontNotFound as exc:
+            raise SiteBuildError(str(exc)) from exc
+    (out / FORMS_KEY).write_text(key, encoding="utf-8")
     return [{"title": w.form.attachment + "　" + w.form.title + w.form.subtitle if w.form.attachment else w.form.title + w.form.subtitle,
              "purpose": w.form.purpose, "group": w.form.group,
              "files": [(FORM_LABELS[ext], f"forms/{path.name}") for ext, path in w.files.items()]} for w in written]
 
 
 def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, environ: Mapping[str, str] | None = None,
-                history: Mapping[str, date] | None = None, entries: Path | None = None) -> int:
+                history: Mapping[str, date] | None = None, entries: Path | None = None, previous: Path | None = None) -> int:
     """The docs folder; with ``environ`` (to find the Chinese font) the blank forms too;
     with ``entries``, the pages' search entries there, for the indexer."""
     site = build_site_data(registry, mask_apprentices=options.mask_apprentice_names, history=history,
@@ -203,7 +258,7 @@ def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, enviro
     if environ is None:
         return write_docs(site, docs_dir, entries=entries)
     known = environ
-    return write_docs(site, docs_dir, forms=lambda: write_blank_forms(registry, docs_dir, known, as_of), entries=entries)
+    return write_docs(site, docs_dir, forms=lambda: write_blank_forms(registry, docs_dir, known, as_of, previous), entries=entries)
 
 
 def build_site(
@@ -226,7 +281,8 @@ def build_site(
     try:
         entries = docs_work / "search-entries"
         docs = docs_work / "docs"
-        pages = render_docs(registry, docs, options, environ if environ is not None else os.environ, history, entries)
+        pages = render_docs(registry, docs, options, environ if environ is not None else os.environ, history, entries,
+                            previous=None if clean else docs_dir)
         current = incremental.Manifest(incremental.build_key(config_file, options, docs), incremental.file_hashes(docs))
         previous = incremental.read_manifest(manifest_file)
         plan = incremental.plan(previous, current, docs, site_dir, clean)

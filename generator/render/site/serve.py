@@ -28,32 +28,52 @@ def _snapshot(records: Path) -> dict[str, int]:
     return {str(p): p.stat().st_mtime_ns for p in records.rglob("*") if p.is_file()}
 
 
-def sync_tree(source: Path, target: Path) -> None:
-    """Make ``target`` equal to ``source``, touching only files that differ (so MkDocs rebuilds once)."""
+def sync_tree(source: Path, target: Path, keep: str | None = None) -> list[str]:
+    """Make ``target`` equal to ``source``, touching only files that differ (MkDocs, building
+    "dirty", then renders only those); ``keep`` is a top folder of ``target`` left alone.
+    Returns the files written or removed, relative to ``target``."""
     target.mkdir(parents=True, exist_ok=True)
-    for path in source.rglob("*"):
+    touched: list[str] = []
+    for path in sorted(source.rglob("*")):
         dest = target / path.relative_to(source)
         if path.is_dir():
             dest.mkdir(exist_ok=True)
         elif not dest.exists() or not filecmp.cmp(path, dest, shallow=False):
             shutil.copy2(path, dest)
+            touched.append(path.relative_to(source).as_posix())
     for path in sorted(target.rglob("*"), reverse=True):
-        if not (source / path.relative_to(target)).exists():
+        rel = path.relative_to(target)
+        if keep is not None and rel.parts[0] == keep:
+            continue
+        if not (source / rel).exists():
             path.unlink() if path.is_file() else path.rmdir()
+            touched.append(rel.as_posix())
+    return touched
+
+
+def _said(touched: list[str]) -> str:
+    pages = [t for t in touched if t.endswith(".md")]
+    if not pages:
+        return "记录已重新检查，页面没有变化"
+    names = "、".join(p[: -len(".md")] for p in pages[:5])
+    return f"已重新生成 {len(pages)} 个页面：{names}{' 等' if len(pages) > 5 else ''}"
 
 
 def _render_into(registry: Registry, docs_dir: Path, options: SiteOptions, environ: Mapping[str, str],
-                 history: Mapping[str, date] | None) -> None:
+                 history: Mapping[str, date] | None, say: Callable[[str], None] = lambda _: None) -> list[str]:
     with tempfile.TemporaryDirectory() as work:
         docs, entries = Path(work) / "docs", Path(work) / "entries"
-        render_docs(registry, docs, options, environ, history, entries)
-        # MkDocs' own server never runs Pagefind: the preview's search bundle goes into the docs
-        # folder, which MkDocs serves as it is. Without Pagefind the preview simply has no search.
+        render_docs(registry, docs, options, environ, history, entries, previous=docs_dir if docs_dir.is_dir() else None)
+        # The pages first (the browser reloads with them), the search bundle after: MkDocs' own
+        # server never runs Pagefind, so the preview's bundle goes into the docs folder as it is.
+        touched = sync_tree(docs, docs_dir, keep=BUNDLE)
+        say(_said(touched))
         try:
             index_site(entries, docs / BUNDLE)
         except SearchIndexError:
-            pass
-        sync_tree(docs, docs_dir)
+            return touched  # without Pagefind the preview simply has no search
+        sync_tree(docs / BUNDLE, docs_dir / BUNDLE)
+        return touched
 
 
 def serve(
@@ -67,7 +87,9 @@ def serve(
     environ: Mapping[str, str],
     history: Callable[[], Mapping[str, date]] | None = None,
     cms_port: int | None = 8081,
+    say: Callable[[str], None] = lambda _: None,
 ) -> int:
+    """Serve the preview; ``say`` is told, after each save, which pages were rendered again."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     options = read_options(config_file, environ)
@@ -89,12 +111,13 @@ def serve(
                 seen = now
                 run = revalidate()
                 if run is not None:
-                    _render_into(run.registry, docs_dir, options, environ, history() if history else None)
+                    _render_into(run.registry, docs_dir, options, environ, history() if history else None, say)
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     try:
-        mkdocs_serve(config_file=str(config_file), docs_dir=str(docs_dir), dev_addr=dev_addr, livereload=True)
+        # "dirty": MkDocs renders again only the pages whose files sync_tree touched.
+        mkdocs_serve(config_file=str(config_file), docs_dir=str(docs_dir), dev_addr=dev_addr, livereload=True, build_type="dirty")
     finally:
         stop.set()
         if editor is not None:
