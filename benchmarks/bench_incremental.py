@@ -13,7 +13,6 @@ and checks that the incremental site equals the clean one (Pagefind's filter ind
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import shutil
 import subprocess
@@ -21,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench_validate import REPO, ensure_registry, run
+from bench_validate import REPO, ensure_registry, run, run_sizes
 
 
 def _digest(site: Path) -> dict[str, str]:
@@ -75,13 +74,7 @@ def bench(size: str, work: Path) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", action="append", choices=["S", "M", "L"], help="registry size (repeatable; default M)")
-    parser.add_argument("--work", type=Path, default=Path("/tmp/jiangpu-bench"))
-    args = parser.parse_args()
-    for size in args.size or ["M"]:
-        bench(size, args.work)
-    return 0
+    return run_sizes(__doc__ or "", bench)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ the time until the browser shows the new text (MkDocs' live reload), as a clerk 
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import socket
 import subprocess
@@ -18,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_validate import REPO, ensure_registry
+from bench_validate import REPO, ensure_registry, run_sizes
 
 
 def _free_port() -> int:
@@ -77,13 +76,7 @@ def bench(size: str, work: Path) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", action="append", choices=["S", "M", "L"], help="registry size (repeatable; default M)")
-    parser.add_argument("--work", type=Path, default=Path("/tmp/jiangpu-bench"))
-    args = parser.parse_args()
-    for size in args.size or ["M"]:
-        bench(size, args.work)
-    return 0
+    return run_sizes(__doc__ or "", bench)
 
 
 if __name__ == "__main__":

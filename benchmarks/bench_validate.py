@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -76,6 +77,17 @@ def run(cmd: list[str], cwd: Path = REPO, env: dict[str, str] | None = None) -> 
 def best_of(n: int, cmd: list[str]) -> tuple[float, int, int]:
     results = [run(cmd) for _ in range(n)]
     return min(r[0] for r in results), max(r[1] for r in results), results[-1][2]
+
+
+def run_sizes(doc: str, bench: Callable[[str, Path], None], default: str = "M") -> int:
+    """The command line of a benchmark run per registry size: ``--size`` (repeatable), ``--work``."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--size", action="append", choices=["S", "M", "L"], help=f"registry size (repeatable; default {default})")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/jiangpu-bench"))
+    args = parser.parse_args()
+    for size in args.size or [default]:
+        bench(size, args.work)
+    return 0
 
 
 def ensure_registry(work: Path, size: str) -> Path:

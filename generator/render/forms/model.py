@@ -8,6 +8,7 @@ the HTML, PDF and DOCX renderers all read the same :class:`Form`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -139,22 +140,23 @@ def column_mm(grid: Grid) -> list[float]:
     return [USABLE_MM * w / total for w in grid.widths]
 
 
-def broken_labels(form: Form) -> list[str]:
-    """Labels that would break inside a word: a line of a label (its own break points are
-    written as line breaks, as on the seed form) wider than its cell."""
-    found = []
+def placed_cells(form: Form) -> Iterator[tuple[Cell, float]]:
+    """Every cell of the form's grids with its printed width in millimetres."""
     for block in form.blocks:
         if not isinstance(block, Grid):
             continue
         widths = column_mm(block)
         for row in layout(block):
             for column, cell in row:
-                if cell.kind != "label":
-                    continue
-                room = sum(widths[column:column + cell.colspan]) - CELL_PADDING_MM
-                found += [f"{form.id}: “{line}” ({text_mm(line):.0f} mm > {room:.0f} mm)"
-                          for line in cell.text.split("\n") if text_mm(line) > room]
-    return found
+                yield cell, sum(widths[column:column + cell.colspan])
+
+
+def broken_labels(form: Form) -> list[str]:
+    """Labels that would break inside a word: a line of a label (its own break points are
+    written as line breaks, as on the seed form) wider than its cell."""
+    return [f"{form.id}: “{line}” ({text_mm(line):.0f} mm > {wide - CELL_PADDING_MM:.0f} mm)"
+            for cell, wide in placed_cells(form) if cell.kind == "label"
+            for line in cell.text.split("\n") if text_mm(line) > wide - CELL_PADDING_MM]
 
 
 SEAL_MIN_MM = 45.0  # a unit's round seal is 40–42 mm
@@ -162,15 +164,6 @@ SEAL_MIN_MM = 45.0  # a unit's round seal is 40–42 mm
 
 def small_seal_boxes(form: Form) -> list[str]:
     """Boxes that take a seal (盖章) but are less than 45 mm high or wide."""
-    found = []
-    for block in form.blocks:
-        if not isinstance(block, Grid):
-            continue
-        widths = column_mm(block)
-        for row in layout(block):
-            for column, cell in row:
-                if cell.kind == "box" and any("盖章" in line for line in cell.sign):
-                    wide = sum(widths[column:column + cell.colspan])
-                    if cell.height_mm < SEAL_MIN_MM or wide < SEAL_MIN_MM:
-                        found.append(f"{form.id}: {cell.text} {wide:.0f}×{cell.height_mm:.0f} mm")
-    return found
+    return [f"{form.id}: {cell.text} {wide:.0f}×{cell.height_mm:.0f} mm" for cell, wide in placed_cells(form)
+            if cell.kind == "box" and any("盖章" in line for line in cell.sign)
+            and (cell.height_mm < SEAL_MIN_MM or wide < SEAL_MIN_MM)]
