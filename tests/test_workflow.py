@@ -90,7 +90,7 @@ def test_every_step_has_a_name_and_every_action_is_pinned_to_a_commit() -> None:
         for step in _steps(_workflow(path.name)):
             assert step.get("name"), path
             if "uses" in step:
-                assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), step
+                assert re.fullmatch(r"[\w.-]+/[\w.-]+(?:/[\w.-]+)*@[0-9a-f]{40}", step["uses"]), step  # owner/repo[/path]@sha
                 # The version stays readable beside the hash.
                 assert re.search(re.escape(step["uses"]) + r" # v\d+\.\d+\.\d+", text), step
             if step.get("uses", "").startswith("actions/checkout@"):
