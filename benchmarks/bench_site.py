@@ -98,7 +98,7 @@ def bench(size: str, work: Path, zensical: str | None, keep: bool) -> None:
 
         start = time.perf_counter()
         index_site(entries, out / "bundle")
-        print(f"  search index (Pagefind over {sum(1 for _ in entries.rglob('index.html'))} entries): "
+        print(f"  search index (Pagefind over {sum(1 for _ in entries.rglob('*.html'))} entries): "
               f"{time.perf_counter() - start:.1f} s; bundle {_folder_mb(out / 'site' / 'pagefind'):.1f} MB on disk")
         lists = out / "site" / "lists"
         print("  lists' JSON: " + ", ".join(f"{p.stem} {p.stat().st_size / 1e6:.2f} MB" for p in sorted(lists.glob("*.json"))))

@@ -28,7 +28,8 @@ if not Path(CHROMIUM).exists():
     pytest.skip("Debian's chromium is not installed (apt-get install chromium; scripts/setup.sh does it)", allow_module_level=True)
 
 # One page of every type.
-PAGE_TYPES = ["", "studios/", "studios/wang-qiang-welding-studio/", "masters/", "masters/zhou-guoqiang/", "pairs/",
+PAGE_TYPES = ["", "studios/", "studios/wang-qiang-welding-studio/", "studios/luo-ying-chinese-studio/",  # 整改中: the amber chip
+              "masters/", "masters/zhou-guoqiang/", "pairs/",
               "honours/", "progress/", "progress/taoyuan-pairing-2019/", "progress/nanxun-talents-2018/", "units/",
               "units/taoyuan-demo-motor/", "forms/", "data/", "search/?q=" + quote("电工"), "404.html"]
 WIDTHS = [390, 1280]
