@@ -433,3 +433,25 @@ def test_every_filled_form_names_its_record(registry) -> None:  # type: ignore[n
     for pair in registry.pairs.values():
         for form in pair_forms(pair, registry):
             assert ("协议编号", pair.id) in form.header, form.id
+
+
+def test_filled_forms_of_public_records_carry_a_qr_code_to_their_page(tmp_path: Path, registry) -> None:  # type: ignore[no-untyped-def]
+    from generator.render.forms.definitions import with_public_links
+
+    site = "https://jiangpu.example.org/"
+    studio = registry.studios["luo-ying-chinese-studio"]
+    pair = registry.pairs["taoyuan-2020-001"]
+    programme = registry.programmes["taoyuan-pairing-2019"]
+    forms = with_public_links(studio_forms(studio, registry) + pair_forms(pair, registry)
+                              + programme_forms(programme, registry, 2021, date(2026, 11, 22)), site)
+    links = {f.id: f.qr for f in forms}
+    assert all(link == f"{site}studios/{studio.id}/" for fid, link in links.items() if fid.startswith(studio.id))
+    assert all(link == "" for fid, link in links.items() if fid.startswith(pair.id))  # a pair has no page of its own
+    assert links[f"{programme.id}_2021年_师徒结对年度报送表"] == f"{site}progress/{programme.id}/"
+    assert with_public_links(forms[:1], "")[0].qr == forms[0].qr  # no site address configured: as they were
+    assert not any(f.qr for f in blank_forms(registry))
+    written = write_forms(forms[:1], tmp_path, os.environ)[0]
+    assert 'class="qr"' in written.files["html"].read_text(encoding="utf-8")
+    with zipfile.ZipFile(written.files["docx"]) as archive:
+        assert any(name.startswith("word/media/") for name in archive.namelist())
+    assert "扫码看公开页面" in _squash(pdf_text(written.files["pdf"]))

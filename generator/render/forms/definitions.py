@@ -456,3 +456,20 @@ def studio_forms(studio: Studio, registry: Registry) -> list[Form]:
 
 def _renamed(form: Form, stem: str) -> Form:
     return replace(form, id=stem)
+
+
+def with_public_links(forms: list[Form], site_url: str) -> list[Form]:
+    """A QR code to the record's public page on each filled form whose record has one: a studio's
+    forms link its page, a programme's yearly documents its progress page. Pairs have no page of
+    their own (the apprentice's name is masked on the site), so their forms carry none."""
+    if not site_url:
+        return forms
+    linked = []
+    for form in forms:
+        if "studio" in form.meta:
+            linked.append(replace(form, qr=f"{site_url}studios/{form.meta['studio']}/"))
+        elif "programme" in form.meta and "year" in form.meta:
+            linked.append(replace(form, qr=f"{site_url}progress/{form.meta['programme']}/"))
+        else:
+            linked.append(form)
+    return linked

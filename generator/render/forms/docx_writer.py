@@ -161,6 +161,18 @@ def _grid(doc: DocxDocument, grid: Grid) -> None:
                 _fill(_Cell(tc, table), cell, sum(mm[column:column + cell.colspan]))
 
 
+def _qr(doc: DocxDocument, address: str) -> None:
+    """The QR code to the record's public page, 16 mm, at the top left (PNG by segno)."""
+    import segno
+
+    image = io.BytesIO()
+    segno.make(address, error="m", micro=False).save(image, kind="png", scale=8, border=2)
+    image.seek(0)
+    para = doc.add_paragraph()
+    para.add_run().add_picture(image, width=Mm(16))
+    _paragraph(doc, "扫码看公开页面", size=6)
+
+
 def _field(paragraph: object, code: str) -> None:
     """A Word field (PAGE, NUMPAGES) that Word fills in when it lays the pages out."""
     field = OxmlElement("w:fldSimple")
@@ -215,6 +227,8 @@ def _stamp(path: Path, when: datetime) -> None:
 
 def write(form: Form, target: Path, *, east_asia: str, latin: str, when: datetime = FIXED_TIME) -> None:
     doc = _document(east_asia, latin)
+    if form.qr:
+        _qr(doc, form.qr)
     if form.attachment:
         _paragraph(doc, form.attachment, size=12)
     _paragraph(doc, form.title, bold=True, size=16, align=WD_ALIGN_PARAGRAPH.CENTER)

@@ -84,6 +84,7 @@ class Form:
     author: str = ""  # the issuing unit, for the PDF's document information
     created: date | None = None  # the record's own date (signing, founding), never the clock
     group: str = ""  # where the download page lists it: 师徒结对, 工作室, 技能人才
+    qr: str = ""  # the public page of the record a filled form came from, printed as a QR code
 
     def labels(self) -> list[str]:
         """Every printed caption: what a reader expects to find on the paper form."""

@@ -64,10 +64,20 @@ class HtmlRenderer:
         # Ours (family names from fontconfig or our constants, file URIs): escaped, their quotes
         # would make WeasyPrint drop the rules and print in a fallback font.
         return self._env.get_template("form.html.j2").render(
-            form=form, blocks=_blocks(form), css=self._css, font_css=Markup(font_css), meta=_metadata(form))
+            form=form, blocks=_blocks(form), css=self._css, font_css=Markup(font_css), meta=_metadata(form), qr=qr_svg(form.qr))
 
     def render(self, form: Form, target: Path) -> None:
         target.write_text(self.html(form), encoding="utf-8")
+
+
+def qr_svg(address: str) -> Markup:
+    """The address as an inline SVG QR code (segno: no image library), or nothing."""
+    if not address:
+        return Markup("")
+    import segno
+
+    code = segno.make(address, error="m", micro=False)
+    return Markup(code.svg_inline(scale=1, border=2, omitsize=True, svgclass="qr", title=None))
 
 
 def _metadata(form: Form) -> dict[str, str]:
