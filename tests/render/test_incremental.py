@@ -124,4 +124,4 @@ def test_a_changed_template_or_a_lost_manifest_means_a_clean_build(kept: tuple[P
     config.write_text((REPO / "mkdocs.yml").read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     run = validate(records, today=date(2026, 11, 22), jobs=1)
     changed = build_site(run.registry, config_file=config, site_dir=tmp_path / "copy" / "site", docs_dir=tmp_path / "copy" / "docs")
-    assert changed.clean_reason == "程序、模板、主题或配置有变化"
+    assert changed.clean_reason == "程序、模板、主题、记录结构或配置有变化"

@@ -29,7 +29,7 @@ from importlib import metadata
 from pathlib import Path
 
 from generator.render.site.parallel import PROFILE_FOLDERS, profile_pages
-from generator.resources import TEMPLATE_DIR
+from generator.resources import SCHEMA_DIR, TEMPLATE_DIR
 
 MANIFEST = "jiangpu-manifest.json"
 FORMAT = 1
@@ -85,10 +85,12 @@ def _front_matter(text: str) -> str:
 
 
 def build_key(config_file: Path, options: object, docs: Path) -> str:
-    """Everything a profile's HTML depends on besides its own Markdown."""
+    """Everything a profile's HTML depends on besides its own Markdown (the schemas too: the issue's
+    rule is that any change to them means a clean build, even where no page would differ)."""
     parts = [
         f"format={FORMAT}", _versions(),
         _tree_digest(GENERATOR_DIR, (".py",)), _tree_digest(TEMPLATE_DIR, (".j2", ".html", ".css", ".js", ".svg", ".yml", ".lock")),
+        _tree_digest(SCHEMA_DIR, (".json",)),
         _digest(config_file.read_bytes()), repr(options),
     ]
     # The navigation (tabs, titles) is in every page: the front matter of every page that is not a profile.
@@ -128,7 +130,7 @@ def url(page: str) -> str:
 def plan(previous: Manifest | None, current: Manifest, docs: Path, site: Path, clean: bool = False) -> Plan:
     profiles = profile_pages(docs)
     reason = ("按要求（--clean）" if clean else "没有上次生成的记录" if previous is None else
-              "程序、模板、主题或配置有变化" if previous.key != current.key else "上次生成的网站不在" if not site.is_dir() else "")
+              "程序、模板、主题、记录结构或配置有变化" if previous.key != current.key else "上次生成的网站不在" if not site.is_dir() else "")
     if reason:
         return Plan(frozenset(), tuple(profiles), reason)
     assert previous is not None
