@@ -171,11 +171,11 @@ def _inside(path: Path, folder: Path) -> bool:
     return True
 
 
-def _site_url(args: argparse.Namespace) -> str:
+def _site_url() -> str:
     """The site's published address (mkdocs.yml or JIANGPU_SITE_URL), for the forms' QR codes."""
     from generator.render.site.build import read_options
 
-    config = getattr(args, "config", Path("mkdocs.yml"))
+    config = Path("mkdocs.yml")  # forms has no --config: the checkout's configuration
     try:
         return read_options(config, os.environ).site_url if config.is_file() else ""
     except Exception:  # noqa: BLE001 - a broken config only costs the QR codes; build reports it
@@ -234,7 +234,7 @@ def cmd_forms(args: argparse.Namespace) -> int:
                 sys.stderr.write(f"活动 {programme.id} 的年度是 {programme.start_year}—{programme.end_year} 年，没有 {year} 年度的报表\n")
                 return EXIT_FAILED
             forms += programme_forms(programme, reg, year, args.date or date.today())
-        forms = with_public_links(forms, _site_url(args))
+        forms = with_public_links(forms, _site_url())
         # For printing in one go: a pair's whole set, or every pair of a unit (of each unit with --all).
         if "pdf" in formats and pairs:
             groups = merged_sets([reg.pairs[p] for p in pairs], reg, by_unit=not args.pair)

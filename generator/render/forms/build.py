@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -44,12 +45,12 @@ def renderers(environ: Mapping[str, str], formats: Iterable[str] = FORMATS) -> l
     return made
 
 
-def _atomic(renderer: Renderer, form: Form, target: Path) -> None:
+def _atomic(render: Callable[[Path], None], target: Path) -> None:
     """Render to a temporary name and rename: a failure never leaves half a file."""
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
     os.close(fd)
     try:
-        renderer.render(form, Path(tmp))
+        render(Path(tmp))
         os.chmod(tmp, FILE_MODE)  # mkstemp's 0600 would keep the file from the office's shared folder
         os.replace(tmp, target)
     finally:
@@ -62,7 +63,7 @@ def _write_all(forms: Sequence[Form], out: Path, made: list[Renderer]) -> list[W
     for renderer in made:
         items = [(form, out / f"{form.id}.{renderer.extension}") for form in forms]
         for form, target in items:
-            _atomic(renderer, form, target)
+            _atomic(functools.partial(renderer.render, form), target)
         for form, target in items:
             files[form.id][renderer.extension] = target
     return [Written(form, files[form.id]) for form in forms]
@@ -101,20 +102,9 @@ def write_forms(forms: Iterable[Form], out: Path, environ: Mapping[str, str], fo
 
 
 def _merged_share(groups: list[tuple[str, list[Form]]], out: Path, pdf: PdfRenderer) -> list[Path]:
-    written = []
     for stem, forms in groups:
-        target = out / f"{stem}.pdf"
-        fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{target.name}.", suffix=".part")
-        os.close(fd)
-        try:
-            pdf.render_merged(forms, Path(tmp))
-            os.chmod(tmp, FILE_MODE)
-            os.replace(tmp, target)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-        written.append(target)
-    return written
+        _atomic(functools.partial(pdf.render_merged, forms), out / f"{stem}.pdf")
+    return [out / f"{stem}.pdf" for stem, _ in groups]
 
 
 def _merged_worker(groups: list[tuple[str, list[Form]]]) -> list[Path]:

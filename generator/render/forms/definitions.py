@@ -14,7 +14,7 @@ from typing import Literal
 from generator.model.entities import MEASURE_LABELS, Master, Pair, Programme, Registry, Stage, Studio
 from generator.model.progress import QuotaRow, pairing_progress
 from generator.render.forms import reports
-from generator.render.forms.fields import LEVEL_LABEL, SEAL, SEAL_MM, SIGN, checked, date_zh, file_stem, level, private
+from generator.render.forms.fields import LEVEL_LABEL, SEAL, SEAL_MM, SIGN, checked, date_zh, file_stem, level, notice_days, private
 from generator.render.forms.model import Cell, Form, Grid, Text, box, label, section, value
 from generator.render.forms.studio_applications import (
     FAMOUS_TEACHER,
@@ -239,7 +239,7 @@ def studio_application(studio: Studio | None = None, registry: Registry | None =
     honours = "、".join(f"{h.name}（{h.year}）" for h in leader.honours) if leader else ""
     programme = registry.programmes.get(studio.programme or "") if studio and registry else None
     limit = programme.rules.leader_max_age.get(leader.gender) if programme and leader else None
-    days = programme.rules.public_notice_days if programme and programme.rules.public_notice_days else 3
+    days = notice_days(programme)
     year = on.year if on else None
     age = "" if leader is None or year is None else (
         f"{leader.age_in(year)} 岁（{year} 年）" + (f"；不超过 {limit} 岁：{'符合' if leader.age_in(year) <= limit else '超过'}" if limit else ""))
@@ -447,10 +447,9 @@ def studio_forms(studio: Studio, registry: Registry) -> list[Form]:
               for r in sorted(studio.results, key=lambda r: r.year)]
     if application_kind(studio, registry) == FAMOUS_TEACHER:  # the Wuchang rules' own documents
         forms += [replace(reports.commitment(studio, registry, start, renewal), id=f"{stem}_任务承诺书-{start.year}")
-                  for start, renewal in reports.commitment_cycles(studio)]
-        lowest = programme.rules.assessment_results[-1] if programme else "不合格"
+                  for start, renewal in reports.commitment_cycles(studio, programme)]
         forms += [replace(reports.rectification_notice(studio, a, registry), id=f"{stem}_整改通知书-{a.year}")
-                  for a in studio.assessments if a.kind == "过程性" and a.result == lowest]
+                  for a in studio.assessments if a.kind == "过程性" and a.result == reports.failing_grade(programme)]
     return forms
 
 

@@ -44,3 +44,9 @@ def file_stem(*parts: str) -> str:
     """A file name a clerk recognises: the record's id, then people's or the studio's names,
     joined by "_", with nothing Windows or a shell would stumble on."""
     return "_".join(_UNSAFE.sub("-", part).strip("-.") for part in parts if part)
+
+
+def notice_days(programme: Any) -> str:
+    """The 公示 period as the programme sets it (``public_notice_days``), or a blank to fill in."""
+    days = programme.rules.public_notice_days if programme is not None else None
+    return str(days) if days else "____"

@@ -13,10 +13,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Literal
 
+from generator.model.build import rule_defaults
 from generator.model.due import report_deadline
 from generator.model.entities import MEASURE_LABELS, Assessment, Programme, Registry, Studio
 from generator.model.progress import UnitYear, pairing_year, talent_people, talent_progress
-from generator.render.forms.fields import SEAL, SEAL_MM, date_zh
+from generator.render.forms.fields import SEAL, SEAL_MM, date_zh, notice_days
 from generator.render.forms.model import Cell, Form, Grid, Text, box, label, value
 from generator.render.forms.studio_applications import WUCHANG_BUREAUS
 
@@ -174,14 +175,20 @@ def commitment(studio: Studio | None = None, registry: Registry | None = None, s
     )
 
 
-def commitment_cycles(studio: Studio) -> list[tuple[date, bool]]:
+def failing_grade(programme: Programme | None) -> str:
+    """The programme's lowest assessment result (the schema's default scale without a programme)."""
+    grades = programme.rules.assessment_results if programme else tuple(rule_defaults()["assessment_results"])
+    return grades[-1]
+
+
+def commitment_cycles(studio: Studio, programme: Programme | None) -> list[tuple[date, bool]]:
     """(start, renewal) of each cycle a commitment was signed for: at naming, then after each
     周期性 assessment that was not failed (续签), from the next year's start."""
     if studio.named is None:
         return []
     cycles = [(studio.named, False)]
     for assessed in sorted(studio.assessments, key=lambda a: a.year):
-        if assessed.kind == "周期性" and assessed.result != "不合格":
+        if assessed.kind == "周期性" and assessed.result != failing_grade(programme):
             cycles.append((date(assessed.year + 1, 1, 1), True))
     return cycles
 
@@ -225,7 +232,6 @@ def public_notice(programme: Programme | None = None, year: int | None = None, r
                   kind: str = "studio") -> Form:
     """拟命名工作室 / 拟入选技能人才名单公示: the names, the period from the programme's own rule
     (武昌 5 天, 重庆市工业学校校内 3 天), where to object. The dates are the office's to write."""
-    days = programme.rules.public_notice_days if programme else None
     studios = kind == "studio"
     what = "拟命名工作室" if studios else "拟入选人员"
     head = ((label("序号"), label("工作室名称"), label("领办人"), label("依托单位"), label("领域/类型"))
@@ -248,7 +254,7 @@ def public_notice(programme: Programme | None = None, year: int | None = None, r
     else:
         rows += [tuple(value("", height_mm=8) for _ in head) for _ in range(BLANK_ROWS)]
     count = len(rows) - 1 if programme and year else None
-    period = f"公示期 {days} 天" if days else "公示期____天"
+    period = f"公示期 {notice_days(programme)} 天"
     issuer = programme.issuer if programme else "________"
     text: Paragraphs = (
         ("p", f"经申报推荐、资格审查和专家评审，{'拟命名以下' if studios else '拟入选以下'} {count if count is not None else '____'} "
@@ -298,7 +304,7 @@ def allowance_sheet(programme: Programme | None = None, year: int | None = None,
     return Form(
         id=f"kaohe-jintie-fafangbiao-{programme.id}-{year}" if programme and year else "kaohe-jintie-fafangbiao",
         title="技能人才考核津贴发放汇总表", subtitle=f"（{programme.name}，{year} 年度）" if programme and year else "",
-        purpose="按层级每年发放考核津贴（南浔工匠 5000 元、首席技工 3000 元、技术标兵 1500 元，持续至退休）",
+        purpose="按层级每年发放考核津贴（每人每年的金额取自活动的层级设置），持续至退休",
         header=(("发放年度", f"{year} 年" if year else ""),),
         blocks=(Grid((60.0, 30.0, 45.0, 45.0), tuple(rows), head=1),
                 Grid((14.0, 26.0, 62.0, 28.0, 22.0, 28.0), tuple(people_rows), head=1),

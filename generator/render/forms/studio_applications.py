@@ -10,7 +10,7 @@ them rather than works them out. Team tables grow with the team: nothing is drop
 from __future__ import annotations
 
 from generator.model.entities import Master, Programme, Registry, Rules, Studio
-from generator.render.forms.fields import LEVEL_LABEL, SEAL, SEAL_MM, checked, date_zh, level, private
+from generator.render.forms.fields import LEVEL_LABEL, SEAL, SEAL_MM, checked, date_zh, level, notice_days, private
 from generator.render.forms.model import Cell, Form, Grid, box, label, section, value
 
 SKILL_MASTER, FAMOUS_TEACHER, INNOVATION = "技能大师工作室申报表", "名师工作室申报表", "创新工作室申报表"
@@ -106,7 +106,7 @@ def famous_teacher(studio: Studio | None = None, registry: Registry | None = Non
         (label("经费保障"), value("", colspan=6, height_mm=10)),
         (box("工作计划（技术攻关、课题研究、经验传授；示范讲座、学术活动、人才培养）：", studio.description or "" if studio else "", colspan=8, height_mm=36),),
         (box("所在单位审核推荐意见：", colspan=4, height_mm=SEAL_MM, sign=SEAL), box("行业主管部门审查意见：", colspan=4, height_mm=SEAL_MM, sign=SEAL)),
-        (box("区人力资源局备案：", colspan=4, height_mm=SEAL_MM, sign=SEAL), box("公示情况（公示期 5 天）：", colspan=4, height_mm=SEAL_MM, sign=SEAL)),
+        (box("区人力资源局备案：", colspan=4, height_mm=SEAL_MM, sign=SEAL), box(f"公示情况（公示期 {notice_days(programme)} 天）：", colspan=4, height_mm=SEAL_MM, sign=SEAL)),
     ]
     return Form(
         id="mingshi-gongzuoshi-shenbaobiao", title="武昌区名师工作室申报表",

@@ -9,6 +9,7 @@ newest date in the registry unless the caller sets it.
 from __future__ import annotations
 
 import glob
+import hashlib
 import os
 import re
 import shutil
@@ -29,7 +30,7 @@ from generator.render.cms import CmsError, CmsOptions, write_admin
 from generator.render.site import incremental
 from generator.render.site.data import build_site_data
 from generator.render.site.docs import write_docs
-from generator.render.site.parallel import build_in_parts, merge_sitemap, sort_sitemap
+from generator.render.site.parallel import build_in_parts, merge_sitemap, page_url, prepare_part, sort_sitemap
 from generator.render.site.photos import publish as publish_photos
 from generator.render.site.search import BUNDLE, SearchIndexError, index_site
 from generator.resources import TEMPLATE_DIR
@@ -191,25 +192,23 @@ FORM_LABELS = {"pdf": "PDF", "docx": "Word", "html": "网页"}
 FORMS_KEY = ".jiangpu-forms-key"  # a dot file: MkDocs leaves it out of the site
 
 
-def _forms_key(forms: list[Any], environ: Mapping[str, str]) -> str:
-    """What the blank forms' files depend on: the forms as defined, the code and templates that
-    print them, the font found. The same key means the same bytes (the forms are reproducible)."""
-    import hashlib
+FORMS_PACKAGES = ("weasyprint", "pydyf", "python-docx", "fonttools", "segno")
 
+
+def _forms_key(forms: list[Any], environ: Mapping[str, str]) -> str:
+    """What the blank forms' files depend on: the forms as defined, the code, templates and
+    libraries that print them, the font found. The same key means the same bytes."""
     from generator.render.forms import build as forms_build
     from generator.render.forms.fonts import find_font
 
-    hasher = hashlib.blake2b(digest_size=16)
-    for form in forms:
-        hasher.update(repr(form).encode())
-    code = Path(forms_build.__file__).parent
-    for path in sorted([*code.glob("*.py"), *(TEMPLATE_DIR / "forms").glob("*.*")]):
-        hasher.update(path.name.encode() + path.read_bytes())
     try:
-        hasher.update(repr(find_font(environ)).encode())
+        font = repr(find_font(environ))
     except Exception:  # noqa: BLE001 - no font: the writer says so below
-        hasher.update(b"no font")
-    return hasher.hexdigest()
+        font = "no font"
+    parts = [repr(form) for form in forms] + [
+        incremental.tree_digest(Path(forms_build.__file__).parent, (".py",)),
+        incremental.tree_digest(TEMPLATE_DIR / "forms", (".css", ".j2")), incremental.versions(FORMS_PACKAGES), font]
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
 
 
 def write_blank_forms(registry: Registry, docs_dir: Path, environ: Mapping[str, str], as_of: date | None = None,
@@ -315,9 +314,9 @@ def build_site(
 def _build_changed(config_file: Path, docs: Path, previous_site: Path, work: Path, strict: bool, plan: incremental.Plan) -> None:
     """MkDocs over everything but the reused profiles; those come from the previous site."""
     part = work / "docs-changed"
-    incremental.prepare_docs(docs, part, plan.reuse)
+    prepare_part(docs, part, set(plan.rebuilt), set(plan.rebuilt) | plan.reuse, first=True)
     site = work / "site"
     _mkdocs_build(config_file, part, site, strict)
     incremental.carry_over(previous_site, site, plan.reuse)
-    merge_sitemap(site, previous_site, {incremental.url(p) for p in plan.reuse})
+    merge_sitemap(site, previous_site, {page_url(p) for p in plan.reuse})
     sort_sitemap(site)

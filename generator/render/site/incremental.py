@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from generator.render.site.parallel import PROFILE_FOLDERS, profile_pages
+from generator.render.site.parallel import PROFILE_FOLDERS, page_url, profile_pages
 from generator.resources import SCHEMA_DIR, TEMPLATE_DIR
 
 MANIFEST = "jiangpu-manifest.json"
@@ -59,7 +59,7 @@ def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def _tree_digest(root: Path, suffixes: Iterable[str]) -> str:
+def tree_digest(root: Path, suffixes: Iterable[str]) -> str:
     wanted = tuple(suffixes)
     hasher = hashlib.blake2b(digest_size=16)
     for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in wanted and "__pycache__" not in p.parts):
@@ -67,9 +67,10 @@ def _tree_digest(root: Path, suffixes: Iterable[str]) -> str:
     return hasher.hexdigest()
 
 
-def _versions() -> str:
+def versions(names: Iterable[str] = PACKAGES) -> str:
+    """The installed versions of ``names`` and Python's, as one string for a cache key."""
     found = []
-    for name in PACKAGES:
+    for name in names:
         try:
             found.append(f"{name}={metadata.version(name)}")
         except metadata.PackageNotFoundError:
@@ -88,9 +89,9 @@ def build_key(config_file: Path, options: object, docs: Path) -> str:
     """Everything a profile's HTML depends on besides its own Markdown (the schemas too: the issue's
     rule is that any change to them means a clean build, even where no page would differ)."""
     parts = [
-        f"format={FORMAT}", _versions(),
-        _tree_digest(GENERATOR_DIR, (".py",)), _tree_digest(TEMPLATE_DIR, (".j2", ".html", ".css", ".js", ".svg", ".yml", ".lock")),
-        _tree_digest(SCHEMA_DIR, (".json",)),
+        f"format={FORMAT}", versions(),
+        tree_digest(GENERATOR_DIR, (".py",)), tree_digest(TEMPLATE_DIR, (".j2", ".html", ".css", ".js", ".svg", ".yml", ".lock")),
+        tree_digest(SCHEMA_DIR, (".json",)),
         _digest(config_file.read_bytes()), repr(options),
     ]
     # The navigation (tabs, titles) is in every page: the front matter of every page that is not a profile.
@@ -123,10 +124,6 @@ def write_manifest(path: Path, manifest: Manifest) -> None:
     os.replace(temporary, path)
 
 
-def url(page: str) -> str:
-    return page[: -len(".md")] + "/"
-
-
 def plan(previous: Manifest | None, current: Manifest, docs: Path, site: Path, clean: bool = False) -> Plan:
     profiles = profile_pages(docs)
     reason = ("按要求（--clean）" if clean else "没有上次生成的记录" if previous is None else
@@ -134,19 +131,8 @@ def plan(previous: Manifest | None, current: Manifest, docs: Path, site: Path, c
     if reason:
         return Plan(frozenset(), tuple(profiles), reason)
     assert previous is not None
-    reuse = frozenset(p for p in profiles if previous.files.get(p) == current.files.get(p) and (site / url(p) / "index.html").is_file())
+    reuse = frozenset(p for p in profiles if previous.files.get(p) == current.files.get(p) and (site / page_url(p) / "index.html").is_file())
     return Plan(reuse, tuple(p for p in profiles if p not in reuse))
-
-
-def prepare_docs(docs: Path, target: Path, reuse: frozenset[str]) -> None:
-    """The docs MkDocs renders this time: every file (hard links) except the reused profiles."""
-    for path in sorted(docs.rglob("*")):
-        rel = path.relative_to(docs).as_posix()
-        if path.is_dir() or rel in reuse:
-            continue
-        dest = target / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        os.link(path, dest)
 
 
 def _link_tree(source: Path, target: Path) -> None:
@@ -165,15 +151,7 @@ def _link_tree(source: Path, target: Path) -> None:
 def carry_over(previous_site: Path, site: Path, reuse: Iterable[str]) -> None:
     """The reused profiles' pages, from the previous site into the new one."""
     for page in sorted(reuse):
-        _link_tree(previous_site / url(page), site / url(page))
-
-
-def profile_of(loc: str) -> str | None:
-    """The profile a sitemap address points at (…/masters/<id>/ -> masters/<id>/), if any."""
-    parts = loc.rstrip("/").split("/")
-    if len(parts) >= 2 and parts[-2] in PROFILE_FOLDERS:
-        return f"{parts[-2]}/{parts[-1]}/"
-    return None
+        _link_tree(previous_site / page_url(page), site / page_url(page))
 
 
 def changed_summary(plan_: Plan, previous: Manifest | None, current: Manifest) -> Mapping[str, int]:

@@ -38,11 +38,11 @@ def profile_pages(docs: Path) -> list[str]:
     return pages
 
 
-def _url(page: str) -> str:
+def page_url(page: str) -> str:
     return page[: -len(".md")] + "/"
 
 
-def _prepare_part(docs: Path, part: Path, share: set[str], profiles: set[str], first: bool) -> None:
+def prepare_part(docs: Path, part: Path, share: set[str], profiles: set[str], first: bool) -> None:
     """A docs folder for one part: hard links (cheap) to its pages, stand-ins for the rest of the nav."""
     for path in sorted(docs.rglob("*")):
         rel = path.relative_to(docs).as_posix()
@@ -128,17 +128,17 @@ def build_in_parts(builder: Builder, config_file: Path, docs: Path, site: Path, 
     parts = []
     for i, share in enumerate(shares):
         part_docs = work / f"docs-{i}"
-        _prepare_part(docs, part_docs, share, every, first=i == 0)
+        prepare_part(docs, part_docs, share, every, first=i == 0)
         parts.append((builder, config_file, part_docs, site if i == 0 else work / f"site-{i}", strict))
     # Started afresh ("spawn"), not forked: a forked MkDocs would carry the whole registry and its
     # pages, already in this process, for nothing (the build's memory, summed, went past 1 GB at M).
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
         list(pool.map(_run_part, parts))
     for (_, _, _, part_site, _), share in zip(parts[1:], shares[1:], strict=True):
-        urls = {_url(p) for p in share}
+        urls = {page_url(p) for p in share}
         for page in sorted(share):
-            target = site / _url(page)
+            target = site / page_url(page)
             shutil.rmtree(target, ignore_errors=True)
-            (part_site / _url(page)).rename(target)
+            (part_site / page_url(page)).rename(target)
         merge_sitemap(site, part_site, urls)
     sort_sitemap(site)
