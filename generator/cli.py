@@ -6,6 +6,7 @@ Nothing below this module prints or exits.
 from __future__ import annotations
 
 import argparse
+import difflib
 import functools
 import os
 import re
@@ -199,6 +200,9 @@ def cmd_forms(args: argparse.Namespace) -> int:
     if unknown:
         sys.stderr.write(f"未知格式：{'、'.join(unknown)}（可用：{'、'.join(FORMATS)}）\n")
         return EXIT_USAGE
+    if args.year is not None and not args.programme:
+        sys.stderr.write("--year 只和 --programme 一起用（哪一年度的活动报表）\n")
+        return EXIT_USAGE
     if args.filled and not (args.pair or args.studio or args.unit or args.programme or args.all):
         sys.stderr.write("--filled 需要 --pair 编号、--studio 编号、--unit 编号、--programme 编号 或 --all\n")
         return EXIT_USAGE
@@ -212,13 +216,19 @@ def cmd_forms(args: argparse.Namespace) -> int:
     reg = run.registry
     groups: list[tuple[str, list[typing.Any]]] = []
     if args.filled:
-        missing = (f"结对 {args.pair}" if args.pair and args.pair not in reg.pairs else
-                   f"工作室 {args.studio}" if args.studio and args.studio not in reg.studios else
-                   f"单位 {args.unit}" if args.unit and args.unit not in reg.units else
-                   f"活动 {args.programme}" if args.programme and args.programme not in reg.programmes else "")
-        if missing:
-            sys.stderr.write(f"登记册中没有{missing}\n")
-            return EXIT_FAILED
+        # Ids typed by hand: surrounding spaces dropped, an unknown one answered with the nearest ids.
+        for option, kind, known in (("pair", "结对", reg.pairs), ("studio", "工作室", reg.studios),
+                                    ("unit", "单位", reg.units), ("programme", "活动", reg.programmes)):
+            given = getattr(args, option)
+            if given is None:
+                continue
+            given = given.strip()
+            setattr(args, option, given)
+            if given not in known:
+                near = sorted(k for k in known if given and given in k)[:3] or difflib.get_close_matches(given, list(known), n=3, cutoff=0.6)
+                hint = f"；是不是：{'、'.join(near)}" if near else ""
+                sys.stderr.write(f"登记册中没有{kind} {given}{hint}\n")
+                return EXIT_FAILED
         pairs = (sorted(reg.pairs) if args.all else [args.pair] if args.pair else
                  sorted(p.id for p in reg.pairs.values() if p.unit == args.unit) if args.unit else [])
         if args.unit and not pairs:

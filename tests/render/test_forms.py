@@ -455,3 +455,19 @@ def test_filled_forms_of_public_records_carry_a_qr_code_to_their_page(tmp_path: 
     with zipfile.ZipFile(written.files["docx"]) as archive:
         assert any(name.startswith("word/media/") for name in archive.namelist())
     assert "扫码看公开页面" in _squash(pdf_text(written.files["pdf"]))
+
+
+def test_a_mistyped_id_or_year_is_answered_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    common = ["forms", "--no-cache", "--format", "html", "--filled", "--out", str(tmp_path / "out")]
+    assert main([*common, "--unit", "taoyuan-demo-motr"]) == 1
+    assert "登记册中没有单位 taoyuan-demo-motr；是不是：taoyuan-demo-motor" in capsys.readouterr().err
+    assert main([*common, "--studio", "li-jun"]) == 1
+    assert "是不是：li-jun-motor-studio" in capsys.readouterr().err
+    assert main([*common, "--programme", "taoyuan-pairing-2019", "--year", "2031"]) == 1
+    assert "没有 2031 年度的报表" in capsys.readouterr().err
+    assert main([*common, "--pair", "taoyuan-2020-001", "--year", "2021"]) == 2  # --year belongs to --programme
+    assert "--year 只和 --programme 一起用" in capsys.readouterr().err
+    assert main([*common, "--pair", " taoyuan-2020-001 "]) == 0  # spaces around a pasted id do no harm
+    assert not list(tmp_path.glob("out/*.pdf"))
