@@ -1,5 +1,18 @@
+import signal
 import sys
 
 from generator.cli import main
 
-sys.exit(main())
+
+def _stopped(signum: int, _frame: object) -> None:
+    # SIGTERM (a closed terminal, CI's time limit, `kill`) unwinds like Ctrl-C does, so that the
+    # temporary copies (import's dry run, the site build) are removed by their own `finally`.
+    raise SystemExit(128 + signum)
+
+
+signal.signal(signal.SIGTERM, _stopped)
+try:
+    sys.exit(main())
+except KeyboardInterrupt:
+    sys.stderr.write("已中断。\n")
+    sys.exit(130)

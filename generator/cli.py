@@ -325,7 +325,7 @@ def cmd_fmt(args: argparse.Namespace) -> int:
         out += [f"{entry.file.path}:{fix.line}: {verb}：{fix.message}" for fix in entry.fixes]
         if entry.changed and not args.check:
             assert entry.new is not None
-            write_atomically(Path(entry.file.file_path), entry.new.encode("utf-8"))
+            write_atomically(Path(entry.file.file_path), entry.new.encode("utf-8"), root=args.records)
             out.append(f"已整理：{entry.file.path}")
     if out:
         sys.stdout.write("\n".join(out) + "\n")

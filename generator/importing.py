@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from generator.diagnostics import Diagnostic, Severity
+from generator.files import record_path
 from generator.kinds import BY_NAME
 from generator.load.ledger import Candidate, ImportPlan, record_text
 from generator.validate.engine import validate
@@ -47,8 +48,8 @@ def check_candidates(plan: ImportPlan, ledger: Path, records: Path, today: date)
         for candidate in plan.candidates:
             folder = BY_NAME[candidate.kind].folder
             where = f"工作表“{candidate.sheet}”第{candidate.row}行"
-            target = copy / folder / f"{candidate.id}.yml"
-            if (records / folder / f"{candidate.id}.yml").exists() or target.exists():
+            target = record_path(copy, folder, candidate.id)  # the plan only holds valid ids; checked again here
+            if record_path(records, folder, candidate.id).exists() or target.exists():
                 checked.diagnostics.append(Diagnostic(str(ledger), candidate.row, 0, Severity.ERROR, "import.exists",
                                                       f"{where}：编号“{candidate.id}”的记录已存在，不会覆盖"))
                 continue
@@ -79,7 +80,7 @@ def write_passing(checked: Checked, records: Path) -> list[Path]:
     """Write each passing record; "x" mode: a file that appeared meanwhile is never overwritten."""
     written = []
     for candidate, text in checked.passing:
-        path = records / BY_NAME[candidate.kind].folder / f"{candidate.id}.yml"
+        path = record_path(records, BY_NAME[candidate.kind].folder, candidate.id)
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "x", encoding="utf-8", newline="\n") as handle:
             handle.write(text)

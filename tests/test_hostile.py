@@ -272,3 +272,65 @@ def test_published_photos_carry_no_metadata(registry_dir: Path) -> None:
             assert not image.getexif() and "comment" not in image.info
             assert image.height > image.width  # turned upright from 800 × 600
     assert (published.width, published.thumb_width) == (480, 160)
+
+
+# ------------------------------------------------------------------ ids that would be paths
+
+
+def _pwned_anywhere(*folders: Path) -> list[Path]:
+    return [p for folder in folders if folder.exists() for p in folder.rglob("*") if "PWNED" in p.name or p.name == "x.yml"]
+
+
+@pytest.mark.parametrize("write", [False, True], ids=["dry-run", "write"])
+def test_a_ledger_id_never_becomes_a_path_outside_the_records(registry_dir: Path, capsys: pytest.CaptureFixture[str],
+                                                              monkeypatch: pytest.MonkeyPatch, write: bool) -> None:
+    """编号 ``../../../../elsewhere/PWNED``, ``/tmp/…/PWNED`` and ``PWNED/../../x``: refused as ids, in the
+    dry run too; the good row beside them still imports; the dry run's copy is gone afterwards."""
+    scratch = registry_dir.parent / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(scratch))
+    outside = Path("/tmp/jiangpu-elsewhere")
+    shutil.rmtree(outside, ignore_errors=True)
+    code, out = _run(capsys, "import", str(HOSTILE / "ledgers" / "traversal-ids.csv"), "--kind", "master", "--no-cache", *DAY,
+                     *(["--write"] if write else []))
+    assert code == 1
+    assert out.count("import.id") == 3 and "编号“../../../../elsewhere/PWNED”不合规" in out
+    assert "Traceback" not in out
+    assert not outside.exists() and not Path("/elsewhere").exists()
+    assert _pwned_anywhere(registry_dir.parent, scratch) == []
+    assert list(scratch.iterdir()) == [], "the dry run's copy of the registry is removed"
+    assert (registry_dir / "masters" / "zhang-good.yml").exists() is write
+
+
+def test_write_atomically_refuses_a_target_outside_its_root(tmp_path: Path) -> None:
+    from generator.files import OutsideRoot, write_atomically
+
+    (tmp_path / "records").mkdir()
+    with pytest.raises(OutsideRoot):
+        write_atomically(tmp_path / "records" / ".." / "x.yml", b"x", root=tmp_path / "records")
+    (tmp_path / "records" / "out").symlink_to(tmp_path, target_is_directory=True)
+    with pytest.raises(OutsideRoot):
+        write_atomically(tmp_path / "records" / "out" / "x.yml", b"x", root=tmp_path / "records")
+    assert not (tmp_path / "x.yml").exists()
+
+
+def test_an_import_stopped_by_sigterm_leaves_no_temporary_copy(registry_dir: Path, tmp_path: Path) -> None:
+    """A long dry run killed by the terminal or CI's time limit removes its copy of the registry."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    ledger = tmp_path / "big.csv"
+    rows = [f"m-{n},某{n},男,1980,works,钳工,技师" for n in range(3000)]
+    ledger.write_text("编号,姓名,性别,出生年份,所在单位,工种,技术等级\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    env = {**os.environ, "TMPDIR": str(scratch), "PYTHONPATH": str(REPO)}
+    process = subprocess.Popen([sys.executable, "-m", "generator", "import", str(ledger), "--kind", "master", "--no-cache", *DAY],
+                               cwd=registry_dir.parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    import time
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(scratch.glob("jiangpu-import-*/records/masters/m-*.yml")):
+        time.sleep(0.05)
+    assert any(scratch.glob("jiangpu-import-*")), "the import never reached its temporary copy"
+    process.terminate()
+    _, err = process.communicate(timeout=60)
+    assert process.returncode != 0 and b"Traceback" not in err
+    assert list(scratch.iterdir()) == []

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.diagnostics import Diagnostic, Severity
+from generator.files import ID_RE  # one id pattern, kept where paths are built from ids
 from generator.kinds import KINDS
 
 # Folder name -> record kind (the schema's name).
 FOLDERS = {kind.folder: kind.name for kind in KINDS}
 # Folders that hold other material than records.
 OTHER_FOLDERS = {"photos"}
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
 # Files a person may reasonably keep beside records.
 _IGNORED = {"README.md", ".gitkeep", ".DS_Store"}
 

@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from generator.diagnostics import Diagnostic, Severity
+from generator.files import ID_RE, valid_id
 from generator.formulas import starts_like_formula
 from generator.kinds import BY_NAME, NONE, PRIVATE_LABELS, Kind
 from generator.load.canonical import key_order, schema_header
 from generator.load.dates import FULL_WIDTH_DIGITS, loose_date
-from generator.load.discover import ID_RE
 from generator.model.entities import Registry
 from generator.render.export import item_columns, list_sheet_names, sheet_columns
 from generator.resources import load_schema
@@ -409,6 +409,27 @@ def _already_there(kind: str, candidates: list[Candidate], registry: Registry, p
     return kept
 
 
+def _with_valid_ids(candidates: list[Candidate], problems: list[Diagnostic], ledger: Path) -> list[Candidate]:
+    """The candidates whose 编号, when the ledger gives one, is an id: it becomes a file name, so
+    ``../x`` or ``/etc/x`` is refused here, before any path is made of it."""
+    kept = []
+    for candidate in candidates:
+        if candidate.id and not valid_id(candidate.id):
+            column = candidate.columns.get("id", 0)
+            problems.append(Diagnostic(str(ledger), candidate.row, column, Severity.ERROR, "import.id",
+                                       f"工作表“{candidate.sheet}”第{candidate.row}行：编号“{_printable(candidate.id)}”不合规，"
+                                       "只能用小写字母、数字和连字符（以字母或数字开头，最长 64 个字符），如 li-jun；这一行没有导入"))
+            continue
+        kept.append(candidate)
+    return kept
+
+
+def _printable(text: str, limit: int = 80) -> str:
+    """A value as it can be shown in a message: control characters as \\x.., long text cut."""
+    shown = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
+    return shown if len(shown) <= limit else shown[:limit] + "…"
+
+
 def _give_ids(kind: str, candidates: list[Candidate], registry: Registry) -> None:
     taken = set(registry.ids.get(kind, set())) | {c.id for c in candidates if c.id}
     for candidate in candidates:
@@ -602,7 +623,7 @@ def plan_import(ledger: Path, kind: str, registry: Registry, mapping: Mapping[st
                 _set(candidate.record, path, value)
         if meta.programme_kind and "programme" not in candidate.record and (programme or not has_programme):
             candidate.record["programme"] = programme or _only_programme(meta, registry)
-    candidates = _already_there(kind, candidates, registry, plan.diagnostics, ledger)
+    candidates = _already_there(kind, _with_valid_ids(candidates, plan.diagnostics, ledger), registry, plan.diagnostics, ledger)
     _give_ids(kind, candidates, registry)
     plan.candidates = candidates
     return plan

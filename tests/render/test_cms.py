@@ -121,10 +121,11 @@ def editor(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     assert (DECAP_DIR / "decap-cms.js").is_file(), "Decap CMS is missing: run bash scripts/setup.sh"
     records = tmp_path / "repo" / "records"
     shutil.copytree(REPO / "records", records)
-    backend = editing.start(records, "127.0.0.1", 0)
-    write_admin(tmp_path / "site" / "admin", CmsOptions(repo="union/registry",
-                                                        local_backend=f"http://127.0.0.1:{backend.server_address[1]}/api/v1"))
     pages = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(tmp_path / "site")))
+    access = editing.Access.for_page(pages.server_address[1], "test-token")
+    backend = editing.start(records, access, 0)
+    write_admin(tmp_path / "site" / "admin", CmsOptions(
+        repo="union/registry", local_backend=f"http://127.0.0.1:{backend.server_address[1]}/api/v1?token={access.token}"))
     threading.Thread(target=pages.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{pages.server_address[1]}/admin/", records
     for server in (pages, backend):

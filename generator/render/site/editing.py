@@ -6,7 +6,14 @@ member (or a test) can use /admin/ offline, without GitHub: Decap's
 mode: actions posted as JSON to /api/v1). Two things differ on purpose:
 
 - it reaches only the records folder (and photos inside it), never the rest of
-  the repository, and only regular files;
+  the repository, and only regular files; records only in the kind folders,
+  photos only in ``photos/`` and only when they pass the gate's photo rule;
+- it belongs to this machine and to the page ``serve`` serves: it listens on
+  loopback whatever address the preview uses, and every request must carry the
+  exact origin of that page, a Host naming loopback, and the token made when
+  ``serve`` started (it is in the editor's config.yml, as part of the
+  ``local_backend`` address, which no other origin can read); bodies are
+  bounded in size, shape and YAML (no anchors or aliases);
 - a record it saves is written in fmt's canonical form, merged into the file
   as it was, so that comments stay and an edit changes only its own lines.
 """
@@ -14,28 +21,80 @@ mode: actions posted as JSON to /api/v1). Two things differ on purpose:
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
+import hmac
 import json
-import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
+import yaml
 from ruamel.yaml.error import YAMLError
 
-from generator.files import write_atomically
+from generator.files import OutsideRoot, inside, valid_id, write_atomically
 from generator.load.canonical import merged_record
 from generator.load.discover import FOLDERS
 from generator.load.yamlfile import read_regular
+from generator.validate.rules.photo import MAX_PHOTO_BYTES, PHOTO_FOLDER, PHOTO_SUFFIXES, image_problem
 
-LOCAL_ORIGIN = re.compile(r"^https?://(localhost|127\.0\.0\.1)(:\d+)?$")
-MAX_BODY = 50 * 1024 * 1024  # a photo, base64-encoded
+LOOPBACK = "127.0.0.1"
+LOOPBACK_NAMES = ("127.0.0.1", "localhost")
+MAX_RECORD_CHARS = 256 * 1024  # the longest real record is a few KB; the schemas' limits sum to less
+MAX_BODY = MAX_PHOTO_BYTES * 4 // 3 + MAX_RECORD_CHARS * 4 + 64 * 1024  # a photo, base64-encoded, beside its record
 
 
 class EditingError(Exception):
-    """A request the backend refuses; the message goes back to the editor."""
+    """A request the backend refuses; the message goes back to the editor (Chinese)."""
+
+    status = 422
+
+
+class BadRequest(EditingError):
+    status = 400
+
+
+class Forbidden(EditingError):
+    status = 403
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    """Who may use the backend: the page's origins and the token only that page was given."""
+
+    origins: frozenset[str]
+    token: str
+
+    @staticmethod
+    def for_page(page_port: int, token: str) -> Access:
+        return Access(frozenset(f"http://{name}:{page_port}" for name in LOOPBACK_NAMES), token)
+
+    def refusal(self, origin: str | None, host: str | None, path: str, api_port: int) -> str | None:
+        """Why a request is refused, or None. Host guards against DNS rebinding, Origin against
+        other pages in the clerk's browser, the token against anything else on this machine."""
+        if host not in {f"{name}:{api_port}" for name in LOOPBACK_NAMES}:
+            return "只接受发往本机地址的请求"
+        if origin not in self.origins:
+            return "只接受本机预览页面（python -m generator serve）的请求"
+        given = parse_qs(urlsplit(path).query).get("token", [""])[0]
+        if not hmac.compare_digest(given.encode(), self.token.encode()):
+            return "缺少或错误的编辑口令：请从 python -m generator serve 打开的页面进入 /admin/"
+        return None
+
+
+def _no_anchors(raw: str) -> None:
+    """The editor never writes YAML anchors or aliases; refusing them (by scanning tokens, which
+    expands nothing) keeps an alias bomb from ever being built while the save lock is held."""
+    try:
+        for token in yaml.scan(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
+                raise EditingError("记录中不能使用 YAML 的锚点和别名（& 和 *），没有写入")
+    except yaml.YAMLError as exc:
+        raise EditingError("保存的内容不是有效的 YAML，没有写入") from exc
 
 
 class RecordsFolder:
@@ -47,11 +106,16 @@ class RecordsFolder:
         self.on_saved = on_saved
         self.lock = threading.Lock()
 
-    def path(self, relative: str) -> Path:
-        target = (self.root / relative).resolve()
-        if target != self.records and self.records not in target.parents:
-            raise EditingError(f"只能编辑 {self.records.name}/ 下的文件：{relative}")
-        return target
+    def path(self, relative: Any) -> Path:
+        if not isinstance(relative, str):
+            raise BadRequest("请求中的路径应为文字")
+        parts = Path(relative).parts
+        if not parts or parts[0] != self.records.name:
+            raise Forbidden(f"只能编辑 {self.records.name}/ 下的文件：{relative[:200]}")
+        try:
+            return inside(self.records, *parts[1:]) if parts[1:] else self.records
+        except OutsideRoot as exc:
+            raise Forbidden(f"只能编辑 {self.records.name}/ 下的文件：{relative[:200]}") from exc
 
     def _relative(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -71,14 +135,14 @@ class RecordsFolder:
             if left <= 0 or not current.is_dir():
                 return
             for child in sorted(current.iterdir()):
-                if child.is_symlink():
+                if child.is_symlink() or child.name.startswith("."):
                     continue
                 if child.is_dir():
                     walk(child, left - 1)
-                elif child.name.endswith(extension) and not child.name.startswith("."):
+                elif child.name.endswith(extension):
                     found.append(self._relative(child))
 
-        walk(base, depth)
+        walk(base, min(depth, 8))
         return found
 
     def media(self, relative: str) -> dict[str, Any]:
@@ -95,33 +159,75 @@ class RecordsFolder:
             return None
         return FOLDERS.get(folder)
 
-    def save_record(self, relative: str, raw: str) -> None:
+    def _record_target(self, relative: str) -> tuple[Path, str]:
         target = self.path(relative)
         kind = self.kind_of(target)
-        if kind is None or target.suffix != ".yml":
-            raise EditingError(f"只能保存 {self.records.name}/ 下各类记录目录中的 .yml 文件：{relative}")
+        if kind is None or target.suffix != ".yml" or len(target.relative_to(self.records).parts) < 2:
+            raise Forbidden(f"只能保存 {self.records.name}/ 下各类记录目录中的 .yml 文件：{relative[:200]}")
+        if not valid_id(target.stem):
+            raise EditingError(f"编号“{target.stem[:80]}”不合规：只能用小写字母、数字和连字符（以字母或数字开头，最长 64 个字符）")
+        return target, kind
+
+    def save_record(self, relative: str, raw: Any) -> None:
+        target, kind = self._record_target(relative)
+        if not isinstance(raw, str):
+            raise BadRequest("记录内容应为文字")
+        if len(raw) > MAX_RECORD_CHARS:
+            raise EditingError(f"记录太长（{len(raw)} 个字符，最多 {MAX_RECORD_CHARS} 个），没有写入")
+        _no_anchors(raw)
         with self.lock:
             before = target.read_text(encoding="utf-8") if target.is_file() else None
             try:
                 text = merged_record(before, raw, kind, depth=len(target.relative_to(self.root).parts) - 1)
             except YAMLError as exc:
                 raise EditingError(f"保存的内容不是有效的 YAML，没有写入：{relative}") from exc
-            write_atomically(target, text.encode("utf-8"))
+            write_atomically(target, text.encode("utf-8"), root=self.records)
         if self.on_saved:
             self.on_saved(target)
 
-    def save_media(self, relative: str, content: str, encoding: str) -> None:
+    def _photo_target(self, relative: str) -> Path:
         target = self.path(relative)
-        if self.kind_of(target) is not None:
-            raise EditingError("照片只能放在 photos 目录")
-        data = base64.b64decode(content) if encoding == "base64" else content.encode("utf-8")
+        if target.parent != self.records / PHOTO_FOLDER or target.suffix.lower() not in PHOTO_SUFFIXES:
+            raise Forbidden(f"照片只能放在 {self.records.name}/{PHOTO_FOLDER}/ 目录，且为 JPG、PNG 或 WebP 文件：{relative[:200]}")
+        return target
+
+    def save_media(self, relative: str, content: Any, encoding: Any) -> None:
+        target = self._photo_target(relative)
+        if not isinstance(content, str) or encoding not in ("base64", None):
+            raise BadRequest("照片内容应为 base64 文字")
+        try:
+            data = base64.b64decode(content, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise BadRequest("照片内容不是有效的 base64") from exc
+        problem = image_problem(data, f"{self.records.name}/{PHOTO_FOLDER}/{target.name}")
+        if problem:
+            raise EditingError(problem)
         with self.lock:
-            write_atomically(target, data)
+            write_atomically(target, data, root=self.records)
 
     def delete(self, relative: str) -> None:
         target = self.path(relative)
+        if self.kind_of(target) is not None:
+            self._record_target(relative)
+        else:
+            self._photo_target(relative)
         if target.is_file() and not target.is_symlink():
             target.unlink()
+
+
+def _text(params: dict[str, Any], key: str) -> str:
+    value = params.get(key)
+    if not isinstance(value, str):
+        raise BadRequest(f"请求缺少“{key}”")
+    return value
+
+
+def _objects(value: Any, what: str) -> Iterable[dict[str, Any]]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value) or len(value) > 100:
+        raise BadRequest(f"请求中的“{what}”格式不对")
+    return value
 
 
 def handle(folder: RecordsFolder, action: str, params: dict[str, Any]) -> Any:
@@ -129,46 +235,76 @@ def handle(folder: RecordsFolder, action: str, params: dict[str, Any]) -> Any:
     if action == "info":
         return {"repo": folder.root.name, "publish_modes": ["simple"], "type": "local_fs"}
     if action == "entriesByFolder":
-        paths = folder.listing(params["folder"], params.get("extension", ""), int(params.get("depth", 1)))
+        depth = params.get("depth", 1)
+        paths = folder.listing(_text(params, "folder"), str(params.get("extension", "")), depth if isinstance(depth, int) else 1)
         return [folder.entry(p) for p in paths]
     if action == "entriesByFiles":
-        return [folder.entry(f["path"], f.get("label")) for f in params["files"]]
+        return [folder.entry(_text(f, "path"), f.get("label")) for f in _objects(params.get("files"), "files")]
     if action == "getEntry":
-        return folder.entry(params["path"])
+        return folder.entry(_text(params, "path"))
     if action == "persistEntry":
         entry = params.get("entry")
-        for data in params.get("dataFiles") or [entry]:
-            if data.get("newPath") and data["newPath"] != data["path"]:
+        for data in _objects(params.get("dataFiles") or [entry], "entry"):
+            if data.get("newPath") and data["newPath"] != data.get("path"):
                 raise EditingError("不能在这里给记录改名：编号就是文件名，请在 GitHub 上改名")
-            folder.save_record(data["path"], data["raw"])
-        for asset in params.get("assets") or []:
-            folder.save_media(asset["path"], asset["content"], asset.get("encoding", "base64"))
+            folder.save_record(_text(data, "path"), data.get("raw"))
+        for asset in _objects(params.get("assets"), "assets"):
+            folder.save_media(_text(asset, "path"), asset.get("content"), asset.get("encoding", "base64"))
         return {"message": "entry persisted"}
     if action == "getMedia":
-        return [folder.media(p) for p in folder.listing(params["mediaFolder"], "", 1)]
+        return [folder.media(p) for p in folder.listing(_text(params, "mediaFolder"), "", 1)]
     if action == "getMediaFile":
-        return folder.media(params["path"])
+        return folder.media(_text(params, "path"))
     if action == "persistMedia":
-        asset = params["asset"]
-        folder.save_media(asset["path"], asset["content"], asset.get("encoding", "base64"))
-        return folder.media(asset["path"])
+        upload = params.get("asset")
+        if not isinstance(upload, dict):
+            raise BadRequest("请求缺少“asset”")
+        folder.save_media(_text(upload, "path"), upload.get("content"), upload.get("encoding", "base64"))
+        return folder.media(upload["path"])
     if action == "deleteFile":
-        folder.delete(params["path"])
-        return {"message": f"deleted file {params['path']}"}
+        folder.delete(_text(params, "path"))
+        return {"message": "deleted file"}
     if action == "deleteFiles":
-        for path in params["paths"]:
+        doomed = params.get("paths")
+        if not isinstance(doomed, list) or not all(isinstance(p, str) for p in doomed):
+            raise BadRequest("请求缺少“paths”")
+        for path in doomed:
             folder.delete(path)
         return {"message": "deleted files"}
     if action == "getDeployPreview":
         return None
-    raise EditingError(f"Unknown action {action}")
+    raise BadRequest(f"不认识的操作：{action[:80]}")
 
 
-def _handler(folder: RecordsFolder) -> type[BaseHTTPRequestHandler]:
+def _body(headers: Any, read: Callable[[int], bytes]) -> tuple[str, dict[str, Any]]:
+    """The request's action and parameters, or :class:`BadRequest` (status 400/413) saying why."""
+    length_text = headers.get("Content-Length")
+    if length_text is None or not length_text.isdigit():
+        raise BadRequest("请求缺少有效的 Content-Length")
+    length = int(length_text)
+    if length > MAX_BODY:
+        error = BadRequest(f"内容太大（最多 {MAX_BODY // 1024 // 1024} MB）")
+        error.status = 413
+        raise error
+    try:
+        body = json.loads(read(length) or b"{}")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadRequest("请求内容不是有效的 JSON") from exc
+    if not isinstance(body, dict) or not isinstance(body.get("action"), str):
+        raise BadRequest("请求内容应为带“action”的 JSON 对象")
+    params = body.get("params") or {}
+    if not isinstance(params, dict):
+        raise BadRequest("请求中的“params”应为 JSON 对象")
+    return body["action"], params
+
+
+def _handler(folder: RecordsFolder, access: Access) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        server: ThreadingHTTPServer
+
         def _cors(self) -> None:
             origin = self.headers.get("Origin", "")
-            if LOCAL_ORIGIN.match(origin):
+            if origin in access.origins:
                 self.send_header("Access-Control-Allow-Origin", origin)
                 self.send_header("Access-Control-Allow-Headers", "Content-Type")
                 self.send_header("Access-Control-Allow-Methods", "POST, OPTIONS")
@@ -186,27 +322,27 @@ def _handler(folder: RecordsFolder) -> type[BaseHTTPRequestHandler]:
         def do_OPTIONS(self) -> None:  # noqa: N802 (the http.server convention)
             self.send_response(204)
             self._cors()
+            self.send_header("Content-Length", "0")
             self.end_headers()
 
         def do_POST(self) -> None:  # noqa: N802
-            if self.path.rstrip("/") != "/api/v1":
-                self._reply(404, {"error": "not found"})
+            if urlsplit(self.path).path.rstrip("/") != "/api/v1":
+                self._reply(404, {"error": "没有这个地址"})
                 return
-            origin = self.headers.get("Origin")
-            if origin and not LOCAL_ORIGIN.match(origin):
-                self._reply(403, {"error": "只接受本机页面的请求"})
-                return
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_BODY:
-                self._reply(413, {"error": "内容太大"})
+            refusal = access.refusal(self.headers.get("Origin"), self.headers.get("Host"), self.path, self.server.server_address[1])
+            if refusal:
+                self.close_connection = True
+                self._reply(403, {"error": refusal})
                 return
             try:
-                body = json.loads(self.rfile.read(length) or b"{}")
-                self._reply(200, handle(folder, str(body.get("action")), body.get("params") or {}))
+                action, params = _body(self.headers, self.rfile.read)
+                self._reply(200, handle(folder, action, params))
             except EditingError as exc:
-                self._reply(422, {"error": str(exc)})
-            except (KeyError, TypeError, ValueError, OSError) as exc:
-                self._reply(500, {"error": f"{type(exc).__name__}: {exc}"})
+                if exc.status >= 400 and exc.status != 422:
+                    self.close_connection = True
+                self._reply(exc.status, {"error": str(exc)})
+            except Exception as exc:  # noqa: BLE001 (a request never takes the editor down; the clerk reads why)
+                self._reply(500, {"error": f"编辑服务出错，没有写入：{type(exc).__name__}"})
 
         def log_message(self, format: str, *args: Any) -> None:
             return  # the preview's console is for the person, not for request lines
@@ -214,9 +350,8 @@ def _handler(folder: RecordsFolder) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def start(records: Path, host: str = "127.0.0.1", port: int = 8081,
-          on_saved: Callable[[Path], None] | None = None) -> ThreadingHTTPServer:
-    """Serve the local backend in a thread; the caller shuts it down."""
-    server = ThreadingHTTPServer((host, port), _handler(RecordsFolder(records, on_saved)))
+def start(records: Path, access: Access, port: int = 8081, on_saved: Callable[[Path], None] | None = None) -> ThreadingHTTPServer:
+    """Serve the local backend on loopback, in a thread; the caller shuts it down."""
+    server = ThreadingHTTPServer((LOOPBACK, port), _handler(RecordsFolder(records, on_saved), access))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server

@@ -43,11 +43,26 @@ def _resized(image: object, width: int, out: Path) -> tuple[int, int]:
     return copy.size
 
 
+def _decoded(data: bytes) -> object | None:
+    import warnings
+
+    from PIL import Image, ImageOps
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as original:
+                return ImageOps.exif_transpose(original).convert("RGB")
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombWarning, Image.DecompressionBombError):
+        return None
+
+
 def publish(registry: Registry, docs: Path) -> dict[str, Published]:
     """Write docs/photos/<kind>/<id>-<width>.jpg; return them by "<kind>/<id>".
 
-    A photo that cannot be read is left out (the gate reports it as photo.file before a build)."""
-    from PIL import Image, ImageOps
+    A photo that cannot be read is left out: the gate reports it as photo.file before a build, and a
+    photo swapped for a broken one after the gate ran (``serve`` while a phone upload is still being
+    copied) must not stop the build."""
 
     published: dict[str, Published] = {}
     records = [("masters", m.id, m.photo, m.src.file_path) for m in registry.masters.values()]
@@ -58,8 +73,9 @@ def publish(registry: Registry, docs: Path) -> dict[str, Published]:
         data = read_regular(str(photo_path(file_path, name)), MAX_PHOTO_BYTES)
         if isinstance(data, str):
             continue
-        with Image.open(io.BytesIO(data)) as original:
-            image = ImageOps.exif_transpose(original).convert("RGB")
+        image = _decoded(data)
+        if image is None:
+            continue
         stem = f"photos/{kind}/{record_id}"
         full = _resized(image, WIDTHS["photo"], docs / f"{stem}-{WIDTHS['photo']}.jpg")
         small = _resized(image, WIDTHS["thumb"], docs / f"{stem}-{WIDTHS['thumb']}.jpg")

@@ -9,7 +9,9 @@ last good pages in place.
 from __future__ import annotations
 
 import filecmp
+import secrets
 import shutil
+import stat
 import tempfile
 import threading
 from collections.abc import Callable, Mapping
@@ -25,7 +27,15 @@ from generator.validate.engine import Validation
 
 
 def _snapshot(records: Path) -> dict[str, int]:
-    return {str(p): p.stat().st_mtime_ns for p in records.rglob("*") if p.is_file()}
+    seen = {}
+    for path in records.rglob("*"):
+        try:  # a file saved by an editor can vanish between the listing and its stat
+            info = path.stat()
+        except OSError:
+            continue
+        if stat.S_ISREG(info.st_mode):
+            seen[str(path)] = info.st_mtime_ns
+    return seen
 
 
 def sync_tree(source: Path, target: Path, keep: str | None = None) -> list[str]:
@@ -95,11 +105,17 @@ def serve(
     options = read_options(config_file, environ)
     editor = None
     if cms_port is not None:
-        # /admin/ edits the working copy through the local backend (no GitHub, works offline).
-        host = dev_addr.rsplit(":", 1)[0] or "127.0.0.1"
-        editor = editing.start(records, host, cms_port)
-        local = f"http://{host}:{editor.server_address[1]}/api/v1"
+        # /admin/ edits the working copy through the local backend (no GitHub, works offline). It
+        # listens on loopback only, whatever address the preview is on, and answers only the page
+        # served here with the token written into that page's config.
+        host, _, page_port = dev_addr.rpartition(":")
+        access = editing.Access.for_page(int(page_port), secrets.token_urlsafe(24))
+        editor = editing.start(records, access, cms_port)
+        local = f"http://{editing.LOOPBACK}:{editor.server_address[1]}/api/v1?token={access.token}"
         options = replace(options, cms=replace(options.cms, local_backend=local))
+        if host.strip("[]") not in editing.LOOPBACK_NAMES:
+            say(f"网站预览在 {dev_addr} 上对其他设备开放；在线编辑（/admin/）只在本机可用："
+                f"请在这台电脑上打开 http://127.0.0.1:{page_port}/admin/")
     _render_into(registry, docs_dir, options, environ, history() if history else None)
     stop = threading.Event()
 
@@ -109,9 +125,17 @@ def serve(
             now = _snapshot(records)
             if now != seen:
                 seen = now
-                run = revalidate()
-                if run is not None:
-                    _render_into(run.registry, docs_dir, options, environ, history() if history else None, say)
+                rebuild()
+
+    def rebuild() -> None:
+        # One failed rebuild (a file that vanished mid-read, a full disk, a bug) is said and
+        # the watcher goes on: the preview must keep following the next save.
+        try:
+            run = revalidate()
+            if run is not None:
+                _render_into(run.registry, docs_dir, options, environ, history() if history else None, say)
+        except Exception as exc:  # noqa: BLE001 (said to the person; the next save is tried again)
+            say(f"重新生成预览时出错（{type(exc).__name__}：{str(exc)[:200]}），页面保留上一次的内容；保存下一次修改后会再试")
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()

@@ -23,6 +23,7 @@ MAX_PHOTO_BYTES = 5 * 1024 * 1024  # a phone's photo; larger files are rejected,
 MAX_PHOTO_PIXELS = 40_000_000  # 40 megapixels: beyond that, decoding costs more memory than a build should
 MIN_PHOTO_SIDE = 200  # px: smaller photos look blurred on a profile page
 FORMATS = {"JPEG": "JPG", "PNG": "PNG", "WEBP": "WebP"}
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 
 
 def photo_path(record_file: str, name: str) -> Path:
@@ -46,8 +47,17 @@ def photo_problem(path: Path) -> str | None:
     data = read_regular(str(path), MAX_PHOTO_BYTES)
     if isinstance(data, str):
         return f"照片 {shown} 无法读取：{data}"
+    return image_problem(data, shown)
+
+
+def image_problem(data: bytes, shown: str) -> str | None:
+    """What is wrong with an image's bytes, or None: the whole image is decoded (under the pixel
+    cap), because ``verify()`` reads no JPEG data and a photo cut short by an upload would pass
+    it and then stop the build when the site resizes it."""
     from PIL import Image, UnidentifiedImageError
 
+    if len(data) > MAX_PHOTO_BYTES:
+        return f"照片 {shown} 有 {len(data) / 1024 / 1024:.1f} MB，超过 {MAX_PHOTO_BYTES // 1024 // 1024} MB：请先缩小（长边 2000 像素足够）"
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -55,11 +65,11 @@ def photo_problem(path: Path) -> str | None:
                 kind, (width, height) = image.format, image.size
                 if width * height > MAX_PHOTO_PIXELS:
                     return f"照片 {shown} 有 {width}×{height} 像素，超过 {MAX_PHOTO_PIXELS // 1_000_000} 百万像素：请先缩小"
-                image.verify()
+                if kind not in FORMATS:
+                    return f"照片 {shown} 是 {kind} 格式：请另存为 JPG、PNG 或 WebP"
+                image.load()  # decodes every pixel: a truncated file fails here, not in the build
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombWarning, Image.DecompressionBombError):
-        return f"照片 {shown} 不是可以读取的 JPG、PNG 或 WebP 图片（文件可能损坏，或扩展名与内容不符）"
-    if kind not in FORMATS:
-        return f"照片 {shown} 是 {kind} 格式：请另存为 JPG、PNG 或 WebP"
+        return f"照片 {shown} 不是完整可读的 JPG、PNG 或 WebP 图片（文件可能损坏、没有传完，或扩展名与内容不符）：请重新导出或上传"
     if min(width, height) < MIN_PHOTO_SIDE:
         return f"照片 {shown} 只有 {width}×{height} 像素，太小：短边至少 {MIN_PHOTO_SIDE} 像素"
     return None
