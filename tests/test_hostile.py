@@ -334,3 +334,31 @@ def test_an_import_stopped_by_sigterm_leaves_no_temporary_copy(registry_dir: Pat
     _, err = process.communicate(timeout=60)
     assert process.returncode != 0 and b"Traceback" not in err
     assert list(scratch.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["truncated-half.jpg", "truncated-eoi.jpg"])
+def test_a_truncated_photo_is_refused_even_after_weasyprint_is_loaded(name: str) -> None:
+    """WeasyPrint turns on Pillow's process-wide LOAD_TRUNCATED_IMAGES; the gate must not inherit it."""
+    import weasyprint  # noqa: F401  (what build, serve and forms import)
+    from PIL import ImageFile
+
+    from generator.validate.rules.photo import image_problem
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+    problem = image_problem((HOSTILE / "photos" / name).read_bytes(), f"records/photos/{name}")
+    assert problem is not None and "不是完整可读" in problem
+    assert ImageFile.LOAD_TRUNCATED_IMAGES, "put back as WeasyPrint wants it"
+
+
+def test_publishing_photos_never_raises_on_a_broken_one(registry_dir: Path, tmp_path: Path) -> None:
+    """A photo broken after the gate ran (serve, while an upload is still being copied) is left out of
+    the pages; it never stops the build with ``OSError: image file is truncated``."""
+    from generator.render.site.photos import publish
+
+    (registry_dir / "photos").mkdir(exist_ok=True)
+    shutil.copy(HOSTILE / "photos" / "truncated-half.jpg", registry_dir / "photos" / "cut.jpg")
+    master = registry_dir / "masters" / "teacher.yml"
+    master.write_text(master.read_text(encoding="utf-8") + "photo: cut.jpg\n", encoding="utf-8")
+    registry = validate(registry_dir, today=date(2023, 6, 1), jobs=1).registry
+    assert registry.masters["teacher"].photo == "cut.jpg"
+    assert "masters/teacher" not in publish(registry, tmp_path / "docs")

@@ -8,9 +8,11 @@ web page can use. Limits are the site's, not a programme's: they are named here.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import stat
+import threading
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,6 +52,25 @@ def photo_problem(path: Path) -> str | None:
     return image_problem(data, shown)
 
 
+_DECODING = threading.Lock()
+
+
+@contextlib.contextmanager
+def _strict_decoding() -> Iterator[None]:
+    """Pillow's switch for truncated images is process-wide, and importing WeasyPrint turns it on
+    (weasyprint/images.py): in ``build``, ``serve`` and ``forms`` a photo cut short would pass. It
+    is turned off for the gate's own decoding, and put back as it was."""
+    from PIL import ImageFile
+
+    with _DECODING:
+        before = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
 def image_problem(data: bytes, shown: str) -> str | None:
     """What is wrong with an image's bytes, or None: the whole image is decoded (under the pixel
     cap), because ``verify()`` reads no JPEG data and a photo cut short by an upload would pass
@@ -67,7 +88,8 @@ def image_problem(data: bytes, shown: str) -> str | None:
                     return f"照片 {shown} 有 {width}×{height} 像素，超过 {MAX_PHOTO_PIXELS // 1_000_000} 百万像素：请先缩小"
                 if kind not in FORMATS:
                     return f"照片 {shown} 是 {kind} 格式：请另存为 JPG、PNG 或 WebP"
-                image.load()  # decodes every pixel: a truncated file fails here, not in the build
+                with _strict_decoding():
+                    image.load()  # decodes every pixel: a truncated file fails here, not in the build
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombWarning, Image.DecompressionBombError):
         return f"照片 {shown} 不是完整可读的 JPG、PNG 或 WebP 图片（文件可能损坏、没有传完，或扩展名与内容不符）：请重新导出或上传"
     if min(width, height) < MIN_PHOTO_SIDE:
