@@ -362,3 +362,42 @@ def test_publishing_photos_never_raises_on_a_broken_one(registry_dir: Path, tmp_
     registry = validate(registry_dir, today=date(2023, 6, 1), jobs=1).registry
     assert registry.masters["teacher"].photo == "cut.jpg"
     assert "masters/teacher" not in publish(registry, tmp_path / "docs")
+
+
+# ------------------------------------------------------------------ control characters
+
+
+CONTROL_LEADER = HOSTILE / "control-characters"
+
+
+def test_control_characters_are_text_control_in_validate_and_import(registry_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copytree(CONTROL_LEADER / "records", registry_dir, dirs_exist_ok=True)
+    code, out = _run(capsys, "validate", "--no-cache", *DAY)
+    assert code == 1 and out.count("text.control") == 3, out
+    assert "\x1b" not in out and "\u202e" not in out, "the message names the character, never prints it"
+    ledger = registry_dir.parent / "ledger.csv"
+    ledger.write_text("编号,姓名,性别,出生年份,所在单位,工种,技术等级\nesc-man,\"王\x1b[2J五\",男,1980,works,钳工,技师\n", encoding="utf-8")
+    code, out = _run(capsys, "import", str(ledger), "--kind", "master", "--no-cache", *DAY, "--write")
+    assert code == 1 and "text.control" in out and "U+001B ESC" in out
+    assert not (registry_dir / "masters" / "esc-man.yml").exists()
+
+
+def test_feeds_and_word_files_stay_well_formed_whatever_reaches_them(registry_dir: Path, tmp_path: Path) -> None:
+    """Behind the gate: even a record with ESC, NUL and U+202E in its names gives parseable Atom and DOCX."""
+    import xml.etree.ElementTree as ET
+
+    from generator.render.forms.definitions import pair_forms
+    from generator.render.forms.docx_writer import write as write_docx
+    from generator.render.site import feeds
+
+    shutil.copytree(CONTROL_LEADER / "records", registry_dir, dirs_exist_ok=True)
+    registry = validate(registry_dir, today=date(2023, 6, 1), jobs=1).registry
+    assert "\x1b" in registry.masters["leader"].name
+    site = build_site_data(registry, site_url="https://example.org/")
+    for path in feeds.write(site, tmp_path / "feeds"):
+        ET.parse(path)  # raises on a control character
+    assert "\x1b" not in (tmp_path / "feeds" / "honours.xml").read_text(encoding="utf-8")
+    pair = registry.pairs["base-pair"]
+    for form in pair_forms(pair, registry):
+        write_docx(form, tmp_path / f"{form.id}.docx", east_asia="Noto Serif CJK SC", latin="Noto Serif")
+        assert (tmp_path / f"{form.id}.docx").stat().st_size > 0

@@ -198,3 +198,10 @@ def test_serve_on_every_interface_keeps_the_editor_on_loopback(tmp_path: Path) -
         process.terminate()
         out, _ = process.communicate(timeout=30)
     assert "在线编辑（/admin/）只在本机可用" in out
+
+
+def test_a_save_with_control_characters_is_refused(backend: tuple[int, Path]) -> None:
+    port, records = backend
+    status, payload = _post(port, _save("records/units/esc-works.yml", 'id: esc-works\nname: "新\\e[2J工厂"\ntype: 企业\n'))
+    assert status == 422 and "U+001B ESC" in payload["error"]
+    assert not (records / "units" / "esc-works.yml").exists()

@@ -37,7 +37,8 @@ def checked(options: tuple[str, ...], chosen: str | None, suffix: str = "") -> s
     return "　".join(("■" if o == chosen else "□") + o + suffix for o in options)
 
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+# Separators, Windows' reserved characters, white space, controls, zero-width and bidi characters.
+_UNSAFE = re.compile('[\\\\/:*?"<>|\\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]+')
 
 
 def file_stem(*parts: str) -> str:

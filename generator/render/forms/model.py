@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from generator.characters import strip_unwanted
+
 CellKind = Literal["label", "value", "section", "box"]
 
 
@@ -33,6 +35,11 @@ class Cell:
     height_mm: float = 0
     value: str = ""  # for "box" cells: the filled-in content under the caption
     sign: tuple[str, ...] = ()  # lines printed at the bottom right of a box, e.g. ("签字：", "年  月  日")
+
+    def __post_init__(self) -> None:
+        # Behind the gate's text.control: no control character ever reaches Word's XML or a PDF.
+        object.__setattr__(self, "text", strip_unwanted(self.text))
+        object.__setattr__(self, "value", strip_unwanted(self.value))
 
 
 def label(text: str, colspan: int = 1, rowspan: int = 1) -> Cell:
@@ -65,6 +72,9 @@ class Text:
     office and date under a notice)."""
 
     items: tuple[tuple[Literal["h", "p", "r"], str], ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "items", tuple((style, strip_unwanted(line)) for style, line in self.items))
 
 
 Block = Grid | Text

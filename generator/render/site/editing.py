@@ -41,6 +41,7 @@ from generator.load.canonical import merged_record
 from generator.load.discover import FOLDERS
 from generator.load.yamlfile import read_regular
 from generator.validate.rules.photo import MAX_PHOTO_BYTES, PHOTO_FOLDER, PHOTO_SUFFIXES, image_problem
+from generator.validate.rules.text import control_problems
 
 LOOPBACK = "127.0.0.1"
 LOOPBACK_NAMES = ("127.0.0.1", "localhost")
@@ -181,6 +182,10 @@ class RecordsFolder:
                 text = merged_record(before, raw, kind, depth=len(target.relative_to(self.root).parts) - 1)
             except YAMLError as exc:
                 raise EditingError(f"保存的内容不是有效的 YAML，没有写入：{relative}") from exc
+            problems = list(control_problems(kind, yaml.safe_load(text) or {}))
+            if problems:
+                key, message = problems[0]
+                raise EditingError(f"“{'.'.join(str(k) for k in key)}”：{message}；没有写入")
             write_atomically(target, text.encode("utf-8"), root=self.records)
         if self.on_saved:
             self.on_saved(target)

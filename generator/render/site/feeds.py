@@ -12,6 +12,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from generator.characters import strip_unwanted
 from generator.render.site.data import SiteData
 from generator.resources import TEMPLATE_DIR
 
@@ -59,11 +60,17 @@ def pairs_feed(site: SiteData) -> Feed:
     return Feed("pairs", "匠谱 · 新签订的师徒结对", "新开始的师徒结对（徒弟姓名已遮挡）", "pairs/", entries)
 
 
+def _xml_text(value: Any) -> Any:
+    """Every value printed into a feed, without the characters XML 1.0 forbids (behind text.control)."""
+    return strip_unwanted(value) if isinstance(value, str) else value
+
+
 def write(site: SiteData, folder: Path, templates: Path = TEMPLATE_DIR) -> list[Path]:
     if not site.site_url:
         return []
     env = Environment(loader=FileSystemLoader(str(templates / "feeds")), autoescape=select_autoescape(default=True, default_for_string=True),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                      finalize=_xml_text)
     template = env.get_template("atom.xml.j2")
     folder.mkdir(parents=True, exist_ok=True)
     written = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from generator.characters import describe, unwanted
 from generator.formulas import FORMULA_TRIGGERS
 from generator.load.yamlfile import Key
 from generator.validate.rules import Context, Finding, rule
@@ -62,3 +63,37 @@ def names_are_not_formulas(ctx: Context) -> Iterator[Finding]:
             for key, value in _offending(record.data, pattern):
                 yield Finding(record.src, f"名称不能以 {_shown(value)} 开头：表格软件会把这样的内容当作公式执行，"
                                           "请删去开头的符号", key)
+
+
+def _strings(value: Any, key: Key) -> Iterator[tuple[Key, str]]:
+    if isinstance(value, str):
+        yield key, value
+    elif isinstance(value, dict):
+        for child, item in value.items():
+            yield from _strings(item, (*key, child))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*key, index))
+
+
+def _is_name(kind: str, key: Key) -> bool:
+    shape = tuple("*" if isinstance(part, int) else part for part in key)
+    return shape in NAME_FIELDS.get(kind, ()) or shape[-1:] in (("name",), ("id",))
+
+
+def control_problems(kind: str, data: dict[str, Any]) -> Iterator[tuple[Key, str]]:
+    """Each value holding a character it must not, with the Chinese message (the rule and the editor)."""
+    for key, value in _strings(data, ()):
+        name = _is_name(kind, key)
+        found = unwanted(value, name)
+        if found is not None:
+            yield key, (f"{'名称' if name else '文字'}中有看不见的字符（{describe(found)}），通常是从别处复制时带进来的："
+                        "请删去这个字符后重新输入这一项")
+
+
+@rule("text.control")
+def no_invisible_characters(ctx: Context) -> Iterator[Finding]:
+    for record in ctx.records:
+        if record.data is not None:
+            for key, message in control_problems(record.kind, record.data):
+                yield Finding(record.src, message, key)
