@@ -401,3 +401,14 @@ def test_feeds_and_word_files_stay_well_formed_whatever_reaches_them(registry_di
     for form in pair_forms(pair, registry):
         write_docx(form, tmp_path / f"{form.id}.docx", east_asia="Noto Serif CJK SC", latin="Noto Serif")
         assert (tmp_path / f"{form.id}.docx").stat().st_size > 0
+
+
+# ------------------------------------------------------------------ lengths and sizes
+
+
+def test_a_100000_character_name_is_refused_without_being_printed_back(registry_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    record = registry_dir / "masters" / "teacher.yml"
+    record.write_text(record.read_text(encoding="utf-8").replace("name: ", "name: " + "长" * 100_000, 1), encoding="utf-8")
+    code, out = _run(capsys, "validate", "--no-cache", *DAY)
+    assert code == 1 and "records/masters/teacher.yml:2:7: error schema" in out and "最多 30 个字，这里有 100" in out
+    assert len(out) < 5_000, "the value is not echoed whole"

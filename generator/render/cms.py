@@ -91,6 +91,8 @@ def _widget(kind: Kind, dotted: str, spec: Mapping[str, Any]) -> dict[str, Any]:
     field = {"widget": "text" if dotted in LONG_TEXT or dotted.rsplit(".", 1)[-1] in LONG_TEXT else "string"}
     if "pattern" in spec:
         field["pattern"] = [spec["pattern"], f"格式不对：{spec.get('description', '')}"]
+    elif "maxLength" in spec:  # the gate's limit, said in the form before the save
+        field["pattern"] = [f"^[\\s\\S]{{0,{spec['maxLength']}}}$", f"太长：最多 {spec['maxLength']} 个字"]
     return field
 
 
@@ -105,10 +107,15 @@ def _list(kind: Kind, dotted: str, spec: Mapping[str, Any]) -> dict[str, Any]:
                                  "label_singular": items.get("title", spec.get("title", ""))}
         if summary:
             field["summary"] = summary
+        if "maxItems" in spec:
+            field["max"] = spec["maxItems"]
         return field
     if "enum" in items:
         return {"widget": "select", "multiple": True, "options": [str(v) for v in items["enum"]]}
-    return {"widget": "list", "field": {"name": "item", "label": items.get("title", "项"), "widget": "string"}}
+    field = {"widget": "list", "field": {"name": "item", "label": items.get("title", "项"), "widget": "string"}}
+    if "maxItems" in spec:
+        field["max"] = spec["maxItems"]
+    return field
 
 
 def _fields(kind: Kind, schema: Mapping[str, Any], prefix: str = "") -> Iterator[dict[str, Any]]:

@@ -112,6 +112,12 @@ def _translate(error: jsonschema.ValidationError, document: Document) -> Iterato
     yield _diag(document, document.locate(path), message)
 
 
+def _cut(value: Any, limit: int = 80) -> str:
+    """A value as a message can show it: a 100,000-character name is not printed back whole."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + f"……（共 {len(text)} 个字）"
+
+
 def shown(value: Any) -> str:
     """A value as the clerk wrote it in YAML: never Python's None, True or a dict's repr."""
     if value is None:
@@ -122,7 +128,7 @@ def shown(value: Any) -> str:
         return "“字段: 值”的映射"
     if isinstance(value, list):
         return "列表"
-    return f"“{value}”"
+    return f"“{_cut(value)}”"
 
 
 
@@ -161,17 +167,23 @@ def _message(kind: str, value: Any, instance: Any, name: str, error: jsonschema.
         hint = "；数字形式的文字（如电话号码）请加英文引号" if value == "string" and isinstance(instance, (int, float)) else ""
         return f"{label}应为{wanted}，实际是{shown(instance)}{hint}"
     if kind in ("format", "pattern") and is_date:
-        return f"{label}“{instance}”不是有效日期：{date_hint(str(instance))}"
+        return f"{label}“{_cut(instance)}”不是有效日期：{date_hint(str(instance)[:40])}"
     if kind == "pattern":
         if value == ID_PATTERN:
-            return f"{label}“{instance}”不是有效编号：只能用小写字母、数字和连字符，且以字母或数字开头，最长 64 个字符"
-        return f"{label}“{instance}”的格式不对：{error.schema.get('description', '')}"
+            return f"{label}“{_cut(instance)}”不是有效编号：只能用小写字母、数字和连字符，且以字母或数字开头，最长 64 个字符"
+        return f"{label}“{_cut(instance)}”的格式不对：{error.schema.get('description', '')}"
     if kind == "minimum":
         return f"{label}应不小于 {value}，实际是 {instance}"
     if kind == "maximum":
         return f"{label}应不大于 {value}，实际是 {instance}"
     if kind == "minLength":
         return f"{label}不能为空"
+    if kind == "maxLength":
+        return f"{label}太长：最多 {value} 个字，这里有 {len(instance)} 个字（开头是“{_cut(instance, 20)}”）；较长的内容请精简"
+    if kind == "maxItems":
+        return f"{label}最多 {value} 项，这里有 {len(instance)} 项"
+    if kind == "maxProperties":
+        return f"{label}最多 {value} 项，这里有 {len(instance)} 项"
     if kind == "minItems":
         return f"{label}至少要有 {value} 项"
     if kind == "uniqueItems":

@@ -66,6 +66,14 @@ def test_the_configuration_covers_every_property_of_the_schema(kind: Any) -> Non
             assert field.get("min") == spec.get("minimum") and field.get("max") == spec.get("maximum")
         elif spec.get("type") == "boolean":
             assert field["widget"] == "boolean"
+        if "maxLength" in spec and "pattern" not in spec:  # the gate's limit, in the form before the save
+            import re
+
+            pattern, message = field["pattern"]
+            assert re.fullmatch(pattern, "字" * spec["maxLength"]) and not re.fullmatch(pattern, "字" * (spec["maxLength"] + 1)), path
+            assert str(spec["maxLength"]) in message
+        if "maxItems" in spec and field["widget"] == "list":
+            assert field["max"] == spec["maxItems"], path
         if path.endswith("private"):
             assert "不公开" in field["label"] and all("不公开" in f["label"] for f in field["fields"])
             assert "id_card" not in {f["name"] for f in field["fields"]}
