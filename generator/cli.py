@@ -344,6 +344,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     # Names are looked up in the registry as it is, even with errors elsewhere (as ``new`` does).
     run = _check(args)
+    sys.stderr.write(f"正在读取台账 {args.ledger} ……\n")
     try:
         mapping = read_mapping(args.mapping) if args.mapping else None
         defaults = dict(item.split("=", 1) for item in args.default)
@@ -351,6 +352,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     except (LedgerError, ValueError, OSError) as exc:
         sys.stderr.write(f"{exc}\n")
         return EXIT_FAILED
+    if plan.rows > 500:  # a long ledger takes a while: the clerk sees that it is working
+        sys.stderr.write(f"已读取 {plan.rows} 行，正在按检查规则逐行核对（约每千行一秒）……\n")
     checked = check_candidates(plan, args.ledger, args.records, args.date or date.today())
     report = Result(plan.diagnostics + checked.diagnostics, files_checked=plan.rows)
     lines = [line for line in reporters.text(report).splitlines()[:-1]]

@@ -30,12 +30,26 @@ class NewRecord:
     note: str = ""  # what the person still has to decide (the programme), or ""
 
 
+class PairNumbers:
+    """Pair ids like the existing ones, <prefix>-<year>-<nnn>: the prefix and each year's highest
+    number are read once, so that numbering a ledger of thousands of rows stays linear."""
+
+    def __init__(self, taken: set[str]) -> None:
+        matches = [m for m in (_PAIR_ID.match(p) for p in taken) if m]
+        self.prefix = Counter(m["prefix"] for m in matches).most_common(1)[0][0] if matches else "pair"
+        self.highest: Counter[int] = Counter()
+        for m in matches:
+            if m["prefix"] == self.prefix:
+                self.highest[int(m["year"])] = max(self.highest[int(m["year"])], int(m["n"]))
+
+    def next(self, year: int) -> str:
+        self.highest[year] += 1
+        return f"{self.prefix}-{year}-{self.highest[year]:03d}"
+
+
 def next_pair_id(taken: set[str], year: int) -> str:
-    """Like the existing pairs: <prefix>-<year>-<nnn>, the next number of that year (``new``, ``import``)."""
-    matches = [m for m in (_PAIR_ID.match(p) for p in taken) if m]
-    prefix = Counter(m["prefix"] for m in matches).most_common(1)[0][0] if matches else "pair"
-    numbers = [int(m["n"]) for m in matches if m["prefix"] == prefix and int(m["year"]) == year]
-    return f"{prefix}-{year}-{max(numbers, default=0) + 1:03d}"
+    """The next pair id of that year (``new``, ``import``)."""
+    return PairNumbers(taken).next(year)
 
 
 def next_id(kind: str, registry: Registry, today: date) -> str:

@@ -412,3 +412,45 @@ def test_a_100000_character_name_is_refused_without_being_printed_back(registry_
     code, out = _run(capsys, "validate", "--no-cache", *DAY)
     assert code == 1 and "records/masters/teacher.yml:2:7: error schema" in out and "最多 30 个字，这里有 100" in out
     assert len(out) < 5_000, "the value is not echoed whole"
+
+
+def _import(ledger: Path, cwd: Path) -> tuple[subprocess.CompletedProcess[str], float, int]:
+    """``import`` in a process of its own: its time, and its own peak memory in MB (wait4's rusage)."""
+    import time
+
+    out, err = cwd / "import.out", cwd / "import.err"
+    started = time.monotonic()
+    with open(out, "w") as stdout, open(err, "w") as stderr:
+        process = subprocess.Popen([sys.executable, "-m", "generator", "import", str(ledger), "--kind", "master", "--no-cache", *DAY],
+                                   cwd=cwd, env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=stdout, stderr=stderr)
+        _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    done = subprocess.CompletedProcess(process.args, process.returncode, out.read_text(), err.read_text())
+    return done, time.monotonic() - started, usage.ru_maxrss // 1024
+
+
+def test_a_zip_bomb_ledger_is_refused_at_once_with_bounded_memory(registry_dir: Path) -> None:
+    """300 MB of XML in a 300 KB .xlsx: refused from the zip directory before openpyxl parses a byte."""
+    done, seconds, peak = _import(HOSTILE / "ledgers" / "zip-bomb.xlsx", registry_dir.parent)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "Excel 文件解压后有 300 MB，超过 60 MB" in done.stderr
+    assert seconds < 5 and peak < 400, (seconds, peak)
+
+
+@pytest.mark.parametrize("name", ["xml-entity.xlsx", "entity-bomb.xlsx"])
+def test_xml_entity_tricks_are_an_unreadable_excel_file(registry_dir: Path, name: str) -> None:
+    done, _, _ = _import(HOSTILE / "ledgers" / name, registry_dir.parent)
+    assert done.returncode == 1 and "Traceback" not in done.stderr and "root:" not in done.stdout
+    assert "无法读取 Excel 文件" in done.stderr
+
+
+def test_ledger_rows_and_cells_are_bounded(registry_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    header = "编号,姓名,性别,出生年份,所在单位,工种,技术等级\n"
+    many = registry_dir.parent / "many.csv"
+    many.write_text(header + "".join(f"m-{n},某{n},男,1980,works,钳工,技师\n" for n in range(20_100)), encoding="utf-8")
+    code, out = _run(capsys, "import", str(many), "--kind", "master", "--no-cache", *DAY)
+    assert code == 1 and "超过 20000 行" in out
+    long_cell = registry_dir.parent / "long.csv"
+    long_cell.write_text(header + "long-bio,某人,男,1980,works,钳工,技师\n".replace("某人", "某" * 20_000), encoding="utf-8")
+    code, out = _run(capsys, "import", str(long_cell), "--kind", "master", "--no-cache", *DAY)
+    assert code == 1 and "import.cell" in out and "一格最多 10000 个字" in out

@@ -32,7 +32,7 @@ from generator.load.dates import FULL_WIDTH_DIGITS, loose_date
 from generator.model.entities import Registry
 from generator.render.export import item_columns, list_sheet_names, sheet_columns
 from generator.resources import load_schema
-from generator.scaffold import next_pair_id
+from generator.scaffold import PairNumbers
 
 FieldPath = tuple[str, ...]
 # Columns every ledger has that hold nothing to import.
@@ -109,17 +109,46 @@ class LedgerError(Exception):
 # ---------------------------------------------------------------- reading
 
 
-def _xlsx_tables(path: Path) -> list[Table]:
-    from zipfile import BadZipFile
+# Bounds on what a ledger may be: an office's register is at most a few thousand rows. Each is
+# checked before the bytes are parsed, so a zip bomb or a runaway CSV is refused in a moment.
+MAX_LEDGER_BYTES = 20 * 1024 * 1024
+MAX_UNPACKED_BYTES = 60 * 1024 * 1024  # the XML inside an .xlsx, from its zip directory
+MAX_ROWS = 20_000
+MAX_CELL_CHARS = 10_000
+UNREADABLE_XLSX = "无法读取 Excel 文件：请确认是 .xlsx 格式（旧的 .xls 请先在 Excel 中另存为 .xlsx）"
 
-    from openpyxl import load_workbook
+
+def _check_zip(path: Path) -> None:
+    """The .xlsx's own directory says how large its parts unpack; zipfile never reads past
+    those sizes (a part that unpacks larger fails its check), so they bound what openpyxl gets."""
+    from zipfile import BadZipFile, ZipFile
 
     try:
+        with ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (BadZipFile, OSError, ValueError) as exc:
+        raise LedgerError(UNREADABLE_XLSX) from exc
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise LedgerError(f"Excel 文件解压后有 {unpacked // 1024 // 1024} MB，超过 {MAX_UNPACKED_BYTES // 1024 // 1024} MB："
+                          f"台账不会这么大，文件可能已损坏或是恶意构造的；请另存一份只含台账的 .xlsx（最多 {MAX_ROWS} 行）")
+
+
+def _too_many_rows(name: str) -> LedgerError:
+    return LedgerError(f"工作表“{name}”超过 {MAX_ROWS} 行：请把台账分成几个文件，每个不超过 {MAX_ROWS} 行")
+
+
+def _xlsx_tables(path: Path) -> list[Table]:
+    from openpyxl import load_workbook
+
+    _check_zip(path)
+    try:
         book = load_workbook(str(path), data_only=True)  # values, not formulas; merged cells visible
-    except (BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise LedgerError(f"无法读取 Excel 文件（{type(exc).__name__}）：请确认是 .xlsx 格式（旧的 .xls 请先在 Excel 中另存为 .xlsx）") from exc
+    except Exception as exc:  # noqa: BLE001 (openpyxl and the XML parser raise many kinds; the clerk needs one sentence)
+        raise LedgerError(UNREADABLE_XLSX) from exc
     tables = []
     for sheet in book.worksheets:
+        if sheet.max_row > MAX_ROWS + 20:  # a title and header rows above the data
+            raise _too_many_rows(sheet.title)
         grid = [list(row) for row in sheet.iter_rows(values_only=True)]
         # A merged cell's value belongs to every cell it covers (a group header, a unit merged down).
         for merged in sheet.merged_cells.ranges:
@@ -143,19 +172,27 @@ def _csv_tables(path: Path) -> list[Table]:
             continue
     else:
         raise LedgerError("CSV 文件的编码无法识别：请另存为 UTF-8 或 GBK 编码")
-    rows = list(csv.reader(io.StringIO(text)))
-    return [Table(path.name, [(n, list(row)) for n, row in enumerate(rows, 1)])]
+    rows: list[tuple[int, list[Any]]] = []
+    try:
+        for n, row in enumerate(csv.reader(io.StringIO(text)), 1):
+            if n > MAX_ROWS + 20:
+                raise _too_many_rows(path.name)
+            rows.append((n, list(row)))
+    except csv.Error as exc:
+        raise LedgerError(f"CSV 文件第 {len(rows) + 1} 行无法读取（格式不对，或某一格超过 {csv.field_size_limit()} 个字符）") from exc
+    return [Table(path.name, rows)]
 
 
 def read_tables(path: Path) -> list[Table]:
     if not path.is_file():
         raise LedgerError(f"找不到台账文件 {path}")
     suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        return _xlsx_tables(path)
-    if suffix == ".csv":
-        return _csv_tables(path)
-    raise LedgerError(f"台账应为 .xlsx 或 .csv 文件，而不是“{path.suffix}”")
+    if suffix not in (".xlsx", ".csv"):
+        raise LedgerError(f"台账应为 .xlsx 或 .csv 文件，而不是“{path.suffix}”")
+    size = path.stat().st_size
+    if size > MAX_LEDGER_BYTES:
+        raise LedgerError(f"台账文件有 {size / 1024 / 1024:.1f} MB，超过 {MAX_LEDGER_BYTES // 1024 // 1024} MB：请分成几个文件")
+    return _xlsx_tables(path) if suffix == ".xlsx" else _csv_tables(path)
 
 
 # ---------------------------------------------------------------- columns
@@ -432,12 +469,13 @@ def _printable(text: str, limit: int = 80) -> str:
 
 def _give_ids(kind: str, candidates: list[Candidate], registry: Registry) -> None:
     taken = set(registry.ids.get(kind, set())) | {c.id for c in candidates if c.id}
+    numbers = PairNumbers(taken) if kind == "pair" else None
     for candidate in candidates:
         if candidate.record.get("id"):
             continue
-        if kind == "pair":  # numbered like the pairs beside it, in the year it was signed or began
+        if numbers is not None:  # numbered like the pairs beside it, in the year it was signed or began
             day = str(candidate.record.get("signed") or candidate.record.get("start") or "")
-            candidate.record["id"] = next_pair_id(taken, int(day[:4]) if day[:4].isdigit() else date.today().year)
+            candidate.record["id"] = numbers.next(int(day[:4]) if day[:4].isdigit() else date.today().year)
         else:
             name = str(candidate.record.get(BY_NAME[kind].name_field or "name") or "")
             candidate.record["id"] = pinyin_id(name, taken, person=kind == "master")
@@ -482,6 +520,8 @@ def _row_record(kind: str, cells: list[Any], columns: dict[int, tuple[str, Colum
         if column.by_name and dotted in placed:
             continue  # the id column (师傅) said it already; the name beside it (师傅姓名) is for people
         try:
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                raise _Bad("import.cell", f"内容太长（{len(value)} 个字，一格最多 {MAX_CELL_CHARS} 个字）")
             converted = convert(value, column)
             target = _reference(kind, dotted)
             if target:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -88,16 +89,20 @@ def master_not_overloaded(ctx: Context) -> Iterator[Finding]:
         if pair.in_force and pair.start <= pair.end:
             by_master[pair.master].append(pair)
     for master_id, pairs in by_master.items():
-        active: list[Pair] = []
-        # Sweep by start date: the pair that pushes the count over the limit is the one reported.
+        # Sweep by start date over a heap of end dates (a master with thousands of pairs in a
+        # ledger stays linear-logarithmic): the pair that pushes the count over the limit is reported.
+        active: list[tuple[date, str]] = []
         for pair in sorted(pairs, key=lambda p: (p.start, p.id)):
-            active = [p for p in active if p.end >= pair.start] + [pair]
+            while active and active[0][0] < pair.start:
+                heapq.heappop(active)
+            heapq.heappush(active, (pair.end, pair.id))
             rules = ctx.rules(pair.programme, "pairing") or default_rules()
             if len(active) > rules.max_apprentices_per_master:
                 master = ctx.registry.masters.get(master_id)
                 name = master.name if master else master_id
-                others = "、".join(p.id for p in active[:-1])
-                yield Finding(pair.src, f"师傅{name}在 {pair.start} 同时在带 {len(active)} 名徒弟（另有 {others}），超过本活动规定的每名师傅 {rules.max_apprentices_per_master} 人", ("master",))
+                others = sorted(pid for _, pid in active if pid != pair.id)
+                listed = "、".join(others[:5]) + (f" 等 {len(others)} 项" if len(others) > 5 else "")
+                yield Finding(pair.src, f"师傅{name}在 {pair.start} 同时在带 {len(active)} 名徒弟（另有 {listed}），超过本活动规定的每名师傅 {rules.max_apprentices_per_master} 人", ("master",))
 
 
 @rule("pair.same_unit")
