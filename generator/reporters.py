@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import date
 
+from generator.characters import strip_unwanted
 from generator.diagnostics import Diagnostic, Result
 
 
@@ -58,6 +60,17 @@ def _reminder_text(result: Result, day: date) -> str:
     return "\n".join(lines) + "\n"
 
 
+def markdown_code(value: str, limit: int = 500) -> str:
+    """Record text as a Markdown code span: no link, image, HTML or @-mention can come out of it
+    (GitHub links mentions in text nodes even when the @ is escaped, but never inside code).
+    The fence is longer than any run of backticks in the text; lines are joined."""
+    text = strip_unwanted(" ".join(value.split("\n")))[:limit]
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def _reminder_markdown(result: Result, day: date) -> str:
     """The body of the reminder issue that the weekly workflow keeps up to date."""
     titles = {"due.evaluation": "期满未鉴定", "due.stage_report": "超过 12 个月没有阶段报告", "due.report": "年度报送",
@@ -68,7 +81,7 @@ def _reminder_markdown(result: Result, day: date) -> str:
     for rule, title in titles.items():
         items = [d for d in result.sorted() if d.rule == rule]
         if items:
-            lines += [f"## {title}（{len(items)}）", ""] + [f"- [ ] `{d.path}`：{d.message}" for d in items] + [""]
+            lines += [f"## {title}（{len(items)}）", ""] + [f"- [ ] {markdown_code(d.path)}：{markdown_code(d.message)}" for d in items] + [""]
     lines.append("此清单由 `python -m generator due` 每周自动更新。")
     return "\n".join(lines) + "\n"
 

@@ -9,6 +9,7 @@ killed builds, and the fuzz inputs that once broke the gate.
 from __future__ import annotations
 
 import csv
+import re
 import json
 import os
 import shutil
@@ -454,3 +455,25 @@ def test_ledger_rows_and_cells_are_bounded(registry_dir: Path, capsys: pytest.Ca
     long_cell.write_text(header + "long-bio,某人,男,1980,works,钳工,技师\n".replace("某人", "某" * 20_000), encoding="utf-8")
     code, out = _run(capsys, "import", str(long_cell), "--kind", "master", "--no-cache", *DAY)
     assert code == 1 and "import.cell" in out and "一格最多 10000 个字" in out
+
+
+# ------------------------------------------------------------------ Markdown the project writes
+
+
+PHISHING = "测[领补贴](https://evil.example/x)![](https://t.example/p.gif)<img src=x>@admin`厂"
+
+
+def test_the_reminder_issue_carries_record_text_inert(registry_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A merged record's name can put no link, tracking image, HTML or @-mention into the bot's issue."""
+    from markdown_it import MarkdownIt
+
+    unit = registry_dir / "units" / "other-works.yml"
+    unit.write_text(unit.read_text(encoding="utf-8").replace("name: 测试电机厂", f"name: '{PHISHING}'"), encoding="utf-8")
+    code, out = _run(capsys, "validate", "--no-cache", "--date", "2024-12-01")
+    assert " error " not in out, out
+    code, body = _run(capsys, "due", "--no-cache", "--date", "2024-12-01", "--format", "markdown")
+    assert code == 0 and "evil.example" in body, "the name is there, as text"
+    html = MarkdownIt("commonmark", {"html": True}).render(body)
+    assert "<a " not in html and "<img" not in html, html
+    outside_code = re.sub(r"<code>.*?</code>", "", html, flags=re.S)
+    assert "@" not in outside_code and "evil.example" not in outside_code
