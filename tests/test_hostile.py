@@ -9,9 +9,9 @@ killed builds, and the fuzz inputs that once broke the gate.
 from __future__ import annotations
 
 import csv
-import re
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys

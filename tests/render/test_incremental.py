@@ -125,3 +125,26 @@ def test_a_changed_template_or_a_lost_manifest_means_a_clean_build(kept: tuple[P
     run = validate(records, today=date(2026, 11, 22), jobs=1)
     changed = build_site(run.registry, config_file=config, site_dir=tmp_path / "copy" / "site", docs_dir=tmp_path / "copy" / "docs")
     assert changed.clean_reason == "程序、模板、主题、记录结构或配置有变化"
+
+
+@pytest.mark.parametrize("tamper", ["edited page", "added file", "sitemap"])
+def test_a_tampered_previous_site_means_a_clean_build(kept: tuple[Path, Path], tmp_path: Path, tamper: str) -> None:
+    """The previous site is not trusted: what would be carried over is checked against the manifest."""
+    records, out = kept
+    shutil.copytree(out, tmp_path / "copy", symlinks=True)
+    site = tmp_path / "copy" / "site"
+    page = next(p for p in sorted((site / "masters").glob("*/index.html")))
+    if tamper == "edited page":
+        page.unlink()  # a hard link to the kept site's page: replaced, not written through
+        page.write_text((out / "site" / page.relative_to(site)).read_text(encoding="utf-8") + "<script>steal()</script>", encoding="utf-8")
+    elif tamper == "added file":
+        (page.parent / "evil.js").write_text("steal()", encoding="utf-8")
+    else:
+        sitemap = site / "sitemap.xml"
+        text = sitemap.read_text(encoding="utf-8")
+        sitemap.unlink()
+        sitemap.write_text(text.replace("</urlset>", "<url><loc>https://evil.example/</loc></url></urlset>"), encoding="utf-8")
+    again = _build(records, tmp_path / "copy")
+    assert "可能被改动过" in again.clean_reason, again.clean_reason
+    assert "steal()" not in page.read_text(encoding="utf-8") and not (page.parent / "evil.js").exists()
+    assert "evil.example" not in (site / "sitemap.xml").read_text(encoding="utf-8")

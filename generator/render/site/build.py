@@ -8,6 +8,7 @@ newest date in the registry unless the caller sets it.
 
 from __future__ import annotations
 
+import dataclasses
 import glob
 import hashlib
 import os
@@ -300,6 +301,7 @@ def build_site(
             except SearchIndexError as exc:
                 raise SiteBuildError(str(exc)) from exc
         (site_work / "pagefind").rename(site_work / "site" / BUNDLE)
+        current = dataclasses.replace(current, outputs=incremental.output_hashes(site_work / "site", docs))
         # No manifest while the folders are swapped: an interrupted build leaves the next one clean.
         manifest_file.unlink(missing_ok=True)
         _swap(docs, docs_dir)

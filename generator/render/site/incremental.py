@@ -12,7 +12,10 @@ its Markdown and on the key alone: the result is the clean build's, byte for byt
 test compares them after edits, additions, deletions and renames of every kind).
 
 Any doubt means a clean build: no manifest, another key, a manifest of another format,
-a previous page missing. The search index is rebuilt from the entries every time (it
+a previous page missing, or a previous page (or the sitemap) that is not the one this tool
+wrote: the manifest holds a hash of each profile's output folder and of the sitemap, checked
+before anything is carried over, so a page tampered with in ``site/`` (or a file added to its
+folder) never reaches the next build. The search index is rebuilt from the entries every time (it
 runs beside MkDocs, see ``build.py``).
 """
 
@@ -24,7 +27,7 @@ import os
 import shutil
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
@@ -32,7 +35,8 @@ from generator.render.site.parallel import PROFILE_FOLDERS, page_url, profile_pa
 from generator.resources import SCHEMA_DIR, TEMPLATE_DIR
 
 MANIFEST = "jiangpu-manifest.json"
-FORMAT = 1
+FORMAT = 2
+SITEMAP = "sitemap.xml"
 PACKAGES = ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "jinja2", "pagefind-bin-extended")
 GENERATOR_DIR = Path(__file__).resolve().parents[2]  # generator/
 
@@ -41,9 +45,11 @@ GENERATOR_DIR = Path(__file__).resolve().parents[2]  # generator/
 class Manifest:
     key: str
     files: dict[str, str]  # docs-relative path -> BLAKE2b of the file
+    outputs: dict[str, str] = field(default_factory=dict)  # profile page (and the sitemap) -> digest of what was written
 
     def to_json(self) -> str:
-        return json.dumps({"format": FORMAT, "key": self.key, "files": self.files}, ensure_ascii=False, sort_keys=True)
+        return json.dumps({"format": FORMAT, "key": self.key, "files": self.files, "outputs": self.outputs},
+                          ensure_ascii=False, sort_keys=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,9 +118,32 @@ def read_manifest(path: Path) -> Manifest | None:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("files"), dict):
+    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("files"), dict) \
+            or not isinstance(data.get("outputs"), dict):
         return None
-    return Manifest(str(data.get("key")), {str(k): str(v) for k, v in data["files"].items()})
+    return Manifest(str(data.get("key")), {str(k): str(v) for k, v in data["files"].items()},
+                    {str(k): str(v) for k, v in data["outputs"].items()})
+
+
+def folder_digest(folder: Path) -> str:
+    """Every file below ``folder`` (names and bytes), as one digest: an edited page and an added
+    file both change it. "" when the folder is not there."""
+    if not folder.is_dir():
+        return ""
+    hasher = hashlib.blake2b(digest_size=16)
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink()):
+        hasher.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        hasher.update(b"link\0" if path.is_symlink() else path.read_bytes())
+        hasher.update(b"\0")
+    return hasher.hexdigest()
+
+
+def output_hashes(site: Path, docs: Path) -> dict[str, str]:
+    """What this build wrote for each profile, and its sitemap: checked by the next build."""
+    found = {page: folder_digest(site / page_url(page)) for page in profile_pages(docs)}
+    sitemap = site / SITEMAP
+    found[SITEMAP] = _digest(sitemap.read_bytes()) if sitemap.is_file() else ""
+    return found
 
 
 def write_manifest(path: Path, manifest: Manifest) -> None:
@@ -132,7 +161,18 @@ def plan(previous: Manifest | None, current: Manifest, docs: Path, site: Path, c
         return Plan(frozenset(), tuple(profiles), reason)
     assert previous is not None
     reuse = frozenset(p for p in profiles if previous.files.get(p) == current.files.get(p) and (site / page_url(p) / "index.html").is_file())
+    tampered = _tampered(previous, site, reuse)
+    if tampered:
+        return Plan(frozenset(), tuple(profiles), f"上次生成的网站中 {tampered} 与记录的不一致，可能被改动过")
     return Plan(reuse, tuple(p for p in profiles if p not in reuse))
+
+
+def _tampered(previous: Manifest, site: Path, reuse: Iterable[str]) -> str:
+    """The first output the next build would carry over that is not what the manifest says was written."""
+    sitemap = site / SITEMAP
+    if previous.outputs.get(SITEMAP) != (_digest(sitemap.read_bytes()) if sitemap.is_file() else ""):
+        return SITEMAP
+    return next((page_url(p) for p in sorted(reuse) if previous.outputs.get(p) != folder_digest(site / page_url(p))), "")
 
 
 def _link_tree(source: Path, target: Path) -> None:
