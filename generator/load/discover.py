@@ -16,7 +16,9 @@ FOLDERS = {kind.folder: kind.name for kind in KINDS}
 OTHER_FOLDERS = {"photos"}
 
 # Files a person may reasonably keep beside records.
-_IGNORED = {"README.md", ".gitkeep", ".DS_Store"}
+_IGNORED = {"README.md"}
+HIDDEN_MESSAGE = ("这是一个隐藏文件（名字以“.”开头）：记录目录中不能有隐藏文件，它们不会显示给审核人，"
+                  "却能改变 Git 和 GitHub 处理记录的方式（如 .gitattributes）。请删除它；占位用的空 .gitkeep 除外")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +50,13 @@ def discover(records_dir: Path) -> tuple[list[RecordFile], list[Diagnostic]]:
         problems.append(_error(shown_path(records_dir), "file.records_dir", "找不到记录目录"))
         return files, problems
     for entry in sorted(os.scandir(records_dir), key=lambda e: e.name):
-        if entry.name.startswith(".") or entry.name in _IGNORED or entry.name in OTHER_FOLDERS:
-            continue
         shown = shown_path(Path(entry.path))
+        if _hidden(entry, shown, problems) or entry.name in _IGNORED:
+            continue
+        if entry.name in OTHER_FOLDERS:
+            if not _not_plain(entry, shown, problems) and entry.is_dir(follow_symlinks=False):
+                _photos(entry.path, shown, problems)
+            continue
         if _not_plain(entry, shown, problems):
             continue
         kind = FOLDERS.get(entry.name)
@@ -85,9 +91,9 @@ def _walk(folder: str, shown: str, key_prefix: str, kind: str, files: list[Recor
         entries = sorted(listing, key=lambda e: e.name)
     for entry in entries:
         name = entry.name
-        if name.startswith(".") or name in _IGNORED:
-            continue
         path = f"{shown}/{name}"
+        if _hidden(entry, path, problems) or name in _IGNORED:
+            continue
         if _not_plain(entry, path, problems):
             continue
         if entry.is_dir(follow_symlinks=False):
@@ -98,6 +104,29 @@ def _walk(folder: str, shown: str, key_prefix: str, kind: str, files: list[Recor
             problems.append(_error(path, "file.name", problem))
             continue
         files.append(RecordFile(kind, name[:-4], entry.path, path, f"{key_prefix}/{name}"))
+
+
+def _hidden(entry: os.DirEntry[str], shown: str, problems: list[Diagnostic]) -> bool:
+    """A dotfile or dot-folder is reported (an empty .gitkeep is passed over); True when it is one."""
+    if not entry.name.startswith("."):
+        return False
+    placeholder = entry.name == ".gitkeep" and entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_size == 0
+    if not placeholder:
+        problems.append(_error(shown, "file.hidden", HIDDEN_MESSAGE))
+    return True
+
+
+def _photos(folder: str, shown: str, problems: list[Diagnostic]) -> None:
+    """The photos folder holds image files only: no hidden files, no sub-folders, no links.
+    (Whether each photo is a usable image, and used at all, the photo rules say.)"""
+    with os.scandir(folder) as listing:
+        entries = sorted(listing, key=lambda e: e.name)
+    for entry in entries:
+        path = f"{shown}/{entry.name}"
+        if _hidden(entry, path, problems) or _not_plain(entry, path, problems):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            problems.append(_error(path, "file.name", "照片目录中不能再建文件夹：请把照片直接放在 records/photos/ 下"))
 
 
 def _name_problem(name: str) -> str | None:

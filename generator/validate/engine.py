@@ -102,7 +102,7 @@ def _validate(records_dir: Path, today: date, only: Iterable[str], jobs: int | N
     records = [RecordData(c.file.kind, c.file.id, Source(c.file.path, c.file.file_path, c.document), c.data) for c in checked]
     registry = build_registry(records)
     diagnostics = problems + [d for c in checked for d in c.diagnostics]
-    diagnostics += run_rules(Context(registry, records, today))
+    diagnostics += run_rules(Context(registry, records, today, records_dir))
     wanted = {shown_path(Path(p)) for p in only}
     if wanted:
         diagnostics = [d for d in diagnostics if d.path in wanted]

@@ -24,7 +24,7 @@ from tests.conftest import CASES, make_registry
 # Cases are written against a fixed day, so that "overdue" stays overdue.
 CASE_DAY = date(2023, 6, 1)
 LOADER_RULES = {"yaml.number", "yaml.syntax", "yaml.encoding", "yaml.duplicate_key", "yaml.tag", "yaml.alias", "yaml.not_mapping", "yaml.empty"}
-FILE_RULES = {"schema", "file.name"}
+FILE_RULES = {"schema", "file.name", "file.hidden"}
 
 
 def _case_dirs(variant: str) -> list[Path]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from generator.load.yamlfile import read_regular
 from generator.model.entities import Registry
-from generator.validate.rules.photo import MAX_PHOTO_BYTES, photo_path
+from generator.validate.rules.photo import MAX_PHOTO_BYTES, photo_path, strict_decoding
 
 WIDTHS = {"photo": 480, "thumb": 160}  # profile and card
 QUALITY = 82
@@ -51,7 +51,7 @@ def _decoded(data: bytes) -> object | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as original:
+            with Image.open(io.BytesIO(data)) as original, strict_decoding():  # as the gate decodes it
                 return ImageOps.exif_transpose(original).convert("RGB")
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombWarning, Image.DecompressionBombError):
         return None

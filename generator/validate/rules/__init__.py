@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from generator.diagnostics import Diagnostic, Severity
 from generator.load.yamlfile import Key
@@ -25,6 +26,7 @@ class Finding:
     key: Key = ()
     severity: Severity = Severity.ERROR
     at_key: bool = False
+    whole_file: bool = False  # a file that is not YAML (a photo): no line to point at
 
 
 def warning(src: Source, message: str, key: Key = ()) -> Finding:
@@ -36,6 +38,7 @@ class Context:
     registry: Registry
     records: list[RecordData]
     today: date
+    records_dir: Path | None = None  # for the rules about files beside the records (photos)
 
     def programme(self, programme_id: str | None, kind: str) -> Programme | None:
         """The programme of that kind, when it exists and is valid."""
@@ -65,7 +68,7 @@ def run_rules(context: Context) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
     for rule_id, function in RULES.items():
         for finding in function(context):
-            line, column = finding.src.locate(finding.key, at_key=finding.at_key)
+            line, column = (0, 0) if finding.whole_file else finding.src.locate(finding.key, at_key=finding.at_key)
             diagnostics.append(Diagnostic(finding.src.path, line, column, finding.severity, rule_id, finding.message))
     return diagnostics
 

@@ -17,7 +17,10 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
+from generator.diagnostics import Severity
+from generator.load.discover import shown_path
 from generator.load.yamlfile import read_regular
+from generator.model.entities import Source
 from generator.validate.rules import Context, Finding, rule
 
 PHOTO_FOLDER = "photos"
@@ -56,7 +59,7 @@ _DECODING = threading.Lock()
 
 
 @contextlib.contextmanager
-def _strict_decoding() -> Iterator[None]:
+def strict_decoding() -> Iterator[None]:
     """Pillow's switch for truncated images is process-wide, and importing WeasyPrint turns it on
     (weasyprint/images.py): in ``build``, ``serve`` and ``forms`` a photo cut short would pass. It
     is turned off for the gate's own decoding, and put back as it was."""
@@ -88,7 +91,7 @@ def image_problem(data: bytes, shown: str) -> str | None:
                     return f"照片 {shown} 有 {width}×{height} 像素，超过 {MAX_PHOTO_PIXELS // 1_000_000} 百万像素：请先缩小"
                 if kind not in FORMATS:
                     return f"照片 {shown} 是 {kind} 格式：请另存为 JPG、PNG 或 WebP"
-                with _strict_decoding():
+                with strict_decoding():
                     image.load()  # decodes every pixel: a truncated file fails here, not in the build
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombWarning, Image.DecompressionBombError):
         return f"照片 {shown} 不是完整可读的 JPG、PNG 或 WebP 图片（文件可能损坏、没有传完，或扩展名与内容不符）：请重新导出或上传"
@@ -105,3 +108,21 @@ def photo_is_a_usable_image(ctx: Context) -> Iterator[Finding]:
         problem = photo_problem(photo_path(record.src.file_path, str(record.data["photo"])))
         if problem:
             yield Finding(record.src, problem, ("photo",))
+
+
+@rule("photo.unused")
+def every_photo_is_used(ctx: Context) -> Iterator[Finding]:
+    """A photo no record names is never published: most likely a typo in a record's 照片, or a
+    file left behind after a change; a warning on the file, so that the reviewer sees it."""
+    if ctx.records_dir is None:
+        return
+    folder = ctx.records_dir / PHOTO_FOLDER
+    if folder.is_symlink() or not folder.is_dir():
+        return
+    used = {str(r.data["photo"]) for r in ctx.records if r.kind in ("master", "studio") and r.data and r.data.get("photo")}
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.is_symlink() or not path.is_file() or path.name in used:
+            continue
+        shown = shown_path(path)
+        yield Finding(Source(shown, str(path), None), f"没有任何记录使用这张照片（records/{PHOTO_FOLDER}/{path.name}），它不会发布："
+                      "请在名匠或工作室记录的“照片”中填写这个文件名，或删除这个文件", severity=Severity.WARNING, whole_file=True)
