@@ -8,6 +8,7 @@ schemas and templates inside), and the ``jiangpu-validate`` hook through
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -130,3 +131,46 @@ def test_every_import_of_the_package_is_a_runtime_dependency() -> None:
                 if not dists & runtime:
                     missing.append((path.name, top, sorted(dists)))
     assert missing == []
+
+
+def _pinned(lock: Path) -> dict[str, str]:
+    """name -> version of every requirement in a lock, each of which must carry hashes."""
+    text = lock.read_text(encoding="utf-8")
+    found = {}
+    for block in re.split(r"\n(?=[a-z0-9])", text.split("\n", 2)[2] if text.startswith("#") else text):
+        head = block.strip().splitlines()[0] if block.strip() else ""
+        match = re.match(r"([a-z0-9][a-z0-9._-]*)==([^\s;\\]+)", head)
+        if match:
+            assert "--hash=sha256:" in block, head
+            found.setdefault(match.group(1), match.group(2))
+    return found
+
+
+def _names(requirements: list[str]) -> set[str]:
+    return {re.split(r"[<>=!~\[ ;]", r, maxsplit=1)[0].lower().replace("_", "-").replace(".", "-") for r in requirements}
+
+
+def test_the_locks_pin_every_dependency_with_hashes() -> None:
+    """What publishes (the Pages workflow: site.lock) and what tests it (dev.lock) install exact
+    versions checked by hash; a dependency added to pyproject.toml without re-locking fails here."""
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    site, dev = _pinned(REPO / "requirements" / "site.lock"), _pinned(REPO / "requirements" / "dev.lock")
+    assert _names(project["dependencies"]) <= set(site), "re-lock: uv pip compile (README, 依赖版本)"
+    assert _names(project["dependencies"] + project["optional-dependencies"]["dev"]) <= set(dev)
+    assert site["pagefind-bin-extended"] == dev["pagefind-bin-extended"] == "1.5.2"
+    assert "pagefind-bin-extended==1.5.2" in project["dependencies"]
+
+
+def test_a_changed_editor_package_is_refused_at_build_time(tmp_path: Path) -> None:
+    """The editor is taken from the npm package as downloaded, checked again against decap-cms.lock."""
+    from generator.render.cms import DECAP_PACKAGE, CmsError, CmsOptions, write_admin
+
+    tampered = tmp_path / DECAP_PACKAGE.name
+    data = bytearray(DECAP_PACKAGE.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    tampered.write_bytes(bytes(data))
+    with pytest.raises(CmsError, match="校验值不符"):
+        write_admin(tmp_path / "admin", CmsOptions(repo="union/registry"), package=tampered)
+    assert not (tmp_path / "admin").exists()

@@ -62,13 +62,22 @@ def test_previews_build_on_mains_last_site_and_pages_never_trust_a_cache() -> No
     assert saved["with"]["path"] == restored["with"]["path"] and "build/jiangpu-manifest.json" in saved["with"]["path"]
     assert restored["with"]["restore-keys"] == "jiangpu-site-" and saved["with"]["key"].startswith("jiangpu-site-")
     order = [step.get("uses", "") or step.get("run", "") for step in preview]
-    assert order.index(restored["uses"]) < order.index("python -m generator build --strict")
+    assert order.index(restored["uses"]) < order.index(".venv/bin/python -m generator build --strict")
 
 
-@pytest.mark.parametrize("name", ["pages.yml", "pull-request.yml"])
-def test_runners_that_build_forms_install_pango_and_chinese_fonts(name: str) -> None:
-    runs = " ".join(step.get("run", "") for step in _steps(_workflow(name)))
-    assert "libpango-1.0-0" in runs and "fonts-noto-cjk" in runs
+@pytest.mark.parametrize("name", sorted(p.name for p in WORKFLOWS.glob("*.yml")))
+def test_every_workflow_that_runs_the_tool_sets_up_with_the_readmes_script(name: str) -> None:
+    """One set-up everywhere: whatever runs ``python -m generator`` was prepared by scripts/setup.sh
+    (the README's and .ci/run's), which installs the fonts, Pango, the locked dependencies and the editor."""
+    for job in _workflow(name)["jobs"].values():
+        runs = [step.get("run", "") for step in job.get("steps", [])]
+        tool = [i for i, run in enumerate(runs) if "-m generator" in run or "-m pytest" in run]
+        if tool:
+            setup = next(i for i, run in enumerate(runs) if run.strip() == "bash scripts/setup.sh")
+            assert setup < tool[0], name
+            assert all(".venv/bin/python -m" in runs[i] for i in tool), name
+    script = (REPO / "scripts" / "setup.sh").read_text(encoding="utf-8")
+    assert "libpango-1.0-0" in script and "fonts-noto-cjk" in script and "--require-hashes" in script
 
 
 def test_weekly_reminder_issue() -> None:

@@ -15,8 +15,13 @@ from a CDN (it must work in China and offline).
 
 from __future__ import annotations
 
+import base64
+import functools
+import hashlib
+import io
 import re
 import shutil
+import tarfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,9 +33,9 @@ from generator.kinds import BY_NAME, KINDS, PRIVATE_LABELS, Kind
 from generator.resources import TEMPLATE_DIR, load_schema
 
 # The Decap CMS release the site ships (pinned with its checksum in decap-cms.lock, which
-# scripts/setup.sh reads too), and where the set-up unpacks it.
-DECAP_VERSION = (TEMPLATE_DIR / "admin" / "decap-cms.lock").read_text(encoding="utf-8").split()[1]
-DECAP_DIR = Path(__file__).resolve().parents[2] / ".cache" / f"decap-cms-{DECAP_VERSION}"
+# scripts/setup.sh reads too), and where the set-up keeps the npm package as downloaded.
+_, DECAP_VERSION, DECAP_INTEGRITY = (TEMPLATE_DIR / "admin" / "decap-cms.lock").read_text(encoding="utf-8").split()
+DECAP_PACKAGE = Path(__file__).resolve().parents[2] / ".cache" / f"decap-cms-{DECAP_VERSION}.tgz"
 # Text fields written in paragraphs: a text box, not a one-line field.
 LONG_TEXT = {"description", "bio", "goal", "plan", "summary", "master_comment", "group_comment",
              "leader_age_exception", "evaluation.master", "evaluation.group", "note"}
@@ -184,18 +189,46 @@ class CmsError(Exception):
     """The editor cannot be written; the message is for the user (Chinese)."""
 
 
-def write_admin(out: Path, options: CmsOptions, decap: Path = DECAP_DIR) -> None:
-    """``out``/index.html, config.yml and the Decap script (from ``decap``, put there by the set-up)."""
-    script = decap / "decap-cms.js"
-    if not script.is_file():
-        raise CmsError(f"找不到 Decap CMS（{script}）：请先运行 bash scripts/setup.sh")
+def write_admin(out: Path, options: CmsOptions, package: Path = DECAP_PACKAGE) -> None:
+    """``out``/index.html, config.yml and the Decap script, taken from the npm package the set-up
+    downloaded after checking it again here against the recorded checksum: what is published is
+    the pinned release, whatever happened to the cache folder since."""
+    files = decap_files(package)
     out.mkdir(parents=True, exist_ok=True)
     text = yaml.safe_dump(config(options), allow_unicode=True, sort_keys=False, width=1_000_000)
     (out / "config.yml").write_text("# 由 python -m generator cms 按 schemas/ 生成，不要手工修改。\n" + text, encoding="utf-8")
     shutil.copyfile(TEMPLATE_DIR / "admin" / "index.html", out / "index.html")
-    for path in sorted(decap.iterdir()):
-        if path.is_file() and is_decap_file(path.name):
-            shutil.copyfile(path, out / path.name)
+    for name, data in sorted(files.items()):
+        (out / name).write_bytes(data)
+
+
+@functools.lru_cache(maxsize=2)
+def _package_files(package: Path, stamp: tuple[int, int]) -> dict[str, bytes]:
+    data = package.read_bytes()
+    got = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode("ascii")
+    if got != DECAP_INTEGRITY:
+        raise CmsError(f"Decap CMS 安装包（{package}）与 decap-cms.lock 记录的校验值不符，没有发布在线编辑页："
+                       "请删除它后重新运行 bash scripts/setup.sh")
+    found = {}
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
+        for member in archive.getmembers():
+            folder, _, name = member.name.rpartition("/")
+            if member.isfile() and folder == "package/dist" and is_decap_file(name):
+                extracted = archive.extractfile(member)
+                assert extracted is not None
+                found[name] = extracted.read()
+    if "decap-cms.js" not in found:
+        raise CmsError(f"Decap CMS 安装包（{package}）中没有 decap-cms.js")
+    return found
+
+
+def decap_files(package: Path = DECAP_PACKAGE) -> dict[str, bytes]:
+    """The editor's files by name, from the checked package (read once per process)."""
+    try:
+        info = package.stat()
+    except OSError:
+        raise CmsError(f"找不到 Decap CMS（{package}）：请先运行 bash scripts/setup.sh") from None
+    return _package_files(package, (info.st_size, info.st_mtime_ns))
 
 
 def is_decap_file(name: str) -> bool:

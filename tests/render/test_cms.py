@@ -16,7 +16,7 @@ import yaml
 
 from generator.cli import main
 from generator.kinds import KINDS
-from generator.render.cms import DECAP_DIR, CmsOptions, config, write_admin
+from generator.render.cms import DECAP_PACKAGE, CmsError, CmsOptions, config, write_admin
 from generator.render.site import editing
 from generator.resources import load_schema
 from tests.conftest import REPO
@@ -126,7 +126,7 @@ class _Quiet(SimpleHTTPRequestHandler):
 @pytest.fixture
 def editor(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """/admin/ served as the site serves it, saving through the local backend into a copy of the records."""
-    assert (DECAP_DIR / "decap-cms.js").is_file(), "Decap CMS is missing: run bash scripts/setup.sh"
+    assert DECAP_PACKAGE.is_file(), "Decap CMS is missing: run bash scripts/setup.sh"
     records = tmp_path / "repo" / "records"
     shutil.copytree(REPO / "records", records)
     pages = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(tmp_path / "site")))

@@ -54,14 +54,14 @@ def pagefind_text(path: Path) -> str:
 
 def _site_text(site: Path) -> dict[str, str]:
     """Every text file of the site, as a reader would see it (entities and JSON escapes undone)."""
-    from generator.render.cms import DECAP_DIR, is_decap_file
+    from generator.render.cms import decap_files, is_decap_file
     from tests.render.test_forms import docx_text, pdf_text
 
     texts = {}
     for path in site.rglob("*"):
         if path.parent == site / "admin" and is_decap_file(path.name):
             # The web editor's code, byte for byte the pinned npm release: no registry data can be in it.
-            assert path.read_bytes() == (DECAP_DIR / path.name).read_bytes(), path
+            assert path.read_bytes() == decap_files()[path.name], path
             continue
         if path.is_file() and path.suffix.startswith(".pf_"):  # the search index: gzip, words lower-cased
             texts[str(path.relative_to(site))] = pagefind_text(path)
