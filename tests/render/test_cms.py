@@ -16,7 +16,7 @@ import yaml
 
 from generator.cli import main
 from generator.kinds import KINDS
-from generator.render.cms import DECAP_PACKAGE, CmsError, CmsOptions, config, write_admin
+from generator.render.cms import DECAP_PACKAGE, CmsOptions, config, write_admin
 from generator.render.site import editing
 from generator.resources import load_schema
 from tests.conftest import REPO
