@@ -10,8 +10,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from generator.files import ID_RE, record_path
 from generator.kinds import BY_NAME, PROGRAMME_KINDS
-from generator.load.discover import ID_RE
 from generator.model.entities import Programme, Registry
 from generator.resources import TEMPLATE_DIR
 
@@ -98,7 +98,7 @@ def new_record(kind: str, records: Path, registry: Registry, today: date, record
     chosen = record_id or next_id(kind, registry, today)
     if not ID_RE.match(chosen):
         raise ScaffoldError(f"编号“{chosen}”不合规：只能用小写字母、数字和连字符，以字母或数字开头")
-    path = records / BY_NAME[kind].folder / f"{chosen}.yml"
+    path = record_path(records, BY_NAME[kind].folder, chosen)
     if path.exists() or chosen in registry.ids.get(kind, set()):
         raise ScaffoldError(f"{path} 已存在（或编号已被使用），不会覆盖")
     programme_id, note = choose_programme(kind, registry, today, programme)
