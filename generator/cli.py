@@ -105,6 +105,32 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_FAILED if run.result.failed(strict=args.strict) else EXIT_OK
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    from generator.diagnostics import Result
+    from generator.load.discover import shown_path
+    from generator.load.history import changed_files
+    from generator.model.review import changes
+
+    changed = changed_files(args.records, args.base)
+    if changed is None:
+        sys.stderr.write(f"无法从 git 取得相对 {args.base} 的改动：请在 git 仓库中运行，并取出这个提交（工作流中 fetch-depth: 2）\n")
+        return EXIT_USAGE
+    run = _check(args)
+    touched = changes(run.registry, [(status, shown_path(path)) for status, path in changed])
+    paths = {c.path for c in touched}
+    # Annotations only where the pull request changed something: the reviewer's diff view; the
+    # verdict line and the exit code count the whole registry.
+    annotated = Result([d for d in run.result.diagnostics if d.path in paths], files_checked=run.result.files_checked)
+    lines = reporters.REPORTERS[args.format](annotated).splitlines()[:-1]
+    lines.append(reporters.text(run.result).splitlines()[-1])
+    sys.stdout.write("\n".join(lines) + "\n")
+    target = args.summary or (Path(os.environ["GITHUB_STEP_SUMMARY"]) if os.environ.get("GITHUB_STEP_SUMMARY") else None)
+    if target is not None:
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(reporters.review_summary(run.result, touched, args.preview))
+    return EXIT_FAILED if run.result.errors else EXIT_OK
+
+
 def _validated(args: argparse.Namespace) -> Validation | None:
     """Validate first; print the problems and return None when there is an error."""
     run = _check(args)
@@ -407,6 +433,16 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--no-cache", action="store_true", help="不使用缓存，全部重新读取")
     check.add_argument("paths", nargs="*", metavar="PATH", help="只报告这些文件的问题（仍按整个登记册检查）")
     check.set_defaults(handler=cmd_validate)
+
+    review = commands.add_parser("review", help="拉取请求的检查：只在改动的记录上标注问题，并写出中文的检查摘要")
+    _add_records(review)
+    review.add_argument("--base", default="HEAD^1", help="与哪个提交比较（默认 HEAD^1：拉取请求合并提交的 main 一侧）")
+    review.add_argument("--format", choices=["github", "text"], default="github", help="问题的输出格式（默认 github 标注）")
+    review.add_argument("--summary", type=Path, default=None,
+                        help="检查摘要（Markdown）追加到这个文件（默认 $GITHUB_STEP_SUMMARY，都没有时只输出标注）")
+    review.add_argument("--preview", default="", help="摘要最后一行：网站预览在哪里")
+    review.add_argument("--no-cache", action="store_true", help="不使用缓存，全部重新读取")
+    review.set_defaults(handler=cmd_review)
 
     build = commands.add_parser("build", help="检查记录并生成网站（主任务）")
     _add_records(build)

@@ -9,6 +9,7 @@ from datetime import date
 
 from generator.characters import strip_unwanted
 from generator.diagnostics import Diagnostic, Result
+from generator.model.review import Change
 
 
 def _where(d: Diagnostic) -> str:
@@ -43,7 +44,8 @@ def github(result: Result) -> str:
             props += [f"line={d.line}", f"col={d.column}"]
         props.append(f"title={_escape_property(d.rule)}")
         lines.append(f"::{d.severity.value} {','.join(props)}::{_escape_data(d.message)}")
-    lines.append(f"检查了 {result.files_checked} 个文件：{len(result.errors)} 个错误，{len(result.warnings)} 个警告")
+    verdict = "未通过" if result.errors else "通过"
+    lines.append(f"检查了 {result.files_checked} 个文件：{len(result.errors)} 个错误，{len(result.warnings)} 个警告 —— {verdict}")
     return "\n".join(lines) + "\n"
 
 
@@ -91,3 +93,39 @@ REMINDERS: dict[str, Callable[[Result, date], str]] = {
     "github": lambda result, day: github(result),
     "markdown": _reminder_markdown,
 }
+
+
+CHANGE_WORDS = {"A": "新增", "M": "修改", "D": "删除"}
+
+
+def review_summary(result: Result, changes: list[Change], preview: str = "") -> str:
+    """The pull request's job summary (Markdown, in Chinese): what it changes, the problems of
+    those files with their lines, the rest of the registry in counts, and where the preview is.
+    Record text goes into code spans only (a name cannot become a link, image or mention)."""
+    touched = {c.path for c in changes}
+    own = [d for d in result.sorted() if d.path in touched]
+    rest = [d for d in result.diagnostics if d.path not in touched]
+    verdict = "未通过" if result.errors else "通过"
+    lines = [f"## 记录检查：{verdict}", ""]
+    if changes:
+        lines += [f"这个拉取请求改动了 {len(changes)} 个记录文件：", "", "| 改动 | 类别 | 记录 | 文件 |", "| --- | --- | --- | --- |"]
+        lines += [f"| {CHANGE_WORDS.get(c.status, c.status)} | {c.kind} | {markdown_code(c.title)} | {markdown_code(c.path)} |"
+                  for c in changes]
+    else:
+        lines.append("这个拉取请求没有改动记录。")
+    lines.append("")
+    if own:
+        errors = sum(d.severity.value == "error" for d in own)
+        lines += [f"### 改动的记录中的问题：{errors} 个错误，{len(own) - errors} 个警告", ""]
+        lines += [f"- {'❌ 错误' if d.severity.value == 'error' else '⚠️ 警告'} {markdown_code(_where(d))} "
+                  f"{markdown_code(d.rule)}：{markdown_code(d.message)}" for d in own]
+    elif changes:
+        lines.append("改动的记录没有发现问题。")
+    rest_errors = [d for d in sorted(rest, key=lambda d: (d.path, d.line)) if d.severity.value == "error"]
+    lines += ["", f"登记册其余部分：{len(rest_errors)} 个错误，{len(rest) - len(rest_errors)} 个警告（共检查 {result.files_checked} 个文件）。"]
+    if rest_errors:
+        lines += ["其余部分的错误也会使检查不通过（可能是这次的改动引起的，如删除了被引用的记录）：", ""]
+        lines += [f"- ❌ {markdown_code(_where(d))} {markdown_code(d.rule)}：{markdown_code(d.message)}" for d in rest_errors[:50]]
+    if preview:
+        lines += ["", preview]
+    return "\n".join(lines) + "\n"

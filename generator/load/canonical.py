@@ -263,11 +263,13 @@ def canonical(text: str, kind: str, *, fix: bool = False, depth: int | None = No
 
 
 def first_difference(old: str, new: str) -> int:
-    """The first line where two texts differ (1-based)."""
+    """The first line of ``old`` where the texts differ (1-based): always a line the file has, so
+    that an annotation can be placed on it (the new text may only add lines after its end)."""
+    lines = max(1, len(old.splitlines()))
     for number, (a, b) in enumerate(zip(old.split("\n"), new.split("\n"), strict=False), 1):
         if a != b:
-            return number
-    return min(old.count("\n"), new.count("\n")) + 1
+            return min(number, lines)
+    return min(old.count("\n"), new.count("\n")) + 1 if min(old.count("\n"), new.count("\n")) < lines else lines
 
 
 # ---------------------------------------------------------------- files

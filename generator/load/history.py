@@ -32,3 +32,18 @@ def last_changed(records: Path) -> dict[str, date]:
             inside = Path(top, line).relative_to(folder).as_posix()
             dates.setdefault(inside, when)  # newest first: the first date seen is the last change
     return dates
+
+
+def changed_files(records: Path, base: str) -> list[tuple[str, Path]] | None:
+    """The record files a change adds ("A"), modifies ("M") or deletes ("D") since ``base`` (a
+    renamed file is a deletion and an addition), as absolute paths; None when git cannot say."""
+    folder = records.resolve()
+    try:
+        top = subprocess.run(["git", "-C", str(folder), "rev-parse", "--show-toplevel"],
+                             capture_output=True, text=True, timeout=60, check=True).stdout.strip()
+        diff = subprocess.run(["git", "-C", top, "diff", "--name-status", "--no-renames", "-z", base, "--", str(folder)],
+                              capture_output=True, text=True, timeout=120, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    fields = diff.split("\0")
+    return [(status[0], Path(top, path)) for status, path in zip(fields[0::2], fields[1::2], strict=False) if status and path]
