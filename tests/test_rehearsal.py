@@ -1,0 +1,138 @@
+"""The workflows, rehearsed: each job run the way GitHub runs it (tests/rehearsal.py), from a
+fresh clone of this repository with a fresh virtual environment.
+
+- Pages: a push to main builds a site that can be deployed (the artifact packed as GitHub packs it).
+- Pull request: a change to records only runs the registry checks (no test suite), passes on a
+  good pair, fails on a broken one with the annotation on that record's line, and writes a Chinese
+  job summary.
+- Reminders: the weekly job writes the issue body and hands it to ``gh``.
+
+The repository rehearsed is this checkout's last commit (as GitHub would have it).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+from tests.rehearsal import Runner, pages_files
+
+WORKFLOWS = REPO / ".github" / "workflows"
+GIT = {"GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "t@example.invalid", "GIT_COMMITTER_NAME": "测试",
+       "GIT_COMMITTER_EMAIL": "t@example.invalid"}
+
+
+def _git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env={**os.environ, **GIT}).stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def github(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository as github.com holds it: this checkout's last commit, on main."""
+    origin = tmp_path_factory.mktemp("github") / "registry"
+    _git(origin.parent, "clone", "-q", "--no-hardlinks", str(REPO), str(origin))
+    _git(origin, "checkout", "-q", "-B", "main")
+    return origin
+
+
+def _event(sha: str, **more: object) -> dict[str, object]:
+    return {"sha": sha, "repository": "union/registry", "repository_owner": "union", "token": "ghs_test",
+            "event": {"repository": {"name": "registry"}}, **more}
+
+
+def test_the_pages_job_builds_a_deployable_site_from_a_fresh_clone(github: Path, tmp_path: Path) -> None:
+    runner = Runner(github, tmp_path, _event(_git(github, "rev-parse", "main"), event_name="push", ref="refs/heads/main"),
+                    cache=tmp_path / "cache")
+    build = runner.run(WORKFLOWS / "pages.yml", "build")
+    assert build.outcome == "success", build.output()[-5000:]
+    files = pages_files(build.artifacts["github-pages"])
+    assert {"index.html", "404.html", "admin/index.html", "admin/config.yml", "admin/decap-cms.js", "sitemap.xml"} <= set(files)
+    assert not [name for name, member in files.items() if member.issym() or member.islnk()], "links are dereferenced"
+    assert "https://union.github.io/registry/" in (build.workspace / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    assert (tmp_path / "cache").is_dir() and any((tmp_path / "cache").iterdir()), "the site is saved for previews"
+    assert runner.run(WORKFLOWS / "pages.yml", "deploy").outcome == "success"
+
+
+def _pull_request(github: Path, name: str, change: str) -> str:
+    """A pull request's merge commit (main + the branch), on a ref the checkout can fetch."""
+    _git(github, "checkout", "-q", "-B", f"pr-{name}", "main")
+    records = github / "records"
+    new_pair = records / "pairs" / "taoyuan-2026-101.yml"
+    text = (records / "pairs" / "taoyuan-2023-001.yml").read_text(encoding="utf-8")
+    new_pair.write_text(text.replace("id: taoyuan-2023-001", "id: taoyuan-2026-101"), encoding="utf-8")
+    if change == "break another":
+        broken = records / "pairs" / "taoyuan-2020-002.yml"
+        broken.write_text(re.sub(r"\nstart: \S+", "\nstart: 2020-13-45", broken.read_text(encoding="utf-8")), encoding="utf-8")
+    _git(github, "add", "-A")
+    _git(github, "commit", "-q", "-m", f"结对 {name}")
+    _git(github, "checkout", "-q", "-B", f"merge-{name}", "main")
+    _git(github, "merge", "-q", "--no-ff", "-m", "merge", f"pr-{name}")
+    sha = _git(github, "rev-parse", "HEAD")
+    _git(github, "checkout", "-q", "main")
+    return sha
+
+
+def _pr_runner(github: Path, tmp_path: Path, sha: str) -> Runner:
+    event = _event(sha, event_name="pull_request", ref="refs/pull/7/merge")
+    event["event"] = {**event["event"], "pull_request": {"number": 7, "base": {"sha": _git(github, "rev-parse", "main")}}}  # type: ignore[dict-item]
+    return Runner(github, tmp_path, event, cache=tmp_path / "cache")
+
+
+def test_a_records_only_pull_request_runs_the_registry_checks_and_passes(github: Path, tmp_path: Path) -> None:
+    job = _pr_runner(github, tmp_path, _pull_request(github, "good", "add a pair")).run(WORKFLOWS / "pull-request.yml", "check")
+    assert job.outcome == "success", job.output()[-5000:]
+    assert job.step("运行测试").outcome == "skipped" and job.step("检查工作流的安全问题").outcome == "skipped"
+    assert job.step("严格构建网站").outcome == "success" and "site-preview" in job.artifacts
+    assert "::error" not in job.output() and "::warning" not in job.output(), "the sample's own warnings are not annotated"
+    assert "## 记录检查：通过" in job.summary and "| 新增 | 师徒结对 |" in job.summary and "taoyuan-2026-101.yml" in job.summary
+
+
+def test_a_broken_record_fails_with_the_annotation_on_its_line(github: Path, tmp_path: Path) -> None:
+    job = _pr_runner(github, tmp_path, _pull_request(github, "bad", "break another")).run(WORKFLOWS / "pull-request.yml", "check")
+    assert job.outcome == "failure"
+    review = job.step("检查记录")
+    assert review.outcome == "failure"
+    annotations = re.findall(r"^::error file=([^,]+),line=(\d+),col=\d+,title=([^:]+)::(.*)$", review.output, re.M)
+    assert annotations and {a[0] for a in annotations} == {"records/pairs/taoyuan-2020-002.yml"}, review.output
+    for path, line, _, _ in annotations:
+        lines = (job.workspace / path).read_text(encoding="utf-8").splitlines()  # type: ignore[operator]
+        assert 1 <= int(line) <= len(lines) and "2020-13-45" in lines[int(line) - 1]
+    assert review.output.rstrip().endswith("未通过")
+    assert "## 记录检查：未通过" in job.summary and "| 修改 | 师徒结对 |" in job.summary and "| 新增 | 师徒结对 |" in job.summary
+    assert job.step("严格构建网站").outcome == "skipped"
+    (tmp_path / "summary.md").write_text(job.summary, encoding="utf-8")
+
+
+def test_the_reminders_job_writes_its_issue_body(github: Path, tmp_path: Path) -> None:
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    calls = tmp_path / "gh-calls"
+    fake = tools / "gh"  # GitHub's CLI, as the runner has it: records what it was asked and the body it was given
+    fake.write_text(f"""#!/usr/bin/env bash
+echo "$*" >> {calls}
+for ((i = 1; i <= $#; i++)); do
+  if [ "${{!i}}" = --body-file ]; then j=$((i + 1)); cp "${{!j}}" {tmp_path}/issue-body.md; fi
+done
+""", encoding="utf-8")
+    fake.chmod(0o755)
+    runner = Runner(github, tmp_path, _event(_git(github, "rev-parse", "main"), event_name="schedule", ref="refs/heads/main"),
+                    extra_path=[tools])
+    job = runner.run(WORKFLOWS / "reminders.yml", "remind")
+    assert job.outcome == "success", job.output()[-5000:]
+    assert "issue create" in calls.read_text(encoding="utf-8")
+    body = (tmp_path / "issue-body.md").read_text(encoding="utf-8")
+    assert body.startswith("# 待办事项（") and "此清单由" in body
+
+
+def test_unknown_actions_are_refused_by_the_rehearsal(tmp_path: Path) -> None:
+    flow = tmp_path / "flow.yml"
+    flow.write_text("jobs:\n  j:\n    steps:\n      - name: x\n        uses: someone/else@0000000\n", encoding="utf-8")
+    with pytest.raises(NotImplementedError):
+        Runner(tmp_path, tmp_path, _event("0")).run(flow, "j")
+    shutil.rmtree(tmp_path / "workspace")
