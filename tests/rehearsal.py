@@ -82,9 +82,13 @@ def _format(template: str, *args: Any) -> str:
 
 def evaluate(expression: str, contexts: Mapping[str, Any]) -> Any:
     """A GitHub expression: contexts, literals, == != && || !, format, startsWith, contains, success()."""
-    python = re.sub(r"(?<![=!<>])!(?!=)", " not ", expression.replace("&&", " and ").replace("||", " or "))
-    python = re.sub(r"\bnull\b", "None", re.sub(r"\btrue\b", "True", re.sub(r"\bfalse\b", "False", python)))
-    python = re.sub(r"\bstartsWith\(", "_starts(", re.sub(r"\bformat\(", "_format(", python))
+    parts = re.split(r"('(?:[^']|'')*')", expression)  # string literals are left as they are
+    for index in range(0, len(parts), 2):
+        code = parts[index].replace("&&", " and ").replace("||", " or ")
+        code = re.sub(r"(?<![=!<>])!(?!=)", " not ", code)
+        code = re.sub(r"\bnull\b", "None", re.sub(r"\btrue\b", "True", re.sub(r"\bfalse\b", "False", code)))
+        parts[index] = re.sub(r"\bstartsWith\(", "_starts(", re.sub(r"\bformat\(", "_format(", code))
+    python = "".join(parts)
     names = {name: _wrap(value) for name, value in contexts.items()}
     names.update(_format=_format, _starts=lambda a, b: str(a).lower().startswith(str(b).lower()),
                  contains=lambda a, b: str(b) in (a if isinstance(a, list) else str(a)),
