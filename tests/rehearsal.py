@@ -26,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import time
 import venv
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -110,6 +111,7 @@ class Step:
     name: str
     outcome: str  # success, failure, skipped
     output: str = ""
+    seconds: float = 0.0
 
 
 @dataclass
@@ -165,9 +167,10 @@ class Runner:
                 result.steps.append(Step(step["name"], "skipped"))
                 continue
             step_env = {**env, **{k: substitute(str(v), contexts) for k, v in (step.get("env") or {}).items()}}
+            started = time.monotonic()
             outcome, output = (self._uses(step, workspace, step_env, contexts, result) if "uses" in step
                                else self._run(step, workspace, step_env, contexts))
-            result.steps.append(Step(step["name"], outcome, output))
+            result.steps.append(Step(step["name"], outcome, output, time.monotonic() - started))
             outputs = _key_values(files["OUTPUT"])
             files["OUTPUT"].write_text("", encoding="utf-8")
             if "id" in step:

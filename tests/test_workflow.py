@@ -33,7 +33,7 @@ def test_pull_requests_are_gated_by_validation_tests_and_a_strict_build() -> Non
     flow = _workflow("pull-request.yml")
     assert "pull_request" in flow["on"]
     runs = " ".join(step.get("run", "") for step in _steps(flow))
-    assert "python -m generator validate --format github" in runs
+    assert "python -m generator review --base HEAD^1" in runs
     assert "python -m pytest" in runs
     assert "python -m generator build --strict" in runs
     assert any(step.get("uses", "").startswith("actions/upload-artifact@") for step in _steps(flow))
