@@ -41,7 +41,7 @@ IGNORED_HEADERS = {"序号", "编号序号", "No", "NO", "no"}
 ALIASES: dict[str, dict[str, str]] = {
     "pair": {"师傅姓名": "master", "师傅": "master", "师傅·姓名": "master", "师傅·单位": "unit", "徒弟·电话": "apprentice.private.phone", "徒弟姓名": "apprentice.name", "徒弟": "apprentice.name",
              "徒弟性别": "apprentice.gender", "性别": "apprentice.gender", "出生年份": "apprentice.birth_year",
-             "徒弟出生年份": "apprentice.birth_year", "学历": "apprentice.education", "徒弟学历": "apprentice.education",
+             "徒弟出生年份": "apprentice.birth_year", "学历": "apprentice.education", "徒弟学历": "apprentice.education", "文化程度": "apprentice.education",
              "工种": "apprentice.trade", "徒弟工种": "apprentice.trade", "技术等级": "apprentice.skill_level",
              "徒弟技术等级": "apprentice.skill_level", "职称": "apprentice.title", "岗位": "apprentice.post",
              "职务": "apprentice.post", "是否农民工": "apprentice.migrant_worker", "电话": "apprentice.private.phone",
@@ -51,7 +51,7 @@ ALIASES: dict[str, dict[str, str]] = {
              "签订时间": "signed", "协议签订日期": "signed", "结对时间": "start", "起始日期": "start", "开始时间": "start",
              "结束时间": "end", "期满日期": "end", "培养目标": "goal", "目标": "goal", "活动": "programme",
              "工作室名称": "studio", "结对状态": "status"},
-    "master": {"名匠姓名": "name", "师傅姓名": "name", "单位名称": "unit", "单位": "unit", "工作单位": "unit",
+    "master": {"名匠姓名": "name", "师傅姓名": "name", "文化程度": "education", "学历": "education", "单位名称": "unit", "单位": "unit", "工作单位": "unit",
                "岗位": "post", "电话": "private.phone", "联系电话": "private.phone", "员工编号": "private.employee_no",
                "工号": "private.employee_no"},
     "studio": {"工作室名称": "name", "领办人": "leader", "领衔人": "leader", "负责人": "leader", "单位名称": "unit",
@@ -244,7 +244,26 @@ def _reference(kind: str, dotted: str) -> str | None:
     return refs.get(dotted) or refs.get(dotted + ".*")
 
 
-def _header_row(table: Table, words: Mapping[str, Column]) -> tuple[int, list[str]] | None:
+# Group headers that say whose columns follow (师傅 merged over 姓名、工种): a sub-header under
+# one belongs to that person, and is never read as a field of the other.
+SIDES: dict[str, dict[str, str]] = {"pair": {"徒弟": "apprentice", "学徒": "apprentice", "师傅": "master", "导师": "master"}}
+
+
+def _under_group(kind: str, group: str, own: str, words: Mapping[str, Column]) -> str:
+    """What a sub-header under ``group`` is: ``group·own`` when that names a field or the group is a
+    person whose field ``own`` is not (师傅·工种 in a pair ledger: reported, never the apprentice's);
+    ``own`` when the group only gathers columns that name themselves (三方盖章 · 工会盖章日期)."""
+    joined = f"{group}·{own}"
+    if joined in words:
+        return joined
+    side = SIDES.get(kind, {}).get(group)
+    if side is None:
+        return own
+    column = words.get(own)
+    return own if column is not None and column.path[0] == side else joined
+
+
+def _header_row(table: Table, words: Mapping[str, Column], kind: str = "") -> tuple[int, list[str]] | None:
     """The row (within the first ten) whose cells name the most fields; a group header
     above it (徒弟 merged over 姓名、性别…) is joined to each cell under it (徒弟·姓名)."""
     best: tuple[int, int, list[str]] | None = None
@@ -254,8 +273,7 @@ def _header_row(table: Table, words: Mapping[str, Column]) -> tuple[int, list[st
         for c, value in enumerate(cells):
             own = _clean_header(value)
             group = _clean_header(above[c]) if c < len(above) else ""
-            joined = f"{group}·{own}" if group and own and group != own else own
-            headers.append(joined if joined in words else own)
+            headers.append(_under_group(kind, group, own, words) if group and own and group != own else own)
         score = len({words[h].path for h in headers if h in words})  # distinct fields: a merged cell counts once
         if score >= 2 and (best is None or score > best[1]):
             best = (index, score, headers)
@@ -609,6 +627,26 @@ def _defaults(kind: str, defaults: Mapping[str, str]) -> dict[FieldPath, Any]:
     return out
 
 
+def _drop_ambiguous(columns: dict[int, tuple[str, Column]], table: Table, header_index: int, ledger: Path,
+                    problems: list[Diagnostic]) -> None:
+    """Two columns that would fill the same field (two 工种 columns, one of them the master's) are
+    reported and neither is read: which one the clerk meant is not ours to guess. (An id column
+    beside a names column for the same reference, 师傅 and 师傅姓名, is the export's own pair.)"""
+    by_field: dict[FieldPath, list[int]] = {}
+    for index, (_, column) in columns.items():
+        if not column.by_name:  # references: an id column and a names column resolve to one record (_row_record)
+            by_field.setdefault(column.path, []).append(index)
+    for path, indexes in by_field.items():
+        if len(indexes) < 2:
+            continue
+        names = "、".join(f"{_letter(i + 1)}列“{columns[i][0]}”" for i in indexes)
+        for index in indexes:
+            problems.append(Diagnostic(str(ledger), table.rows[header_index][0], index + 1, Severity.ERROR, "import.column",
+                                       f"工作表“{table.name}”中 {names} 都对应“{'.'.join(path)}”，不知道该用哪一列，这几列都没有导入："
+                                       "请把表头改得更明确（如“徒弟·工种”），或用 --mapping 指定"))
+            del columns[index]
+
+
 def plan_import(ledger: Path, kind: str, registry: Registry, mapping: Mapping[str, str] | None = None,
                 programme: str | None = None, defaults: Mapping[str, str] | None = None) -> ImportPlan:
     """The ledger's rows as candidate records of ``kind``, and every problem found on the way.
@@ -622,7 +660,7 @@ def plan_import(ledger: Path, kind: str, registry: Registry, mapping: Mapping[st
         tables += [t for path in sorted(ledger.parent.glob(f"{stem}-{kind}-*.csv")) for t in _csv_tables(path)]
     table = _main_table(meta, tables)
     words = vocabulary(kind, mapping)
-    found = _header_row(table, words)
+    found = _header_row(table, words, kind)
     if found is None:
         raise LedgerError(f"工作表“{table.name}”的前 10 行中找不到表头（至少要有两列能对应到{meta.label}的字段）：请检查列名，或用 --mapping 指定")
     header_index, headers = found
@@ -633,6 +671,7 @@ def plan_import(ledger: Path, kind: str, registry: Registry, mapping: Mapping[st
         elif header and header not in IGNORED_HEADERS:
             plan.diagnostics.append(Diagnostic(str(ledger), table.rows[header_index][0], index + 1, Severity.WARNING,
                                                "import.column", f"工作表“{table.name}”{_letter(index + 1)}列“{header}”对应不到任何字段，未导入（可用 --mapping 指定）"))
+    _drop_ambiguous(columns, table, header_index, ledger, plan.diagnostics)
     id_columns = [i for i, (_, column) in columns.items() if column.path == ("id",)]
     incoming = {str(cells[i]).strip() for _, cells in table.rows[header_index + 1:] for i in id_columns
                 if i < len(cells) and cells[i] not in (None, "")}

@@ -209,3 +209,50 @@ def test_a_clerks_mistakes_are_answered_in_chinese(tmp_path: Path, capsys: pytes
     assert main(["import", str(masters), "--kind", "master", "--records", str(records), "--mapping", str(mapping),
                  "--default", "statu=培养中"]) == 1
     assert "名匠没有“statu”这个字段" in capsys.readouterr().err
+
+
+def _two_row_header_ledger(path: Path) -> None:
+    """The office ledger of the clerks' issue: 师傅 {姓名, 工种} and 徒弟 {姓名, 性别, 出生年份, 文化程度,
+    联系电话} under merged cells, the rest merged down over both header rows."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["序号", "师傅", None, "徒弟", None, None, None, None, "签订日期", "开始日期", "结束日期", "结对状态", "单位",
+                  "行政盖章日期", "工会盖章日期", "人力资源盖章日期"])
+    sheet.append([None, "姓名", "工种", "姓名", "性别", "出生年份", "文化程度", "联系电话"] + [None] * 8)
+    for merged in ("A1:A2", "B1:C1", "D1:H1", "I1:I2", "J1:J2", "K1:K2", "L1:L2", "M1:M2", "N1:N2", "O1:O2", "P1:P2"):
+        sheet.merge_cells(merged)
+    for n, (name, gender) in enumerate((("刘洋", "男"), ("陈静", "女"), ("周敏", "女")), 1):
+        sheet.append([n, "李军", "电机装配工", name, gender, 1998 + n, "大专", f"1390000000{n}", "2026-01-05", "2026-01-10",
+                      "2028-01-09", "培养中", "taoyuan-demo-motor", "2026-01-06", "2026-01-06", "2026-01-07"])
+    book.save(str(path))
+
+
+def test_a_sub_header_belongs_to_its_group_the_masters_trade_never_lands_on_the_apprentice(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    records = _records(tmp_path)
+    ledger = tmp_path / "台账.xlsx"
+    _two_row_header_ledger(ledger)
+    code = main(["import", str(ledger), "--kind", "pair", "--records", str(records), "--programme", "taoyuan-pairing-2019",
+                 "--no-cache", "--date", "2026-11-22", "--write"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "C列“师傅·工种”对应不到任何字段" in out
+    written = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in (records / "pairs").glob("taoyuan-2026-*.yml")]
+    apprentices = sorted((r["apprentice"]["name"], r["apprentice"]) for r in written if r["apprentice"]["name"] in ("刘洋", "陈静", "周敏"))
+    assert sorted(name for name, _ in apprentices) == sorted(["周敏", "刘洋", "陈静"])
+    for _, apprentice in apprentices:
+        assert "trade" not in apprentice, "the master's 工种 is not the apprentice's"
+        assert apprentice["education"] == "大专" and apprentice["private"]["phone"].startswith("139")
+
+
+def test_two_columns_for_one_field_are_reported_not_guessed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    records = _records(tmp_path)
+    ledger = tmp_path / "台账.csv"
+    ledger.write_text("师傅姓名,工种,徒弟姓名,性别,工种,签订日期,开始日期,结束日期,结对状态\n"
+                      "李军,电机装配工,刘洋,男,钳工,2026-01-05,2026-01-10,2028-01-09,待审批\n", encoding="utf-8")
+    main(["import", str(ledger), "--kind", "pair", "--records", str(records), "--programme", "taoyuan-pairing-2019",
+          "--no-cache", "--date", "2026-11-22"])
+    out = capsys.readouterr().out
+    assert out.count("不知道该用哪一列") == 2 and "B列“工种”" in out and "E列“工种”" in out
