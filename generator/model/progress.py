@@ -147,7 +147,7 @@ class TierYear:
     named: int
     quota: int
     allowance_per_person: int | None
-    holders_so_far: int  # everyone named to this tier up to this year
+    holders_so_far: int  # the people holding this tier in this year (named to it by then, not promoted since)
 
     @property
     def allowance_total(self) -> int | None:
@@ -162,19 +162,40 @@ def talent_people(registry: Registry, programme_id: str) -> list[tuple[Master, s
                   key=lambda x: (x[2], x[1], x[0].id))
 
 
+def talent_holders(registry: Registry, programme: Programme, year: int) -> list[tuple[Master, str, int]]:
+    """Who holds a tier in ``year``, once each: (master, the tier held, the year named to it).
+
+    A person holds one tier at a time, the highest they were named to up to that year: the Nanxun
+    document speaks of 晋升资格 (promotion) and pays each tier's 考核津贴 yearly until retirement,
+    so a 技术标兵 promoted to 首席技工 is paid the 首席技工 allowance from then on, never both.
+    Tiers rank as the programme lists them, highest first (南浔工匠, 首席技工, 技术标兵)."""
+    rank = {t.name: i for i, t in enumerate(programme.tiers)}
+    held: dict[str, tuple[Master, str, int]] = {}
+    for master, tier, named in talent_people(registry, programme.id):
+        if named > year:
+            continue
+        before = held.get(master.id)
+        if before is None or rank.get(tier, 99) < rank.get(before[1], 99):
+            held[master.id] = (master, tier, named)
+    return sorted(held.values(), key=lambda x: (rank.get(x[1], 99), x[2], x[0].id))
+
+
 def talent_progress(registry: Registry, programme: Programme) -> tuple[Progress, list[TierYear]]:
+    """Each tier's yearly selections against its quota and its holders that year (the allowance
+    bill); the programme's total counts people, a promotion is no second person."""
     people = talent_people(registry, programme.id)
     counts = Counter((tier, year) for _, tier, year in people)
     rows: list[TierYear] = []
+    years = [programme.start_year + offset for offset in range(programme.years)]
+    holding = {year: Counter(tier for _, tier, _ in talent_holders(registry, programme, year)) for year in years}
     for tier in programme.tiers:
-        so_far = 0
-        for offset in range(programme.years):
-            year = programme.start_year + offset
-            named = counts.get((tier.name, year), 0)
-            so_far += named
-            rows.append(TierYear(tier.name, year, named, tier.per_year, tier.allowance_yuan_per_year, so_far))
-    by_year = Counter(year for _, _, year in people)
-    return Progress(programme, len(people), years=_even_plan(programme, by_year)), rows
+        for year in years:
+            rows.append(TierYear(tier.name, year, counts.get((tier.name, year), 0), tier.per_year, tier.allowance_yuan_per_year,
+                                 holding[year][tier.name]))
+    first: dict[str, int] = {}
+    for master, _, year in people:
+        first[master.id] = min(year, first.get(master.id, year))
+    return Progress(programme, len(first), years=_even_plan(programme, Counter(first.values()))), rows
 
 
 def studio_progress(registry: Registry, programme: Programme) -> tuple[Progress, dict[int, int]]:

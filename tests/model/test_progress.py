@@ -54,3 +54,30 @@ def test_pairs_started_outside_the_years_count_in_the_total_only(tmp_path: Path,
     })
     assert (prog.done, prog.outside_years) == (2, 1)
     assert sum(y.done for y in prog.years) == prog.done - prog.outside_years
+
+
+def test_a_promoted_talent_is_one_person_paid_once_nanxun_sample() -> None:
+    """Counted by hand from records/ (Nanxun's 千名技能人才, tiers 南浔工匠 5000 / 首席技工 3000 / 技术标兵 1500 元 a year):
+
+    - 周国强 南浔工匠 2018; 潘晓燕 技术标兵 2018 → 首席技工 2021 (晋升); 陆明华 南浔工匠 2019; 沈建华 首席技工 2019;
+      钱磊 技术标兵 2020; 姚静 技术标兵 2022; 顾海峰 南浔工匠 2023: seven people, eight selections.
+    - 2022's bill: 南浔工匠 周国强, 陆明华 (2 × 5000); 首席技工 沈建华, 潘晓燕 (2 × 3000, 潘晓燕 no longer 技术标兵);
+      技术标兵 钱磊, 姚静 (2 × 1500): 6 people, 19,000 元 (not 7 and 20,500: she is paid once).
+    - 2021, the year of her promotion: 南浔工匠 2, 首席技工 2 (沈建华, 潘晓燕), 技术标兵 1 (钱磊): 5 people, 17,500 元.
+    """
+    from generator.model.progress import talent_holders, talent_progress
+    from generator.render.forms.reports import allowance_sheet
+    from tests.conftest import REPO
+
+    registry = validate(REPO / "records", today=date(2026, 11, 22), jobs=1).registry
+    programme = registry.programmes["nanxun-talents-2018"]
+    progress, tiers = talent_progress(registry, programme)
+    assert progress.done == 7
+    for year, people, bill in ((2021, 5, 17_500), (2022, 6, 19_000)):
+        rows = [t for t in tiers if t.year == year]
+        assert (sum(t.holders_so_far for t in rows), sum(t.allowance_total or 0 for t in rows)) == (people, bill), year
+    held = {m.name: (tier, named) for m, tier, named in talent_holders(registry, programme, 2022)}
+    assert held["潘晓燕"] == ("首席技工", 2021) and len(held) == 6
+    form = allowance_sheet(programme, 2022, registry)
+    names = [row[1].text for row in form.blocks[1].rows[1:]]  # type: ignore[union-attr]
+    assert names.count("潘晓燕") == 1 and len(names) == 6

@@ -16,7 +16,7 @@ from typing import Literal
 from generator.model.build import rule_defaults
 from generator.model.due import report_deadline
 from generator.model.entities import MEASURE_LABELS, Assessment, Programme, Registry, Studio
-from generator.model.progress import UnitYear, pairing_year, talent_people, talent_progress
+from generator.model.progress import UnitYear, pairing_year, talent_holders, talent_people, talent_progress
 from generator.render.forms.fields import SEAL, SEAL_MM, date_zh, notice_days
 from generator.render.forms.model import Cell, Form, Grid, Text, box, label, value
 from generator.render.forms.studio_applications import WUCHANG_BUREAUS
@@ -290,10 +290,7 @@ def allowance_sheet(programme: Programme | None = None, year: int | None = None,
         rows += [(value(t.tier), value(str(t.holders_so_far)), value("" if t.allowance_per_person is None else f"{t.allowance_per_person:,}"),
                   value("" if t.allowance_total is None else f"{t.allowance_total:,}")) for t in this_year]
         rows.append((label("合计"), value(str(total_people)), value(""), value(f"{total:,}")))
-        order = {t.name: i for i, t in enumerate(programme.tiers)}
-        listed = sorted(((m, tier, y) for m, tier, y in talent_people(registry, programme.id) if y <= year),
-                        key=lambda x: (order.get(x[1], 99), x[2], x[0].id))
-        for i, (m, tier, named) in enumerate(listed, 1):
+        for i, (m, tier, named) in enumerate(talent_holders(registry, programme, year), 1):
             unit, rate = registry.units.get(m.unit), programme.tier(tier)
             amount = rate.allowance_yuan_per_year if rate else None
             people_rows.append((value(str(i)), value(m.name), value(unit.name if unit else m.unit), value(tier), value(str(named)),
