@@ -127,12 +127,15 @@ def pairing_year(registry: Registry, programme: Programme, year: int) -> tuple[l
     """Each quota unit's (and the other units') figures for ``year``, and the year's new pairs,
     counted as 附件4 and 任务进度 count them (sealed, a renewal once)."""
     quota_units = {q.unit for q in programme.quotas}
-    pairs = [p for p in counted_pairs(registry, programme.id) if p.start.year <= year]
-    owners = {p.id: _quota_unit(registry, p.unit, quota_units) for p in pairs}
+    sealed = [p for p in sealed_pairs(registry, programme.id) if p.start.year <= year]
+    pairs = _without_renewals(sealed)
+    owners = {p.id: _quota_unit(registry, p.unit, quota_units) for p in sealed}
 
     def line(unit: str | None, target: int | None) -> UnitYear:
         mine = [p for p in pairs if owners[p.id] == unit]
-        judged = [p.evaluation for p in mine if p.evaluation and p.evaluation.date and p.evaluation.date.year == year]
+        # A renewal (续签) is no new pair, but its 出师 or 延期 happened, in the year it was judged.
+        judged = [p.evaluation for p in sealed if owners[p.id] == unit and p.evaluation and p.evaluation.date
+                  and p.evaluation.date.year == year]
         return UnitYear(unit, target, sum(p.start.year == year for p in mine), len(mine),
                         sum(e.result == "出师" for e in judged), sum(e.result == "延期" for e in judged))
 

@@ -81,3 +81,19 @@ def test_a_promoted_talent_is_one_person_paid_once_nanxun_sample() -> None:
     form = allowance_sheet(programme, 2022, registry)
     names = [row[1].text for row in form.blocks[1].rows[1:]]  # type: ignore[union-attr]
     assert names.count("潘晓燕") == 1 and len(names) == 6
+
+
+def test_a_renewals_completion_counts_in_the_year_it_happened_taoyuan_sample() -> None:
+    """Counted by hand from records/ (Taoyuan, 2024's 师徒结对活动年度报送表):
+
+    - taoyuan-2022-001 renews taoyuan-2020-004 (桃源示例铝业, under 桃源高新区) and reached 出师 on 2024-06-15: one
+      more 出师 for 高新区 in 2024 (3 + 1 = 4), 7 in all; the renewal is no new pair (cumulative 17 unchanged).
+    """
+    from generator.model.progress import pairing_year
+    from tests.conftest import REPO
+
+    registry = validate(REPO / "records", today=date(2026, 11, 22), jobs=1).registry
+    rows, new = pairing_year(registry, registry.programmes["taoyuan-pairing-2019"], 2024)
+    by_unit = {row.unit: row for row in rows}
+    assert (by_unit["taoyuan-hi-tech-zone"].completed, by_unit["taoyuan-hi-tech-zone"].cumulative) == (4, 17)
+    assert sum(row.completed for row in rows) == 7 and new == []
