@@ -175,7 +175,7 @@ def cmd_serve(args: argparse.Namespace, run: Validation) -> int:
     return serve(run.registry, records=args.records, config_file=args.config, docs_dir=args.docs_dir,
                  dev_addr=args.dev_addr, revalidate=lambda: _validated(args), environ=os.environ,
                  history=lambda: last_changed(Path(args.records)), cms_port=None if args.no_editor else args.editor_port,
-                 say=_say)
+                 say=_say, gate=lambda folder: validate(folder, today=args.date or date.today()).result)
 
 
 def _say(line: str) -> None:

@@ -205,3 +205,38 @@ def test_a_save_with_control_characters_is_refused(backend: tuple[int, Path]) ->
     status, payload = _post(port, _save("records/units/esc-works.yml", 'id: esc-works\nname: "新\\e[2J工厂"\ntype: 企业\n'))
     assert status == 422 and "U+001B ESC" in payload["error"]
     assert not (records / "units" / "esc-works.yml").exists()
+
+
+@pytest.fixture
+def gated(tmp_path: Path) -> Iterator[tuple[int, Path]]:
+    """The backend as ``serve`` starts it: every save checked by the whole gate first."""
+    from datetime import date
+
+    from generator.validate.engine import validate
+
+    records = tmp_path / "repo" / "records"
+    shutil.copytree(REPO / "records", records)
+    server = editing.start(records, editing.Access.for_page(PAGE_PORT, TOKEN), 0,
+                           gate=lambda folder: validate(folder, today=date(2026, 11, 22), jobs=1).result)
+    yield server.server_address[1], records
+    server.shutdown()
+    server.server_close()
+
+
+MASTER = ("id: {id}\nname: {name}\ngender: 男\nbirth_year: {born}\nunit: taoyuan-demo-motor\ntrade: 电机装配工\n"
+          "skill_level: 技师\n")
+
+
+@pytest.mark.parametrize("name, born, path_id, wanted", [
+    ("=HYPERLINK(1)", 1980, "zhao-formula", "text.formula"),
+    ("赵小龙", 2015, "zhao-young", "master.birth_year"),
+    ("李军", 1972, "li-jun-1", "file.id"),  # a new master with an id that exists: saved as li-jun-1.yml holding id: li-jun
+], ids=["formula", "born-2015", "taken-id"])
+def test_the_editor_refuses_what_the_gate_refuses(gated: tuple[int, Path], name: str, born: int, path_id: str, wanted: str) -> None:
+    port, records = gated
+    record_id = "li-jun" if wanted == "file.id" else path_id
+    status, payload = _post(port, _save(f"records/masters/{path_id}.yml", MASTER.format(id=record_id, name=name, born=born)))
+    assert status == 422 and "没有保存" in payload["error"] and wanted in payload["error"], payload
+    assert not (records / "masters" / f"{path_id}.yml").exists()
+    status, _ = _post(port, _save("records/masters/zhao-ok.yml", MASTER.format(id="zhao-ok", name="赵小龙", born=1990)))
+    assert status == 200 and (records / "masters" / "zhao-ok.yml").is_file(), "a valid save still works"

@@ -25,6 +25,9 @@ import binascii
 import hashlib
 import hmac
 import json
+import os
+import shutil
+import tempfile
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -36,6 +39,7 @@ from urllib.parse import parse_qs, urlsplit
 import yaml
 from ruamel.yaml.error import YAMLError
 
+from generator.diagnostics import Result
 from generator.files import OutsideRoot, inside, valid_id, write_atomically
 from generator.load.canonical import merged_record
 from generator.load.discover import FOLDERS
@@ -101,10 +105,12 @@ def _no_anchors(raw: str) -> None:
 class RecordsFolder:
     """The records folder as the editor sees it: paths relative to the repository root."""
 
-    def __init__(self, records: Path, on_saved: Callable[[Path], None] | None = None) -> None:
+    def __init__(self, records: Path, on_saved: Callable[[Path], None] | None = None,
+                 gate: Callable[[Path], Result] | None = None) -> None:
         self.records = records.resolve()
         self.root = self.records.parent
         self.on_saved = on_saved
+        self.gate = gate  # the whole gate, run over a folder (validate): a save it refuses is never written
         self.lock = threading.Lock()
 
     def path(self, relative: Any) -> Path:
@@ -186,9 +192,30 @@ class RecordsFolder:
             if problems:
                 key, message = problems[0]
                 raise EditingError(f"“{'.'.join(str(k) for k in key)}”：{message}；没有写入")
+            refused = self._refused(target, text)
+            if refused:
+                raise EditingError("没有保存，检查发现以下问题，请修改后再保存：\n" + "\n".join(refused))
             write_atomically(target, text.encode("utf-8"), root=self.records)
         if self.on_saved:
             self.on_saved(target)
+
+    def _refused(self, target: Path, text: str) -> list[str]:
+        """The gate's errors for the registry as it would be after this save (the saved file's own,
+        and those it causes elsewhere), judged on a linked copy so that nothing is written first."""
+        if self.gate is None:
+            return []
+        with tempfile.TemporaryDirectory(prefix="jiangpu-save-") as work:
+            copy = Path(work) / self.records.name
+            shutil.copytree(self.records, copy, copy_function=os.link, ignore=shutil.ignore_patterns(".*"))
+            saved = copy / target.relative_to(self.records)
+            saved.parent.mkdir(parents=True, exist_ok=True)
+            saved.unlink(missing_ok=True)  # a link to the real file: replaced, never written through
+            saved.write_text(text, encoding="utf-8")
+            before = {(d.rule, d.message) for d in self.gate(self.records).errors}
+            after = self.gate(copy).errors
+        mine = f"/{target.relative_to(self.records).as_posix()}"
+        return [f"{'第' + str(d.line) + '行' if d.line else ''}（{d.rule}）{d.message}" for d in after
+                if d.path.endswith(mine) or (d.rule, d.message) not in before][:20]
 
     def _photo_target(self, relative: str) -> Path:
         target = self.path(relative)
@@ -355,8 +382,9 @@ def _handler(folder: RecordsFolder, access: Access) -> type[BaseHTTPRequestHandl
     return Handler
 
 
-def start(records: Path, access: Access, port: int = 8081, on_saved: Callable[[Path], None] | None = None) -> ThreadingHTTPServer:
+def start(records: Path, access: Access, port: int = 8081, on_saved: Callable[[Path], None] | None = None,
+          gate: Callable[[Path], Result] | None = None) -> ThreadingHTTPServer:
     """Serve the local backend on loopback, in a thread; the caller shuts it down."""
-    server = ThreadingHTTPServer((LOOPBACK, port), _handler(RecordsFolder(records, on_saved), access))
+    server = ThreadingHTTPServer((LOOPBACK, port), _handler(RecordsFolder(records, on_saved, gate), access))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server

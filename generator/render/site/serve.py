@@ -19,6 +19,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from generator.diagnostics import Result
 from generator.model.entities import Registry
 from generator.render.site import editing
 from generator.render.site.build import SiteOptions, read_options, render_docs
@@ -98,6 +99,7 @@ def serve(
     history: Callable[[], Mapping[str, date]] | None = None,
     cms_port: int | None = 8081,
     say: Callable[[str], None] = lambda _: None,
+    gate: Callable[[Path], Result] | None = None,
 ) -> int:
     """Serve the preview; ``say`` is told, after each save, which pages were rendered again."""
     from mkdocs.commands.serve import serve as mkdocs_serve
@@ -110,7 +112,7 @@ def serve(
         # served here with the token written into that page's config.
         host, _, page_port = dev_addr.rpartition(":")
         access = editing.Access.for_page(int(page_port), secrets.token_urlsafe(24))
-        editor = editing.start(records, access, cms_port)
+        editor = editing.start(records, access, cms_port, gate=gate)
         local = f"http://{editing.LOOPBACK}:{editor.server_address[1]}/api/v1?token={access.token}"
         options = replace(options, cms=replace(options.cms, local_backend=local))
         if host.strip("[]") not in editing.LOOPBACK_NAMES:
