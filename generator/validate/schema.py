@@ -180,9 +180,7 @@ def _message(kind: str, value: Any, instance: Any, name: str, error: jsonschema.
         return f"{label}不能为空"
     if kind == "maxLength":
         return f"{label}太长：最多 {value} 个字，这里有 {len(instance)} 个字（开头是“{_cut(instance, 20)}”）；较长的内容请精简"
-    if kind == "maxItems":
-        return f"{label}最多 {value} 项，这里有 {len(instance)} 项"
-    if kind == "maxProperties":
+    if kind in ("maxItems", "maxProperties"):
         return f"{label}最多 {value} 项，这里有 {len(instance)} 项"
     if kind == "minItems":
         return f"{label}至少要有 {value} 项"
