@@ -6,6 +6,7 @@ import functools
 import os
 import shutil
 import threading
+from datetime import date
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -19,6 +20,7 @@ from generator.kinds import KINDS
 from generator.render.cms import DECAP_PACKAGE, CmsOptions, config, write_admin
 from generator.render.site import editing
 from generator.resources import load_schema
+from generator.validate.engine import validate
 from tests.conftest import REPO
 
 
@@ -131,7 +133,8 @@ def editor(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     shutil.copytree(REPO / "records", records)
     pages = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(tmp_path / "site")))
     access = editing.Access.for_page(pages.server_address[1], "test-token")
-    backend = editing.start(records, access, 0)
+    # As serve starts it: every save checked by the whole gate before it is written.
+    backend = editing.start(records, access, 0, gate=lambda folder: validate(folder, today=date(2026, 11, 22), jobs=1).result)
     write_admin(tmp_path / "site" / "admin", CmsOptions(
         repo="union/registry", local_backend=f"http://127.0.0.1:{backend.server_address[1]}/api/v1?token={access.token}"))
     threading.Thread(target=pages.serve_forever, daemon=True).start()
@@ -211,3 +214,22 @@ def test_editing_a_masters_honours_changes_only_those_lines(browser: Any, editor
     after = path.read_text(encoding="utf-8").splitlines(keepends=True)
     last_honour = max(i for i, line in enumerate(before) if line.startswith("  year: ") or line.startswith("  issuer: "))
     assert after == before[: last_honour + 1] + ["- name: 桃源县技术能手\n", "  level: 县级\n", "  year: 2025\n"] + before[last_honour + 1:]
+
+
+def test_a_save_the_gate_refuses_is_refused_in_the_editor(browser: Any, editor: tuple[str, Path], tmp_path: Path) -> None:
+    """A master born in 2015 is not saved: the editor shows the gate's Chinese message and the file is unchanged."""
+    url, records = editor
+    path = records / "masters" / "li-jun.yml"
+    before = path.read_bytes()
+    page = _signed_in(browser, url, "collections/masters/entries/li-jun")
+    born = page.get_by_label("出生年份", exact=True)
+    born.fill("2015")
+    page.get_by_role("button", name="发布").click()
+    page.get_by_text("立即发布", exact=True).click()
+    message = page.get_by_text("没有保存", exact=False).first
+    message.wait_for(timeout=20_000)
+    assert "master.birth_year" in message.inner_text() and "出生年份 2015" in message.inner_text()
+    page.wait_for_timeout(400)  # the notice slides in
+    page.screenshot(path=str(tmp_path / "refused.png"))
+    page.close()
+    assert path.read_bytes() == before
