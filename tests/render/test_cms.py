@@ -6,8 +6,8 @@ import functools
 import os
 import shutil
 import threading
-from datetime import date
 from collections.abc import Iterator
+from datetime import date
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
