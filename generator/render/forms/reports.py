@@ -306,7 +306,7 @@ def allowance_sheet(programme: Programme | None = None, year: int | None = None,
         blocks=(Grid((60.0, 30.0, 45.0, 45.0), tuple(rows), head=1),
                 Grid((14.0, 26.0, 62.0, 28.0, 22.0, 28.0), tuple(people_rows), head=1),
                 Grid((90.0, 90.0), ((box("经办人：", height_mm=SEAL_MM, sign=("签字：", "年    月    日")), _sealed("审核单位：", 1)),))),
-        notes=("注：人数按登记册中入选该层级、入选年份不晚于本年度的人员计；已退休或被撤销称号的人员由经办人核减。",),
+        notes=("注：人数按登记册中本年度持有该层级的人员计（入选年份不晚于本年度；晋升者按晋升后的层级计一次，只发一份津贴）；已退休或被撤销称号的人员由经办人核减。",),
         meta={"programme": programme.id, "year": str(year)} if programme and year else {},
         author=programme.issuer if programme else "", created=date(year, 12, 31) if year else None,
     )
