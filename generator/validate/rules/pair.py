@@ -110,7 +110,9 @@ def master_in_same_unit(ctx: Context) -> Iterator[Finding]:
     for pair in ctx.registry.pairs.values():
         rules = ctx.rules(pair.programme, "pairing")
         master = ctx.registry.masters.get(pair.master)
-        if rules is not None and rules.same_unit and master is not None and master.unit != pair.unit:
+        # A unit that does not exist is the ref rule's to report, not a second finding here.
+        if rules is not None and rules.same_unit and master is not None and master.unit != pair.unit \
+                and pair.unit in ctx.registry.ids["unit"]:
             yield warning(pair.src, f"师傅{master.name}属于单位“{master.unit}”，结对单位是“{pair.unit}”：本活动要求师徒原则上在同一单位", ("unit",))
 
 

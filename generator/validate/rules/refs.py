@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 
 from generator.kinds import BY_NAME, PROGRAMME_KINDS
@@ -12,7 +13,14 @@ from generator.validate.rules import Context, Finding, rule
 
 def _missing(ctx: Context, src: Source, key: Key, kind: str, target: str | None) -> Iterator[Finding]:
     if target is not None and target not in ctx.registry.ids[kind]:
-        yield Finding(src, f"引用的{BY_NAME[kind].label}“{target}”不存在：records/{BY_NAME[kind].folder}/ 下没有 {target}.yml", key)
+        yield Finding(src, f"引用的{BY_NAME[kind].label}“{target}”不存在：records/{BY_NAME[kind].folder}/ 下没有 {target}.yml"
+                      + _nearest(ctx, kind, target), key)
+
+
+def _nearest(ctx: Context, kind: str, target: str) -> str:
+    """A mistyped id gets the ids it most resembles (是不是 taoyuan-demo-motor？), when some are close."""
+    close = difflib.get_close_matches(target, sorted(ctx.registry.ids[kind]), n=3, cutoff=0.75)
+    return f"。是不是 {'、'.join(close)}？" if close else ""
 
 
 def _programme(ctx: Context, src: Source, key: Key, target: str | None, kind: str) -> Iterator[Finding]:
