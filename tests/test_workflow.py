@@ -417,3 +417,15 @@ def test_only_editor_branches_at_the_patched_commit_are_pushed(cms_branch: tuple
     assert _apply(origin, checkout, patch, head, branch="main").returncode != 0
     assert _apply(origin, checkout, patch, head, claimed="0" * 40).returncode != 0
     assert _git(origin, "rev-parse", "cms/units/taoyuan-demo-motor") == head
+
+
+def test_the_ledger_format_follows_the_file_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """``export --out 台账.csv`` writes CSV (before: an Excel file under a .csv name); a --format that
+    contradicts the name is refused."""
+    monkeypatch.chdir(REPO)
+    assert main(["export", "--no-cache", "--out", str(tmp_path / "台账.csv")]) == 0
+    assert (tmp_path / "台账-pair.csv").read_text(encoding="utf-8-sig").startswith("编号,")
+    assert not (tmp_path / "台账.csv").exists() or not (tmp_path / "台账.csv").read_bytes().startswith(b"PK")
+    capsys.readouterr()
+    assert main(["export", "--no-cache", "--format", "xlsx", "--out", str(tmp_path / "x.csv")]) == 2
+    assert "扩展名不一致" in capsys.readouterr().err and not (tmp_path / "x.csv").exists()
