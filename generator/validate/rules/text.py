@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -97,3 +98,17 @@ def no_invisible_characters(ctx: Context) -> Iterator[Finding]:
         if record.data is not None:
             for key, message in control_problems(record.kind, record.data):
                 yield Finding(record.src, message, key)
+
+
+_WRAPPED = re.compile(r"^[“‘「『\"'].*[”’」』\"']$", re.S)
+
+
+@rule("text.quotes")
+def names_are_not_quoted(ctx: Context) -> Iterator[Finding]:
+    """A name typed with the input method's quotes (“周强”) keeps them as part of the name."""
+    for record in ctx.records:
+        if record.data is None:
+            continue
+        for key, value in _strings(record.data, ()):
+            if _is_name(record.kind, key) and key[-1] != "id" and len(value) > 2 and _WRAPPED.match(value):
+                yield Finding(record.src, f"名称“{value[:40]}”两端带着引号：输入法加上的引号会成为名字的一部分，请删去两端的引号", key)
