@@ -1,3 +1,4 @@
+import os
 import signal
 import sys
 
@@ -16,3 +17,7 @@ try:
 except KeyboardInterrupt:
     sys.stderr.write("已中断。\n")
     sys.exit(130)
+except BrokenPipeError:
+    # The reader went away (`… | head`): nothing more to say, and no traceback about it.
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.exit(1)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import io
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -241,25 +241,36 @@ def canonical(text: str, kind: str, *, fix: bool = False, depth: int | None = No
     many folders below the repository root the file is), the editor's schema hint is put
     on top when missing (the web editor drops it)."""
     fixes: list[Fix] = []
+    added = 0  # lines put on top (the schema hint): what is said of a line is said of the file's own line
     if depth is not None and not text.startswith(SCHEMA_HINT):
-        text = schema_header(kind, depth) + text
+        header = schema_header(kind, depth)
+        text, added = header + text, header.count("\n")
+
+    def own(line: int) -> int:
+        return max(1, line - added) if line else line
+
     if fix:
         text, fixes = repair_text(text)
     bad_indent = unreadable_indent(text)
     if bad_indent is not None:
         message = "缩进中有 Tab 键或全角空格“　”，无法整理：请改为英文空格" + ("（加 --fix 也无法判断该缩进几格）" if fix else "，或运行 fmt --fix")
-        return Formatted(None, fixes, (bad_indent, message))
+        return Formatted(None, _own_lines(fixes, own), (own(bad_indent), message))
     yaml = _yaml()
     try:
         data = yaml.load(text)
     except YAMLError as exc:
-        return Formatted(None, fixes, _problem(exc))
+        line, message = _problem(exc)
+        return Formatted(None, _own_lines(fixes, own), (own(line), message))
     if not isinstance(data, CommentedMap):
-        return Formatted(None, fixes, (1, "文件内容不是“字段: 值”形式的记录，无法整理"))
+        return Formatted(None, _own_lines(fixes, own), (1, "文件内容不是“字段: 值”形式的记录，无法整理"))
     _order(data, load_schema(kind), fix, fixes)
     out = io.StringIO()
     yaml.dump(data, out)
-    return Formatted(out.getvalue(), sorted(fixes, key=lambda f: f.line))
+    return Formatted(out.getvalue(), sorted(_own_lines(fixes, own), key=lambda f: f.line))
+
+
+def _own_lines(fixes: list[Fix], own: Callable[[int], int]) -> list[Fix]:
+    return [Fix(own(f.line), f.message) for f in fixes]
 
 
 def first_difference(old: str, new: str) -> int:

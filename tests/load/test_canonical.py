@@ -163,3 +163,12 @@ def test_a_path_that_is_not_there_is_said(tmp_path: Path, capsys: pytest.Capture
     assert main(["fmt", "--records", str(records), str(records / "pairs" / "nope.yml"), str(tmp_path / "nope.txt")]) == 1
     out = capsys.readouterr().out
     assert out.count("fmt.not_record: 找不到这个文件") == 2
+
+
+def test_fix_lines_are_the_files_own_lines_when_the_header_is_put_back(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The editor drops the schema hint; fmt puts it back on top, and still names the line the clerk sees."""
+    records = tmp_path / "records"
+    (records / "units").mkdir(parents=True)
+    (records / "units" / "works.yml").write_text("id: works\nname：测试机械厂\ntype: 企业\n", encoding="utf-8")
+    assert main(["fmt", "--fix", "--records", str(records)]) == 0
+    assert "works.yml:2: 已修正：字段名后的全角冒号" in capsys.readouterr().out
