@@ -405,16 +405,60 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_cms(args: argparse.Namespace) -> int:
-    from generator.render.cms import CmsError, write_admin
+    from generator.render.cms import CmsError, decap_package, write_admin
     from generator.render.site.build import SiteBuildError, read_options
 
     try:
         options = read_options(args.config, os.environ)
-        write_admin(args.out, options.cms)
+        write_admin(args.out, options.cms, decap_package(os.environ))
     except (CmsError, SiteBuildError, OSError) as exc:
         sys.stderr.write(f"{exc}\n")
         return EXIT_FAILED
     sys.stdout.write(f"在线编辑页已生成：{args.out}/（index.html、config.yml，保存到 GitHub 仓库 {options.cms.repo} 的 {options.cms.branch} 分支）\n")
+    return EXIT_OK
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    """What build and forms need beside the Python packages: the editor's npm package and the
+    compact Chinese font (a registry that installs the tool runs this once per machine)."""
+    import subprocess
+
+    from generator.render.cms import CmsError, decap_package, fetch_decap
+    from generator.render.forms.fonts import FontNotFound, find_font, with_compact
+
+    def run(command: list[str], cwd: Path) -> None:
+        try:
+            subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=600)
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise CmsError("无法用 npm 从 npm 仓库下载在线编辑器 Decap CMS：请先安装 npm（apt-get install npm）并确认能连上 npm 仓库") from exc
+
+    try:
+        package = fetch_decap(decap_package(os.environ), run)
+    except CmsError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return EXIT_FAILED
+    sys.stdout.write(f"在线编辑器：{package}（已核对校验值）\n")
+    try:
+        font = with_compact(find_font(os.environ), os.environ)
+    except FontNotFound as exc:
+        sys.stderr.write(f"{exc}\n")
+        return EXIT_FAILED
+    sys.stdout.write(f"中文字体：{font.compact or font.source or font.family}\n")
+    return EXIT_OK
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from generator.starter import Starter, StarterError, write
+
+    starter = Starter(name=args.name, site_url=args.url, kind=args.programme, tool=args.tool, repo=args.repo,
+                      year=args.year or date.today().year, programme_id=args.programme_id or "")
+    try:
+        written = write(args.dir, starter)
+    except (StarterError, OSError) as exc:
+        sys.stderr.write(f"{exc}\n")
+        return EXIT_FAILED
+    sys.stdout.write(f"新的登记册仓库已建立：{args.dir}/（{len(written)} 个文件，活动 records/programmes/{starter.programme}.yml）\n"
+                     f"下一步：cd {args.dir} && git init && bash scripts/check.sh；然后按 README.md 的“第一步”改写活动记录。\n")
     return EXIT_OK
 
 
@@ -429,6 +473,15 @@ def cmd_synth(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("jiangpu")
+    except metadata.PackageNotFoundError:
+        return "0.1.0"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = ChineseArgumentParser(prog="python -m generator", description="匠谱：工作室、名匠与师徒结对登记册的生成器")
     commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
@@ -440,6 +493,22 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--no-cache", action="store_true", help="不使用缓存，全部重新读取")
     check.add_argument("paths", nargs="*", metavar="PATH", help="只报告这些文件的问题（仍按整个登记册检查）")
     check.set_defaults(handler=cmd_validate)
+
+    start = commands.add_parser("init", help="为另一个工会、人社部门或学校新建一个登记册仓库（只含记录和配置，匠谱作为软件包安装）")
+    start.add_argument("dir", type=Path, metavar="目录", help="新仓库的目录（须为空或不存在）")
+    start.add_argument("--name", required=True, help="单位名称，如 某某区总工会")
+    start.add_argument("--url", required=True, help="网站将发布的地址，如 https://某组织.github.io/某仓库/")
+    start.add_argument("--programme", choices=["pairing", "talent", "studio"], default="pairing",
+                       help="第一个活动的类型：pairing 师徒结对（默认）、talent 技能人才评选、studio 工作室建设")
+    start.add_argument("--programme-id", default=None, help="活动编号（默认 类型-年份，如 pairing-2026）")
+    start.add_argument("--year", type=int, default=None, help="活动开始年份（默认今年）")
+    start.add_argument("--repo", default="your-org/registry", help="新仓库在 GitHub 上的 owner/name（在线编辑用）")
+    start.add_argument("--tool", default=f"jiangpu @ git+https://github.com/your-org/jiangpu@v{_version()}",
+                       help="requirements.txt 中安装匠谱的一行（默认指向本版本的标签）")
+    start.set_defaults(handler=cmd_init)
+
+    setup = commands.add_parser("setup", help="下载并核对在线编辑器、准备中文字体（作为软件包安装时用；本仓库的 scripts/setup.sh 已包含）")
+    setup.set_defaults(handler=cmd_setup)
 
     review = commands.add_parser("review", help="拉取请求的检查：只在改动的记录上标注问题，并写出中文的检查摘要")
     _add_records(review)

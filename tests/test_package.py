@@ -174,3 +174,60 @@ def test_a_changed_editor_package_is_refused_at_build_time(tmp_path: Path) -> No
     with pytest.raises(CmsError, match="校验值不符"):
         write_admin(tmp_path / "admin", CmsOptions(repo="union/registry"), package=tampered)
     assert not (tmp_path / "admin").exists()
+
+
+def test_init_makes_a_registry_whose_own_checks_pass_and_whose_site_builds(wheel: Path, tmp_path: Path) -> None:
+    """``init`` from the installed wheel: a new repository with one programme and no people, that validates,
+    is in fmt's form, builds its site, and whose own workflows (rehearsed as GitHub runs them, installing the
+    tool from requirements.txt) publish the site and pass a pull request that adds a unit."""
+    from tests.rehearsal import Runner, pages_files
+
+    env_dir = tmp_path / "env"
+    venv.create(env_dir, with_pip=False)
+    python = env_dir / "bin" / "python"
+    site = next((env_dir / "lib").glob("python3*/site-packages"))
+    import zipfile
+
+    zipfile.ZipFile(wheel).extractall(site)
+    deps = next(p for p in map(Path, sys.path) if p.name == "site-packages" and (p / "yaml").is_dir())
+    (site / "zz-test-deps.pth").write_text(f"{deps}\n", encoding="utf-8")
+    registry = tmp_path / "union-registry"
+    made = _run([str(python), "-m", "generator", "init", str(registry), "--name", "测试区总工会", "--url",
+                 "https://test-union.github.io/union-registry/", "--repo", "test-union/union-registry",
+                 "--tool", f"jiangpu @ {wheel.as_uri()}"], cwd=tmp_path)
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert not (registry / "generator").exists() and not (registry / "tests").exists(), "no copy of the tool"
+    assert (registry / "requirements.txt").read_text(encoding="utf-8").strip().endswith(wheel.as_uri())
+    assert list((registry / "records" / "programmes").glob("*.yml")) and not list((registry / "records" / "masters").glob("*.yml"))
+    env = {"JIANGPU_DECAP": str(REPO / ".cache" / f"decap-cms-{_decap_version()}.tgz")}
+    for command in (["validate"], ["fmt", "--check"], ["build", "--strict"]):
+        done = _run([str(python), "-m", "generator", *command], cwd=registry, env=env)
+        assert done.returncode == 0, (command, done.stdout + done.stderr)
+    assert "测试区总工会 · 工作室与名匠" in (registry / "site" / "index.html").read_text(encoding="utf-8")
+    for command in (["git", "init", "-q", "-b", "main"], ["git", "add", "-A"], ["git", "commit", "-q", "-m", "新的登记册"]):
+        assert _run(command, cwd=registry, env=GIT_ENV).returncode == 0
+    shutil.rmtree(registry / "site")
+    shutil.rmtree(registry / "build")
+    main_sha = _run(["git", "rev-parse", "HEAD"], cwd=registry).stdout.strip()
+    github = {"sha": main_sha, "repository": "test-union/union-registry", "repository_owner": "test-union", "token": "t",
+              "event": {"repository": {"name": "union-registry"}}, "event_name": "push", "ref": "refs/heads/main"}
+    workflows = registry / ".github" / "workflows"
+    pages = Runner(registry, tmp_path / "pages-run", github).run(workflows / "pages.yml", "build")
+    assert pages.outcome == "success", pages.output()[-4000:]
+    assert "index.html" in pages_files(pages.artifacts["github-pages"])
+    for command in (["git", "checkout", "-q", "-b", "pr"], ["git", "add", "-A"]):
+        assert _run(command, cwd=registry, env=GIT_ENV).returncode == 0
+    (registry / "records" / "units" / "test-works.yml").write_text(
+        "# yaml-language-server: $schema=../../schemas/unit.schema.json\nid: test-works\nname: 测试机械厂\ntype: 企业\n", encoding="utf-8")
+    for command in (["git", "add", "-A"], ["git", "commit", "-q", "-m", "新增单位"], ["git", "checkout", "-q", "-b", "merge", "main"],
+                    ["git", "merge", "-q", "--no-ff", "-m", "merge", "pr"]):
+        assert _run(command, cwd=registry, env=GIT_ENV).returncode == 0, command
+    merge = _run(["git", "rev-parse", "HEAD"], cwd=registry).stdout.strip()
+    check = Runner(registry, tmp_path / "pr-run", {**github, "sha": merge, "event_name": "pull_request",
+                                                    "event": {"pull_request": {"number": 1}}}).run(workflows / "pull-request.yml", "check")
+    assert check.outcome == "success", check.output()[-4000:]
+    assert "| 新增 | 单位 | `测试机械厂` |" in check.summary
+
+
+def _decap_version() -> str:
+    return (REPO / "site_templates" / "admin" / "decap-cms.lock").read_text(encoding="utf-8").split()[1]

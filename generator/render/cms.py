@@ -22,7 +22,8 @@ import io
 import re
 import shutil
 import tarfile
-from collections.abc import Iterator, Mapping
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,41 @@ from generator.resources import TEMPLATE_DIR, load_schema
 # The Decap CMS release the site ships (pinned with its checksum in decap-cms.lock, which
 # scripts/setup.sh reads too), and where the set-up keeps the npm package as downloaded.
 _, DECAP_VERSION, DECAP_INTEGRITY = (TEMPLATE_DIR / "admin" / "decap-cms.lock").read_text(encoding="utf-8").split()
+# In a checkout of the tool, scripts/setup.sh keeps it in .cache/; a registry that installs the tool
+# as a package gets it in the user's cache from `python -m generator setup` (fetch_decap below).
 DECAP_PACKAGE = Path(__file__).resolve().parents[2] / ".cache" / f"decap-cms-{DECAP_VERSION}.tgz"
+
+
+def user_decap_package(environ: Mapping[str, str]) -> Path:
+    base = Path(environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "jiangpu" / f"decap-cms-{DECAP_VERSION}.tgz"
+
+
+def decap_package(environ: Mapping[str, str]) -> Path:
+    """Where the editor's npm package is: $JIANGPU_DECAP, the checkout's .cache/, the user's cache."""
+    named = environ.get("JIANGPU_DECAP")
+    if named:
+        return Path(named)
+    return DECAP_PACKAGE if DECAP_PACKAGE.is_file() else user_decap_package(environ)
+
+
+def _integrity(data: bytes) -> str:
+    return "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode("ascii")
+
+
+def fetch_decap(target: Path, run: Callable[[list[str], Path], None]) -> Path:
+    """The pinned release from the npm registry (``npm pack`` through ``run``), checked against
+    decap-cms.lock and kept at ``target``; a package already there and whole is kept."""
+    if target.is_file() and _integrity(target.read_bytes()) == DECAP_INTEGRITY:
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="jiangpu-decap-") as work:
+        run(["npm", "pack", "--silent", f"decap-cms@{DECAP_VERSION}"], Path(work))
+        packed = Path(work) / f"decap-cms-{DECAP_VERSION}.tgz"
+        if not packed.is_file() or _integrity(packed.read_bytes()) != DECAP_INTEGRITY:
+            raise CmsError(f"下载的 Decap CMS {DECAP_VERSION} 与 decap-cms.lock 记录的校验值不符，已停止")
+        shutil.move(str(packed), target)
+    return target
 # Text fields written in paragraphs: a text box, not a one-line field.
 LONG_TEXT = {"description", "bio", "goal", "plan", "summary", "master_comment", "group_comment",
              "leader_age_exception", "evaluation.master", "evaluation.group", "note"}
@@ -205,8 +240,7 @@ def write_admin(out: Path, options: CmsOptions, package: Path = DECAP_PACKAGE) -
 @functools.lru_cache(maxsize=2)
 def _package_files(package: Path, stamp: tuple[int, int]) -> dict[str, bytes]:
     data = package.read_bytes()
-    got = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode("ascii")
-    if got != DECAP_INTEGRITY:
+    if _integrity(data) != DECAP_INTEGRITY:
         raise CmsError(f"Decap CMS 安装包（{package}）与 decap-cms.lock 记录的校验值不符，没有发布在线编辑页："
                        "请删除它后重新运行 bash scripts/setup.sh")
     found = {}
@@ -227,7 +261,7 @@ def decap_files(package: Path = DECAP_PACKAGE) -> dict[str, bytes]:
     try:
         info = package.stat()
     except OSError:
-        raise CmsError(f"找不到 Decap CMS（{package}）：请先运行 bash scripts/setup.sh") from None
+        raise CmsError(f"找不到 Decap CMS（{package}）：请先运行 bash scripts/setup.sh（或 python -m generator setup）") from None
     return _package_files(package, (info.st_size, info.st_mtime_ns))
 
 

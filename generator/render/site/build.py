@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 
 from generator.model.entities import Registry
-from generator.render.cms import CmsError, CmsOptions, write_admin
+from generator.render.cms import CmsError, CmsOptions, decap_package, write_admin
 from generator.render.site import incremental
 from generator.render.site.data import build_site_data
 from generator.render.site.docs import write_docs
@@ -41,11 +41,15 @@ class SiteBuildError(Exception):
     """The site could not be built; the message is for the user (Chinese)."""
 
 
+DEFAULT_SITE_NAME = "匠谱 · 工作室与名匠"
+
+
 @dataclass(frozen=True, slots=True)
 class SiteOptions:
     mask_apprentice_names: bool = True
     site_url: str = ""  # the published address, ending in "/" ("" when not set)
     cms: CmsOptions = CmsOptions(repo="your-org/jiangpu")
+    site_name: str = DEFAULT_SITE_NAME  # mkdocs.yml's site_name: the home page's heading
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,14 +88,26 @@ def read_options(config_file: Path, environ: Mapping[str, str] | None = None) ->
         site_url += "/"
     cms = settings.get("cms") or {}
     return SiteOptions(mask_apprentice_names=bool(settings.get("mask_apprentice_names", True)), site_url=site_url,
+                       site_name=str(config.get("site_name") or DEFAULT_SITE_NAME),
                        cms=CmsOptions(repo=str(cms.get("repo") or "your-org/jiangpu"), branch=str(cms.get("branch") or "main"),
                                       base_url=str(cms.get("auth_url") or "") or None, site_url=site_url or None))
+
+
+# A registry that installs the tool (``init``) has no site_templates/: its mkdocs.yml names this
+# folder as the theme's custom_dir, and build and serve copy the overrides there from the package.
+THEME_COPY = "build/jiangpu-theme"
+
+
+def install_theme(config_file: Path) -> None:
+    text = config_file.read_text(encoding="utf-8") if config_file.is_file() else ""
+    if re.search(rf"^\s*custom_dir:\s*['\"]?{re.escape(THEME_COPY)}['\"]?\s*$", text, re.M):
+        shutil.copytree(TEMPLATE_DIR / "overrides", config_file.parent / THEME_COPY, dirs_exist_ok=True)
 
 
 def newest_date(registry: Registry) -> date:
     """The newest date the records mention: the site's "last changed" stamp."""
     days: list[date] = [date(2000, 1, 1)]
-    days += [p.issued for p in registry.programmes.values() if p.issued]
+    days += [p.issued or date(p.start_year, 1, 1) for p in registry.programmes.values()]
     days += [d for s in registry.studios.values() for d in (s.established, s.named) if d]
     for pair in registry.pairs.values():
         days += [d for d in (pair.signed, pair.start) if d]
@@ -246,12 +262,12 @@ def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, enviro
                 history: Mapping[str, date] | None = None, entries: Path | None = None, previous: Path | None = None) -> int:
     """The docs folder; with ``environ`` (to find the Chinese font) the blank forms too;
     with ``entries``, the pages' search entries there, for the indexer."""
-    site = build_site_data(registry, mask_apprentices=options.mask_apprentice_names, history=history,
+    site = build_site_data(registry, mask_apprentices=options.mask_apprentice_names, history=history, site_name=options.site_name,
                            site_url=options.site_url, as_of=newest_date(registry))
     site.add_photos(publish_photos(registry, docs_dir))
     as_of = date.fromisoformat(site.as_of) if site.as_of else None
     try:
-        write_admin(docs_dir / "admin", options.cms)
+        write_admin(docs_dir / "admin", options.cms, decap_package(os.environ if environ is None else environ))
     except CmsError as exc:
         raise SiteBuildError(str(exc)) from exc
     if environ is None:
@@ -275,6 +291,7 @@ def build_site(
     """Build the site; with a manifest from the previous build and nothing else changed, only the
     profiles whose Markdown changed go through MkDocs (``clean`` forces a whole build)."""
     options = read_options(config_file, environ)
+    install_theme(config_file)
     docs_work, site_work = _aside(docs_dir), _aside(site_dir)
     manifest_file = docs_dir.parent / incremental.MANIFEST
     try:

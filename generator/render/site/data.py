@@ -45,6 +45,7 @@ class SiteData:
     updated: dict[str, dict[str, str]] = field(default_factory=dict)
     as_of: str = ""  # "数据截至": the newest change in the registry
     site_url: str = ""  # the published address, ending in "/", or ""
+    site_name: str = "匠谱 · 工作室与名匠"
     photos: dict[str, Any] = field(default_factory=dict)  # "<kind>/<id>" -> photos.Published
 
     def add_photos(self, published: Mapping[str, Any]) -> None:
@@ -208,7 +209,7 @@ def _updated(reg: Registry, history: Mapping[str, date]) -> dict[str, dict[str, 
 
 
 def build_site_data(reg: Registry, *, mask_apprentices: bool = True, history: Mapping[str, date] | None = None,
-                    site_url: str = "", as_of: date | None = None) -> SiteData:
+                    site_url: str = "", as_of: date | None = None, site_name: str = "") -> SiteData:
     """Everything the pages read. ``history``: each record file's last change (git), for
     "最近更新" and "数据截至"; without it the newest date the records mention is used."""
     data = SiteData(
@@ -232,4 +233,5 @@ def build_site_data(reg: Registry, *, mask_apprentices: bool = True, history: Ma
     data.lineage = {m: _lineage_tree(lineage.tree(m), mask_apprentices) for m in data.masters}
     data.teachers = {m: [p.id for p in lineage.teachers(m)] for m in data.masters}
     data.site_url = site_url
+    data.site_name = site_name or data.site_name
     return data

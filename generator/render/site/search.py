@@ -17,6 +17,8 @@ import subprocess
 from pathlib import Path
 
 BUNDLE = "pagefind"
+EMPTY_ENTRY = ('<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>首页</title></head><body>'
+               '<main data-pagefind-body><h1>首页</h1><p>登记册首页：还没有工作室、名匠和师徒结对的记录。</p></main></body></html>\n')
 
 
 class SearchIndexError(Exception):
@@ -36,6 +38,11 @@ def executable() -> Path:
 
 def index_site(site_dir: Path, output: Path) -> None:
     """Index the HTML under ``site_dir`` (the pages' search entries); write the bundle to ``output``."""
+    if not any(site_dir.rglob("*.html")):
+        # A registry with no profile yet (a new one, from init): Pagefind builds nothing from nothing, and
+        # the search page needs its bundle. One entry for the home page keeps both working.
+        site_dir.mkdir(parents=True, exist_ok=True)
+        (site_dir / "index.html").write_text(EMPTY_ENTRY, encoding="utf-8")
     command = [str(executable()), "--site", str(site_dir), "--output-path", str(output), "--force-language", "zh", "--silent"]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)

@@ -22,7 +22,7 @@ from pathlib import Path
 from generator.diagnostics import Result
 from generator.model.entities import Registry
 from generator.render.site import editing
-from generator.render.site.build import SiteOptions, read_options, render_docs
+from generator.render.site.build import SiteOptions, install_theme, read_options, render_docs
 from generator.render.site.search import BUNDLE, SearchIndexError, index_site
 from generator.validate.engine import Validation
 
@@ -105,6 +105,7 @@ def serve(
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     options = read_options(config_file, environ)
+    install_theme(config_file)
     editor = None
     if cms_port is not None:
         # /admin/ edits the working copy through the local backend (no GitHub, works offline). It
