@@ -140,6 +140,7 @@ class Runner:
     secrets: dict[str, str] = field(default_factory=dict)
     extra_path: list[Path] = field(default_factory=list)  # stand-ins for tools GitHub's image has (gh)
     cache: Path | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)  # the machine's own settings (git's insteadOf for github.com)
 
     def run(self, workflow: Path, job_id: str) -> Job:
         flow = yaml.safe_load(workflow.read_text(encoding="utf-8"))
@@ -155,7 +156,7 @@ class Runner:
         for path in files.values():
             path.write_text("", encoding="utf-8")
         (self.work / "runner-temp").mkdir(exist_ok=True)
-        env = {**_machine_env(), **self._github_env(workspace, files)}
+        env = {**_machine_env(), **self.extra_env, **self._github_env(workspace, files)}
         env["PATH"] = os.pathsep.join([*map(str, self.extra_path), env["PATH"]])
         env.update({k: substitute(str(v), contexts) for k, v in (flow.get("env") or {}).items()})
         env.update({k: substitute(str(v), contexts) for k, v in (job.get("env") or {}).items()})

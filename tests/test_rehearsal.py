@@ -136,3 +136,45 @@ def test_unknown_actions_are_refused_by_the_rehearsal(tmp_path: Path) -> None:
     with pytest.raises(NotImplementedError):
         Runner(tmp_path, tmp_path, _event("0")).run(flow, "j")
     shutil.rmtree(tmp_path / "workspace")
+
+
+def test_an_editor_branch_is_tidied_by_a_patch_and_pushed_back_without_running_its_code(github: Path, tmp_path: Path) -> None:
+    """cms-format.yml (branch code, no secret) makes the patch; cms-format-apply.yml (the token, git only)
+    downloads it with `gh run download`, checks and pushes it to the same branch."""
+    branch = "cms/units/taoyuan-demo-motor"
+    _git(github, "checkout", "-q", "-B", branch, "main")
+    unit = github / "records" / "units" / "taoyuan-demo-motor.yml"
+    lines = unit.read_text(encoding="utf-8").splitlines()
+    unit.write_text("\n".join([line for line in lines if line.startswith("type:")] +
+                              [line for line in lines if not line.startswith(("type:", "#"))]) + "\n", encoding="utf-8")  # as Decap writes it
+    _git(github, "commit", "-q", "-am", "修改单位：taoyuan-demo-motor")
+    head = _git(github, "rev-parse", "HEAD")
+    _git(github, "checkout", "-q", "main")
+    pull = {"number": 9, "head": {"ref": branch, "sha": head, "repo": {"full_name": "union/registry"}}}
+    made = Runner(github, tmp_path / "fmt", _event(head, event_name="pull_request", event={"pull_request": pull}))
+    (tmp_path / "fmt").mkdir()
+    fmt = made.run(WORKFLOWS / "cms-format.yml", "fmt")
+    assert fmt.outcome == "success", fmt.output()[-4000:]
+    assert "+# yaml-language-server" in (fmt.artifacts["cms-format"] / "fmt.patch").read_text(encoding="utf-8")
+
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    (tools / "gh").write_text(f"""#!/usr/bin/env bash
+# gh run download RUN --repo R --name cms-format --dir DIR: the artifact the fmt run uploaded
+[ "$1 $2" = "run download" ] || exit 2
+for ((i = 1; i <= $#; i++)); do if [ "${{!i}}" = --dir ]; then j=$((i + 1)); cp -r {fmt.artifacts["cms-format"]} "${{!j}}"; fi; done
+""", encoding="utf-8")
+    (tools / "gh").chmod(0o755)
+    run = {"conclusion": "success", "event": "pull_request", "head_branch": branch, "head_sha": head, "id": 4242,
+           "head_repository": {"full_name": "union/registry"}}
+    apply = Runner(github, tmp_path / "apply", _event(head, event_name="workflow_run", event={"workflow_run": run}),
+                   secrets={"JIANGPU_FMT_TOKEN": "pat-secret"}, extra_path=[tools],
+                   extra_env={"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": f"url.{github.as_uri()}.insteadOf",
+                              "GIT_CONFIG_VALUE_0": "https://github.com/union/registry.git"})
+    (tmp_path / "apply").mkdir()
+    pushed = apply.run(WORKFLOWS / "cms-format-apply.yml", "apply")
+    assert pushed.outcome == "success", pushed.output()[-4000:]
+    assert "pat-secret" not in pushed.output()
+    assert _git(github, "log", "-1", "--format=%s", branch) == "整理记录格式（在线编辑保存后自动整理）"
+    tidied = _git(github, "show", f"{branch}:records/units/taoyuan-demo-motor.yml")
+    assert tidied == (REPO / "records" / "units" / "taoyuan-demo-motor.yml").read_text(encoding="utf-8").strip()
