@@ -6,6 +6,9 @@ fresh clone of this repository with a fresh virtual environment.
   good pair, fails on a broken one with the annotation on that record's line, and writes a Chinese
   job summary.
 - Reminders: the weekly job writes the issue body and hands it to ``gh``.
+- The editor's branches: cms-format.yml makes the format patch, cms-format-apply.yml checks it and
+  pushes it back (the apply step's refusals are tested in test_workflow.py).
+- A new registry's own workflows are rehearsed in test_package.py (``init``).
 
 The repository rehearsed is this checkout's last commit (as GitHub would have it).
 """
