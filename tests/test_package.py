@@ -46,18 +46,22 @@ def test_the_wheel_carries_schemas_and_templates(wheel: Path) -> None:
     assert {f"jiangpu_templates/{t}" for t in templates} <= names
 
 
-def test_the_installed_wheel_validates_a_registry_outside_the_checkout(wheel: Path, tmp_path: Path) -> None:
-    env_dir = tmp_path / "env"
-    venv.create(env_dir, with_pip=False)
-    python = env_dir / "bin" / "python"
-    site = next((env_dir / "lib").glob("python3*/site-packages"))
-    # The wheel alone, unpacked as pip installs it; its dependencies come from the test's own environment,
-    # appended after it (a plain path entry: the editable install's finder there is never run).
+def _installed(wheel: Path, env_dir: Path) -> tuple[Path, Path]:
+    """A fresh environment holding the wheel alone, unpacked as pip installs it; its dependencies come
+    from the test's own environment, appended after it (a plain path entry: the editable install's
+    finder there is never run). Returns its python and site-packages."""
     import zipfile
 
+    venv.create(env_dir, with_pip=False)
+    site = next((env_dir / "lib").glob("python3*/site-packages"))
     zipfile.ZipFile(wheel).extractall(site)
     deps = next(p for p in map(Path, sys.path) if p.name == "site-packages" and (p / "yaml").is_dir())
     (site / "zz-test-deps.pth").write_text(f"{deps}\n", encoding="utf-8")
+    return env_dir / "bin" / "python", site
+
+
+def test_the_installed_wheel_validates_a_registry_outside_the_checkout(wheel: Path, tmp_path: Path) -> None:
+    python, site = _installed(wheel, tmp_path / "env")
     work = tmp_path / "registry"
     shutil.copytree(REPO / "records", work / "records")
     where = _run([str(python), "-c", "import generator, generator.resources as r; print(generator.__file__, r.SCHEMA_DIR)"], cwd=work)
@@ -182,15 +186,7 @@ def test_init_makes_a_registry_whose_own_checks_pass_and_whose_site_builds(wheel
     tool from requirements.txt) publish the site and pass a pull request that adds a unit."""
     from tests.rehearsal import Runner, pages_files
 
-    env_dir = tmp_path / "env"
-    venv.create(env_dir, with_pip=False)
-    python = env_dir / "bin" / "python"
-    site = next((env_dir / "lib").glob("python3*/site-packages"))
-    import zipfile
-
-    zipfile.ZipFile(wheel).extractall(site)
-    deps = next(p for p in map(Path, sys.path) if p.name == "site-packages" and (p / "yaml").is_dir())
-    (site / "zz-test-deps.pth").write_text(f"{deps}\n", encoding="utf-8")
+    python, _ = _installed(wheel, tmp_path / "env")
     registry = tmp_path / "union-registry"
     made = _run([str(python), "-m", "generator", "init", str(registry), "--name", "测试区总工会", "--url",
                  "https://test-union.github.io/union-registry/", "--repo", "test-union/union-registry",
