@@ -201,10 +201,17 @@ def talent_progress(registry: Registry, programme: Programme) -> tuple[Progress,
     return Progress(programme, len(first), years=_even_plan(programme, Counter(first.values()))), rows
 
 
+REVOKED = "已撤销"
+
+
 def studio_progress(registry: Registry, programme: Programme) -> tuple[Progress, dict[int, int]]:
+    """The programme's progress counts the studios that still hold their name (a 已撤销 studio has lost it;
+    one 整改中 keeps it while it rectifies); the yearly count against the cap counts every naming, in its year."""
     named = [s for s in registry.studios.values() if s.programme == programme.id and s.named is not None]
+    standing = [s for s in named if s.status != REVOKED]
     by_year = Counter(s.named.year for s in named if s.named)
-    return Progress(programme, len(named), years=_even_plan(programme, by_year)), dict(sorted(by_year.items()))
+    standing_by_year = Counter(s.named.year for s in standing if s.named)
+    return Progress(programme, len(standing), years=_even_plan(programme, standing_by_year)), dict(sorted(by_year.items()))
 
 
 @dataclass(frozen=True, slots=True)

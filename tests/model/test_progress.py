@@ -97,3 +97,19 @@ def test_a_renewals_completion_counts_in_the_year_it_happened_taoyuan_sample() -
     by_unit = {row.unit: row for row in rows}
     assert (by_unit["taoyuan-hi-tech-zone"].completed, by_unit["taoyuan-hi-tech-zone"].cumulative) == (4, 17)
     assert sum(row.completed for row in rows) == 7 and new == []
+
+
+def test_a_revoked_studio_is_no_longer_done_wuchang_sample() -> None:
+    """Counted by hand from records/ (武昌区名师工作室): named 王强焊接 (2015), 何平针灸 and 罗莹语文 (2016, 罗莹 now
+    整改中: it keeps its name while it rectifies), 曹毅汉绣 (2017, since 已撤销); 李娜 申报中, never named.
+
+    - 已完成: 3 (the revoked studio has lost its name; before, 4);
+    - each year's namings against the yearly cap still count every naming in its year: 2015 1, 2016 2, 2017 1.
+    """
+    from generator.model.progress import studio_progress
+    from tests.conftest import REPO
+
+    registry = validate(REPO / "records", today=date(2026, 11, 22), jobs=1).registry
+    progress, named = studio_progress(registry, registry.programmes["wuchang-studios-2014"])
+    assert progress.done == 3 and named == {2015: 1, 2016: 2, 2017: 1}
+    assert progress.years[-1].cumulative == 3
