@@ -113,3 +113,16 @@ def test_a_revoked_studio_is_no_longer_done_wuchang_sample() -> None:
     progress, named = studio_progress(registry, registry.programmes["wuchang-studios-2014"])
     assert progress.done == 3 and named == {2015: 1, 2016: 2, 2017: 1}
     assert progress.years[-1].cumulative == 3
+
+
+def test_nanxun_has_one_plan_figure_and_says_why_the_tiers_differ() -> None:
+    """The document: "每年选拔出1000名", 10 years, tiers 100 + 200 + 800 (= 1,100). One plan figure on the page and
+    its chart, 1,000 a year (the total over the years); the tiers' sum is named as the document's inconsistency."""
+    from generator.render.site.data import build_site_data
+    from tests.conftest import REPO
+
+    registry = validate(REPO / "records", today=date(2026, 11, 22), jobs=1).registry
+    entry = build_site_data(registry).progress["nanxun-talents-2018"]
+    assert "每年 1100 名（100+200+800）" in entry["quota_note"] and "每年 1000 名计算" in entry["quota_note"]
+    assert {row.plan for row in entry["chart"].rows} == {1000}
+    assert [y["plan"] for y in entry["years"]][:3] == [1000, 2000, 3000]

@@ -143,9 +143,16 @@ def _progress(reg: Registry, this_year: int | None) -> dict[str, dict[str, Any]]
             by_year: dict[int, int] = defaultdict(int)
             for t in tiers:
                 by_year[t.year] += t.named
-            quota_per_year = sum(t.per_year for t in p.tiers)
-            entry["chart"] = charts.against_plan("每年评选人数与名额", [(y, n, quota_per_year) for y, n in sorted(by_year.items())],
-                                                 ("评选人数", "每年名额"), this_year=this_year, flag="未满名额")
+            # One plan figure, the document's: its total over its years (Nanxun: 10,000 in 10 years, "每年1000名");
+            # where the tiers' quotas add up to another figure (100+200+800 = 1,100), the page says so.
+            quota_per_year = p.target // p.years if p.years else sum(t.per_year for t in p.tiers)
+            tier_sum = sum(t.per_year for t in p.tiers)
+            parts = "+".join(str(t.per_year) for t in p.tiers)
+            entry["quota_note"] = (f"各层级名额合计每年 {tier_sum} 名（{parts}），与活动总目标折合的每年 {quota_per_year} 名不一致"
+                                   f"（文件原文如此）；进度和图表按总目标，即每年 {quota_per_year} 名计算，各层级名额按层级核对。"
+                                   if tier_sum != quota_per_year else "")
+            entry["chart"] = charts.against_plan("每年评选人数与计划", [(y, n, quota_per_year) for y, n in sorted(by_year.items())],
+                                                 ("评选人数", "每年计划"), this_year=this_year, flag="未满计划")
         else:
             prog, named_by_year = progress.studio_progress(reg, p)
             limit = p.rules.max_named_per_year
