@@ -429,3 +429,13 @@ def test_the_ledger_format_follows_the_file_name(tmp_path: Path, monkeypatch: py
     capsys.readouterr()
     assert main(["export", "--no-cache", "--format", "xlsx", "--out", str(tmp_path / "x.csv")]) == 2
     assert "扩展名不一致" in capsys.readouterr().err and not (tmp_path / "x.csv").exists()
+
+
+def test_due_says_who_to_call(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Beside the file and line: the unit, the master and the (masked) apprentice, or the studio, its unit
+    and leader — the people a clerk must call; the reminder issue is public, so the apprentice stays masked."""
+    monkeypatch.chdir(REPO)
+    assert main(["due", "--no-cache", "--date", "2026-12-01"]) == 0
+    out = capsys.readouterr().out
+    assert "taoyuan-2023-002.yml:23:6: due.evaluation: 桃源示例电机有限公司 师傅王小军、徒弟董*燕：结对期限已于 2026-11-30 届满" in out
+    assert "数控车工技能大师工作室（重庆市工业学校，领办人马超）：2026 年应进行年度考核" in out

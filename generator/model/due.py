@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from generator.diagnostics import Diagnostic, Severity
 from generator.load.yamlfile import Key
-from generator.model.entities import Pair, Registry, Source
+from generator.model.entities import Pair, Registry, Source, mask_name
 from generator.model.progress import pairing_progress
 
 # A stage report is expected at least this often while a pair is in training.
@@ -39,10 +39,23 @@ def _last_report(pair: Pair) -> date:
     return max([pair.start, *reported])
 
 
+def _unit_name(registry: Registry, unit_id: str | None) -> str:
+    unit = registry.units.get(unit_id or "")
+    return unit.name if unit else (unit_id or "")
+
+
+def _pair_who(registry: Registry, pair: Pair) -> str:
+    """Who a clerk must call about a pair: the unit, the master, the apprentice (masked: the reminder issue is public)."""
+    master = registry.masters.get(pair.master)
+    return (f"{_unit_name(registry, pair.unit)} 师傅{master.name if master else pair.master}、"
+            f"徒弟{mask_name(pair.apprentice.name)}：")
+
+
 def overdue_evaluations(registry: Registry, day: date) -> Iterator[Diagnostic]:
     for pair in sorted(registry.pairs.values(), key=lambda p: p.id):
         if pair.status == "培养中" and pair.end < day and (pair.evaluation is None or not pair.evaluation.result):
-            yield _remind(pair.src, "due.evaluation", f"结对期限已于 {pair.end} 届满，尚未填写期满鉴定（evaluation）", ("end",))
+            yield _remind(pair.src, "due.evaluation", f"{_pair_who(registry, pair)}结对期限已于 {pair.end} 届满，尚未填写期满鉴定（evaluation）",
+                          ("end",))
 
 
 def missing_stage_reports(registry: Registry, day: date) -> Iterator[Diagnostic]:
@@ -51,7 +64,8 @@ def missing_stage_reports(registry: Registry, day: date) -> Iterator[Diagnostic]
             continue
         last = _last_report(pair)
         if day - last > REPORT_INTERVAL:
-            yield _remind(pair.src, "due.stage_report", f"自 {last} 以来超过 12 个月没有阶段培养计划表上报", ("stages",))
+            yield _remind(pair.src, "due.stage_report", f"{_pair_who(registry, pair)}自 {last} 以来超过 12 个月没有阶段培养计划表上报",
+                          ("stages",))
 
 
 def report_deadlines(registry: Registry, day: date) -> Iterator[Diagnostic]:
@@ -61,7 +75,7 @@ def report_deadlines(registry: Registry, day: date) -> Iterator[Diagnostic]:
         month, dom = (int(x) for x in programme.rules.report_due.split("-"))
         deadline = date(day.year, month, dom)
         if deadline - DEADLINE_NOTICE <= day <= deadline:
-            yield _remind(programme.src, "due.report", f"年度材料须在 {deadline} 前报送（还有 {(deadline - day).days} 天）")
+            yield _remind(programme.src, "due.report", f"{programme.name}：年度材料须在 {deadline} 前报送（还有 {(deadline - day).days} 天）")
 
 
 def studio_assessments(registry: Registry, day: date) -> Iterator[Diagnostic]:
@@ -74,7 +88,9 @@ def studio_assessments(registry: Registry, day: date) -> Iterator[Diagnostic]:
             continue
         cycle = programme.rules.cycle_years
         kind = "年度" if cycle == 1 else ("周期性" if years_in % cycle == 0 else "过程性")
-        yield _remind(studio.src, "due.assessment", f"{day.year} 年应进行{kind}考核，尚无考核记录", ("assessments",))
+        yield _remind(studio.src, "due.assessment", f"{studio.name}（{_unit_name(registry, studio.unit)}，领办人"
+                      f"{registry.masters[studio.leader].name if studio.leader in registry.masters else studio.leader}）："
+                      f"{day.year} 年应进行{kind}考核，尚无考核记录", ("assessments",))
 
 
 def units_behind_plan(registry: Registry, day: date) -> Iterator[Diagnostic]:
@@ -87,9 +103,8 @@ def units_behind_plan(registry: Registry, day: date) -> Iterator[Diagnostic]:
             years = row.years or programme.years
             plan = round(row.target * min(elapsed, years) / years)
             if row.done < plan:
-                unit = registry.units.get(row.unit)
-                name = unit.name if unit else row.unit
-                yield _remind(programme.src, "due.quota", f"{name}已结对 {row.done} 对，落后于均衡进度（到 {day.year} 年应完成 {plan} 对，任务 {row.target} 对）",
+                name = _unit_name(registry, row.unit)
+                yield _remind(programme.src, "due.quota", f"{programme.name}：{name}已结对 {row.done} 对，落后于均衡进度（到 {day.year} 年应完成 {plan} 对，任务 {row.target} 对）",
                               ("quotas", i))
 
 

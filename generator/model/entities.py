@@ -322,3 +322,13 @@ class Registry:
     studios: dict[str, Studio] = _field(default_factory=dict)
     pairs: dict[str, Pair] = _field(default_factory=dict)
     ids: dict[str, set[str]] = _field(default_factory=dict)
+
+
+def mask_name(name: str) -> str:
+    """王小军 -> 王*军, 王军 -> 王*: the family name and, for longer names, the last character (an
+    apprentice as the public site, its data and the public reminder issue show them)."""
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]

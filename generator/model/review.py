@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.kinds import KINDS
-from generator.model.entities import Registry
-from generator.render.public import mask_name
+from generator.model.entities import Registry, mask_name
 
 
 @dataclass(frozen=True, slots=True)

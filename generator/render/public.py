@@ -10,16 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from generator.model.entities import Honour, Master, Pair, Programme, Studio, Unit
-
-
-def mask_name(name: str) -> str:
-    """王小军 -> 王*军, 王军 -> 王*: the family name and, for longer names, the last character."""
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
+from generator.model.entities import Honour, Master, Pair, Programme, Studio, Unit, mask_name
 
 
 def _honour(h: Honour) -> dict[str, Any]:
