@@ -122,7 +122,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     # verdict line and the exit code count the whole registry.
     annotated = Result([d for d in run.result.diagnostics if d.path in paths], files_checked=run.result.files_checked)
     lines = reporters.REPORTERS[args.format](annotated).splitlines()[:-1]
-    lines.append(reporters.text(run.result).splitlines()[-1])
+    lines.append(reporters.verdict_line(run.result))
     sys.stdout.write("\n".join(lines) + "\n")
     target = args.summary or (Path(os.environ["GITHUB_STEP_SUMMARY"]) if os.environ.get("GITHUB_STEP_SUMMARY") else None)
     if target is not None:

@@ -25,11 +25,16 @@ def inside(root: Path, *parts: str) -> Path:
     (``..``, an absolute part, a link pointing out). ``root`` itself is not a valid answer."""
     base = root.resolve()
     joined = Path(*parts) if parts else Path()
-    if joined.is_absolute() or any(part in ("..", "") for part in joined.parts) or "\x00" in str(joined):
+    if joined.is_absolute() or ".." in joined.parts or "\x00" in str(joined):
         raise OutsideRoot(f"路径“{'/'.join(parts)}”不在 {root.name}/ 之内，已拒绝")
-    target = (base / joined).resolve()
+    return _contained((base / joined).resolve(), root, "/".join(parts))
+
+
+def _contained(target: Path, root: Path, shown: str) -> Path:
+    """``target`` (resolved) when it lies below ``root``, else :class:`OutsideRoot`."""
+    base = root.resolve()
     if target == base or base not in target.parents:
-        raise OutsideRoot(f"路径“{'/'.join(parts)}”不在 {root.name}/ 之内，已拒绝")
+        raise OutsideRoot(f"路径“{shown}”不在 {root.name}/ 之内，已拒绝")
     return target
 
 
@@ -47,9 +52,7 @@ def record_path(records: Path, folder: str, record_id: str) -> Path:
 def write_atomically(target: Path, data: bytes, root: Path) -> None:
     """Write beside ``target``, then rename over it; an existing file keeps its permissions.
     ``target`` must lie inside ``root`` (checked here, whoever built the path)."""
-    target, base = target.resolve(), root.resolve()
-    if target == base or base not in target.parents:
-        raise OutsideRoot(f"路径“{target}”不在 {root.name}/ 之内，已拒绝")
+    target = _contained(target.resolve(), root, str(target))
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.new-{os.getpid()}")
     try:

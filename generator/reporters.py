@@ -21,10 +21,13 @@ def _where(d: Diagnostic) -> str:
 def text(result: Result) -> str:
     """Compiler style, one line each, then a summary line in Chinese."""
     lines = [f"{_where(d)}: {d.severity.value} {d.rule}: {d.message}" for d in result.sorted()]
-    errors, warnings = len(result.errors), len(result.warnings)
-    verdict = "未通过" if errors else "通过"
-    lines.append(f"检查了 {result.files_checked} 个文件：{errors} 个错误，{warnings} 个警告 —— {verdict}")
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, verdict_line(result)]) + "\n"
+
+
+def verdict_line(result: Result) -> str:
+    """The closing line every reporter prints: counts and 通过/未通过."""
+    verdict = "未通过" if result.errors else "通过"
+    return f"检查了 {result.files_checked} 个文件：{len(result.errors)} 个错误，{len(result.warnings)} 个警告 —— {verdict}"
 
 
 def _escape_data(value: str) -> str:
@@ -44,8 +47,7 @@ def github(result: Result) -> str:
             props += [f"line={d.line}", f"col={d.column}"]
         props.append(f"title={_escape_property(d.rule)}")
         lines.append(f"::{d.severity.value} {','.join(props)}::{_escape_data(d.message)}")
-    verdict = "未通过" if result.errors else "通过"
-    lines.append(f"检查了 {result.files_checked} 个文件：{len(result.errors)} 个错误，{len(result.warnings)} 个警告 —— {verdict}")
+    lines.append(verdict_line(result))
     return "\n".join(lines) + "\n"
 
 

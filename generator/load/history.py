@@ -12,13 +12,18 @@ from datetime import date
 from pathlib import Path
 
 
+def _top(folder: Path) -> str:
+    """The checkout holding ``folder`` (raises when there is none)."""
+    return subprocess.run(["git", "-C", str(folder), "rev-parse", "--show-toplevel"],
+                          capture_output=True, text=True, timeout=60, check=True).stdout.strip()
+
+
 def last_changed(records: Path) -> dict[str, date]:
     """Each committed file under ``records``, by its path inside it ("masters/li-jun.yml"),
     -> the date of its last commit."""
     folder = records.resolve()
     try:
-        top = subprocess.run(["git", "-C", str(folder), "rev-parse", "--show-toplevel"],
-                             capture_output=True, text=True, timeout=60, check=True).stdout.strip()
+        top = _top(folder)
         log = subprocess.run(["git", "-C", top, "log", "--format=%x00%cs", "--name-only", "--no-renames", "--", str(folder)],
                              capture_output=True, text=True, timeout=600, check=True).stdout
     except (OSError, subprocess.SubprocessError):
@@ -39,8 +44,7 @@ def changed_files(records: Path, base: str) -> list[tuple[str, Path]] | None:
     renamed file is a deletion and an addition), as absolute paths; None when git cannot say."""
     folder = records.resolve()
     try:
-        top = subprocess.run(["git", "-C", str(folder), "rev-parse", "--show-toplevel"],
-                             capture_output=True, text=True, timeout=60, check=True).stdout.strip()
+        top = _top(folder)
         diff = subprocess.run(["git", "-C", top, "diff", "--name-status", "--no-renames", "-z", base, "--", str(folder)],
                               capture_output=True, text=True, timeout=120, check=True).stdout
     except (OSError, subprocess.SubprocessError):

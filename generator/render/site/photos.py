@@ -9,13 +9,12 @@ same photo gives the same bytes, so builds stay byte-identical.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.load.yamlfile import read_regular
 from generator.model.entities import Registry
-from generator.validate.rules.photo import MAX_PHOTO_BYTES, photo_path, strict_decoding
+from generator.validate.rules.photo import MAX_PHOTO_BYTES, decoding_errors, opened, photo_path
 
 WIDTHS = {"photo": 480, "thumb": 160}  # profile and card
 QUALITY = 82
@@ -44,16 +43,12 @@ def _resized(image: object, width: int, out: Path) -> tuple[int, int]:
 
 
 def _decoded(data: bytes) -> object | None:
-    import warnings
-
-    from PIL import Image, ImageOps
+    from PIL import ImageOps
 
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as original, strict_decoding():  # as the gate decodes it
-                return ImageOps.exif_transpose(original).convert("RGB")
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombWarning, Image.DecompressionBombError):
+        with opened(data) as original:  # as the gate decodes it
+            return ImageOps.exif_transpose(original).convert("RGB")
+    except decoding_errors():
         return None
 
 

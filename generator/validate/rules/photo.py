@@ -16,6 +16,7 @@ import threading
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from generator.diagnostics import Severity
 from generator.load.discover import shown_path
@@ -74,26 +75,40 @@ def strict_decoding() -> Iterator[None]:
             ImageFile.LOAD_TRUNCATED_IMAGES = before
 
 
+def decoding_errors() -> tuple[type[BaseException], ...]:
+    """What Pillow raises for a file that is no complete, sane image."""
+    from PIL import Image, UnidentifiedImageError
+
+    return (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombWarning, Image.DecompressionBombError)
+
+
+@contextlib.contextmanager
+def opened(data: bytes) -> Iterator[Any]:
+    """An image's bytes opened as the gate reads them: a decompression bomb is an error, and a
+    truncated file fails (strict_decoding) wherever it is decoded — the gate and the site alike."""
+    from PIL import Image
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        with strict_decoding(), Image.open(io.BytesIO(data)) as image:
+            yield image
+
+
 def image_problem(data: bytes, shown: str) -> str | None:
     """What is wrong with an image's bytes, or None: the whole image is decoded (under the pixel
     cap), because ``verify()`` reads no JPEG data and a photo cut short by an upload would pass
     it and then stop the build when the site resizes it."""
-    from PIL import Image, UnidentifiedImageError
-
     if len(data) > MAX_PHOTO_BYTES:
         return f"照片 {shown} 有 {len(data) / 1024 / 1024:.1f} MB，超过 {MAX_PHOTO_BYTES // 1024 // 1024} MB：请先缩小（长边 2000 像素足够）"
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
-                kind, (width, height) = image.format, image.size
-                if width * height > MAX_PHOTO_PIXELS:
-                    return f"照片 {shown} 有 {width}×{height} 像素，超过 {MAX_PHOTO_PIXELS // 1_000_000} 百万像素：请先缩小"
-                if kind not in FORMATS:
-                    return f"照片 {shown} 是 {kind} 格式：请另存为 JPG、PNG 或 WebP"
-                with strict_decoding():
-                    image.load()  # decodes every pixel: a truncated file fails here, not in the build
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombWarning, Image.DecompressionBombError):
+        with opened(data) as image:
+            kind, (width, height) = image.format, image.size
+            if width * height > MAX_PHOTO_PIXELS:
+                return f"照片 {shown} 有 {width}×{height} 像素，超过 {MAX_PHOTO_PIXELS // 1_000_000} 百万像素：请先缩小"
+            if kind not in FORMATS:
+                return f"照片 {shown} 是 {kind} 格式：请另存为 JPG、PNG 或 WebP"
+            image.load()  # decodes every pixel: a truncated file fails here, not in the build
+    except decoding_errors():
         return f"照片 {shown} 不是完整可读的 JPG、PNG 或 WebP 图片（文件可能损坏、没有传完，或扩展名与内容不符）：请重新导出或上传"
     if min(width, height) < MIN_PHOTO_SIDE:
         return f"照片 {shown} 只有 {width}×{height} 像素，太小：短边至少 {MIN_PHOTO_SIDE} 像素"
