@@ -165,7 +165,8 @@ def talent_people(registry: Registry, programme_id: str) -> list[tuple[Master, s
                   key=lambda x: (x[2], x[1], x[0].id))
 
 
-def talent_holders(registry: Registry, programme: Programme, year: int) -> list[tuple[Master, str, int]]:
+def talent_holders(registry: Registry, programme: Programme, year: int,
+                   people: list[tuple[Master, str, int]] | None = None) -> list[tuple[Master, str, int]]:
     """Who holds a tier in ``year``, once each: (master, the tier held, the year named to it).
 
     A person holds one tier at a time, the highest they were named to up to that year: the Nanxun
@@ -174,7 +175,7 @@ def talent_holders(registry: Registry, programme: Programme, year: int) -> list[
     Tiers rank as the programme lists them, highest first (南浔工匠, 首席技工, 技术标兵)."""
     rank = {t.name: i for i, t in enumerate(programme.tiers)}
     held: dict[str, tuple[Master, str, int]] = {}
-    for master, tier, named in talent_people(registry, programme.id):
+    for master, tier, named in people if people is not None else talent_people(registry, programme.id):
         if named > year:
             continue
         before = held.get(master.id)
@@ -190,7 +191,7 @@ def talent_progress(registry: Registry, programme: Programme) -> tuple[Progress,
     counts = Counter((tier, year) for _, tier, year in people)
     rows: list[TierYear] = []
     years = [programme.start_year + offset for offset in range(programme.years)]
-    holding = {year: Counter(tier for _, tier, _ in talent_holders(registry, programme, year)) for year in years}
+    holding = {year: Counter(tier for _, tier, _ in talent_holders(registry, programme, year, people)) for year in years}
     for tier in programme.tiers:
         for year in years:
             rows.append(TierYear(tier.name, year, counts.get((tier.name, year), 0), tier.per_year, tier.allowance_yuan_per_year,
