@@ -313,9 +313,12 @@ def cmd_export(args: argparse.Namespace, run: Validation) -> int:
 
     # The file's extension says the format (台账.csv is a CSV); --format, when given, must agree with it.
     suffix = args.out.suffix.lower().lstrip(".")
+    if suffix not in ("xlsx", "csv", "json"):
+        sys.stderr.write(f"台账文件名 {args.out.name} 应以 .xlsx（Excel）、.csv 或 .json 结尾，如 台账.xlsx\n")
+        return EXIT_USAGE
     if args.format is None:
-        args.format = suffix if suffix in ("xlsx", "csv", "json") else "xlsx"
-    elif suffix in ("xlsx", "csv", "json") and suffix != args.format:
+        args.format = suffix
+    elif suffix != args.format:
         sys.stderr.write(f"--format {args.format} 与文件名 {args.out.name} 的扩展名不一致：请改用 .{args.format} 结尾的文件名，或去掉 --format\n")
         return EXIT_USAGE
     data: dict[str, list[dict[str, object]]] = {}
@@ -561,7 +564,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ledger = commands.add_parser("export", help="导出台账（Excel、CSV 或 JSON）")
     _add_records(ledger)
-    ledger.add_argument("--format", choices=["xlsx", "csv", "json"], default=None, help="格式（默认按 --out 的扩展名，否则 xlsx）")
+    ledger.add_argument("--format", choices=["xlsx", "csv", "json"], default=None, help="格式（默认按 --out 的扩展名）")
     ledger.add_argument("--include-private", action="store_true", help="包含不公开信息（电话、员工编号、徒弟出生年份）")
     ledger.add_argument("--out", type=Path, required=True, help="输出文件；csv 时按类型写成 名称-pair.csv 等多个文件")
     ledger.add_argument("--no-cache", action="store_true", help="不使用检查缓存")

@@ -429,6 +429,8 @@ def test_the_ledger_format_follows_the_file_name(tmp_path: Path, monkeypatch: py
     capsys.readouterr()
     assert main(["export", "--no-cache", "--format", "xlsx", "--out", str(tmp_path / "x.csv")]) == 2
     assert "扩展名不一致" in capsys.readouterr().err and not (tmp_path / "x.csv").exists()
+    assert main(["export", "--no-cache", "--out", str(tmp_path / "台账.xsl")]) == 2  # a typo of the extension
+    assert "应以 .xlsx（Excel）、.csv 或 .json 结尾" in capsys.readouterr().err and not (tmp_path / "台账.xsl").exists()
 
 
 def test_due_says_who_to_call(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
