@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -11,12 +9,12 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from generator.files import ID_RE, record_path
+from generator.ids import PairNumbers
 from generator.kinds import BY_NAME, PROGRAMME_KINDS
 from generator.model.entities import Programme, Registry
 from generator.resources import TEMPLATE_DIR
 
 TEMPLATES = TEMPLATE_DIR / "records"
-_PAIR_ID = re.compile(r"^(?P<prefix>[a-z0-9-]+?)-(?P<year>\d{4})-(?P<n>\d+)$")
 
 
 class ScaffoldError(Exception):
@@ -28,23 +26,6 @@ class NewRecord:
     path: Path
     text: str
     note: str = ""  # what the person still has to decide (the programme), or ""
-
-
-class PairNumbers:
-    """Pair ids like the existing ones, <prefix>-<year>-<nnn>: the prefix and each year's highest
-    number are read once, so that numbering a ledger of thousands of rows stays linear."""
-
-    def __init__(self, taken: set[str]) -> None:
-        matches = [m for m in (_PAIR_ID.match(p) for p in taken) if m]
-        self.prefix = Counter(m["prefix"] for m in matches).most_common(1)[0][0] if matches else "pair"
-        self.highest: Counter[int] = Counter()
-        for m in matches:
-            if m["prefix"] == self.prefix:
-                self.highest[int(m["year"])] = max(self.highest[int(m["year"])], int(m["n"]))
-
-    def next(self, year: int) -> str:
-        self.highest[year] += 1
-        return f"{self.prefix}-{year}-{self.highest[year]:03d}"
 
 
 def next_pair_id(taken: set[str], year: int) -> str:

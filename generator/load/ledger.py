@@ -24,15 +24,15 @@ from pathlib import Path
 from typing import Any
 
 from generator.diagnostics import Diagnostic, Severity
-from generator.files import ID_RE, valid_id
+from generator.files import valid_id
 from generator.formulas import starts_like_formula
+from generator.ids import PairNumbers, pinyin_id
 from generator.kinds import BY_NAME, NONE, PRIVATE_LABELS, Kind
+from generator.ledger_columns import item_columns, list_sheet_names, sheet_columns
 from generator.load.canonical import key_order, schema_header
 from generator.load.dates import FULL_WIDTH_DIGITS, loose_date
 from generator.model.entities import Registry
-from generator.render.export import item_columns, list_sheet_names, sheet_columns
 from generator.resources import load_schema
-from generator.scaffold import PairNumbers
 
 FieldPath = tuple[str, ...]
 # Columns every ledger has that hold nothing to import.
@@ -415,23 +415,6 @@ class Names:
 
 
 # ---------------------------------------------------------------- ids
-
-
-def pinyin_id(name: str, taken: set[str], person: bool) -> str:
-    """An id from a name in pinyin: 王小军 → wang-xiaojun (a person), 示例电机厂 → shilidianjichang."""
-    from pypinyin import lazy_pinyin
-
-    syllables = [re.sub(r"[^a-z0-9]", "", s.lower()) for s in lazy_pinyin(name)]
-    syllables = [s for s in syllables if s]
-    if person and len(syllables) > 1:
-        stem = f"{syllables[0]}-{''.join(syllables[1:])}"
-    else:
-        stem = "".join(syllables)
-    stem = (stem or "record")[:56].strip("-")
-    chosen, n = stem, 2
-    while chosen in taken or not ID_RE.match(chosen):
-        chosen, n = f"{stem}-{n}", n + 1
-    return chosen
 
 
 def _identity(kind: str, record: Any) -> tuple[str, ...]:

@@ -16,37 +16,17 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from generator.formulas import neutralise, starts_like_formula
-from generator.kinds import KINDS, NONE, PRIVATE_LABELS, Kind
-from generator.resources import load_schema
+from generator.kinds import KINDS, NONE, Kind
+from generator.ledger_columns import Column, allowed, item_columns, list_sheet_names, owner_columns, sheet_columns
 
 Records = dict[str, list[dict[str, Any]]]  # kind -> records as loaded
 FieldPath = tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    path: FieldPath  # inside the record (or, on a list sheet, inside the item)
-    header: str
-    spec: dict[str, Any] = field(default_factory=dict, compare=False)
-    names_of: str | None = None  # set on a name column: the kind whose names it shows
-
-    @property
-    def is_date(self) -> bool:
-        return self.spec.get("format") == "date"
-
-    def raw(self, record: dict[str, Any]) -> Any:
-        current: Any = record
-        for key in self.path:
-            if not isinstance(current, dict):
-                return None
-            current = current.get(key)
-        return current
 
 
 @dataclass(slots=True)
@@ -99,46 +79,6 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def _allowed(kind: Kind, dotted: str, include_private: bool) -> bool:
-    if include_private:
-        return True
-    return dotted in kind.ledger or any(entry.startswith(dotted + ".") for entry in kind.ledger)
-
-
-def _name_header(title: str, kind: str) -> str:
-    # 师傅 → 师傅姓名, 单位 → 单位名称, 发文单位编号 → 发文单位名称
-    stem = title[:-2] if title.endswith("编号") else title
-    return f"{stem}{'姓名' if kind == 'master' else '名称'}"
-
-
-def sheet_columns(kind: Kind, records: list[dict[str, Any]], include_private: bool) -> list[Column]:
-    """The main sheet's columns, in the schema's order (``import`` reads the same headers back)."""
-    found: list[Column] = []
-
-    def walk(props: dict[str, Any], prefix: FieldPath, title: str) -> None:
-        for name, spec in props.items():
-            path = prefix + (name,)
-            dotted = ".".join(path)
-            if name == "private":
-                if include_private:
-                    keys = sorted({k for r in records for k in (Column(path, "").raw(r) or {})})
-                    found.extend(Column(path + (k,), f"{title}不公开·{PRIVATE_LABELS.get(k, k)}") for k in keys)
-                continue
-            if not _allowed(kind, dotted, include_private) or dotted in kind.ledger_lists:
-                continue
-            whole = dotted in kind.ledger or name == "rules"
-            if spec.get("type") == "object" and "properties" in spec and not whole:
-                walk(spec["properties"], path, f"{title}{spec['title']}·")
-                continue
-            found.append(Column(path, title + spec["title"], spec))
-            target = kind.references.get(dotted) or kind.references.get(dotted + ".*")
-            if target and target != "pair":
-                found.append(Column(path, _name_header(title + spec["title"], target), spec, names_of=target))
-
-    walk(load_schema(kind.name)["properties"], (), "")
-    return found
-
-
 def _cell(column: Column, value: Any, names: Names) -> Any:
     if column.names_of:
         return names.of(column.names_of, value)
@@ -153,42 +93,16 @@ def _cell(column: Column, value: Any, names: Names) -> Any:
     return value
 
 
-def _owner_columns(kind: Kind) -> list[Column]:
-    props = load_schema(kind.name)["properties"]
-    owner = [Column(("id",), f"{kind.label}编号", props["id"])]
-    if kind.name_field:
-        owner.append(Column((kind.name_field,), _name_header(kind.label, kind.name), props[kind.name_field]))
-    elif kind.name == "pair":
-        owner.append(Column(("apprentice", "name"), "徒弟姓名", props["apprentice"]["properties"]["name"]))
-    return owner
-
-
 def _list_sheets(kind: Kind, records: list[dict[str, Any]], names: Names, include_private: bool) -> Iterator[Sheet]:
     for list_field in kind.ledger_lists:
-        if not _allowed(kind, list_field, include_private):
+        if not allowed(kind, list_field, include_private):
             continue
-        owner = _owner_columns(kind)
+        owner = owner_columns(kind)
         items = item_columns(kind, list_field)
         rows = [[_cell(c, c.raw(record), names) for c in owner] + [_cell(c, c.raw(item), names) for c in items]
                 for record in sorted(records, key=lambda r: r["id"]) for item in record.get(list_field) or []]
         title, stem = list_sheet_names(kind, list_field)
         yield Sheet(title, stem, owner + items, rows)
-
-
-def list_sheet_names(kind: Kind, list_field: str) -> tuple[str, str]:
-    """A list's sheet title (名匠·所获荣誉) and its CSV file's suffix (master-honours)."""
-    return f"{kind.label}·{load_schema(kind.name)['properties'][list_field]['title']}", f"{kind.name}-{list_field}"
-
-
-def item_columns(kind: Kind, list_field: str) -> list[Column]:
-    """A list sheet's columns for the item's fields, a name beside each id (``import`` reads them back)."""
-    items: list[Column] = []
-    for name, item_spec in load_schema(kind.name)["properties"][list_field]["items"]["properties"].items():
-        items.append(Column((name,), item_spec["title"], item_spec))
-        target = kind.references.get(f"{list_field}.*.{name}")
-        if target:
-            items.append(Column((name,), _name_header(item_spec["title"], target), item_spec, names_of=target))
-    return items
 
 
 def sheets(data: Records, include_private: bool) -> list[Sheet]:
@@ -288,7 +202,7 @@ def _allow(kind: Kind, record: Any, include_private: bool, prefix: str = "") -> 
         dotted = f"{prefix}{key}"
         if dotted in kind.ledger:
             kept[key] = value
-        elif isinstance(value, dict) and _allowed(kind, dotted, False):
+        elif isinstance(value, dict) and allowed(kind, dotted, False):
             kept[key] = _allow(kind, value, False, dotted + ".")
     return kept
 

@@ -13,6 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from generator.cli import main
+from generator import ledger_columns
 from generator.render import export, public
 from generator.validate import schema
 from tests.conftest import REPO
@@ -79,7 +80,7 @@ def test_a_new_schema_field_reaches_neither_the_default_ledger_nor_the_site(monk
     """Fields are listed, never filtered out: a field added later stays in until someone lists it."""
     new_schema = _with_new_field("master")
     original = schema.load_schema
-    monkeypatch.setattr(export, "load_schema", lambda kind: new_schema if kind == "master" else original(kind))
+    monkeypatch.setattr(ledger_columns, "load_schema", lambda kind: new_schema if kind == "master" else original(kind))
     data = {"master": [{"id": "m", "name": "甲", "unit": "u", "hobby": "HOBBYCANARY"}], "unit": [{"id": "u", "name": "乙"}]}
     cells = [str(v) for sheet in export.sheets(data, include_private=False) for row in sheet.rows for v in row]
     assert "HOBBYCANARY" not in cells
