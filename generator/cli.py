@@ -375,9 +375,11 @@ def cmd_fmt(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from generator.diagnostics import Result
-    from generator.importing import check_candidates, read_mapping, write_passing
+    from generator.importing import check_candidates, read_mapping, summary, write_passing
     from generator.load.ledger import LedgerError, plan_import
 
+    if args.write_mapping:
+        return _write_mapping(args)
     # Names are looked up in the registry as it is, even with errors elsewhere (as ``new`` does).
     run = _check(args)
     sys.stderr.write(f"正在读取台账 {args.ledger} ……\n")
@@ -393,8 +395,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     checked = check_candidates(plan, args.ledger, args.records, args.date or date.today())
     report = Result(plan.diagnostics + checked.diagnostics, files_checked=plan.rows)
     lines = [line for line in reporters.text(report).splitlines()[:-1]]
-    failed_rows = len({d.line for d in report.errors})
-    lines.append(f"台账共 {plan.rows} 行：{len(checked.passing)} 行可以导入，{failed_rows} 行有问题")
+    lines.append(summary(plan, checked, report.errors))
     if not args.write:
         lines.append("这是预演，没有写入任何文件。确认后加 --write 写入可以导入的行（有问题的行不会写入）。")
         sys.stdout.write("\n".join(lines) + "\n")
@@ -405,6 +406,24 @@ def cmd_import(args: argparse.Namespace) -> int:
     after = _check(args)  # the whole gate on the registry as it now is
     sys.stdout.write(reporters.text(after.result))
     return EXIT_FAILED if report.errors or after.result.errors else EXIT_OK
+
+
+def _write_mapping(args: argparse.Namespace) -> int:
+    from generator.files import write_atomically
+    from generator.importing import read_mapping
+    from generator.load.ledger import LedgerError, draft_mapping
+
+    try:
+        mapping = read_mapping(args.mapping) if args.mapping else None
+        text = draft_mapping(args.ledger, args.kind, mapping)
+        write_atomically(args.write_mapping, text.encode("utf-8"), root=args.write_mapping.resolve().parent)
+    except (LedgerError, ValueError, OSError) as exc:
+        sys.stderr.write(f"{exc}\n")
+        return EXIT_FAILED
+    unknown = text.count("# 认不出")
+    sys.stdout.write(f"列名对照表已写入 {args.write_mapping}（{unknown} 列认不出）：请核对每一行冒号右边的字段，"
+                     f"改好后运行 python -m generator import {args.ledger} --kind {args.kind} --mapping {args.write_mapping}\n")
+    return EXIT_OK
 
 
 def cmd_cms(args: argparse.Namespace) -> int:
@@ -580,7 +599,9 @@ def build_parser() -> argparse.ArgumentParser:
     ledger_in.add_argument("ledger", type=Path, metavar="LEDGER", help="台账文件（.xlsx 或 .csv）")
     ledger_in.add_argument("--kind", choices=IMPORTABLE, required=True, help="台账中是哪类记录")
     _add_records(ledger_in)
-    ledger_in.add_argument("--mapping", type=Path, help="列名对照表（YAML：台账列名: 字段），用于本项目认不出的列名")
+    ledger_in.add_argument("--mapping", type=Path, help="列名对照表（每行“台账列名: 字段中文名”，如 徒弟名字: 徒弟·姓名），用于认不出或认错的列名")
+    ledger_in.add_argument("--write-mapping", type=Path, metavar="FILE",
+                           help="按台账的表头写一份列名对照表（每列认成了哪个字段），核对修改后用 --mapping 指定；不导入")
     ledger_in.add_argument("--programme", help="所属活动编号（台账中没有“所属活动”列时使用）")
     ledger_in.add_argument("--default", action="append", default=[], type=_field_value, metavar="字段=值",
                            help="台账中没有的字段，为每一行填上（可重复），如 --default status=培养中")

@@ -9,7 +9,6 @@ exists.
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -66,10 +65,7 @@ def check_candidates(plan: ImportPlan, ledger: Path, records: Path, today: date)
             candidate, text = texts[key]
             if d.severity is Severity.ERROR:
                 failed.add(key)
-            message = d.message
-            missing = re.search(r"缺少必填字段“(\w+)”", message)
-            if missing:
-                message += f"（台账中没有这一列时，可用 --default {missing.group(1)}=值 为每一行填上）"
+            message = d.message  # a missing value is this row's own: never "fill every row with --default"
             checked.diagnostics.append(Diagnostic(str(ledger), candidate.row, _column_of(candidate, text, d.line), d.severity,
                                                   d.rule, f"工作表“{candidate.sheet}”第{candidate.row}行（{candidate.id}）：{message}"))
     checked.passing = [texts[k] for k in texts if k not in failed]
@@ -88,14 +84,36 @@ def write_passing(checked: Checked, records: Path) -> list[Path]:
     return written
 
 
-def read_mapping(path: Path) -> Mapping[str, str]:
-    """A mapping file: ``台账列名: 字段`` per line (YAML), e.g. ``徒弟名字: apprentice.name``."""
+def read_mapping(path: Path) -> Mapping[str, str | None]:
+    """A mapping file: ``台账列名: 字段`` per line (YAML), the field by its Chinese name
+    (``徒弟名字: 徒弟·姓名``); a blank right side leaves that column out."""
     import yaml
 
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ValueError(f"列名对照表 {path} 无法读取（YAML 格式或编码不对，应为 UTF-8）：每行写“台账列名: 字段”") from exc
-    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
-        raise ValueError("对照表应为“台账列名: 字段”的形式，每行一项，如 徒弟名字: apprentice.name")
+    if not isinstance(data, dict) or not all(isinstance(k, str) and (v is None or isinstance(v, str)) for k, v in data.items()):
+        raise ValueError("对照表应为“台账列名: 字段”的形式，每行一项，如 徒弟名字: 徒弟·姓名")
     return data
+
+
+def summary(plan: ImportPlan, checked: Checked, errors: list[Diagnostic]) -> str:
+    """One line whose counts add up to the rows under the header: imported, refused, skipped (and why)."""
+    passing = {candidate.row for candidate, _ in checked.passing}
+    failed = {d.line for d in errors if d.line} - passing
+    skipped = {row for rows in plan.skipped.values() for row in rows}
+    empty = plan.rows - len(passing) - len(failed) - len(skipped)
+    parts = [f"{len(passing)} 行可以导入", f"{len(failed)} 行有问题"]
+    if skipped:
+        why = "、".join(f"{reason} {len(rows)} 行（第{_rows(rows)}行）" for reason, rows in plan.skipped.items())
+        parts.append(f"{len(skipped)} 行跳过：{why}")
+    if empty > 0:  # every cell in a column that was not read
+        parts.append(f"{empty} 行没有可以导入的内容")
+    return f"台账共 {plan.rows} 行：" + "，".join(parts)
+
+
+def _rows(rows: list[int]) -> str:
+    shown = "、".join(str(r) for r in rows[:10])
+    return shown + ("……" if len(rows) > 10 else "")
+

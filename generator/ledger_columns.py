@@ -8,8 +8,12 @@ forms use for the same fields (文化程度, 结对期限·起, 三方盖章·�
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from generator.kinds import PRIVATE_LABELS, Kind
 from generator.resources import load_schema
@@ -101,3 +105,37 @@ def item_columns(kind: Kind, list_field: str) -> list[Column]:
         if target:
             items.append(Column((name,), name_header(item_spec["title"], target), item_spec, names_of=target))
     return items
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerWords:
+    """One kind's words from ledger_words.yml (what each section means is said in that file)."""
+
+    fields: dict[str, str]  # header (or 组名·列名) -> dotted field
+    groups: dict[str, str]  # a group header as written -> its one name
+    sides: dict[str, str]  # a group's name -> the person whose columns it gathers (master, apprentice)
+    ranges: dict[str, tuple[str, str]]  # header -> (start field, end field), both dates in one cell
+
+
+_SIDE_FIELDS = {"师傅": "master", "徒弟": "apprentice"}
+
+
+@functools.cache
+def _words_file() -> dict[str, Any]:
+    loaded = yaml.safe_load((Path(__file__).parent / "ledger_words.yml").read_text(encoding="utf-8"))
+    return loaded if isinstance(loaded, dict) else {}
+
+
+@functools.cache
+def ledger_words(kind: str) -> LedgerWords:
+    section = _words_file().get(kind) or {}
+    fields = {word: dotted for dotted, words in (section.get("fields") or {}).items() for word in words}
+    # A person's group is a group too (师傅基本情况 is read as 师傅): its one name, then whose it is.
+    named = {**(section.get("groups") or {}), **(section.get("sides") or {})}
+    groups = {word: name for name, words in named.items() for word in words}
+    sides = {name: _SIDE_FIELDS[name] for name in section.get("sides") or {}}
+    ranges: dict[str, tuple[str, str]] = {}
+    for pair, words in (section.get("ranges") or {}).items():
+        start, end = pair.split("..")
+        ranges.update({word: (start, end) for word in words})
+    return LedgerWords(fields, groups, sides, ranges)

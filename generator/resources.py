@@ -15,6 +15,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from generator.kinds import PRIVATE_LABELS
+
 
 def _folder(package: str, checkout_name: str) -> Path:
     try:
@@ -43,3 +45,28 @@ def enum(kind: str, *path: str) -> list[str]:
     for part in path:
         spec = spec["items"] if part == "*" else spec["properties"][part]
     return list(spec["enum"])
+
+
+def field_title(kind: str, path: tuple[str | int, ...] | str) -> str:
+    """A field as clerks name it: the schema's Chinese titles joined by ·, never the English key
+    (``apprentice.birth_year`` → 徒弟·出生年份; ``stages.1.content`` → 培养计划·第2项·内容)."""
+    parts = tuple(path.split(".")) if isinstance(path, str) else path
+    spec: Any = load_schema(kind)
+    shown: list[str] = []
+    for part in parts:
+        if isinstance(part, int) or (isinstance(part, str) and part.isdigit()):
+            shown.append(f"第{int(part) + 1}项")
+            spec = spec.get("items", {}) if isinstance(spec, dict) else {}
+            continue
+        if part == "*":
+            spec = spec.get("items", {}) if isinstance(spec, dict) else {}
+            continue
+        sub = spec.get("properties", {}).get(part) if isinstance(spec, dict) else None
+        if sub is None:
+            shown.append(PRIVATE_LABELS.get(part, part)  # private: no schema of its own
+            if shown and shown[-1].startswith("不公开") else part)
+            spec = {}
+            continue
+        shown.append(sub.get("title", part))
+        spec = sub
+    return "·".join(shown)

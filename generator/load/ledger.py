@@ -18,7 +18,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,36 +28,15 @@ from generator.files import valid_id
 from generator.formulas import starts_like_formula
 from generator.ids import PairNumbers, pinyin_id
 from generator.kinds import BY_NAME, NONE, PRIVATE_LABELS, Kind
-from generator.ledger_columns import item_columns, list_sheet_names, sheet_columns
+from generator.ledger_columns import item_columns, ledger_words, list_sheet_names, sheet_columns
 from generator.load.canonical import key_order, schema_header
 from generator.load.dates import FULL_WIDTH_DIGITS, loose_date
 from generator.model.entities import Registry
-from generator.resources import load_schema
+from generator.resources import field_title, load_schema
 
 FieldPath = tuple[str, ...]
 # Columns every ledger has that hold nothing to import.
 IGNORED_HEADERS = {"序号", "编号序号", "No", "NO", "no"}
-# Headers offices use, beyond the schema's own titles (the export's headers need none).
-ALIASES: dict[str, dict[str, str]] = {
-    "pair": {"师傅姓名": "master", "师傅": "master", "师傅·姓名": "master", "师傅·单位": "unit", "徒弟·电话": "apprentice.private.phone", "徒弟姓名": "apprentice.name", "徒弟": "apprentice.name",
-             "徒弟性别": "apprentice.gender", "性别": "apprentice.gender", "出生年份": "apprentice.birth_year",
-             "徒弟出生年份": "apprentice.birth_year", "学历": "apprentice.education", "徒弟学历": "apprentice.education", "文化程度": "apprentice.education",
-             "工种": "apprentice.trade", "徒弟工种": "apprentice.trade", "技术等级": "apprentice.skill_level",
-             "徒弟技术等级": "apprentice.skill_level", "职称": "apprentice.title", "岗位": "apprentice.post",
-             "职务": "apprentice.post", "是否农民工": "apprentice.migrant_worker", "电话": "apprentice.private.phone",
-             "联系电话": "apprentice.private.phone", "徒弟电话": "apprentice.private.phone",
-             "员工编号": "apprentice.private.employee_no", "工号": "apprentice.private.employee_no",
-             "单位名称": "unit", "所在单位": "unit", "结对单位": "unit", "部门": "department", "车间": "department",
-             "签订时间": "signed", "协议签订日期": "signed", "结对时间": "start", "起始日期": "start", "开始时间": "start",
-             "结束时间": "end", "期满日期": "end", "培养目标": "goal", "目标": "goal", "活动": "programme",
-             "工作室名称": "studio", "结对状态": "status"},
-    "master": {"名匠姓名": "name", "师傅姓名": "name", "文化程度": "education", "学历": "education", "单位名称": "unit", "单位": "unit", "工作单位": "unit",
-               "岗位": "post", "电话": "private.phone", "联系电话": "private.phone", "员工编号": "private.employee_no",
-               "工号": "private.employee_no"},
-    "studio": {"工作室名称": "name", "领办人": "leader", "领衔人": "leader", "负责人": "leader", "单位名称": "unit",
-               "依托单位": "unit", "所属单位": "unit", "成员": "members", "活动": "programme"},
-    "unit": {"名称": "name", "单位": "name", "类型": "type", "地区": "region"},
-}
 # What makes a row the same record as one already there, when the ledger gives no id:
 # importing a ledger twice must not enter its rows twice under new ids.
 SAME_RECORD: dict[str, tuple[str, ...]] = {"pair": ("master", "apprentice.name", "start"), "master": ("name", "unit"),
@@ -72,6 +51,11 @@ class Column:
     path: FieldPath
     spec: dict[str, Any]
     by_name: bool = False  # the cells hold names, not ids (师傅姓名)
+    until: FieldPath | None = None  # a range column (起止时间): its cell also holds this field's date
+
+
+# A column the clerk's mapping leaves blank: read by no field, and not reported again.
+SKIP = Column((), {})
 
 
 @dataclass(slots=True)
@@ -99,7 +83,8 @@ class Candidate:
 class ImportPlan:
     candidates: list[Candidate] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    rows: int = 0  # data rows read (blank rows not counted)
+    rows: int = 0  # rows below the header, blank ones included: every one gets a verdict
+    skipped: dict[str, list[int]] = field(default_factory=dict)  # why (空行、合计行…) -> row numbers
 
 
 class LedgerError(Exception):
@@ -203,8 +188,9 @@ def _clean_header(value: Any) -> str:
     return _NOTES.sub("", text)
 
 
-def vocabulary(kind: str, mapping: Mapping[str, str] | None = None) -> dict[str, Column]:
-    """Header -> field: the export's headers, the schema's titles, common ledger headers, the mapping."""
+def vocabulary(kind: str, mapping: Mapping[str, str | None] | None = None) -> dict[str, Column]:
+    """Header -> field: the export's headers, the schema's titles, the words of ledger_words.yml
+    (the seed forms' labels and the offices' own), then the clerk's mapping file over all of them."""
     schema = load_schema(kind)
     words: dict[str, Column] = {}
     for column in sheet_columns(BY_NAME[kind], [], include_private=True):
@@ -215,12 +201,76 @@ def vocabulary(kind: str, mapping: Mapping[str, str] | None = None) -> dict[str,
             words.setdefault(f"{prefix}不公开·{label}", Column((*owner, key), {"type": "string"}))
     for title, path in _titles(schema["properties"], ()):
         words.setdefault(title, Column(path, _spec(schema, path)))
-    for header, dotted in {**ALIASES.get(kind, {}), **(mapping or {})}.items():
-        mapped: FieldPath = tuple(dotted.split("."))
-        if not _spec(schema, mapped) and mapped[:-1] not in (("private",), ("apprentice", "private")):
-            raise LedgerError(f"列名对照表中“{header}: {dotted}”的字段不存在：{BY_NAME[kind].label}的字段见 schemas/{kind}.schema.json")
-        words[_clean_header(header)] = Column(mapped, _spec(schema, mapped), by_name=_reference(kind, ".".join(mapped)) is not None)
+    known = ledger_words(kind)
+    for header, dotted in known.fields.items():
+        words[_clean_header(header)] = _column(kind, tuple(dotted.split(".")))
+    for header, (start, end) in known.ranges.items():
+        words.setdefault(_clean_header(header), Column((start,), _spec(schema, (start,)), until=(end,)))
+    for header, named in (mapping or {}).items():
+        if named is None or not str(named).strip():
+            words[_clean_header(header)] = SKIP  # left blank in the mapping: a column not to import
+            continue
+        first, _, last = str(named).partition("..")  # 开始日期..结束日期: both dates in one cell
+        found, until = field_path(kind, first), (field_path(kind, last) if last else None)
+        if found is None or (last and until is None):
+            raise LedgerError(f"列名对照表中“{header}: {named}”的字段不存在：{BY_NAME[kind].label}的字段有"
+                              f"{'、'.join(_nearest(str(named), field_names(kind)) or list(field_names(kind))[:12])}……"
+                              "（可用 --write-mapping 生成一份对照表再修改）")
+        words[_clean_header(header)] = replace(_column(kind, found), until=until)
     return words
+
+
+def _column(kind: str, path: FieldPath) -> Column:
+    return Column(path, _spec(load_schema(kind), path), by_name=_reference(kind, ".".join(path)) is not None)
+
+
+def field_names(kind: str) -> dict[str, FieldPath]:
+    """Every field a ledger column can fill, by its Chinese name (徒弟·出生年份), in the schema's order."""
+    schema = load_schema(kind)
+    names: dict[str, FieldPath] = {}
+    for column in sheet_columns(BY_NAME[kind], [], include_private=False):
+        if column.names_of is None:
+            names.setdefault(field_title(kind, column.path), column.path)
+    for _, path in _titles(schema["properties"], ()):
+        if path[-1] != "private":  # the private keys follow, one by one
+            names.setdefault(field_title(kind, path), path)
+    owners = [("private",)] + ([("apprentice", "private")] if kind == "pair" else [])
+    for owner in owners:
+        for key in PRIVATE_LABELS:
+            if key != "id_card":  # never an ID-card number (CONTRIBUTING)
+                names.setdefault(field_title(kind, (*owner, key)), (*owner, key))
+    return names
+
+
+def field_path(kind: str, named: str) -> FieldPath | None:
+    """A field named in a mapping file: its Chinese name (徒弟·姓名) or its key (apprentice.name)."""
+    cleaned = _SPACES.sub("", named).replace("．", ".").replace("·", "·")
+    by_title = field_names(kind)
+    if cleaned in by_title:
+        return by_title[cleaned]
+    path: FieldPath = tuple(cleaned.split("."))
+    if _spec(load_schema(kind), path) or path[:-1] in (("private",), ("apprentice", "private")):
+        return path
+    return None
+
+
+def _elsewhere(kind: str, header: str) -> str | None:
+    """Why a column of another record's person is not read (师傅·工种 in a pair ledger), or None."""
+    group, _, own = header.partition("·")
+    side = ledger_words(kind).sides.get(group)
+    target = _reference(kind, side) if side and own else None
+    return f"{group}的“{own}”记在{BY_NAME[target].label}记录中，这里不导入" if target else None
+
+
+def _nearest(word: str, names: Mapping[str, Any], count: int = 3) -> list[str]:
+    """The field names closest to a header the import could not read (for the clerk to choose)."""
+    import difflib
+
+    ranked = difflib.get_close_matches(word, list(names), n=count, cutoff=0.3)
+    if not ranked:  # the header's last part alone (师傅·工种 → 工种)
+        tail = word.rsplit("·", 1)[-1]
+        ranked = [n for n in names if n.rsplit("·", 1)[-1] == tail][:count]
+    return ranked
 
 
 def _titles(props: Mapping[str, Any], prefix: FieldPath) -> Iterator[tuple[str, FieldPath]]:
@@ -244,19 +294,16 @@ def _reference(kind: str, dotted: str) -> str | None:
     return refs.get(dotted) or refs.get(dotted + ".*")
 
 
-# Group headers that say whose columns follow (师傅 merged over 姓名、工种): a sub-header under
-# one belongs to that person, and is never read as a field of the other.
-SIDES: dict[str, dict[str, str]] = {"pair": {"徒弟": "apprentice", "学徒": "apprentice", "师傅": "master", "导师": "master"}}
-
-
 def _under_group(kind: str, group: str, own: str, words: Mapping[str, Column]) -> str:
     """What a sub-header under ``group`` is: ``group·own`` when that names a field or the group is a
     person whose field ``own`` is not (师傅·工种 in a pair ledger: reported, never the apprentice's);
     ``own`` when the group only gathers columns that name themselves (三方盖章 · 工会盖章日期)."""
+    known = ledger_words(kind) if kind else None
+    group = known.groups.get(group, group) if known else group
     joined = f"{group}·{own}"
     if joined in words:
         return joined
-    side = SIDES.get(kind, {}).get(group)
+    side = known.sides.get(group) if known else None
     if side is None:
         return own
     column = words.get(own)
@@ -310,6 +357,19 @@ def _as_date(value: Any) -> date:
     if day is None:
         raise _Bad("import.date", f"“{text}”不是可以识别的日期（可写成 2020-03-10、2020.3.10、2020年3月10日）")
     return day
+
+
+# Between the two dates of a range cell: 至、到、—、～、~ or a hyphen before a four-digit year.
+_RANGE = re.compile(r"^(?P<first>.+?)\s*(?:至|到|—+|～|~|－|--?)\s*(?P<last>\d{4}.*)$")
+
+
+def _date_range(value: Any) -> tuple[str, str]:
+    """起止时间 as offices type it (2020.3.10—2023.3.9, 2020年3月10日至2023年3月9日)."""
+    text = str(value).strip().translate(FULL_WIDTH_DIGITS)
+    match = _RANGE.match(text)
+    if match is None:
+        raise _Bad("import.date", f"“{text}”应写成起止两个日期，如 2020.3.10—2023.3.9 或 2020年3月10日至2023年3月9日")
+    return _as_date(match["first"]).isoformat(), _as_date(match["last"]).isoformat()
 
 
 def _as_int(value: Any) -> int:
@@ -438,7 +498,7 @@ def _already_there(kind: str, candidates: list[Candidate], registry: Registry, p
         if not candidate.record.get("id"):
             same = known.get(_identity(kind, candidate.record))
             if same is not None:
-                fields = "、".join(SAME_RECORD[kind])
+                fields = "、".join(field_title(kind, f) for f in SAME_RECORD[kind])
                 problems.append(Diagnostic(str(ledger), candidate.row, 0, Severity.ERROR, "import.duplicate",
                                            f"工作表“{candidate.sheet}”第{candidate.row}行：与已有的记录“{same}”相同（{fields}都一样），没有再导入"))
                 continue
@@ -523,6 +583,12 @@ def _row_record(kind: str, cells: list[Any], columns: dict[int, tuple[str, Colum
         try:
             if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
                 raise _Bad("import.cell", f"内容太长（{len(value)} 个字，一格最多 {MAX_CELL_CHARS} 个字）")
+            if column.until is not None:  # 起止时间: two dates in one cell
+                first, last = _date_range(value)
+                _set(record, column.path, first)
+                _set(record, column.until, last)
+                placed[dotted] = placed[".".join(column.until)] = index + 1
+                continue
             converted = convert(value, column)
             target = _reference(kind, dotted)
             if target:
@@ -610,7 +676,47 @@ def _defaults(kind: str, defaults: Mapping[str, str]) -> dict[FieldPath, Any]:
     return out
 
 
-def _drop_ambiguous(columns: dict[int, tuple[str, Column]], table: Table, header_index: int, ledger: Path,
+# Rows of a ledger that are not records: sums, and the lines under the table (填表人、审核人、注).
+_TOTAL = re.compile(r"^(合计|小计|总计|共计|累计|总数)[:：]?$")
+_FOOTER = re.compile(r"^(填表人|填报人|制表人|审核人|负责人|联系人|填表日期|填报日期|制表日期|备注|注|说明)[:：]|^注[0-9一二三１-９、.．]")
+
+
+def _not_a_record(cells: list[Any]) -> str | None:
+    """Why a row holds no record (空行、合计行、表尾说明), or None for a row to read."""
+    texts = [_SPACES.sub("", str(c)) for c in cells if c is not None and str(c).strip()]
+    if not texts:
+        return "空行"
+    if any(_TOTAL.match(t) for t in texts[:3]):
+        return "合计行"
+    if _FOOTER.match(texts[0]) and len(texts) <= 3:
+        return "表尾说明"
+    return None
+
+
+def _required(schema: Mapping[str, Any], prefix: FieldPath = ()) -> Iterator[FieldPath]:
+    for name in schema.get("required", []):
+        spec = schema.get("properties", {}).get(name, {})
+        if spec.get("type") == "object" and "properties" in spec:
+            yield from _required(spec, prefix + (name,))
+        else:
+            yield prefix + (name,)
+
+
+def _say_missing_columns(kind: str, columns: Mapping[int, tuple[str, Column]], filled: Mapping[FieldPath, Any],
+                         programme: str | None, where: tuple[Path, Table, int], problems: list[Diagnostic]) -> None:
+    """A required field no column fills is said once, for the ledger, not once a row."""
+    ledger, table, header_index = where
+    covered = {column.path for _, column in columns.values()} | {column.until for _, column in columns.values()}
+    given = {("id",), ("programme",)} if programme or BY_NAME[kind].programme_kind else {("id",)}
+    for path in _required(load_schema(kind)):
+        if path in covered or path in filled or path in given:
+            continue
+        problems.append(Diagnostic(str(ledger), table.rows[header_index][0], 0, Severity.WARNING, "import.column",
+                                   f"工作表“{table.name}”中没有对应“{field_title(kind, path)}”（必填）的列：没有这一项的行都不能导入；"
+                                   "请在台账中补上这一列，或检查列名（可用 --write-mapping 生成列名对照表核对）"))
+
+
+def _drop_ambiguous(kind: str, columns: dict[int, tuple[str, Column]], table: Table, header_index: int, ledger: Path,
                     problems: list[Diagnostic]) -> None:
     """Two columns that would fill the same field (two 工种 columns, one of them the master's) are
     reported and neither is read: which one the clerk meant is not ours to guess. (An id column
@@ -625,12 +731,12 @@ def _drop_ambiguous(columns: dict[int, tuple[str, Column]], table: Table, header
         names = "、".join(f"{_letter(i + 1)}列“{columns[i][0]}”" for i in indexes)
         for index in indexes:
             problems.append(Diagnostic(str(ledger), table.rows[header_index][0], index + 1, Severity.ERROR, "import.column",
-                                       f"工作表“{table.name}”中 {names} 都对应“{'.'.join(path)}”，不知道该用哪一列，这几列都没有导入："
-                                       "请把表头改得更明确（如“徒弟·工种”），或用 --mapping 指定"))
+                                       f"工作表“{table.name}”中 {names} 都对应“{field_title(kind, path)}”，不知道该用哪一列，这几列都没有导入："
+                                       "请把表头改得更明确（如“徒弟·工种”），或用 --write-mapping 生成列名对照表改好后用 --mapping 指定"))
             del columns[index]
 
 
-def plan_import(ledger: Path, kind: str, registry: Registry, mapping: Mapping[str, str] | None = None,
+def plan_import(ledger: Path, kind: str, registry: Registry, mapping: Mapping[str, str | None] | None = None,
                 programme: str | None = None, defaults: Mapping[str, str] | None = None) -> ImportPlan:
     """The ledger's rows as candidate records of ``kind``, and every problem found on the way.
     ``defaults`` (field -> value) fills a field in every row that leaves it empty (状态=培养中)."""
@@ -649,12 +755,18 @@ def plan_import(ledger: Path, kind: str, registry: Registry, mapping: Mapping[st
     header_index, headers = found
     columns: dict[int, tuple[str, Column]] = {}
     for index, header in enumerate(headers):
+        if words.get(header) is SKIP:
+            continue
         if header in words:
             columns[index] = (header, words[header])
         elif header and header not in IGNORED_HEADERS:
+            nearest = "、".join(f"“{n}”" for n in _nearest(header, field_names(kind)))
+            advice = f"{_elsewhere(kind, header)}；" if _elsewhere(kind, header) else (f"最接近的字段：{nearest}；" if nearest else "")
             plan.diagnostics.append(Diagnostic(str(ledger), table.rows[header_index][0], index + 1, Severity.WARNING,
-                                               "import.column", f"工作表“{table.name}”{_letter(index + 1)}列“{header}”对应不到任何字段，未导入（可用 --mapping 指定）"))
-    _drop_ambiguous(columns, table, header_index, ledger, plan.diagnostics)
+                                               "import.column", f"工作表“{table.name}”{_letter(index + 1)}列“{header}”对应不到任何字段，未导入"
+                                               f"（{advice}可用 --write-mapping 生成列名对照表，改好后用 --mapping 指定）"))
+    _drop_ambiguous(kind, columns, table, header_index, ledger, plan.diagnostics)
+    _say_missing_columns(kind, columns, filled, programme, (ledger, table, header_index), plan.diagnostics)
     id_columns = [i for i, (_, column) in columns.items() if column.path == ("id",)]
     incoming = {str(cells[i]).strip() for _, cells in table.rows[header_index + 1:] for i in id_columns
                 if i < len(cells) and cells[i] not in (None, "")}
@@ -662,9 +774,11 @@ def plan_import(ledger: Path, kind: str, registry: Registry, mapping: Mapping[st
     candidates = []
     unnamed: set[int] = set()
     for row, cells in table.rows[header_index + 1:]:
-        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
-            continue  # a blank line
         plan.rows += 1
+        reason = _not_a_record(cells)
+        if reason:  # a blank line, a 合计 row, the 填表人 line at the foot: said once in the summary
+            plan.skipped.setdefault(reason, []).append(row)
+            continue
         for index, value in enumerate(cells):
             if value not in (None, "") and index not in unnamed and not (headers[index] if index < len(headers) else ""):
                 unnamed.add(index)
@@ -734,3 +848,42 @@ def record_text(kind: str, record: Mapping[str, Any]) -> str:
     body = yaml.dump(_dated(ordered(record, schema), schema), Dumper=dumper, allow_unicode=True, sort_keys=False,
                      width=1_000_000)
     return schema_header(kind, 2) + body
+
+
+def draft_mapping(ledger: Path, kind: str, mapping: Mapping[str, str | None] | None = None) -> str:
+    """A mapping file for the clerk to correct (``import --write-mapping``): each header of the
+    ledger with the field it was read as (its Chinese name), blank where none, nearest fields beside."""
+    import yaml
+
+    meta = BY_NAME[kind]
+    table = _main_table(meta, read_tables(ledger))
+    words = vocabulary(kind, mapping)
+    found = _header_row(table, words, kind)
+    if found is None:  # nothing recognised: the first row with text is the header
+        index = next((i for i, (_, cells) in enumerate(table.rows[:10]) if any(c not in (None, "") for c in cells)), 0)
+        found = (index, [_clean_header(c) for c in table.rows[index][1]] if table.rows else [])
+    header_index, headers = found
+    names = field_names(kind)
+    lines = [f"# 列名对照表：台账 {ledger.name} 工作表“{table.name}”第{table.rows[header_index][0] if table.rows else 1}行的表头"
+             f"（python -m generator import --kind {kind} --write-mapping 生成）",
+             "# 冒号左边是台账的列名，右边是它对应的字段（中文名）。请逐行核对右边：",
+             "#   认错的改成正确的字段；空着的是认不出的列，从注释或文件末尾的“可填的字段”中选一个填上；",
+             "#   不需要导入的列右边留空。",
+             f"# 改好后：python -m generator import {ledger.name} --kind {kind} --mapping 这个文件的名字",
+             ""]
+    for header in dict.fromkeys(h for h in headers if h):
+        column = words.get(header)
+        key = yaml.safe_dump(header, allow_unicode=True).removesuffix("\n...\n").strip()
+        if header in IGNORED_HEADERS or column is SKIP:
+            lines.append(f"{key}:")
+        elif column is not None:
+            shown = f"{field_title(kind, column.path)}..{field_title(kind, column.until)}" if column.until else field_title(kind, column.path)
+            lines.append(f"{key}: {shown}" + ("  # 这一格写着起止两个日期" if column.until else ""))
+        elif _elsewhere(kind, header):
+            lines.append(f"{key}:  # {_elsewhere(kind, header)}")
+        else:
+            nearest = "、".join(_nearest(header, names))
+            lines.append(f"{key}:" + (f"  # 认不出；最接近的字段：{nearest}" if nearest else "  # 认不出"))
+    lines += ["", f"# 可填的字段（{meta.label}）：" + "、".join(names)]
+    return "\n".join(lines) + "\n"
+

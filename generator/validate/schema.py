@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 from generator.diagnostics import Diagnostic, Severity
 from generator.load.dates import FULL_WIDTH_DIGITS, LOOSE_DATE
 from generator.load.yamlfile import Document
-from generator.resources import load_schema
+from generator.resources import field_title, load_schema
 
 # The pattern every record id and reference follows (schemas/*.schema.json).
 ID_PATTERN = "^[a-z0-9][a-z0-9-]{0,63}$"
@@ -78,38 +78,38 @@ def check(kind: str, document: Document) -> list[Diagnostic]:
 
 def full_check(kind: str, document: Document) -> list[Diagnostic]:
     # A date breaks both its pattern and its format: Result drops the second, identical diagnostic.
-    return [d for error in validator(kind).iter_errors(document.data) for d in _translate(error, document)]
+    return [d for error in validator(kind).iter_errors(document.data) for d in _translate(kind, error, document)]
 
 
-def _field_name(path: tuple[str | int, ...]) -> str:
-    parts = [f"第{p + 1}项" if isinstance(p, int) else p for p in path]
-    return ".".join(str(p) for p in parts) or "文件"
+def _unknown_key(kind: str, extra: str, path: tuple[str | int, ...], allowed: list[str]) -> str:
+    """A key the schema does not know: the field it was probably meant to be, by its Chinese name.
+    (The key itself must be named here: it is what the clerk typed, and what is to be corrected.)"""
+    import difflib
+
+    by_title = {field_title(kind, path + (key,)).rsplit("·", 1)[-1]: key for key in allowed}
+    guess = [by_title[extra]] if extra in by_title else difflib.get_close_matches(extra, allowed, n=1, cutoff=0.6)
+    if guess:
+        return f"未知字段“{_cut(extra, 40)}”：是不是“{field_title(kind, path + (guess[0],))}”（写作 {guess[0]}）？"
+    return f"未知字段“{_cut(extra, 40)}”，可能拼写错误，请删除或改正这一行"
 
 
-def _title(schema: dict[str, Any], name: str) -> str:
-    sub = schema.get("properties", {}).get(name, {})
-    title = sub.get("title")
-    return f"“{name}”（{title}）" if title else f"“{name}”"
-
-
-def _translate(error: jsonschema.ValidationError, document: Document) -> Iterator[Diagnostic]:
+def _translate(kind: str, error: jsonschema.ValidationError, document: Document) -> Iterator[Diagnostic]:
     path = tuple(error.absolute_path)
-    kind, value, instance = error.validator, error.validator_value, error.instance
-    name = _field_name(path)
-    if kind == "additionalProperties" and isinstance(instance, dict):
-        allowed = "、".join(error.schema.get("properties", {}))
-        for extra in sorted(set(instance) - set(error.schema.get("properties", {}))):
+    validator_kind, value, instance = error.validator, error.validator_value, error.instance
+    if validator_kind == "additionalProperties" and isinstance(instance, dict):
+        allowed = list(error.schema.get("properties", {}))
+        for extra in sorted(set(instance) - set(allowed)):
             mark = document.locate(path + (extra,), at_key=True)
-            yield _diag(document, mark, f"未知字段“{extra}”，可能拼写错误。此处允许的字段：{allowed}")
+            yield _diag(document, mark, _unknown_key(kind, str(extra), path, allowed))
         return
-    if kind == "required":
+    if validator_kind == "required":
         missing = [p for p in value if isinstance(instance, dict) and p not in instance]
         for prop in missing:
-            where_text = "" if not path else f"“{name}”中"
-            yield _diag(document, document.locate(path), f"{where_text}缺少必填字段{_title(error.schema, prop)}")
+            where_text = "" if not path else f"“{field_title(kind, path)}”中"
+            yield _diag(document, document.locate(path), f"{where_text}缺少必填字段“{field_title(kind, path + (prop,))}”")
         return
-    message = _message(kind, value, instance, name, error)
-    yield _diag(document, document.locate(path), message)
+    label = f"“{field_title(kind, path)}”" if path else "文件"
+    yield _diag(document, document.locate(path), _message(validator_kind, value, instance, label, error))
 
 
 def _cut(value: Any, limit: int = 80) -> str:
@@ -150,9 +150,7 @@ def date_hint(text: str) -> str:
     return f"{reason}，应写成如 2020-03-10 的形式"
 
 
-def _message(kind: str, value: Any, instance: Any, name: str, error: jsonschema.ValidationError) -> str:
-    title = error.schema.get("title")
-    label = f"“{name}”（{title}）" if title else f"“{name}”"
+def _message(kind: str, value: Any, instance: Any, label: str, error: jsonschema.ValidationError) -> str:
     is_date = error.schema.get("format") == "date"
     if instance is None and kind in ("type", "enum", "const"):
         return f"{label}还没有填写：请在冒号后面填写内容，不需要时删除这一行"

@@ -72,7 +72,7 @@ def test_a_messy_ledger_gets_a_row_by_row_report_and_writes_nothing(tmp_path: Pa
     assert "import.date" in problem(9) and "H列" in problem(9) and "2023.13.01" in problem(9)
     assert not [line for line in lines if line.startswith((f"{ledger}:4:", f"{ledger}:6:")) and " error " in line]  # good rows
     assert any("import.column" in line and "O列" in line for line in lines)  # a column nobody named is said, not lost
-    assert "台账共 6 行：3 行可以导入，3 行有问题" in out  # the blank line is no row
+    assert "台账共 7 行：3 行可以导入，3 行有问题，1 行跳过：空行 1 行（第5行）" in out  # every row has its verdict
     assert "这是预演" in out
 
 
@@ -256,3 +256,102 @@ def test_two_columns_for_one_field_are_reported_not_guessed(tmp_path: Path, caps
           "--no-cache", "--date", "2026-11-22"])
     out = capsys.readouterr().out
     assert out.count("不知道该用哪一列") == 2 and "B列“工种”" in out and "E列“工种”" in out
+
+
+def _office_ledger(path: Path) -> None:
+    """A ledger as the 桃源高新区 office keeps it, in the seed's own words (附件1): a title, two header
+    rows under merged cells (师傅 {姓名, 工种}, 徒弟 {姓名 … 联系电话}, 结对期限 {起, 止}, 三方盖章日期 {行政, 工会,
+    人社}), dates as Excel day numbers and as text, then a blank line, a 合计 row and the 填表人 line."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["桃源高新区师徒结对台账"])
+    sheet.merge_cells("A1:O1")
+    sheet.append(["序号", "单位名称", "师傅", None, "徒弟", None, None, None, None, "协议签订时间", "结对期限", None,
+                  "三方盖章日期", None, None])
+    sheet.append([None, None, "姓名", "工种", "姓名", "性别", "出生年份", "文化程度", "联系电话", None, "起", "止", "行政", "工会", "人社"])
+    for merged in ("A2:A3", "B2:B3", "C2:D2", "E2:I2", "J2:J3", "K2:L2", "M2:O2"):
+        sheet.merge_cells(merged)
+    unit = "桃源示例电机有限公司"
+    sheet.append([1, unit, "李军", "电机装配工", "刘洋", "男", 1999, "大专", "13900000001", 46027, "2026.1.10", "2028年1月9日",
+                  "2026-01-06", "2026-01-06", "2026-01-07"])
+    sheet.append([2, unit, "李军", "电机装配工", "陈静", "女", 2000, "中专", 13900000002, "2026-01-05", 46032, "2028-01-09",
+                  "2026/1/6", "2026/1/6", "2026/1/7"])
+    sheet.append([])
+    sheet.append(["合计", "2 对"])
+    sheet.append(["填表人：张三", None, "填表日期：2026年1月12日"])
+    book.save(str(path))
+
+
+def test_an_office_ledger_in_the_seeds_words_imports_exactly_what_the_clerk_typed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    records = _records(tmp_path)
+    ledger = tmp_path / "台账.xlsx"
+    _office_ledger(ledger)
+    before = set((records / "pairs").iterdir())
+    code = main(["import", str(ledger), "--kind", "pair", "--records", str(records), "--programme", "taoyuan-pairing-2019",
+                 "--default", "status=培养中", "--no-cache", "--date", "2026-11-22", "--write"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "台账共 5 行：2 行可以导入，0 行有问题，3 行跳过：空行 1 行（第6行）、合计行 1 行（第7行）、表尾说明 1 行（第8行）" in out
+    assert "D列“师傅·工种”对应不到任何字段，未导入（师傅的“工种”记在名匠记录中，这里不导入" in out
+    written = {r["apprentice"]["name"]: r for r in (yaml.safe_load(p.read_text(encoding="utf-8"))
+                                                    for p in set((records / "pairs").iterdir()) - before)}
+    assert set(written) == {"刘洋", "陈静"}
+    liu, chen = written["刘洋"], written["陈静"]
+    assert liu["apprentice"] == {"name": "刘洋", "gender": "男", "birth_year": 1999, "education": "大专",
+                                 "private": {"phone": "13900000001"}}  # no 工种: the master's is not the apprentice's
+    assert (str(liu["signed"]), str(liu["start"]), str(liu["end"])) == ("2026-01-05", "2026-01-10", "2028-01-09")  # 46027 is 2026-01-05
+    assert {k: str(v) for k, v in liu["approvals"].items()} == {"administration": "2026-01-06", "union": "2026-01-06", "hr": "2026-01-07"}
+    assert (str(chen["start"]), chen["apprentice"]["private"]["phone"], chen["master"], chen["unit"]) == (
+        "2026-01-10", "13900000002", "li-jun", "taoyuan-demo-motor")
+
+
+def test_write_mapping_drafts_a_chinese_mapping_the_clerk_corrects(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    records = _records(tmp_path)
+    ledger = tmp_path / "台账.csv"
+    ledger.write_text("序号,单位名称,师傅,徒弟名字,性别,起止时间,签订,结对状态,身高\n"
+                      "1,桃源示例电机有限公司,李军,刘洋,男,2026.1.10—2028.1.9,2026-01-05,待审批,180\n", encoding="utf-8")
+    mapping = tmp_path / "对照表.yml"
+    assert main(["import", str(ledger), "--kind", "pair", "--write-mapping", str(mapping)]) == 0
+    assert "3 列认不出" in capsys.readouterr().out  # 徒弟名字、签订、身高
+    text = mapping.read_text(encoding="utf-8")
+    assert "师傅: 师傅\n" in text and "起止时间: 开始日期..结束日期" in text and "结对状态: 状态\n" in text
+    assert "徒弟名字:  # 认不出；最接近的字段：徒弟·姓名" in text, text
+    assert "apprentice" not in text and "start" not in text  # Chinese field names only
+    corrected = text.replace("徒弟名字:  #", "徒弟名字: 徒弟·姓名  #").replace("签订:  #", "签订: 签订日期  #")
+    mapping.write_text(corrected, encoding="utf-8")
+    before = set((records / "pairs").iterdir())
+    main(["import", str(ledger), "--kind", "pair", "--records", str(records), "--programme", "taoyuan-pairing-2019",
+          "--mapping", str(mapping), "--no-cache", "--date", "2026-11-22", "--write"])
+    out = capsys.readouterr().out
+    assert "1 行可以导入" in out and "import.column" not in out, out  # 身高 was left blank on purpose: not said again
+    (new,) = set((records / "pairs").iterdir()) - before
+    record = yaml.safe_load(new.read_text(encoding="utf-8"))
+    assert (record["apprentice"]["name"], str(record["start"]), str(record["end"]), str(record["signed"])) == (
+        "刘洋", "2026-01-10", "2028-01-09", "2026-01-05")
+
+
+def test_a_missing_column_is_said_once_and_never_answered_with_default_advice(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ledger = tmp_path / "台账.csv"
+    ledger.write_text("师傅,徒弟姓名,性别,签订日期,开始日期,结对状态\n" + "李军,刘洋,男,2026-01-05,2026-01-10,待审批\n" * 1
+                      + "李军,陈静,女,2026-01-05,2026-01-10,待审批\n", encoding="utf-8")
+    main(["import", str(ledger), "--kind", "pair", "--records", str(_records(tmp_path)), "--programme", "taoyuan-pairing-2019",
+          "--no-cache", "--date", "2026-11-22"])
+    out = capsys.readouterr().out
+    assert out.count("没有对应“结束日期”（必填）的列") == 1
+    assert "--default" not in out and "“end”" not in out
+    assert "缺少必填字段“结束日期”" in out
+
+
+def test_every_ledger_word_names_one_field_that_exists() -> None:
+    """ledger_words.yml is edited by hand: a word listed under two fields would be read as the last one."""
+    from generator.ledger_columns import _words_file
+    from generator.load.ledger import field_path
+
+    for kind, section in _words_file().items():
+        seen: dict[str, str] = {}
+        for dotted, words in section.get("fields", {}).items():
+            assert field_path(kind, dotted) is not None, (kind, dotted)
+            for word in words:
+                assert seen.setdefault(word, dotted) == dotted, f"{kind}: “{word}” is listed under {seen[word]} and {dotted}"
