@@ -75,6 +75,7 @@ def _yaml() -> YAML:
 _LEADING = re.compile(r"^([ \t　]*)(.*)$")
 _FULL_WIDTH_COLON = re.compile(rf"^(\s*(?:-\s+)?{KEY_PATTERN})[ \t　]*：[ \t　]*")
 _BLOCK_START = re.compile(rf"^\s*(?:-\s+)?(?:{KEY_PATTERN}:\s*)?[|>][-+0-9]*\s*(?:#.*)?$")
+_FULL_WIDTH_SPACE_COLON = re.compile(rf"^(\s*(?:-\s+)?{KEY_PATTERN}):[ \t]*　[ \t　]*")
 _NO_SPACE_COLON = re.compile(rf"^(\s*(?:-\s+)?{KEY_PATTERN}):(?=[^ \t\r\n/:])")
 
 
@@ -151,6 +152,11 @@ def _repair_colons(lines: list[str], fixes: list[Fix]) -> None:
         if repaired != line:
             lines[number - 1] = repaired.rstrip() if repaired.rstrip().endswith(":") else repaired
             fixes.append(Fix(number, "字段名后的全角冒号“：”改为英文冒号“:”"))
+            continue
+        repaired = _FULL_WIDTH_SPACE_COLON.sub(r"\1: ", line, count=1)
+        if repaired != line:
+            lines[number - 1] = repaired
+            fixes.append(Fix(number, "英文冒号“:”后面的全角空格“　”改为英文空格"))
             continue
         repaired = _NO_SPACE_COLON.sub(r"\1: ", line, count=1)
         if repaired != line:

@@ -54,7 +54,7 @@ def _pair_who(registry: Registry, pair: Pair) -> str:
 def overdue_evaluations(registry: Registry, day: date) -> Iterator[Diagnostic]:
     for pair in sorted(registry.pairs.values(), key=lambda p: p.id):
         if pair.status == "培养中" and pair.end < day and (pair.evaluation is None or not pair.evaluation.result):
-            yield _remind(pair.src, "due.evaluation", f"{_pair_who(registry, pair)}结对期限已于 {pair.end} 届满，尚未填写期满鉴定（evaluation）",
+            yield _remind(pair.src, "due.evaluation", f"{_pair_who(registry, pair)}结对期限已于 {pair.end} 届满，尚未填写期满鉴定",
                           ("end",))
 
 

@@ -104,9 +104,8 @@ def _translate(kind: str, error: jsonschema.ValidationError, document: Document)
         return
     if validator_kind == "required":
         missing = [p for p in value if isinstance(instance, dict) and p not in instance]
-        for prop in missing:
-            where_text = "" if not path else f"“{field_title(kind, path)}”中"
-            yield _diag(document, document.locate(path), f"{where_text}缺少必填字段“{field_title(kind, path + (prop,))}”")
+        for prop in missing:  # the title names its parents too (徒弟·姓名)
+            yield _diag(document, document.locate(path), f"缺少必填字段“{field_title(kind, path + (prop,))}”")
         return
     label = f"“{field_title(kind, path)}”" if path else "文件"
     yield _diag(document, document.locate(path), _message(validator_kind, value, instance, label, error))
@@ -136,7 +135,7 @@ def shown(value: Any) -> str:
 def date_hint(text: str) -> str:
     """What is wrong with a date as offices write it, and the ISO form when it is clear."""
     plain = text.translate(FULL_WIDTH_DIGITS)
-    reason = "含全角数字（请切换到英文输入法输入数字）" if plain != text else "不是 YYYY-MM-DD 格式"
+    reason = f"写成了全角数字 {text}（请切换到英文输入法输入数字）" if plain != text else "不是 YYYY-MM-DD 格式"
     match = LOOSE_DATE.match(plain)
     if match:
         try:
@@ -150,6 +149,11 @@ def date_hint(text: str) -> str:
     return f"{reason}，应写成如 2020-03-10 的形式"
 
 
+def _full_width_number(text: str) -> bool:
+    plain = text.strip().translate(FULL_WIDTH_DIGITS)
+    return plain != text.strip() and bool(re.fullmatch(r"-?\d+(\.\d+)?", plain))
+
+
 def _message(kind: str, value: Any, instance: Any, label: str, error: jsonschema.ValidationError) -> str:
     is_date = error.schema.get("format") == "date"
     if instance is None and kind in ("type", "enum", "const"):
@@ -160,6 +164,9 @@ def _message(kind: str, value: Any, instance: Any, label: str, error: jsonschema
         return f"{label}的值应为“{value}”"
     if kind == "type" and is_date:
         return f"{label}应为日期，格式 YYYY-MM-DD（如 2020-03-10），实际是{shown(instance)}"
+    if kind == "type" and isinstance(instance, str) and _full_width_number(instance):
+        plain = instance.strip().translate(FULL_WIDTH_DIGITS)
+        return f"{label}写成了全角数字 {instance.strip()}，请写成 {plain}（切换到英文输入法输入数字；fmt --fix 可以自动改正）"
     if kind == "type":
         wanted = "或".join(_TYPE_NAMES.get(t, t) for t in ([value] if isinstance(value, str) else value))
         hint = "；数字形式的文字（如电话号码）请加英文引号" if value == "string" and isinstance(instance, (int, float)) else ""

@@ -59,6 +59,7 @@ def test_flow_style_becomes_block_style() -> None:
 @pytest.mark.parametrize(("bad", "good", "said"), [
     ("id：p-1\n", "id: p-1\n", "全角冒号"),
     ("id:p-1\n", "id: p-1\n", "补上空格"),
+    ("id:\u3000p-1\n", "id: p-1\n", "冒号“:”后面的全角空格“　”改为英文空格"),
     ("apprentice:\n\tname: 王小军\n", "apprentice:\n  name: 王小军\n", "Tab 键"),
     ("apprentice:\n　name: 王小军\n", "apprentice:\n  name: 王小军\n", "全角空格"),
     ("apprentice:\n　　name: 王小军\n", "apprentice:\n  name: 王小军\n", "全角空格"),

@@ -129,7 +129,7 @@ def completed_needs_evaluation(ctx: Context) -> Iterator[Finding]:
 def evaluation_overdue(ctx: Context) -> Iterator[Finding]:
     for pair in ctx.registry.pairs.values():
         if pair.status == "培养中" and pair.end < ctx.today:
-            yield warning(pair.src, f"结对期限已于 {pair.end} 结束，状态仍为“培养中”：请填写期满鉴定（evaluation）并更新状态", ("status",))
+            yield warning(pair.src, f"结对期限已于 {pair.end} 结束，状态仍为“培养中”：请填写期满鉴定并更新状态", ("status",))
 
 
 @rule("pair.renews")
