@@ -78,4 +78,4 @@ def default_rules() -> Rules:
 
 
 # Importing the modules registers their rules.
-from generator.validate.rules import files, master, pair, photo, programme, refs, studio, talent, text  # noqa: E402,F401
+from generator.validate.rules import dates, files, master, pair, photo, programme, refs, studio, talent, text  # noqa: E402,F401
