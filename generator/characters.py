@@ -15,8 +15,11 @@ _CONTROL_NAMES = {0x00: "NUL", 0x07: "BEL", 0x08: "退格", 0x09: "Tab", 0x0A: "
                   0x202E: "从右到左覆盖", 0x202D: "从左到右覆盖", 0x200B: "零宽空格", 0xFEFF: "零宽不换行空格"}
 
 
-_FREE_TEXT_BAD = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_NAME_BAD = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b-\u200d\u2060\ufeff]")
+# Written as escapes, so that the same classes serve Python here and the web editor's field checks (JavaScript).
+FREE_TEXT_BAD_CLASS = r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+NAME_BAD_CLASS = r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b-\u200d\u2060\ufeff]"
+_FREE_TEXT_BAD = re.compile(FREE_TEXT_BAD_CLASS)
+_NAME_BAD = re.compile(NAME_BAD_CLASS)
 
 
 def unwanted(text: str, name: bool) -> str | None:

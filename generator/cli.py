@@ -323,7 +323,7 @@ def cmd_export(args: argparse.Namespace, run: Validation) -> int:
         return EXIT_USAGE
     data: dict[str, list[dict[str, object]]] = {}
     for checked in run.checked:
-        if checked.data is not None:
+        if checked.data is not None and not checked.data.get("withdrawn"):  # 撤回: in no ledger either
             data.setdefault(checked.file.kind, []).append(checked.data)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     if args.format == "xlsx":
@@ -432,7 +432,7 @@ def cmd_cms(args: argparse.Namespace) -> int:
 
     try:
         options = read_options(args.config, os.environ)
-        write_admin(args.out, options.cms, decap_package(os.environ))
+        write_admin(args.out, options.cms, decap_package(os.environ), _check(args).registry)
     except (CmsError, SiteBuildError, OSError) as exc:
         sys.stderr.write(f"{exc}\n")
         return EXIT_FAILED
@@ -612,6 +612,8 @@ def build_parser() -> argparse.ArgumentParser:
     editor = commands.add_parser("cms", help="按 schemas/ 生成在线编辑页（Decap CMS 的 /admin/；build 也会生成）")
     editor.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs 配置文件（默认 mkdocs.yml，读取其中的 extra.jiangpu.cms）")
     editor.add_argument("--out", type=Path, default=Path("build/admin"), help="输出目录（默认 build/admin）")
+    _add_records(editor)
+    editor.add_argument("--no-cache", action="store_true", help="不使用检查缓存")
     editor.set_defaults(handler=cmd_cms)
 
     tidy = commands.add_parser("fmt", help="把记录整理成统一格式（字段顺序、引号、日期），让修改记录一目了然")

@@ -11,7 +11,7 @@ from collections import Counter
 
 from generator.files import ID_RE
 
-_PAIR_ID = re.compile(r"^(?P<prefix>[a-z0-9-]+?)-(?P<year>\d{4})-(?P<n>\d+)$")
+PAIR_ID = re.compile(r"^(?P<prefix>[a-z0-9-]+?)-(?P<year>\d{4})-(?P<n>\d+)$")
 
 
 class PairNumbers:
@@ -19,7 +19,7 @@ class PairNumbers:
     number are read once, so that numbering a ledger of thousands of rows stays linear."""
 
     def __init__(self, taken: set[str]) -> None:
-        matches = [m for m in (_PAIR_ID.match(p) for p in taken) if m]
+        matches = [m for m in (PAIR_ID.match(p) for p in taken) if m]
         self.prefix = Counter(m["prefix"] for m in matches).most_common(1)[0][0] if matches else "pair"
         self.highest: Counter[int] = Counter()
         for m in matches:

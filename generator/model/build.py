@@ -165,6 +165,10 @@ def build_registry(records: Iterable[RecordData]) -> Registry:
         if record.data is None:
             continue
         registry.ids[record.kind].add(record.data["id"])
+        withdrawn = record.data.get("withdrawn")
+        if withdrawn:  # its id stays taken; the record itself is in no table (site, forms, counts)
+            registry.withdrawn.setdefault(record.kind, {})[record.data["id"]] = f"{withdrawn['date']} 撤回：{withdrawn['reason']}"
+            continue
         table: dict[str, Any] = getattr(registry, BY_NAME[record.kind].folder)
         table.setdefault(record.data["id"], _BUILDERS[record.kind](record.data, record.src))
     return registry

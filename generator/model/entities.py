@@ -322,6 +322,8 @@ class Registry:
     studios: dict[str, Studio] = _field(default_factory=dict)
     pairs: dict[str, Pair] = _field(default_factory=dict)
     ids: dict[str, set[str]] = _field(default_factory=dict)
+    # Records withdrawn (撤回) by kind and id, with why: kept in git, counted and shown nowhere.
+    withdrawn: dict[str, dict[str, str]] = _field(default_factory=dict)
 
 
 def mask_name(name: str) -> str:

@@ -25,12 +25,17 @@ import tarfile
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import orjson
 import yaml
 
-from generator.kinds import BY_NAME, KINDS, PRIVATE_LABELS, Kind
+from generator.kinds import BY_NAME, KINDS, PRIVATE_LABELS, PROGRAMME_KINDS, Kind
+from generator.model.entities import Registry
+from generator.render.cms_checks import date_check, text_check, year_check
+from generator.render.cms_data import editor_data
 from generator.resources import TEMPLATE_DIR, load_schema
 
 # The Decap CMS release the site ships (pinned with its checksum in decap-cms.lock, which
@@ -82,6 +87,11 @@ SEARCH_FIELDS = {"unit": ["name", "short_name", "id"], "master": ["name", "id"],
 PRIVATE_MARK = "（不公开）"
 
 
+GITHUB_API = "https://api.github.com"
+TOKEN_PAGE = "https://github.com/settings/personal-access-tokens/new"
+ADMIN_FILES = ("index.html", "jiangpu-admin.js", "jiangpu-admin.css")
+
+
 @dataclass(frozen=True, slots=True)
 class CmsOptions:
     repo: str  # "owner/name" on GitHub
@@ -89,6 +99,7 @@ class CmsOptions:
     base_url: str | None = None  # the OAuth proxy Decap's GitHub backend signs in through
     site_url: str | None = None
     local_backend: str | None = None  # the local editing API (python -m generator serve), e.g. http://127.0.0.1:8081/api/v1
+    api_root: str = GITHUB_API  # GitHub's API (another address only in tests, or GitHub Enterprise)
 
 
 def _relation(target: str, multiple: bool = False) -> dict[str, Any]:
@@ -105,45 +116,62 @@ def _private_fields() -> list[dict[str, Any]]:
             for key, label in PRIVATE_LABELS.items() if key != "id_card"]  # never an ID-card number (CONTRIBUTING)
 
 
-def _widget(kind: Kind, dotted: str, spec: Mapping[str, Any]) -> dict[str, Any]:
+# Fields with a widget of their own (site_templates/admin/jiangpu-admin.js).
+OWN_WIDGETS = {"id": "jiangpu-id", "withdrawn": "jiangpu-withdraw"}
+PHOTO_BYTES = 5 * 1024 * 1024  # the photo rule's limit, said before the upload (photo.file)
+
+
+def _checked(field: dict[str, Any], check: tuple[str, str] | None) -> dict[str, Any]:
+    if check is not None:
+        field["pattern"] = list(check)
+    return field
+
+
+def _widget(kind: Kind, dotted: str, spec: Mapping[str, Any], today: date) -> dict[str, Any]:
     reference = kind.references.get(dotted)
     if reference:
         return _relation(reference)
+    if dotted in OWN_WIDGETS:
+        return _checked({"widget": OWN_WIDGETS[dotted]}, text_check(kind.name, dotted, spec) if dotted == "id" else None)
+    if dotted == "photo":  # uploaded into records/photos/, the file name stored
+        return {"widget": "image", "choose_url": False, "media_library": {"config": {"max_file_size": PHOTO_BYTES}}}
+    if kind.name == "master" and dotted == "talent.*.tier":  # the tiers the talent programmes define
+        return {"widget": "relation", "collection": "programmes", "value_field": "tiers.*.name",
+                "search_fields": ["tiers.*.name"], "display_fields": ["tiers.*.name"],
+                "filters": [{"field": "kind", "values": ["talent"]}]}
     if "enum" in spec:
-        return {"widget": "select", "options": [str(v) for v in spec["enum"]]}
+        labels = PROGRAMME_KINDS if (kind.name, dotted) == ("programme", "kind") else {}
+        return {"widget": "select", "options": [{"label": labels.get(str(v), str(v)), "value": str(v)} for v in spec["enum"]]}
     kind_of = spec.get("type")
     if spec.get("format") == "date":
-        return {"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "YYYY-MM-DD", "time_format": False}
+        return _checked({"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "YYYY-MM-DD", "time_format": False},
+                        date_check(kind.name, dotted, today))
     if kind_of in ("integer", "number"):
         field: dict[str, Any] = {"widget": "number", "value_type": "int" if kind_of == "integer" else "float"}
         for key in ("minimum", "maximum"):
             if key in spec:
                 field[key[:3]] = spec[key]
-        return field
+        return _checked(field, year_check(kind.name, dotted, today))
     if kind_of == "boolean":
         return {"widget": "boolean"}
     if kind_of == "array":
-        return _list(kind, dotted, spec)
+        return _list(kind, dotted, spec, today)
     if kind_of == "object":
         if "properties" not in spec:  # private: free-form in YAML, its known keys in the form
             return {"widget": "object", "collapsed": True, "fields": _private_fields()}
-        return {"widget": "object", "fields": list(_fields(kind, spec, dotted + "."))}
+        return {"widget": "object", "fields": list(_fields(kind, spec, today, dotted + "."))}
     field = {"widget": "text" if dotted in LONG_TEXT or dotted.rsplit(".", 1)[-1] in LONG_TEXT else "string"}
-    if "pattern" in spec:
-        field["pattern"] = [spec["pattern"], f"格式不对：{spec.get('description', '')}"]
-    elif "maxLength" in spec:  # the gate's limit, said in the form before the save
-        field["pattern"] = [f"^[\\s\\S]{{0,{spec['maxLength']}}}$", f"太长：最多 {spec['maxLength']} 个字"]
-    return field
+    return _checked(field, text_check(kind.name, dotted, spec))  # the gate's one-field rules, before the save
 
 
-def _list(kind: Kind, dotted: str, spec: Mapping[str, Any]) -> dict[str, Any]:
+def _list(kind: Kind, dotted: str, spec: Mapping[str, Any], today: date) -> dict[str, Any]:
     items = spec.get("items", {})
     reference = kind.references.get(dotted + ".*")
     if reference:
         return _relation(reference, multiple=True)
     if items.get("type") == "object":
         summary = next((f"{{{{fields.{k}}}}}" for k in ("name", "title", "year", "unit", "programme") if k in items.get("properties", {})), None)
-        field: dict[str, Any] = {"widget": "list", "fields": list(_fields(kind, items, dotted + ".*.")),
+        field: dict[str, Any] = {"widget": "list", "fields": list(_fields(kind, items, today, dotted + ".*.")),
                                  "label_singular": items.get("title", spec.get("title", ""))}
         if summary:
             field["summary"] = summary
@@ -158,22 +186,45 @@ def _list(kind: Kind, dotted: str, spec: Mapping[str, Any]) -> dict[str, Any]:
     return field
 
 
-def _fields(kind: Kind, schema: Mapping[str, Any], prefix: str = "") -> Iterator[dict[str, Any]]:
+def _hint(spec: Mapping[str, Any], widget: str) -> str:
+    """A property's description as a hint for the form: what a YAML editor needs to be told
+    (the date format, true/false, the file a reference names) is the form's own business."""
+    text = str(spec.get("description", ""))
+    text = re.sub(r"（格式 YYYY-MM-DD，如 2020-03-10）|（填写 records/.*?）|，?是填 true，否填 false", "", text)
+    text = re.sub(r"[，；]?(pairing|talent|studio)=[^，；：]*", "", text).split("：pairing")[0]
+    if widget == "select":  # the options are in the list itself
+        text = re.sub(r"：[^：]*( \| [^：|]*)+$", "", text)
+    if widget == "relation":
+        text += "（在列表中选择，可输入名称查找）"
+    if widget == "jiangpu-id":
+        text = "新建时按姓名拼音或下一个序号建议，可以修改；只能用小写字母、数字和连字符。保存后不能再改"
+    if widget == "image":
+        text = "上传 JPG、PNG 或 WebP 照片，不超过 5 MB；会公开显示"
+    return text.strip("，；： ")
+
+
+def _drop_echo(field: dict[str, Any]) -> dict[str, Any]:
+    if field.get("hint") == field["label"]:  # 性别 under 性别 says nothing
+        del field["hint"]
+    return field
+
+
+def _fields(kind: Kind, schema: Mapping[str, Any], today: date, prefix: str = "") -> Iterator[dict[str, Any]]:
     required = set(schema.get("required", []))
     for name, spec in schema.get("properties", {}).items():
         dotted = prefix + name
-        field = {"name": name, "label": spec.get("title", name), **_widget(kind, dotted, spec)}
+        field = {"name": name, "label": spec.get("title", name), **_widget(kind, dotted, spec, today)}
         if name == "private":
             field["label"] = spec.get("title", "不公开信息") + PRIVATE_MARK
-        if spec.get("description"):
-            field["hint"] = spec["description"]
-            if field["widget"] == "relation":  # chosen from a list, not typed as a file name
-                field["hint"] = re.sub(r"（填写 records/.*?）", "", field["hint"]) + "（在列表中选择，可输入名称查找）"
+        hint = _hint(spec, field["widget"])
+        if hint:
+            field["hint"] = hint
+        _drop_echo(field)
         field["required"] = name in required
         yield field
 
 
-def collection(kind: Kind) -> dict[str, Any]:
+def collection(kind: Kind, today: date) -> dict[str, Any]:
     schema = load_schema(kind.name)
     name_field = kind.name_field or "id"
     summary = "{{fields.id}}" + (f"　{{{{fields.{name_field}}}}}" if kind.name_field else "　{{fields.apprentice.name}}")
@@ -191,17 +242,19 @@ def collection(kind: Kind) -> dict[str, Any]:
         "slug": "{{fields.id}}",  # the file name is the id
         "summary": summary,
         "sortable_fields": ["id", name_field] if kind.name_field else ["id"],
-        "fields": list(_fields(kind, schema)),
+        "fields": list(_fields(kind, schema, today)),
     }
 
 
-def config(options: CmsOptions) -> dict[str, Any]:
+def config(options: CmsOptions, today: date | None = None) -> dict[str, Any]:
     backend: dict[str, Any] = {"name": "github", "repo": options.repo, "branch": options.branch,
                                "commit_messages": {"create": "新建{{collection}}：{{slug}}", "update": "修改{{collection}}：{{slug}}",
                                                    "delete": "删除{{collection}}：{{slug}}",
                                                    "uploadMedia": "上传照片：{{path}}", "deleteMedia": "删除照片：{{path}}"}}
     if options.base_url:
         backend["base_url"] = options.base_url
+    if options.api_root != GITHUB_API:
+        backend["api_root"] = options.api_root
     out: dict[str, Any] = {
         "backend": backend,
         "publish_mode": "editorial_workflow",
@@ -209,7 +262,7 @@ def config(options: CmsOptions) -> dict[str, Any]:
         "locale": "zh_Hans",
         "media_folder": "records/photos",
         "public_folder": "",
-        "collections": [collection(kind) for kind in KINDS],
+        "collections": [collection(kind, today or date.today()) for kind in KINDS],
     }
     if options.site_url:
         out["site_url"] = out["display_url"] = options.site_url
@@ -224,17 +277,27 @@ class CmsError(Exception):
     """The editor cannot be written; the message is for the user (Chinese)."""
 
 
-def write_admin(out: Path, options: CmsOptions, package: Path = DECAP_PACKAGE) -> None:
-    """``out``/index.html, config.yml and the Decap script, taken from the npm package the set-up
-    downloaded after checking it again here against the recorded checksum: what is published is
-    the pinned release, whatever happened to the cache folder since."""
+def signin(options: CmsOptions) -> dict[str, Any]:
+    """What the sign-in page needs: the repository, the API that checks a token, which ways are open."""
+    return {"repo": options.repo, "branch": options.branch, "api_root": options.api_root, "token_url": TOKEN_PAGE,
+            "local": options.local_backend is not None, "oauth": bool(options.base_url)}
+
+
+def write_admin(out: Path, options: CmsOptions, package: Path = DECAP_PACKAGE, registry: Registry | None = None,
+                today: date | None = None) -> None:
+    """``out``/index.html, config.yml, editor.json and the Decap script, taken from the npm package
+    the set-up downloaded after checking it again here against the recorded checksum: what is
+    published is the pinned release, whatever happened to the cache folder since."""
     files = decap_files(package)
     out.mkdir(parents=True, exist_ok=True)
-    text = yaml.safe_dump(config(options), allow_unicode=True, sort_keys=False, width=1_000_000)
+    text = yaml.safe_dump(config(options, today), allow_unicode=True, sort_keys=False, width=1_000_000)
     (out / "config.yml").write_text("# 由 python -m generator cms 按 schemas/ 生成，不要手工修改。\n" + text, encoding="utf-8")
-    shutil.copyfile(TEMPLATE_DIR / "admin" / "index.html", out / "index.html")
-    for name, data in sorted(files.items()):
-        (out / name).write_bytes(data)
+    data = {"signin": signin(options), **editor_data(registry or Registry(ids={k.name: set() for k in KINDS}))}
+    (out / "editor.json").write_bytes(orjson.dumps(data))
+    for name in ADMIN_FILES:
+        shutil.copyfile(TEMPLATE_DIR / "admin" / name, out / name)
+    for name, payload in sorted(files.items()):
+        (out / name).write_bytes(payload)
 
 
 @functools.lru_cache(maxsize=2)

@@ -267,7 +267,7 @@ def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, enviro
     site.add_photos(publish_photos(registry, docs_dir))
     as_of = date.fromisoformat(site.as_of) if site.as_of else None
     try:
-        write_admin(docs_dir / "admin", options.cms, decap_package(os.environ if environ is None else environ))
+        write_admin(docs_dir / "admin", options.cms, decap_package(os.environ if environ is None else environ), registry)
     except CmsError as exc:
         raise SiteBuildError(str(exc)) from exc
     if environ is None:

@@ -12,7 +12,10 @@ from generator.validate.rules import Context, Finding, rule
 
 
 def _missing(ctx: Context, src: Source, key: Key, kind: str, target: str | None) -> Iterator[Finding]:
-    if target is not None and target not in ctx.registry.ids[kind]:
+    why = ctx.registry.withdrawn.get(kind, {}).get(target or "")
+    if why is not None:
+        yield Finding(src, f"引用的{BY_NAME[kind].label}“{target}”已撤回（{why}）：请改为引用其他记录，或先取消那条记录的撤回", key)
+    elif target is not None and target not in ctx.registry.ids[kind]:
         yield Finding(src, f"引用的{BY_NAME[kind].label}“{target}”不存在：records/{BY_NAME[kind].folder}/ 下没有 {target}.yml"
                       + _nearest(ctx, kind, target), key)
 
