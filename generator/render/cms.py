@@ -242,8 +242,18 @@ def collection(kind: Kind, today: date) -> dict[str, Any]:
         "slug": "{{fields.id}}",  # the file name is the id
         "summary": summary,
         "sortable_fields": ["id", name_field] if kind.name_field else ["id"],
-        "fields": list(_fields(kind, schema, today)),
+        "fields": _id_after_its_source(kind, list(_fields(kind, schema, today))),
     }
+
+
+def _id_after_its_source(kind: Kind, fields: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The id field right after what it is suggested from (the name; a pair's start date), so that
+    the clerk reaches it with the suggestion made. The file's key order is fmt's, not the form's."""
+    source = kind.name_field or "start"
+    id_field = next(f for f in fields if f["name"] == "id")
+    rest = [f for f in fields if f is not id_field]
+    at = next((i for i, f in enumerate(rest) if f["name"] == source), -1) + 1
+    return rest[:at] + [id_field] + rest[at:]
 
 
 def config(options: CmsOptions, today: date | None = None) -> dict[str, Any]:

@@ -125,9 +125,31 @@
     return chosen;
   }
 
+  // Decap hands a widget the entry as it was when the widget last changed, not as the clerk is
+  // typing it elsewhere in the form: what the suggestion follows is read from the form itself
+  // (Decap names each control "<field>-field-<n>"; the first is the record's own, above any list).
+  function typed(fieldName) {
+    var input = document.querySelector('[id^="' + fieldName + '-field-"]');
+    if (!input) return "";
+    var chosen = input.closest("[class*=-container]");
+    var shown = chosen && chosen.querySelector("[class*=singleValue]");
+    return (shown ? shown.textContent : input.value || "").trim();
+  }
+
+  function current(entry, fieldName) {
+    return typed(fieldName) || String(entry.getIn(["data", fieldName]) || "");
+  }
+
+  function programmeId(entry) {
+    var shown = typed("programme");
+    var names = data.ids.programmes || {};
+    var found = Object.keys(names).filter(function (id) { return names[id] === shown; });
+    return found.length === 1 ? found[0] : String(entry.getIn(["data", "programme"]) || "");
+  }
+
   function nextPair(entry, taken) {
-    var programme = entry.getIn(["data", "programme"]) || "";
-    var day = String(entry.getIn(["data", "signed"]) || entry.getIn(["data", "start"]) || "");
+    var programme = programmeId(entry);
+    var day = current(entry, "signed") || current(entry, "start");
     var year = /^\d{4}/.test(day) ? day.slice(0, 4) : String(new Date().getFullYear());
     var prefix = data.pair_prefixes[programme] || Object.values(data.pair_prefixes)[0] || "pair";
     var highest = 0;
@@ -143,7 +165,7 @@
     var taken = data.ids[folder] || {};
     var entry = props.entry;
     if (folder === "pairs") return nextPair(entry, taken);
-    var name = entry.getIn(["data", "name"]);
+    var name = current(entry, "name");
     if (!name) return null;
     var syllables = pinyin(name);
     if (!syllables.length) return null;
@@ -155,6 +177,19 @@
   function registerIdWidget() {
     var h = window.h;
     var IdControl = window.createClass({
+      // The suggestion follows the name (or programme and dates) typed elsewhere in the form.
+      shouldComponentUpdate: function () { return true; },
+      componentDidMount: function () {
+        var self = this;
+        this.follow = function (event) {
+          if (!self.node || !self.node.contains(event.target)) self.forceUpdate();
+        };
+        ["input", "change", "click", "focusin"].forEach(function (type) { document.addEventListener(type, self.follow, true); });
+      },
+      componentWillUnmount: function () {
+        var self = this;
+        ["input", "change", "click", "focusin"].forEach(function (type) { document.removeEventListener(type, self.follow, true); });
+      },
       isValid: function () {
         var value = this.props.value || "";
         var taken = data.ids[folderOf(this.props)] || {};
@@ -187,7 +222,8 @@
             h("button", { type: "button", onClick: function () { props.onChange(hint.id); } }, "使用 " + hint.id),
             "（" + hint.why + "）"));
         }
-        return h("div", null, children);
+        var self = this;
+        return h("div", { ref: function (node) { self.node = node; } }, children);
       },
     });
     window.CMS.registerWidget("jiangpu-id", IdControl);
@@ -256,6 +292,8 @@
   // ------------------------------------------------------------ start
 
   function start() {
+    var panel = document.getElementById("jiangpu-signin");
+    if (panel) panel.remove();
     // A field's own check says the whole sentence (cms_checks.py): Decap's frame around it would repeat the label.
     var phrases = window.CMS.getLocale("zh_Hans");
     if (phrases && phrases.editor && phrases.editor.editorControlPane) {

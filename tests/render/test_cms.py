@@ -144,7 +144,8 @@ def editor(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     # As serve starts it: every save checked by the whole gate before it is written.
     backend = editing.start(records, access, 0, gate=lambda folder: validate(folder, today=date(2026, 11, 22), jobs=1).result)
     write_admin(tmp_path / "site" / "admin", CmsOptions(
-        repo="union/registry", local_backend=f"http://127.0.0.1:{backend.server_address[1]}/api/v1?token={access.token}"))
+        repo="union/registry", local_backend=f"http://127.0.0.1:{backend.server_address[1]}/api/v1?token={access.token}"),
+        registry=validate(records, today=date(2026, 11, 22), jobs=1).registry)  # what the build hands it
     threading.Thread(target=pages.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{pages.server_address[1]}/admin/", records
     for server in (pages, backend):
@@ -259,3 +260,168 @@ def test_a_field_check_refuses_before_the_save(browser: Any, editor: tuple[str, 
     page.screenshot(path=str(tmp_path / "field-checks.png"), full_page=True)
     page.close()
     assert path.read_bytes() == before
+
+
+class _FakeGitHub(SimpleHTTPRequestHandler):
+    """GitHub's API as far as signing in goes: a token with write access to union/registry, one read-only."""
+
+    tokens = {"token good-token": True, "token read-only": False}
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+    def _send(self, status: int, body: object) -> None:
+        import json
+
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_OPTIONS(self) -> None:  # noqa: N802 (the http.server API)
+        self.send_response(204)
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.send_header("Access-Control-Allow-Headers", "Authorization, Content-Type, Accept, Cache-Control")
+        self.send_header("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE")
+        self.end_headers()
+
+    def do_GET(self) -> None:  # noqa: N802
+        push = self.tokens.get(self.headers.get("Authorization", ""))
+        if push is None:
+            self._send(401, {"message": "Bad credentials"})
+        elif self.path.startswith("/repos/union/registry?") or self.path == "/repos/union/registry":
+            self._send(200, {"full_name": "union/registry", "owner": {"login": "union"}, "default_branch": "main",
+                             "permissions": {"push": push, "pull": True}})
+        elif self.path == "/user":
+            self._send(200, {"login": "clerk", "name": "张文员", "avatar_url": ""})
+        else:
+            self._send(404, {"message": "Not Found"})
+
+
+@pytest.fixture
+def published(tmp_path: Path) -> Iterator[str]:
+    """/admin/ as the Pages site publishes it (no local backend), against a stand-in for GitHub's API."""
+    api = ThreadingHTTPServer(("127.0.0.1", 0), _FakeGitHub)
+    pages = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(tmp_path / "site")))
+    write_admin(tmp_path / "site" / "admin", CmsOptions(repo="union/registry", api_root=f"http://127.0.0.1:{api.server_address[1]}"))
+    for server in (api, pages):
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{pages.server_address[1]}/admin/"
+    for server in (api, pages):
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_clerk_signs_in_on_the_published_site_with_a_token_and_no_server(browser: Any, published: str, tmp_path: Path) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(published)
+    token = page.get_by_label("访问令牌")
+    page.screenshot(path=str(tmp_path / "signin.png"), full_page=True)
+    token.fill("github_pat_wrong")
+    page.get_by_role("button", name="登录").click()
+    page.get_by_text("令牌无效或已过期", exact=False).wait_for()
+    token.fill("read-only")
+    page.get_by_role("button", name="登录").click()
+    page.get_by_text("只能读、不能写仓库 union/registry", exact=False).wait_for()
+    assert page.evaluate("localStorage.getItem('decap-cms-user')") is None
+    token.fill("good-token")
+    page.get_by_role("button", name="登录").click()
+    page.get_by_role("link", name="师徒结对").first.wait_for(timeout=20_000)  # Decap's own collections: signed in
+    assert page.get_by_label("访问令牌").count() == 0
+    page.screenshot(path=str(tmp_path / "signed-in.png"))
+    page.reload()  # Decap restores the sign-in itself
+    page.get_by_role("link", name="名匠").first.wait_for(timeout=20_000)
+    page.close()
+
+
+def test_the_sign_in_is_stored_where_the_shipped_decap_reads_it() -> None:
+    """jiangpu-admin.js writes Decap's own sign-in record; a Decap release that moved it would sign nobody in."""
+    from generator.render.cms import decap_files
+
+    shipped = decap_files()["decap-cms.js"].decode("utf-8")
+    ours = (REPO / "site_templates" / "admin" / "jiangpu-admin.js").read_text(encoding="utf-8")
+    assert 'storageKey="decap-cms-user"' in shipped and 'var USER_KEY = "decap-cms-user"' in ours
+    assert "restoreUser(e){return this.authenticate(e)}" in shipped  # the GitHub backend signs in from the stored token
+    assert "window.CMS_MANUAL_INIT" in shipped
+
+
+def test_a_new_master_gets_a_suggested_id_and_a_taken_one_is_refused(browser: Any, editor: tuple[str, Path]) -> None:
+    url, records = editor
+    page = _signed_in(browser, url, "collections/masters/new")
+    page.get_by_label("姓名", exact=True).fill("李军")
+    page.get_by_label("编号", exact=True).click()  # the next field: the suggestion is there
+    page.get_by_role("button", name="使用 li-jun-2").wait_for()  # li-jun is taken: the next free one
+    page.get_by_label("编号", exact=True).fill("li-jun")
+    page.get_by_role("button", name="发布").click()
+    page.get_by_text("立即发布", exact=True).click()
+    page.get_by_text("编号“li-jun”已被“李军”使用：可以改用 li-jun-2", exact=False).wait_for(timeout=10_000)
+    page.get_by_role("button", name="使用 li-jun-2").click()
+    assert page.get_by_label("编号", exact=True).input_value() == "li-jun-2"
+    page.close()
+    pair = _signed_in(browser, url, "collections/pairs/new")
+    _choose(pair, pair.get_by_label("所属活动", exact=True), "桃源县")
+    pair.get_by_label("开始日期", exact=True).fill("2026-11-10")
+    pair.get_by_label("编号", exact=True).click()
+    taken = sorted(p.stem for p in (records / "pairs").glob("taoyuan-2026-*.yml"))
+    expected = f"taoyuan-2026-{int(taken[-1].rsplit('-', 1)[1]) + 1:03d}"
+    pair.get_by_role("button", name=f"使用 {expected}").wait_for()
+    pair.close()
+
+
+def test_a_photo_upload_passes_the_photo_rule(browser: Any, editor: tuple[str, Path], tmp_path: Path) -> None:
+    """A photo chosen in the form is uploaded with the record it belongs to: a broken file is refused
+    by the photo rule with the record unchanged; a good one lands in records/photos/ and its name in the record."""
+    from PIL import Image
+
+    url, records = editor
+    good = tmp_path / "wang-wu.jpg"
+    Image.new("RGB", (300, 400), (180, 160, 140)).save(good, quality=90)
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(good.read_bytes()[:600])
+    path = records / "masters" / "li-jun.yml"
+    before = path.read_bytes()
+    page = _signed_in(browser, url, "collections/masters/entries/li-jun")
+
+    def choose(photo: Path) -> None:
+        page.get_by_role("button", name="选择图片").or_(page.get_by_role("button", name="选择不同的图片")).first.click()
+        with page.expect_file_chooser() as chooser:
+            page.get_by_text("上传", exact=True).first.click()
+        chooser.value.set_files(str(photo))
+        page.get_by_text(photo.name, exact=True).first.wait_for()
+        page.get_by_role("button", name="选用已选中项目").click()
+        page.get_by_role("button", name="发布").click()
+        page.get_by_text("立即发布", exact=True).click()
+
+    choose(broken)
+    page.get_by_text("没有保存", exact=False).first.wait_for(timeout=20_000)
+    assert "broken.jpg" in page.get_by_text("没有保存", exact=False).first.inner_text()
+    assert path.read_bytes() == before and not (records / "photos" / "broken.jpg").exists()
+    page.close()
+    page = _signed_in(browser, url, "collections/masters/entries/li-jun")
+    choose(good)
+    page.get_by_text("已发布").first.wait_for(timeout=20_000)
+    page.close()
+    assert (records / "photos" / "wang-wu.jpg").read_bytes() == good.read_bytes()
+    assert yaml.safe_load(path.read_text(encoding="utf-8"))["photo"] == "wang-wu.jpg"
+
+
+def test_a_withdrawal_lists_what_refers_to_the_record_and_asks(browser: Any, editor: tuple[str, Path], tmp_path: Path) -> None:
+    url, records = editor
+    page = _signed_in(browser, url, "collections/masters/entries/li-jun")
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.get_by_text("引用这条记录的有", exact=False).wait_for()
+    page.get_by_role("button", name="撤回这条记录……").click()
+    assert asked and "条记录引用了这条记录" in asked[0] and "taoyuan-2019-001" in asked[0]
+    page.get_by_label("撤回原因").fill("重复录入")
+    page.screenshot(path=str(tmp_path / "withdraw.png"), full_page=True)
+    before = (records / "masters" / "li-jun.yml").read_bytes()
+    _publish_refused = page.get_by_role("button", name="发布")
+    _publish_refused.click()
+    page.get_by_text("立即发布", exact=True).click()
+    page.get_by_text("没有保存", exact=False).first.wait_for(timeout=20_000)  # the pairs still name him: the gate says so
+    assert (records / "masters" / "li-jun.yml").read_bytes() == before
+    page.close()

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from generator.cli import main
 from generator import ledger_columns
+from generator.cli import main
 from generator.render import export, public
 from generator.validate import schema
 from tests.conftest import REPO

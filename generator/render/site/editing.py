@@ -29,7 +29,7 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -44,6 +44,7 @@ from generator.files import OutsideRoot, inside, valid_id, write_atomically
 from generator.load.canonical import merged_record
 from generator.load.discover import FOLDERS
 from generator.load.yamlfile import read_regular
+from generator.resources import field_title
 from generator.validate.rules.photo import MAX_PHOTO_BYTES, PHOTO_FOLDER, PHOTO_SUFFIXES, image_problem
 from generator.validate.rules.text import control_problems
 
@@ -175,7 +176,9 @@ class RecordsFolder:
             raise EditingError(f"编号“{target.stem[:80]}”不合规：只能用小写字母、数字和连字符（以字母或数字开头，最长 64 个字符）")
         return target, kind
 
-    def save_record(self, relative: str, raw: Any) -> None:
+    def save_record(self, relative: str, raw: Any, photos: Sequence[tuple[Path, bytes]] = ()) -> None:
+        """Write one record, with the photos uploaded beside it (already checked by the photo rule):
+        the gate judges them together, and nothing is written unless it passes."""
         target, kind = self._record_target(relative)
         if not isinstance(raw, str):
             raise BadRequest("记录内容应为文字")
@@ -191,15 +194,17 @@ class RecordsFolder:
             problems = list(control_problems(kind, yaml.safe_load(text) or {}))
             if problems:
                 key, message = problems[0]
-                raise EditingError(f"“{'.'.join(str(k) for k in key)}”：{message}；没有写入")
-            refused = self._refused(target, text)
+                raise EditingError(f"“{field_title(kind, key)}”：{message}；没有写入")
+            refused = self._refused(target, text, photos)
             if refused:
                 raise EditingError("没有保存，检查发现以下问题，请修改后再保存：\n" + "\n".join(refused))
+            for photo, data in photos:
+                write_atomically(photo, data, root=self.records)
             write_atomically(target, text.encode("utf-8"), root=self.records)
         if self.on_saved:
             self.on_saved(target)
 
-    def _refused(self, target: Path, text: str) -> list[str]:
+    def _refused(self, target: Path, text: str, photos: Sequence[tuple[Path, bytes]] = ()) -> list[str]:
         """The gate's errors for the registry as it would be after this save (the saved file's own,
         and those it causes elsewhere), judged on a linked copy so that nothing is written first."""
         if self.gate is None:
@@ -211,6 +216,10 @@ class RecordsFolder:
             saved.parent.mkdir(parents=True, exist_ok=True)
             saved.unlink(missing_ok=True)  # a link to the real file: replaced, never written through
             saved.write_text(text, encoding="utf-8")
+            for photo, data in photos:
+                placed = copy / photo.relative_to(self.records)
+                placed.unlink(missing_ok=True)
+                placed.write_bytes(data)
             before = {(d.rule, d.message) for d in self.gate(self.records).errors}
             after = self.gate(copy).errors
         mine = f"/{target.relative_to(self.records).as_posix()}"
@@ -223,7 +232,8 @@ class RecordsFolder:
             raise Forbidden(f"照片只能放在 {self.records.name}/{PHOTO_FOLDER}/ 目录，且为 JPG、PNG 或 WebP 文件：{relative[:200]}")
         return target
 
-    def save_media(self, relative: str, content: Any, encoding: Any) -> None:
+    def checked_media(self, relative: str, content: Any, encoding: Any) -> tuple[Path, bytes]:
+        """An uploaded photo, decoded and passed by the photo rule (or refused, saying why)."""
         target = self._photo_target(relative)
         if not isinstance(content, str) or encoding not in ("base64", None):
             raise BadRequest("照片内容应为 base64 文字")
@@ -233,7 +243,11 @@ class RecordsFolder:
             raise BadRequest("照片内容不是有效的 base64") from exc
         problem = image_problem(data, f"{self.records.name}/{PHOTO_FOLDER}/{target.name}")
         if problem:
-            raise EditingError(problem)
+            raise EditingError(f"没有保存（photo.file）：{problem}")
+        return target, data
+
+    def save_media(self, relative: str, content: Any, encoding: Any) -> None:
+        target, data = self.checked_media(relative, content, encoding)
         with self.lock:
             write_atomically(target, data, root=self.records)
 
@@ -276,12 +290,12 @@ def handle(folder: RecordsFolder, action: str, params: dict[str, Any]) -> Any:
         return folder.entry(_text(params, "path"))
     if action == "persistEntry":
         entry = params.get("entry")
+        photos = [folder.checked_media(_text(asset, "path"), asset.get("content"), asset.get("encoding", "base64"))
+                  for asset in _objects(params.get("assets"), "assets")]
         for data in _objects(params.get("dataFiles") or [entry], "entry"):
             if data.get("newPath") and data["newPath"] != data.get("path"):
                 raise EditingError("不能在这里给记录改名：编号就是文件名，请在 GitHub 上改名")
-            folder.save_record(_text(data, "path"), data.get("raw"))
-        for asset in _objects(params.get("assets"), "assets"):
-            folder.save_media(_text(asset, "path"), asset.get("content"), asset.get("encoding", "base64"))
+            folder.save_record(_text(data, "path"), data.get("raw"), photos)
         return {"message": "entry persisted"}
     if action == "getMedia":
         return [folder.media(p) for p in folder.listing(_text(params, "mediaFolder"), "", 1)]
