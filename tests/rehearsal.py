@@ -142,11 +142,13 @@ class Runner:
     cache: Path | None = None
     extra_env: dict[str, str] = field(default_factory=dict)  # the machine's own settings (git's insteadOf for github.com)
 
-    def run(self, workflow: Path, job_id: str) -> Job:
+    def run(self, workflow: Path, job_id: str, needs: Mapping[str, str] | None = None) -> Job:
+        """Run one job; ``needs`` gives the results of the jobs it waits for (job id -> success/failure)."""
         flow = yaml.safe_load(workflow.read_text(encoding="utf-8"))
         job = flow["jobs"][job_id]
+        done = {name: {"result": result, "outputs": {}} for name, result in (needs or {}).items()}
         contexts: dict[str, Any] = {"github": self.github, "vars": self.vars, "secrets": self.secrets, "steps": {},
-                                    "env": {}, "needs": {}, "runner": {"os": "Linux", "temp": str(self.work / "runner-temp")}}
+                                    "env": {}, "needs": done, "runner": {"os": "Linux", "temp": str(self.work / "runner-temp")}}
         if "if" in job and not evaluate(_condition(job["if"]), contexts):
             return Job("skipped")
         workspace = self.work / "workspace"

@@ -22,6 +22,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.conftest import REPO
 from tests.rehearsal import Runner, pages_files
@@ -181,3 +182,32 @@ for ((i = 1; i <= $#; i++)); do if [ "${{!i}}" = --dir ]; then j=$((i + 1)); cp 
     assert _git(github, "log", "-1", "--format=%s", branch) == "整理记录格式（在线编辑保存后自动整理）"
     tidied = _git(github, "show", f"{branch}:records/units/taoyuan-demo-motor.yml")
     assert tidied == (REPO / "records" / "units" / "taoyuan-demo-motor.yml").read_text(encoding="utf-8").strip()
+
+
+@pytest.mark.parametrize(("result", "state"), [("success", "success"), ("failure", "failure")])
+def test_the_editor_is_told_the_checks_result_with_a_link_to_its_summary(tmp_path: Path, result: str, state: str) -> None:
+    """The status job writes one commit status (the editor's 查看预览 opens the run); it checks out nothing."""
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    calls = tmp_path / "gh-calls"
+    (tools / "gh").write_text(f'#!/usr/bin/env bash\nprintf "%s\\n" "$@" > {calls}\necho "$GH_TOKEN" >> {calls}\n', encoding="utf-8")
+    (tools / "gh").chmod(0o755)
+    event = _event("a" * 40, event_name="pull_request", server_url="https://github.com", run_id="4242", ref="refs/pull/7/merge")
+    event["event"] = {"pull_request": {"number": 7, "head": {"sha": "b" * 40, "repo": {"full_name": "union/registry"}}}}
+    runner = Runner(tmp_path / "no-repository", tmp_path, event, extra_path=[tools])
+    job = runner.run(WORKFLOWS / "pull-request.yml", "status", needs={"check": result})
+    assert job.outcome == "success", job.output()
+    said = calls.read_text(encoding="utf-8").splitlines()
+    assert said[:4] == ["api", "--method", "POST", f"repos/union/registry/statuses/{'b' * 40}"]
+    assert f"state={state}" in said and "context=匠谱检查" in said
+    assert "target_url=https://github.com/union/registry/actions/runs/4242" in said and said[-1] == "ghs_test"
+    flow = yaml.safe_load((WORKFLOWS / "pull-request.yml").read_text(encoding="utf-8"))
+    assert not [s for s in flow["jobs"]["status"]["steps"] if "uses" in s]  # no checkout: no branch code runs here
+    registry = yaml.safe_load((REPO / "site_templates" / "registry" / "workflows" / "pull-request.yml").read_text(encoding="utf-8"))
+    assert registry["jobs"]["status"] == flow["jobs"]["status"]  # a registry made by init links its editor the same way
+    from generator.render.cms import PREVIEW_CONTEXT, CmsOptions, config
+
+    assert config(CmsOptions(repo="union/registry"))["backend"]["preview_context"] == PREVIEW_CONTEXT == "匠谱检查"
+    fork = {**event, "event": {"pull_request": {**event["event"]["pull_request"], "head": {"sha": "b" * 40, "repo": {"full_name": "someone/fork"}}}}}
+    assert Runner(tmp_path / "no-repository", tmp_path, fork, extra_path=[tools]).run(
+        WORKFLOWS / "pull-request.yml", "status", needs={"check": result}).outcome == "skipped"  # a fork's token cannot write

@@ -89,6 +89,7 @@ PRIVATE_MARK = "（不公开）"
 
 GITHUB_API = "https://api.github.com"
 TOKEN_PAGE = "https://github.com/settings/personal-access-tokens/new"
+PREVIEW_CONTEXT = "匠谱检查"  # .github/workflows/pull-request.yml writes a commit status of this name
 ADMIN_FILES = ("index.html", "jiangpu-admin.js", "jiangpu-admin.css")
 
 
@@ -261,6 +262,8 @@ def config(options: CmsOptions, today: date | None = None) -> dict[str, Any]:
                                "commit_messages": {"create": "新建{{collection}}：{{slug}}", "update": "修改{{collection}}：{{slug}}",
                                                    "delete": "删除{{collection}}：{{slug}}",
                                                    "uploadMedia": "上传照片：{{path}}", "deleteMedia": "删除照片：{{path}}"}}
+    # The pull-request workflow's status of this name links the editor's workflow view to the check's summary.
+    backend["preview_context"] = PREVIEW_CONTEXT
     if options.base_url:
         backend["base_url"] = options.base_url
     if options.api_root != GITHUB_API:
