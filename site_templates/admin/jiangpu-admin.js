@@ -272,11 +272,12 @@
               h("ul", null, refs.slice(0, 50).map(function (r) { return h("li", { key: r[0] }, r[1]); })))
           : h("p", { key: "refs" }, "没有其他记录引用这条记录。");
         if (isNew()) return h("p", { id: props.forID, className: props.classNameWrapper }, "新建的记录不需要撤回。");
+        var wrapper = props.classNameWrapper + " jiangpu-withdraw";
         if (!value || !(value.get ? value.size : Object.keys(value).length)) {
-          return h("div", { id: props.forID, className: props.classNameWrapper }, listed,
+          return h("div", { id: props.forID, className: wrapper }, listed,
             h("button", { key: "go", type: "button", onClick: function () { self.withdraw(); } }, "撤回这条记录……"));
         }
-        return h("div", { id: props.forID, className: props.classNameWrapper }, listed,
+        return h("div", { id: props.forID, className: wrapper }, listed,
           h("p", { key: "day" }, "撤回日期：" + field(value, "date")),
           h("label", { key: "why", htmlFor: props.forID + "-reason" }, "撤回原因"),
           h("input", {

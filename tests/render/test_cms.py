@@ -128,6 +128,16 @@ def test_the_local_backend_reaches_only_the_records(tmp_path: Path) -> None:
 CHROMIUM = os.environ.get("JIANGPU_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
+def _shot(page: Any, folder: Path, name: str, full_page: bool = False) -> None:
+    """A screenshot to look at; with JIANGPU_SCREENSHOTS set, also kept there (CONTRIBUTING's pictures
+    are taken this way: JIANGPU_SCREENSHOTS=.github/images gives .github/images/editor-*.png)."""
+    page.screenshot(path=str(folder / name), full_page=full_page)
+    keep = os.environ.get("JIANGPU_SCREENSHOTS")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(keep) / f"editor-{name}"), full_page=full_page)
+
+
 class _Quiet(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         return
@@ -184,7 +194,7 @@ def browser() -> Iterator[Any]:
         instance.close()
 
 
-def test_a_clerk_adds_a_pair_in_the_form(browser: Any, editor: tuple[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_clerk_adds_a_pair_in_the_form(browser: Any, editor: tuple[str, Path], capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     url, records = editor
     page = _signed_in(browser, url, "collections/pairs/new")
     page.get_by_label("编号", exact=True).fill("taoyuan-2026-101")
@@ -197,7 +207,10 @@ def test_a_clerk_adds_a_pair_in_the_form(browser: Any, editor: tuple[str, Path],
     page.get_by_label("开始日期", exact=True).fill("2026-11-10")
     page.get_by_label("结束日期", exact=True).fill("2028-11-09")
     _choose(page, page.get_by_label("状态", exact=True), "待审批")
+    page.get_by_label("编号", exact=True).scroll_into_view_if_needed()
+    _shot(page, tmp_path, "first-edit.png")
     _publish(page)
+    _shot(page, tmp_path, "published.png")
     page.close()
     saved = records / "pairs" / "taoyuan-2026-101.yml"
     text = saved.read_text(encoding="utf-8")
@@ -239,7 +252,7 @@ def test_a_save_the_gate_refuses_is_refused_in_the_editor(browser: Any, editor: 
     message.wait_for(timeout=20_000)
     assert "pair.term" in message.inner_text() and "超出本活动规定" in message.inner_text()
     page.wait_for_timeout(400)  # the notice slides in
-    page.screenshot(path=str(tmp_path / "refused.png"))
+    _shot(page, tmp_path, "refused.png")
     page.close()
     assert path.read_bytes() == before
 
@@ -257,7 +270,7 @@ def test_a_field_check_refuses_before_the_save(browser: Any, editor: tuple[str, 
     page.get_by_text("立即发布", exact=True).click()
     page.get_by_text("应在 1926—2010 年之间", exact=False).first.wait_for(timeout=10_000)
     assert page.get_by_text("不能以 = + - @ 开头", exact=False).count() >= 1
-    page.screenshot(path=str(tmp_path / "field-checks.png"), full_page=True)
+    _shot(page, tmp_path, "field-checks.png", full_page=True)
     page.close()
     assert path.read_bytes() == before
 
@@ -319,7 +332,7 @@ def test_a_clerk_signs_in_on_the_published_site_with_a_token_and_no_server(brows
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(published)
     token = page.get_by_label("访问令牌")
-    page.screenshot(path=str(tmp_path / "signin.png"), full_page=True)
+    _shot(page, tmp_path, "signin.png", full_page=True)
     token.fill("github_pat_wrong")
     page.get_by_role("button", name="登录").click()
     page.get_by_text("令牌无效或已过期", exact=False).wait_for()
@@ -331,7 +344,7 @@ def test_a_clerk_signs_in_on_the_published_site_with_a_token_and_no_server(brows
     page.get_by_role("button", name="登录").click()
     page.get_by_role("link", name="师徒结对").first.wait_for(timeout=20_000)  # Decap's own collections: signed in
     assert page.get_by_label("访问令牌").count() == 0
-    page.screenshot(path=str(tmp_path / "signed-in.png"))
+    _shot(page, tmp_path, "signed-in.png")
     page.reload()  # Decap restores the sign-in itself
     page.get_by_role("link", name="名匠").first.wait_for(timeout=20_000)
     page.close()
@@ -348,7 +361,7 @@ def test_the_sign_in_is_stored_where_the_shipped_decap_reads_it() -> None:
     assert "window.CMS_MANUAL_INIT" in shipped
 
 
-def test_a_new_master_gets_a_suggested_id_and_a_taken_one_is_refused(browser: Any, editor: tuple[str, Path]) -> None:
+def test_a_new_master_gets_a_suggested_id_and_a_taken_one_is_refused(browser: Any, editor: tuple[str, Path], tmp_path: Path) -> None:
     url, records = editor
     page = _signed_in(browser, url, "collections/masters/new")
     page.get_by_label("姓名", exact=True).fill("李军")
@@ -358,6 +371,7 @@ def test_a_new_master_gets_a_suggested_id_and_a_taken_one_is_refused(browser: An
     page.get_by_role("button", name="发布").click()
     page.get_by_text("立即发布", exact=True).click()
     page.get_by_text("编号“li-jun”已被“李军”使用：可以改用 li-jun-2", exact=False).wait_for(timeout=10_000)
+    _shot(page, tmp_path, "suggested-id.png")
     page.get_by_role("button", name="使用 li-jun-2").click()
     assert page.get_by_label("编号", exact=True).input_value() == "li-jun-2"
     page.close()
@@ -417,7 +431,7 @@ def test_a_withdrawal_lists_what_refers_to_the_record_and_asks(browser: Any, edi
     page.get_by_role("button", name="撤回这条记录……").click()
     assert asked and "条记录引用了这条记录" in asked[0] and "taoyuan-2019-001" in asked[0]
     page.get_by_label("撤回原因").fill("重复录入")
-    page.screenshot(path=str(tmp_path / "withdraw.png"), full_page=True)
+    _shot(page, tmp_path, "withdraw.png", full_page=True)
     before = (records / "masters" / "li-jun.yml").read_bytes()
     _publish_refused = page.get_by_role("button", name="发布")
     _publish_refused.click()
@@ -425,3 +439,27 @@ def test_a_withdrawal_lists_what_refers_to_the_record_and_asks(browser: Any, edi
     page.get_by_text("没有保存", exact=False).first.wait_for(timeout=20_000)  # the pairs still name him: the gate says so
     assert (records / "masters" / "li-jun.yml").read_bytes() == before
     page.close()
+
+
+def _decap_verdict(browser: Any, url: str) -> list[str]:
+    """What Decap itself says of the configuration it loads: its "Config Errors" (AJV against its own
+    schema), or nothing once the collections show."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    said: list[str] = []
+    page.on("console", lambda message: said.append(message.text) if "Config Errors" in message.text else None)
+    page.goto(url)
+    refused = page.get_by_text("配置错误").or_(page.get_by_text("Config Errors"))  # the locale is the config's own
+    page.get_by_role("button", name="登录").or_(refused).first.wait_for(timeout=20_000)
+    said += [page.inner_text("body")] if refused.count() else []
+    page.close()
+    return said
+
+
+def test_the_generated_configuration_passes_decaps_own_validation(browser: Any, editor: tuple[str, Path]) -> None:
+    url, _ = editor
+    assert _decap_verdict(browser, url) == []
+    config_file = Path(editor[1]).parents[1] / "site" / "admin" / "config.yml"
+    made = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    made["collections"][0]["fields"][0]["pattern"] = "not-a-pair"  # what Decap's schema refuses: the check can fail
+    config_file.write_text(yaml.safe_dump(made, allow_unicode=True), encoding="utf-8")
+    assert _decap_verdict(browser, url), "Decap accepted a configuration its schema refuses"
