@@ -460,6 +460,16 @@ class Names:
                     names.setdefault(_SPACES.sub("", str(name)), []).append(rid)
             self.by_name[kind] = names
 
+    def _nearest(self, kind: str, value: str) -> str:
+        """A mistyped name or id gets the names and ids it most resembles (是不是 桃源示例电机有限公司？)."""
+        import difflib
+
+        typed = _SPACES.sub("", value)
+        ids = difflib.get_close_matches(typed, sorted(self.registry.ids.get(kind, set())), n=3, cutoff=0.75)  # as ref says
+        names = difflib.get_close_matches(typed, sorted(self.by_name.get(kind, {})), n=3, cutoff=0.5)  # 李君 → 李军 is 0.5
+        close = (ids + names)[:3]
+        return f"（是不是 {'、'.join(close)}？）" if close else ""
+
     def resolve(self, kind: str, value: str, unit: str | None = None) -> str:
         if value in self.registry.ids.get(kind, set()) or value in self.incoming.get(kind, set()):
             return value
@@ -468,7 +478,7 @@ class Names:
             found = [m for m in found if self.registry.masters[m].unit == unit]
         label = BY_NAME[kind].label
         if not found:
-            raise _Bad("import.unknown", f"找不到名为“{value}”的{label}：请先建立其记录，或填写其编号")
+            raise _Bad("import.unknown", f"找不到名为“{value}”的{label}{self._nearest(kind, value)}：请先建立其记录，或填写其编号")
         if len(found) > 1:
             raise _Bad("import.ambiguous", f"有 {len(found)} 个{label}叫“{value}”（{'、'.join(found)}）：请改填编号")
         return found[0]

@@ -138,6 +138,18 @@ def test_names_are_resolved_never_guessed(tmp_path: Path, capsys: pytest.Capture
     assert f"{ledger}:3:1: error import.ambiguous" in out and "li-jun、li-jun-2" in out
 
 
+def test_a_mistyped_name_or_id_gets_the_nearest_ones(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ledger = tmp_path / "ledger.csv"
+    ledger.write_text("师傅,单位,徒弟姓名,性别,签订日期,开始日期,结束日期\n"
+                      "李军,taoyuan-demo-moter,甲一,男,2023-01-01,2023-01-10,2025-01-09\n"
+                      "李君,桃源示例电机有限公司,乙二,男,2023-01-01,2023-01-10,2025-01-09\n", encoding="utf-8")
+    main(["import", str(ledger), "--kind", "pair", "--records", str(_records(tmp_path)), "--programme", "taoyuan-pairing-2019",
+          "--default", "status=待审批", "--no-cache"])
+    out = capsys.readouterr().out
+    assert "找不到名为“taoyuan-demo-moter”的单位（是不是 taoyuan-demo-motor？）" in out
+    assert "找不到名为“李君”的名匠（是不是 " in out and "李军" in out.split("李君", 1)[1].split("\n", 1)[0]
+
+
 def test_a_mapping_file_names_other_headers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     records = _records(tmp_path)
     ledger = tmp_path / "ledger.csv"
