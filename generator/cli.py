@@ -210,6 +210,8 @@ def _site_url() -> str:
 
 
 def cmd_forms(args: argparse.Namespace) -> int:
+    from generator.load.history import last_changed
+    from generator.model.progress import activity_years
     from generator.render.forms.build import FORMATS, write_forms, write_merged
     from generator.render.forms.definitions import (
         blank_forms,
@@ -217,6 +219,7 @@ def cmd_forms(args: argparse.Namespace) -> int:
         pair_forms,
         programme_forms,
         studio_forms,
+        unit_forms,
         with_public_links,
     )
     from generator.render.forms.fonts import FontNotFound
@@ -226,8 +229,8 @@ def cmd_forms(args: argparse.Namespace) -> int:
     if unknown:
         sys.stderr.write(f"未知格式：{'、'.join(unknown)}（可用：{'、'.join(FORMATS)}）\n")
         return EXIT_USAGE
-    if args.year is not None and not args.programme:
-        sys.stderr.write("--year 只和 --programme 一起用（哪一年度的活动报表）\n")
+    if args.year is not None and not (args.programme or args.unit):
+        sys.stderr.write("--year 只和 --programme 或 --unit 一起用（哪一年度的报表）\n")
         return EXIT_USAGE
     if args.filled and not (args.pair or args.studio or args.unit or args.programme or args.all):
         sys.stderr.write("--filled 需要 --pair 编号、--studio 编号、--unit 编号、--programme 编号 或 --all\n")
@@ -255,21 +258,28 @@ def cmd_forms(args: argparse.Namespace) -> int:
                 hint = f"；是不是：{'、'.join(near)}" if near else ""
                 sys.stderr.write(f"登记册中没有{kind} {given}{hint}\n")
                 return EXIT_FAILED
-        pairs = (sorted(reg.pairs) if args.all else [args.pair] if args.pair else
-                 sorted(p.id for p in reg.pairs.values() if p.unit == args.unit) if args.unit else [])
-        if args.unit and not pairs:
-            sys.stderr.write(f"单位 {args.unit} 没有结对记录\n")
-            return EXIT_FAILED
+        today = args.date or date.today()
+        year = args.year or today.year
+        # A record's last commit tells when a pair since terminated was still in force (a past year's report).
+        changed = {Path(k).stem: v for k, v in last_changed(Path(args.records)).items() if k.startswith("pairs/")}
+        pairs = sorted(reg.pairs) if args.all else [args.pair] if args.pair else []
         studios = sorted(reg.studios) if args.all else [args.studio] if args.studio else []
         forms = [f for p in pairs for f in pair_forms(reg.pairs[p], reg)]
         forms += [f for s in studios for f in studio_forms(reg.studios[s], reg)]
+        if args.unit:
+            chosen = unit_forms(args.unit, reg, year, today, changed)
+            if not chosen.forms:
+                sys.stderr.write(chosen.has + "\n")
+                return EXIT_FAILED
+            forms += chosen.forms
+            pairs = [p.id for p in chosen.pairs]
         if args.programme:
             programme = reg.programmes[args.programme]
-            year = args.year or (args.date or date.today()).year
-            if not programme.start_year <= year <= programme.end_year + 1:
-                sys.stderr.write(f"活动 {programme.id} 的年度是 {programme.start_year}—{programme.end_year} 年，没有 {year} 年度的报表\n")
+            years = activity_years(reg, programme)
+            if year not in years:
+                sys.stderr.write(f"活动 {programme.id} 的记录只涉及 {years.start}—{years.stop - 1} 年，没有 {year} 年度的报表\n")
                 return EXIT_FAILED
-            forms += programme_forms(programme, reg, year, args.date or date.today())
+            forms += programme_forms(programme, reg, year, today, changed)
         forms = with_public_links(forms, _site_url())
         # For printing in one go: a pair's whole set, or every pair of a unit (of each unit with --all).
         if "pdf" in formats and pairs:
@@ -567,7 +577,7 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--pair", help="填写这个结对的协议表、阶段培养计划表和出师鉴定表（另有一个合并打印的 PDF）")
     which.add_argument("--unit", help="填写这个单位所有结对的表格（另有一个合并打印的 PDF）")
     which.add_argument("--programme", help="填写这个活动某一年度的报表：年度报送表和附件4（结对）、公示名单、津贴发放汇总表（人才）")
-    forms.add_argument("--year", type=int, help="与 --programme 一起用：哪一年度（默认今年）")
+    forms.add_argument("--year", type=int, help="与 --programme 或 --unit 一起用：哪一年度的报送表和附件4（默认今年）")
     which.add_argument("--studio", help="填写这个工作室的申报表和年度考核表")
     which.add_argument("--all", action="store_true", help="填写所有结对和工作室的表格")
     forms.add_argument("--no-cache", action="store_true", help="不使用检查缓存")

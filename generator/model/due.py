@@ -21,13 +21,6 @@ REPORT_INTERVAL = timedelta(days=365)
 DEADLINE_NOTICE = timedelta(days=45)
 
 
-def report_deadline(report_due: str, year: int) -> date:
-    """When the report on ``year`` is due: a date in the second half of the year falls in that
-    year (桃源: 12月中旬前), one in the first half in the next (重庆: 每年1月底前提交上一年度工作报告)."""
-    month, dom = (int(x) for x in report_due.split("-"))
-    return date(year if month >= 7 else year + 1, month, dom)
-
-
 def _remind(src: Source, rule: str, message: str, key: Key = ()) -> Diagnostic:
     line, column = src.locate(key)
     return Diagnostic(src.path, line, column, Severity.WARNING, rule, message)

@@ -7,7 +7,9 @@ means the same everywhere.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from generator.model.entities import IN_FORCE_STATUSES, Master, Pair, Programme, Registry
@@ -63,6 +65,65 @@ def unit_ancestry(registry: Registry, unit_id: str) -> list[str]:
     return chain
 
 
+def report_deadline(report_due: str, year: int) -> date:
+    """When the report on ``year`` is due: a date in the second half of the year falls in that
+    year (桃源: 12月中旬前), one in the first half in the next (重庆: 每年1月底前提交上一年度工作报告)."""
+    month, dom = (int(x) for x in report_due.split("-"))
+    return date(year if month >= 7 else year + 1, month, dom)
+
+
+def statistics_date(programme: Programme, year: int) -> date:
+    """The day a year's figures are counted to: the report's due date when it falls in that year
+    (桃源 12月15日: counted up to the day they are sent), otherwise the year's end (never after the due date)."""
+    due = report_deadline(programme.rules.report_due, year) if programme.rules.report_due else None
+    return due if due is not None and due.year == year else date(year, 12, 31)
+
+
+def activity_years(registry: Registry, programme: Programme) -> range:
+    """Every year with something to report: the programme's own years and every year its records
+    hold a date in (pairs signed before it started, pairs still running after it ended)."""
+    years = {programme.start_year, programme.end_year}
+    for pair in registry.pairs.values():
+        if pair.programme == programme.id:
+            years |= {d.year for d in (pair.signed, pair.start, pair.end) if d is not None}
+    for studio in registry.studios.values():
+        if studio.programme == programme.id:
+            years |= {d.year for d in (studio.established, studio.named) if d is not None}
+            years |= {a.year for a in studio.assessments} | {r.year for r in studio.results}
+    years |= {t.year for m in registry.masters.values() for t in m.talent if t.programme == programme.id}
+    return range(min(years), max(years) + 1)
+
+
+def sealed_on(pair: Pair) -> date | None:
+    """The day the agreement took effect: its last of the three seals (a pair counted as sealed
+    without their dates took effect when it started)."""
+    seals = (pair.approvals.administration, pair.approvals.union, pair.approvals.hr)
+    if all(seals):
+        return max(d for d in seals if d is not None)
+    return pair.start if pair.status in COUNTED_STATUSES else None
+
+
+def in_force_on(pair: Pair, day: date, changed: Mapping[str, date] | None = None) -> bool:
+    """Whether the agreement was in force on ``day``, as the records and their history say.
+
+    A record holds today's status, not when it changed: a pair 已终止 today was still in force on a
+    day before its file last changed (git history, ``changed``: pair id -> date of its last commit),
+    so a year's report printed again later lists it as it was then. Without history a terminated
+    pair is taken as ended (the figure the office had when it had no history either)."""
+    took_effect = sealed_on(pair)
+    if took_effect is None or took_effect > day or pair.status == "待审批":
+        return False
+    if pair.status == "已终止":
+        last_change = (changed or {}).get(pair.id)
+        return last_change is not None and last_change > day
+    return True
+
+
+def pairs_as_of(registry: Registry, programme_id: str, day: date, changed: Mapping[str, date] | None = None) -> list[Pair]:
+    return sorted((p for p in registry.pairs.values() if p.programme == programme_id and in_force_on(p, day, changed)),
+                  key=lambda p: (p.start, p.id))
+
+
 def sealed_pairs(registry: Registry, programme_id: str) -> list[Pair]:
     return sorted((p for p in registry.pairs.values() if p.programme == programme_id and p.status in COUNTED_STATUSES),
                   key=lambda p: (p.start, p.id))
@@ -93,8 +154,10 @@ def _even_plan(programme: Programme, done_by_year: Counter[int]) -> list[YearRow
     return rows
 
 
-def pairing_progress(registry: Registry, programme: Programme) -> Progress:
-    sealed = sealed_pairs(registry, programme.id)
+def pairing_progress(registry: Registry, programme: Programme, as_of: date | None = None,
+                     changed: Mapping[str, date] | None = None) -> Progress:
+    """Today's figures, or with ``as_of`` the figures as they stood that day (附件4 of a past year)."""
+    sealed = sealed_pairs(registry, programme.id) if as_of is None else pairs_as_of(registry, programme.id, as_of, changed)
     pairs = _without_renewals(sealed)
     quota_units = {q.unit for q in programme.quotas}
     by_unit: Counter[str] = Counter()
@@ -123,11 +186,14 @@ class UnitYear:
     extended: int  # judged 延期 this year
 
 
-def pairing_year(registry: Registry, programme: Programme, year: int) -> tuple[list[UnitYear], list[Pair]]:
+def pairing_year(registry: Registry, programme: Programme, year: int, day: date | None = None,
+                 changed: Mapping[str, date] | None = None) -> tuple[list[UnitYear], list[Pair]]:
     """Each quota unit's (and the other units') figures for ``year``, and the year's new pairs,
-    counted as 附件4 and 任务进度 count them (sealed, a renewal once)."""
+    counted as 附件4 and 任务进度 count them (sealed, a renewal once) as they stood on ``day``
+    (the year's statistics date unless an earlier one is given: a year not over yet)."""
+    day = day or statistics_date(programme, year)
     quota_units = {q.unit for q in programme.quotas}
-    sealed = [p for p in sealed_pairs(registry, programme.id) if p.start.year <= year]
+    sealed = [p for p in pairs_as_of(registry, programme.id, day, changed) if p.start.year <= year]
     pairs = _without_renewals(sealed)
     owners = {p.id: _quota_unit(registry, p.unit, quota_units) for p in sealed}
 
@@ -135,7 +201,7 @@ def pairing_year(registry: Registry, programme: Programme, year: int) -> tuple[l
         mine = [p for p in pairs if owners[p.id] == unit]
         # A renewal (续签) is no new pair, but its 出师 or 延期 happened, in the year it was judged.
         judged = [p.evaluation for p in sealed if owners[p.id] == unit and p.evaluation and p.evaluation.date
-                  and p.evaluation.date.year == year]
+                  and p.evaluation.date.year == year and p.evaluation.date <= day]
         return UnitYear(unit, target, sum(p.start.year == year for p in mine), len(mine),
                         sum(e.result == "出师" for e in judged), sum(e.result == "延期" for e in judged))
 

@@ -158,10 +158,13 @@ def test_filled_agreement_carries_the_record_with_private_fields(tmp_path: Path,
         assert [e for e in expected if _squash(str(e)) not in text] == [], fmt
 
 
-def test_quota_table_is_filled_with_progress(blank) -> None:  # type: ignore[no-untyped-def]
-    quota = next(w for w in blank if w.form.id.startswith("fujian4"))
+def test_the_blank_quota_table_is_blank_and_the_counted_one_says_its_date(blank) -> None:  # type: ignore[no-untyped-def]
+    empty = next(w for w in blank if w.form.id == "fujian4-renwu-fenpeibiao")
+    assert "桃源" not in _squash(pdf_text(empty.files["pdf"]))  # a clerk's 附件4 to fill in, not today's figures
+    quota = next(w for w in blank if w.form.id.startswith("fujian4-renwu-fenpeibiao-"))
     text = _squash(pdf_text(quota.files["pdf"]))
     assert "桃源高新技术产业开发区" in text and "其它单位" in text and "合计" in text
+    assert "截至" in quota.form.subtitle and quota.form.subtitle in _squash(quota.form.subtitle)
     assert "续签不重复计入" in text  # the form says what its count counts (the model's counted_pairs)
 
 
@@ -265,7 +268,7 @@ def test_a_renewal_says_so_and_every_filled_agreement_names_its_record(tmp_path:
 
 
 def test_the_quota_table_says_when_it_was_counted(tmp_path: Path, registry) -> None:  # type: ignore[no-untyped-def]
-    forms = [f for f in blank_forms(registry, date(2026, 11, 22)) if f.id.startswith("fujian4")]
+    forms = [f for f in blank_forms(registry, date(2026, 11, 22)) if f.id.startswith("fujian4-renwu-fenpeibiao-")]
     written = write_forms(forms, tmp_path, os.environ, ("pdf",))
     assert "统计截至：2026年11月22日" in _squash(pdf_text(written[0].files["pdf"]))
 
@@ -468,6 +471,69 @@ def test_a_mistyped_id_or_year_is_answered_in_chinese(tmp_path: Path, capsys: py
     assert main([*common, "--programme", "taoyuan-pairing-2019", "--year", "2031"]) == 1
     assert "没有 2031 年度的报表" in capsys.readouterr().err
     assert main([*common, "--pair", "taoyuan-2020-001", "--year", "2021"]) == 2  # --year belongs to --programme
-    assert "--year 只和 --programme 一起用" in capsys.readouterr().err
+    assert "--year 只和 --programme 或 --unit 一起用" in capsys.readouterr().err
     assert main([*common, "--pair", " taoyuan-2020-001 "]) == 0  # spaces around a pasted id do no harm
     assert not list(tmp_path.glob("out/*.pdf"))
+
+
+def test_every_year_with_activity_is_accepted(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Taoyuan's programme runs 2019—2023, but pairs were signed in 2025 and 2026 and run to 2028: those years
+    have reports too (before, --year 2025 was refused while 2024 was accepted)."""
+    monkeypatch.chdir(REPO)
+    common = ["forms", "--no-cache", "--format", "html", "--filled", "--programme", "taoyuan-pairing-2019", "--out", str(tmp_path)]
+    for year in ("2025", "2026"):
+        assert main([*common, "--year", year]) == 0, capsys.readouterr().err
+    assert main([*common, "--year", "2018"]) == 1
+    assert "只涉及 2019—2028 年" in capsys.readouterr().err
+
+
+def test_a_past_years_report_counts_the_year_as_it_stood() -> None:
+    """2022's 报送表 for Taoyuan, counted by hand from records/:
+
+    - taoyuan-2022-007 (桃源示例建筑, sealed 2022-04-27) is 已终止 today; its file last changed on 2026-11-01, after
+      2022's statistics date (12月15日): it was in force then, so the 2022 report lists it among the year's new pairs;
+    - had it been terminated (its file last changed) on 2022-06-30, it would not be in force on 2022-12-15 and not listed;
+    - without history (no git), a terminated pair is taken as ended (the figure an office without history had).
+    """
+    from generator.model.progress import pairing_year, statistics_date
+
+    registry = validate(REPO / "records", today=date(2026, 11, 22), jobs=1).registry
+    programme = registry.programmes["taoyuan-pairing-2019"]
+    assert statistics_date(programme, 2022) == date(2022, 12, 15)  # the due date, never after it
+    later = {"taoyuan-2022-007": date(2026, 11, 1)}
+    _, new = pairing_year(registry, programme, 2022, changed=later)
+    assert "taoyuan-2022-007" in {p.id for p in new}
+    _, new = pairing_year(registry, programme, 2022, changed={"taoyuan-2022-007": date(2022, 6, 30)})
+    assert "taoyuan-2022-007" not in {p.id for p in new}
+    _, new = pairing_year(registry, programme, 2022)
+    assert "taoyuan-2022-007" not in {p.id for p in new}
+
+
+def test_a_quota_holder_prints_its_sub_units_and_its_own_report(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """桃源高新区 holds a quota and has no pairs of its own: --unit prints its sub-units' pairs, its own 附件4 row
+    and 报送表; a studio's unit its studio's forms; a unit with nothing says what it has."""
+    monkeypatch.chdir(REPO)
+    common = ["forms", "--no-cache", "--format", "html", "--filled"]
+    assert main([*common, "--unit", "taoyuan-hi-tech-zone", "--year", "2024", "--out", str(tmp_path / "zone")]) == 0
+    names = {p.name for p in (tmp_path / "zone").iterdir()}
+    assert "taoyuan-hi-tech-zone_taoyuan-pairing-2019_2024年_师徒结对年度报送表.html" in names
+    assert "taoyuan-hi-tech-zone_taoyuan-pairing-2019_2024年_附件4任务分配表.html" in names
+    registry = validate(REPO / "records", today=date(2026, 11, 22), jobs=1).registry
+    below = {u for u, unit in registry.units.items() if unit.parent == "taoyuan-hi-tech-zone"}
+    expected = {p.id for p in registry.pairs.values() if p.unit in below}
+    assert expected and all(any(n.startswith(pid + "_") for n in names) for pid in expected)
+    report = (tmp_path / "zone" / "taoyuan-hi-tech-zone_taoyuan-pairing-2019_2024年_师徒结对年度报送表.html").read_text(encoding="utf-8")
+    assert "桃源高新技术产业开发区" in report and "教育工会" not in report  # its own line only
+    assert main([*common, "--unit", "nanxun-demo-cable", "--out", str(tmp_path / "cable")]) == 0
+    assert [n for n in (p.name for p in (tmp_path / "cable").iterdir()) if "技能人才申报表" in n]
+    units = REPO / "records" / "units"
+    monkeypatch.chdir(tmp_path)
+    records = tmp_path / "records"
+    shutil.copytree(REPO / "records", records)
+    (records / "units" / "taoyuan-new-office.yml").write_text(
+        (units / "taoyuan-agri-office.yml").read_text(encoding="utf-8").replace("taoyuan-agri-office", "taoyuan-new-office")
+        .replace("农村工作办公室", "新设办公室"), encoding="utf-8")
+    assert main([*common, "--records", str(records), "--unit", "taoyuan-new-office", "--out", str(tmp_path / "none")]) == 1
+    assert "没有结对、工作室或入选人才的记录，没有可打印的表格" in capsys.readouterr().err
+

@@ -7,12 +7,13 @@ fields (phone, employee number) and are never written into the site.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 
-from generator.model.entities import MEASURE_LABELS, Master, Pair, Programme, Registry, Stage, Studio
-from generator.model.progress import QuotaRow, pairing_progress
+from generator.model.entities import MEASURE_LABELS, Master, Pair, Programme, Registry, Stage, Studio, TalentEntry
+from generator.model.progress import QuotaRow, activity_years, pairing_progress, statistics_date, unit_ancestry
 from generator.render.forms import reports
 from generator.render.forms.fields import LEVEL_LABEL, SEAL, SEAL_MM, SIGN, checked, date_zh, file_stem, level, notice_days, private
 from generator.render.forms.model import Cell, Form, Grid, Text, box, label, section, value
@@ -194,25 +195,29 @@ def evaluation_form(pair: Pair | None = None, registry: Registry | None = None) 
 
 
 # ---------------------------------------------------------------- 附件4
-def quota_table(programme: Programme | None = None, registry: Registry | None = None, as_of: date | None = None) -> Form:
-    """各单位结对活动任务分配表 (附件4), with each unit's progress when filled from a programme,
-    counted as of ``as_of`` (the date printed as 统计截至)."""
+def quota_table(programme: Programme | None = None, registry: Registry | None = None, as_of: date | None = None,
+                changed: Mapping[str, date] | None = None, unit: str | None = None) -> Form:
+    """各单位结对活动任务分配表 (附件4): blank, or with each unit's progress counted as it stood on
+    ``as_of`` (printed as 统计截至, and in the title: a filled 附件4 is never mistaken for the blank one)."""
     head = (label("单位"), label("规划时间\n（年）"), label("完成任务数\n（对）"), label("已结对\n（对）"), label("完成进度"), label("备注"))
     rows: list[tuple[Cell, ...]] = [head]
     if programme is not None and registry is not None:
-        progress = pairing_progress(registry, programme)
+        progress = pairing_progress(registry, programme, as_of, changed)
         for q in progress.quotas:
-            rows.append(_quota_row(q, registry))
-        rows.append((value("其它单位"), value(""), value(""), value(str(progress.others)), value(""),
-                     value("其它单位有符合条件的师徒对子可按文件要求报送")))
-        total = sum(q.target for q in programme.quotas)
-        rows.append((label("合计"), value(str(programme.years)), value(str(total)), value(str(progress.done)),
-                     value(f"{progress.percent}%"), value(f"活动总目标 {programme.target} 对")))
+            if unit in (None, q.unit):  # a quota unit's own row (python -m generator forms --unit)
+                rows.append(_quota_row(q, registry))
+        if unit is None:
+            rows.append((value("其它单位"), value(""), value(""), value(str(progress.others)), value(""),
+                         value("其它单位有符合条件的师徒对子可按文件要求报送")))
+            total = sum(q.target for q in programme.quotas)
+            rows.append((label("合计"), value(str(programme.years)), value(str(total)), value(str(progress.done)),
+                         value(f"{progress.percent}%"), value(f"活动总目标 {programme.target} 对")))
     else:
         rows += [tuple(value("", height_mm=9) for _ in head) for _ in range(10)]
-    title_unit = f"（{programme.name}）" if programme else ""
+    owner = registry.units.get(unit) if unit and registry else None
+    title_unit = f"（{owner.name + '，' if owner else ''}{programme.name}，截至{date_zh(as_of)}）" if programme else ""
     return Form(
-        id=f"fujian4-renwu-fenpeibiao-{programme.id}" if programme else "fujian4-renwu-fenpeibiao",
+        id=f"fujian4-renwu-fenpeibiao-{programme.id}{'-' + unit if unit else ''}" if programme else "fujian4-renwu-fenpeibiao",
         attachment="附件4", title="各单位结对活动任务分配表", subtitle=title_unit,
         purpose="各单位的结对任务与完成进度" + ("（按登记册统计）" if programme else ""),
         blocks=(Grid((50.0, 22.0, 23.0, 22.0, 20.0, 43.0), tuple(rows), head=1),),
@@ -330,24 +335,33 @@ def studio_assessment(studio: Studio | None = None, year: int | None = None, reg
 
 
 # ---------------------------------------------------------------- 技能人才申报表
-def talent_nomination(programme: Programme | None = None) -> Form:
+def talent_nomination(programme: Programme | None = None, master: Master | None = None, entry: TalentEntry | None = None,
+                      registry: Registry | None = None) -> Form:
     """技能人才申报表: the Nanxun selection weighs 工作实绩、工作年限、爱岗敬业 and favours front-line and
     non-public-sector workers, so the form asks for the year and batch, the industry, when the
-    candidate started work and their years in the post; a cell for a 1-inch photo (25 × 35 mm)."""
-    tiers = "　".join("□" + t.name for t in programme.tiers) if programme else "□________"
+    candidate started work and their years in the post; a cell for a 1-inch photo (25 × 35 mm).
+    Filled from a master's 入选记录 (``entry``): the tier ticked, the year, what the record holds."""
+    tiers = checked(tuple(t.name for t in programme.tiers), entry.tier if entry else None) if programme else "□________"
     photo = 8.0  # each of the five rows beside the photo: 40 mm in all, room for a 35 mm photo
+    m = master
+    unit = registry.units.get(m.unit) if m and registry else None
+    year = f"{entry.year} 年（第    批）" if entry else "        年（第    批）"
+    honours = "；".join(f"{h.year or ''}{h.name}" for h in m.honours) if m else ""
     rows = (
         (label("申报活动", colspan=2), value(programme.name if programme else "", colspan=6)),
         (label("申报层级", colspan=2), value(tiers, colspan=6)),
-        (label("申报年度\n（批次）", colspan=2), value("        年（第    批）", colspan=2), label("所属行业"), value(colspan=3)),
-        (section("基本情况", rowspan=5), label("姓名"), value(height_mm=photo), label("性别"), value(), label("出生年份"), value(),
-         value("（1 寸照片）", rowspan=5)),
-        (label("学历"), value(height_mm=photo), label("工种"), value(), label("技术等级"), value()),
-        (label("职称"), value(height_mm=photo), label("职务"), value(), label("电话"), value()),
+        (label("申报年度\n（批次）", colspan=2), value(year, colspan=2), label("所属行业"),
+         value(unit.industry or "" if unit else "", colspan=3)),
+        (section("基本情况", rowspan=5), label("姓名"), value(m.name if m else "", height_mm=photo), label("性别"), value(m.gender if m else ""),
+         label("出生年份"), value(str(m.birth_year) if m else ""), value("（1 寸照片）", rowspan=5)),
+        (label("学历"), value(m.education or "" if m else "", height_mm=photo), label("工种"), value(m.trade if m else ""),
+         label("技术等级"), value(m.skill_level if m else "")),
+        (label("职称"), value(m.title or "" if m else "", height_mm=photo), label("职务"), value(m.post or "" if m else ""),
+         label("电话"), value(private(m, "phone") if m else "")),
         (label("参加工作\n时间"), value(height_mm=photo), label("本岗位\n工作年限"), value(), label("企业性质"), value("□国有 □非公")),
-        (label("工作单位"), value(colspan=3, height_mm=photo), label("部门"), value()),
-        (label("主要荣誉", colspan=2), value(colspan=6, height_mm=20)),
-        (box("主要事迹（工作业绩、技术创新、传帮带情况）：", colspan=8, height_mm=56),),
+        (label("工作单位"), value(unit.name if unit else "", colspan=3, height_mm=photo), label("部门"), value(m.department or "" if m else "")),
+        (label("主要荣誉", colspan=2), value(honours, colspan=6, height_mm=20)),
+        (box("主要事迹（工作业绩、技术创新、传帮带情况）：", m.bio or "" if m else "", colspan=8, height_mm=56),),
         (box("单位推荐意见：", colspan=4, height_mm=SEAL_MM, sign=SEAL), box("资格审查意见：", colspan=4, height_mm=SEAL_MM, sign=SEAL)),
         (box("专家评审意见：", colspan=4, height_mm=SEAL_MM, sign=("组长签字：", "年    月    日")),
          box("公示情况及评选结果：", colspan=4, height_mm=SEAL_MM, sign=SEAL)),
@@ -358,7 +372,7 @@ def talent_nomination(programme: Programme | None = None) -> Form:
         purpose="推荐职工入选技能人才层级：资格审查、专家评审、社会公示",
         blocks=(Grid((8.0, 20.0, 26.0, 21.0, 24.0, 22.0, 28.0, 31.0), rows),),
         header=(("填表日期", ""),),
-        meta={"programme": programme.id} if programme else {},
+        meta=({"programme": programme.id} | ({"master": m.id} if m else {})) if programme else {},
         author=programme.issuer if programme else "",
     )
 
@@ -367,7 +381,8 @@ def blank_forms(registry: Registry | None = None, as_of: date | None = None) -> 
     """Every blank form; 附件4 (counted as of ``as_of``) and the nomination form per programme when a registry is given."""
     pairs = [agreement(), duties(), stage_plan(), evaluation_form()]
     pairing = sorted((p for p in (registry.programmes.values() if registry else []) if p.kind == "pairing"), key=lambda p: p.id)
-    pairs += [quota_table(p, registry, as_of) for p in pairing] or [quota_table()]
+    # The blank 附件4 is blank; each programme's figures are a separate 附件4（…，截至 …）.
+    pairs += [quota_table()] + [quota_table(p, registry, as_of) for p in pairing]
     pairs += [reports.pairing_report()]
     studios = [studio_application(), famous_teacher(), innovation(), studio_assessment(), reports.studio_report(),
                reports.commitment(), reports.rectification_notice(), reports.public_notice(kind="studio")]
@@ -378,12 +393,15 @@ def blank_forms(registry: Registry | None = None, as_of: date | None = None) -> 
             + [replace(f, group="技能人才") for f in talents])
 
 
-def programme_forms(programme: Programme, registry: Registry, year: int, as_of: date) -> list[Form]:
-    """A programme's documents for a year, filled: the yearly report and 附件4 (pairing), the
-    公示 of the year's named studios or selected talents, the allowance sheet (talent)."""
+def programme_forms(programme: Programme, registry: Registry, year: int, as_of: date,
+                    changed: Mapping[str, date] | None = None) -> list[Form]:
+    """A programme's documents for a year, filled: the yearly report and 附件4 (pairing), counted as
+    the year stood on its statistics date (or ``as_of``, today, while the year runs), the 公示 of the
+    year's named studios or selected talents, the allowance sheet (talent)."""
     if programme.kind == "pairing":
-        made = [("师徒结对年度报送表", reports.pairing_report(programme, year, registry)),
-                ("附件4任务分配表", quota_table(programme, registry, as_of))]
+        day = min(statistics_date(programme, year), as_of)
+        made = [("师徒结对年度报送表", reports.pairing_report(programme, year, registry, day, changed)),
+                ("附件4任务分配表", quota_table(programme, registry, day, changed))]
     elif programme.kind == "talent":
         made = [("拟入选人员公示", reports.public_notice(programme, year, registry, kind="talent")),
                 ("考核津贴发放汇总表", reports.allowance_sheet(programme, year, registry))]
@@ -472,3 +490,46 @@ def with_public_links(forms: list[Form], site_url: str) -> list[Form]:
         else:
             linked.append(form)
     return linked
+
+
+@dataclass(frozen=True, slots=True)
+class UnitSelection:
+    """What ``forms --filled --unit`` prints for a unit, or what it has instead."""
+
+    forms: list[Form]
+    pairs: list[Pair]  # for the unit's merged print
+    has: str  # what the unit holds, said when there is nothing to print
+
+
+def unit_forms(unit_id: str, registry: Registry, year: int, as_of: date, changed: Mapping[str, date] | None = None) -> UnitSelection:
+    """Everything a unit prints, as the quotas work: a quota holder (桃源高新区, 教育工会) prints its own and
+    its sub-units' pairs, and for each programme it holds a quota in, its own 附件4 row and 报送表 for ``year``;
+    a studio's unit its studios' forms; a unit whose people hold talent tiers their 技能人才申报表."""
+    below = {u for u in registry.units if unit_id in unit_ancestry(registry, u)} | {unit_id}
+    pairs = sorted((p for p in registry.pairs.values() if p.unit in below), key=lambda p: p.id)
+    forms = [f for p in pairs for f in pair_forms(p, registry)]
+    forms += [f for s in sorted(registry.studios.values(), key=lambda s: s.id) if s.unit in below for f in studio_forms(s, registry)]
+    for master in sorted(registry.masters.values(), key=lambda m: m.id):
+        for entry in master.talent if master.unit in below else ():
+            programme = registry.programmes.get(entry.programme)
+            if programme is not None:
+                form = talent_nomination(programme, master, entry, registry)
+                forms.append(_renamed(form, file_stem(master.id, master.name, f"{entry.year}年{entry.tier}", "技能人才申报表")))
+    for programme in sorted(registry.programmes.values(), key=lambda p: p.id):
+        if programme.kind == "pairing" and any(q.unit == unit_id for q in programme.quotas) and year in activity_years(registry, programme):
+            day = min(statistics_date(programme, year), as_of)
+            stem = file_stem(unit_id, programme.id, f"{year}年")
+            forms += [_renamed(reports.pairing_report(programme, year, registry, day, changed, unit=unit_id), f"{stem}_师徒结对年度报送表"),
+                      _renamed(quota_table(programme, registry, day, changed, unit=unit_id), f"{stem}_附件4任务分配表")]
+    return UnitSelection(forms, pairs, "" if forms else _what_it_has(unit_id, registry, below))
+
+
+def _what_it_has(unit_id: str, registry: Registry, below: set[str]) -> str:
+    unit = registry.units.get(unit_id)
+    said = [f"下属单位 {len(below) - 1} 个"] if len(below) > 1 else []
+    masters = [m for m in registry.masters.values() if m.unit in below]
+    said += [f"名匠 {len(masters)} 人（没有入选技能人才的记录）"] if masters else []
+    quotas = [p.name for p in registry.programmes.values() if any(q.unit == unit_id for q in p.quotas)]
+    said += [f"承担任务的活动：{'、'.join(quotas)}（这一年度不在活动年度内）"] if quotas else []
+    return (f"单位 {unit_id}（{unit.name if unit else unit_id}）没有结对、工作室或入选人才的记录，没有可打印的表格"
+            + ("；它有：" + "；".join(said) if said else ""))

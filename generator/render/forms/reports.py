@@ -10,13 +10,22 @@ published on the site.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Literal
 
 from generator.model.build import rule_defaults
-from generator.model.due import report_deadline
 from generator.model.entities import MEASURE_LABELS, Assessment, Programme, Registry, Studio
-from generator.model.progress import UnitYear, pairing_year, talent_holders, talent_people, talent_progress
+from generator.model.progress import (
+    UnitYear,
+    pairing_year,
+    report_deadline,
+    statistics_date,
+    talent_holders,
+    talent_people,
+    talent_progress,
+    unit_ancestry,
+)
 from generator.render.forms.fields import SEAL, SEAL_MM, date_zh, notice_days
 from generator.render.forms.model import Cell, Form, Grid, Text, box, label, value
 from generator.render.forms.studio_applications import WUCHANG_BUREAUS
@@ -35,22 +44,28 @@ def _due(programme: Programme | None, year: int | None) -> str:
 
 
 # ---------------------------------------------------------------- 桃源: 年度报送表
-def pairing_report(programme: Programme | None = None, year: int | None = None, registry: Registry | None = None) -> Form:
+def pairing_report(programme: Programme | None = None, year: int | None = None, registry: Registry | None = None,
+                   day: date | None = None, changed: Mapping[str, date] | None = None, unit: str | None = None) -> Form:
     """师徒结对活动年度报送表: what the county union asks of each unit before mid-December —
-    each unit's new pairs, running total, 出师 and 延期 of the year, the year's new pairs by name."""
+    each unit's new pairs, running total, 出师 and 延期 of the year, the year's new pairs by name,
+    counted as they stood on ``day`` (the statistics date; earlier while the year runs)."""
+    day = day or (statistics_date(programme, year) if programme and year else None)
     summary_head = (label("单位"), label("任务数\n（对）"), label("本年新结对\n（对）"), label("累计结对\n（对）"),
                     label("本年出师\n（对）"), label("本年延期\n（对）"))
     summary: list[tuple[Cell, ...]] = [summary_head]
     listing: list[tuple[Cell, ...]] = [(label("序号"), label("协议编号"), label("单位"), label("师傅"), label("徒弟"),
                                         label("工种"), label("结对期限"))]
     if programme and year and registry:
-        units, started = pairing_year(registry, programme, year)
+        units, started = pairing_year(registry, programme, year, day, changed)
+        if unit is not None:  # one quota unit's own report: its line, its (and its sub-units') new pairs
+            units = [row for row in units if row.unit == unit]
+            started = [p for p in started if unit in unit_ancestry(registry, p.unit)]
         summary += [_unit_line(row, registry) for row in units]
-        summary.append((label("合计"), value(str(sum(q.target for q in programme.quotas))),
+        summary.append((label("合计"), value(str(sum(q.target for q in programme.quotas if unit in (None, q.unit)))),
                         *(value(str(sum(getattr(r, k) for r in units))) for k in ("started", "cumulative", "completed", "extended"))))
         for i, pair in enumerate(started, 1):
-            unit, master = registry.units.get(pair.unit), registry.masters.get(pair.master)
-            listing.append((value(str(i)), value(pair.id), value(unit.name if unit else pair.unit),
+            where, master = registry.units.get(pair.unit), registry.masters.get(pair.master)
+            listing.append((value(str(i)), value(pair.id), value(where.name if where else pair.unit),
                             value(master.name if master else pair.master), value(pair.apprentice.name),
                             value(pair.apprentice.trade or ""), value(f"{date_zh(pair.start)}至{date_zh(pair.end)}")))
     else:
@@ -59,9 +74,10 @@ def pairing_report(programme: Programme | None = None, year: int | None = None, 
     work = box("工作开展情况（结对仪式、日常管理、技能评定、培养效果评估、奖惩落实、存在的问题）：", colspan=3, height_mm=40)
     return Form(
         id=f"shitu-jiedui-niandu-baosongbiao-{programme.id}-{year}" if programme and year else "shitu-jiedui-niandu-baosongbiao",
-        title="师徒结对活动年度报送表", subtitle=f"（{programme.name}，{year} 年度）" if programme and year else "",
+        title="师徒结对活动年度报送表",
+        subtitle=(f"（{_unit_name(registry, unit)}，" if unit and registry else "（") + f"{programme.name}，{year} 年度）" if programme and year else "",
         purpose="各单位每年 12 月中旬前向县总工会报送本年度师徒结对情况（新结对、累计、出师、延期）",
-        header=(("报送截止", _due(programme, year)), ("统计截至", date_zh(date(year, 12, 31)) if year else "")),
+        header=(("报送截止", _due(programme, year)), ("统计截至", date_zh(day))),
         blocks=(Grid((52.0, 20.0, 27.0, 27.0, 27.0, 27.0), tuple(summary), head=1),
                 Grid((12.0, 36.0, 36.0, 18.0, 18.0, 22.0, 38.0), tuple(listing), head=1, caption="本年度新结对名单"),
                 Grid((60.0, 60.0, 60.0), ((work,),
@@ -71,8 +87,13 @@ def pairing_report(programme: Programme | None = None, year: int | None = None, 
         notes=("注：已结对按三方盖章生效的协议计（培养中、已出师、已延期），含下属单位；续签不重复计入。"
                "出师、延期按期满鉴定的日期计入当年。",),
         meta={"programme": programme.id, "year": str(year)} if programme and year else {},
-        author=programme.issuer if programme else "", created=date(year, 12, 31) if year else None,
+        author=programme.issuer if programme else "", created=day,
     )
+
+
+def _unit_name(registry: Registry, unit_id: str) -> str:
+    unit = registry.units.get(unit_id)
+    return unit.name if unit else unit_id
 
 
 def _unit_line(row: UnitYear, registry: Registry) -> tuple[Cell, ...]:
