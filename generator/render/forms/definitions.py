@@ -475,12 +475,26 @@ def _renamed(form: Form, stem: str) -> Form:
     return replace(form, id=stem)
 
 
+# Addresses reserved for examples (RFC 2606): a template's placeholder, not a site.
+_EXAMPLE_HOSTS = ("example.org", "example.com", "example.net", "localhost")
+
+
+def published_address(site_url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(site_url).hostname or "").lower()
+    return bool(host) and not any(host == h or host.endswith("." + h) or host.endswith(".example") for h in _EXAMPLE_HOSTS)
+
+
 def with_public_links(forms: list[Form], site_url: str) -> list[Form]:
     """A QR code to the record's public page on each filled form whose record has one: a studio's
     forms link its page, a programme's yearly documents its progress page. Pairs have no page of
-    their own (the apprentice's name is masked on the site), so their forms carry none."""
-    if not site_url:
+    their own (the apprentice's name is masked on the site), so their forms carry none. A site
+    with no address of its own (none, or the template's example.org placeholder) gets no codes:
+    a printed code must never lead somewhere that is not the registry."""
+    if not published_address(site_url):
         return forms
+    site_url = site_url if site_url.endswith("/") else site_url + "/"
     linked = []
     for form in forms:
         if "studio" in form.meta:

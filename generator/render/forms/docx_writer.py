@@ -166,7 +166,7 @@ def _qr(doc: DocxDocument, address: str) -> None:
     import segno
 
     image = io.BytesIO()
-    segno.make(address, error="m", micro=False).save(image, kind="png", scale=8, border=2)
+    segno.make(address, error="m", micro=False).save(image, kind="png", scale=8, border=4)  # the quiet zone
     image.seek(0)
     para = doc.add_paragraph()
     para.add_run().add_picture(image, width=Mm(16))

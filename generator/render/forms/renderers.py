@@ -70,6 +70,9 @@ class HtmlRenderer:
         target.write_text(self.html(form), encoding="utf-8")
 
 
+QUIET_ZONE = 4  # modules (ISO/IEC 18004)
+
+
 def qr_svg(address: str) -> Markup:
     """The address as an inline SVG QR code (segno: no image library), or nothing."""
     if not address:
@@ -77,7 +80,8 @@ def qr_svg(address: str) -> Markup:
     import segno
 
     code = segno.make(address, error="m", micro=False)
-    return Markup(code.svg_inline(scale=1, border=2, omitsize=True, svgclass="qr", title=None))
+    # The standard's quiet zone of four modules: a scanner finds the code only with white around it.
+    return Markup(code.svg_inline(scale=1, border=QUIET_ZONE, omitsize=True, svgclass="qr", title=None))
 
 
 def _metadata(form: Form) -> dict[str, str]:
