@@ -441,7 +441,7 @@ def test_every_filled_form_names_its_record(registry) -> None:  # type: ignore[n
 def test_filled_forms_of_public_records_carry_a_qr_code_to_their_page(tmp_path: Path, registry) -> None:  # type: ignore[no-untyped-def]
     from generator.render.forms.definitions import with_public_links
 
-    site = "https://jiangpu.example.org/"
+    site = "https://gonghui.taoyuan.gov.cn/jiangpu/"  # an address of its own (example.org gets no code)
     studio = registry.studios["luo-ying-chinese-studio"]
     pair = registry.pairs["taoyuan-2020-001"]
     programme = registry.programmes["taoyuan-pairing-2019"]
