@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import dataclasses
 import os
 import re
 import shutil
@@ -412,7 +413,7 @@ def test_word_boxes_put_signature_and_date_at_their_foot(blank) -> None:  # type
         body = archive.read("word/document.xml").decode("utf-8")
     cell = next(c for c in re.findall(r"<w:tc>.*?</w:tc>", body, re.S) if "单位行政意见：" in c)
     paragraphs = ["".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", p)) for p in re.findall(r"<w:p/>|<w:p[ >].*?</w:p>", cell, re.S)]
-    assert paragraphs[0] == "单位行政意见：" and paragraphs[-2].startswith("盖章：") and paragraphs[-1].startswith("年")
+    assert paragraphs[0] == "单位行政意见：" and paragraphs[-2].startswith("盖章：") and paragraphs[-1].strip("\u3000").startswith("年")
     # the lines in between are empty: as many as fill a 45 mm box at 4.8 mm a line
     assert all(p == "" for p in paragraphs[1:-2]) and len(paragraphs) == int((45 - 2) / 4.8)
 
@@ -537,3 +538,48 @@ def test_a_quota_holder_prints_its_sub_units_and_its_own_report(tmp_path: Path, 
     assert main([*common, "--records", str(records), "--unit", "taoyuan-new-office", "--out", str(tmp_path / "none")]) == 1
     assert "没有结对、工作室或入选人才的记录，没有可打印的表格" in capsys.readouterr().err
 
+
+
+def _strings(value: object) -> list[str]:
+    """Every text a form holds: cells, sign lines, paragraphs, headers."""
+    if isinstance(value, str):
+        return [value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [s for f in dataclasses.fields(value) for s in _strings(getattr(value, f.name))]
+    if isinstance(value, (tuple, list)):
+        return [s for item in value for s in _strings(item)]
+    return []
+
+
+def test_every_hand_written_date_has_room_to_write_in(registry) -> None:  # type: ignore[no-untyped-def]
+    """Each 年, 月 and 日 a clerk fills in by hand has at least 8 mm of blank before it (10.5 pt: a full-width
+    space is 3.7 mm, a half-width one 1.2 mm): "请于 年 月 日 前" with single spaces left no room."""
+    import re
+
+    from generator.render.forms.definitions import pair_forms, programme_forms, studio_forms
+
+    forms = list(blank_forms(registry))
+    forms += [f for s in registry.studios.values() for f in studio_forms(s, registry)]
+    forms += [f for p in list(registry.pairs.values())[:10] for f in pair_forms(p, registry)]
+    forms += [f for p in registry.programmes.values() for f in programme_forms(p, registry, p.start_year + 1, date(2026, 11, 22))]
+    slots = 0
+    for form in forms:
+        for text in _strings(form):
+            for run in re.finditer(r"(^|[^0-9０-９_])([ 　]+)(?=[年月日])", text):  # ____ is a line to write on
+                width = sum(3.7 if c == "　" else 1.2 for c in run.group(2))
+                assert width >= 8, f"{form.id}: “{text}” leaves {width:.1f} mm"
+                slots += 1
+    assert slots > 300
+
+
+def test_a_district_studios_rectification_goes_to_the_hr_bureau(registry) -> None:  # type: ignore[no-untyped-def]
+    """武昌办法第十九条: 区人力资源局 assesses 区级 studios (罗莹语文, 区级), each industry bureau its 系统内 ones
+    (曹毅汉绣, 文化: 区文体旅广局). The notice sends the report, and is sealed, where the article says."""
+    from generator.render.forms.reports import rectification_notice
+
+    luo = registry.studios["luo-ying-chinese-studio"]
+    failed = next(a for a in luo.assessments if a.result == "不合格")
+    text = " ".join(_strings(rectification_notice(luo, failed, registry)))
+    assert "书面报送区人力资源局" in text and "考核单位（区人力资源局）" in text and "区教育局" not in text
+    cao = registry.studios["cao-yi-embroidery-studio"]
+    assert "书面报送区文体旅广局" in " ".join(_strings(rectification_notice(cao, cao.assessments[0], registry)))

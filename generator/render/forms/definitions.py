@@ -15,7 +15,19 @@ from typing import Literal
 from generator.model.entities import MEASURE_LABELS, Master, Pair, Programme, Registry, Stage, Studio, TalentEntry
 from generator.model.progress import QuotaRow, activity_years, pairing_progress, statistics_date, unit_ancestry
 from generator.render.forms import reports
-from generator.render.forms.fields import LEVEL_LABEL, SEAL, SEAL_MM, SIGN, checked, date_zh, file_stem, level, notice_days, private
+from generator.render.forms.fields import (
+    HAND_DATE,
+    LEVEL_LABEL,
+    SEAL,
+    SEAL_MM,
+    SIGN,
+    checked,
+    date_zh,
+    file_stem,
+    level,
+    notice_days,
+    private,
+)
 from generator.render.forms.model import Cell, Form, Grid, Text, box, label, section, value
 from generator.render.forms.studio_applications import (
     FAMOUS_TEACHER,
@@ -139,11 +151,11 @@ def stage_plan(pair: Pair | None = None, stage: Stage | None = None, registry: R
         (label("单位及部门"), value(where, colspan=3)),
         (label("徒弟姓名"), value(pair.apprentice.name if pair else ""), label("师傅姓名"), value(master.name if master else "")),
         (label("阶段起始时间"), value(when, colspan=3)),
-        (box("学习计划及内容：", stage.plan or "" if stage else "", colspan=4, height_mm=45, sign=("师傅签名：", "年    月    日")),),
-        (box("学习总结：", stage.summary or "" if stage else "", colspan=4, height_mm=45, sign=("徒弟签名：", "年    月    日")),),
-        (box("师傅评语：", stage.master_comment or "" if stage else "", colspan=4, height_mm=35, sign=("师傅签名：", "年    月    日")),),
+        (box("学习计划及内容：", stage.plan or "" if stage else "", colspan=4, height_mm=45, sign=("师傅签名：", HAND_DATE)),),
+        (box("学习总结：", stage.summary or "" if stage else "", colspan=4, height_mm=45, sign=("徒弟签名：", HAND_DATE)),),
+        (box("师傅评语：", stage.master_comment or "" if stage else "", colspan=4, height_mm=35, sign=("师傅签名：", HAND_DATE)),),
         (box("师徒结对活动领导小组评语：", stage.group_comment or "" if stage else "", colspan=4, height_mm=35,
-             sign=("负责人签名：", "年    月    日")),),
+             sign=("负责人签名：", HAND_DATE)),),
     )
     return Form(
         id="fujian3-jieduan-peiyang-jihuabiao", attachment="附件3", title="高技能领军人才、劳模工匠师徒“结对子”",
@@ -178,9 +190,9 @@ def evaluation_form(pair: Pair | None = None, registry: Registry | None = None) 
         (label("阶段培养情况"), value(stages, colspan=3, height_mm=24)),
         (label("鉴定结果"), value(checked(options, evaluated.result if evaluated else None), colspan=3)),
         (box("师傅鉴定意见：", evaluated.master or "" if evaluated else "", colspan=4, height_mm=40,
-             sign=("师傅签字：", "年    月    日")),),
+             sign=("师傅签字：", HAND_DATE)),),
         (box("单位师徒结对活动领导小组鉴定意见：", evaluated.group or "" if evaluated else "", colspan=4, height_mm=45,
-             sign=_dated(("负责人签字（盖章）：", "年    月    日"), evaluated.date if evaluated else None)),),
+             sign=_dated(("负责人签字（盖章）：", HAND_DATE), evaluated.date if evaluated else None)),),
     )
     return Form(
         id="chushi-jiandingbiao", title="高技能领军人才、劳模工匠师徒“结对子”", subtitle="期满鉴定表（出师鉴定表）",
@@ -280,7 +292,7 @@ def studio_application(studio: Studio | None = None, registry: Registry | None =
         (label("经费保障"), value("", colspan=7, height_mm=10)),
         (box("工作计划与主要工作方向：", studio.description or "" if studio else "", colspan=9, height_mm=40),),
         (box("所在系（部）推荐意见：", colspan=9, height_mm=SEAL_MM, sign=SEAL),),
-        (box("专家评审意见：", colspan=4, height_mm=SEAL_MM, sign=("组长签字：", "年    月    日")),
+        (box("专家评审意见：", colspan=4, height_mm=SEAL_MM, sign=("组长签字：", HAND_DATE)),
          box(f"校内公示情况（公示期 {days} 天）：", colspan=5, height_mm=SEAL_MM, sign=SEAL)),
         (box("学校意见：", colspan=9, height_mm=SEAL_MM, sign=SEAL),),
     ]
@@ -323,7 +335,7 @@ def studio_assessment(studio: Studio | None = None, year: int | None = None, reg
         (box("年度工作总结（示范讲座、培训、研究课题、学术活动、论文著作、创新成果）：", colspan=4, height_mm=50),),
         (label("考核等次"), value(boxes, colspan=3)),
         (label("整改期限"), value(date_zh(assessment.rectify_by) if assessment and assessment.rectify_by else "（过程性考核不合格的填写）", colspan=3)),
-        (box("考核意见：", assessment.note or "" if assessment else "", colspan=4, height_mm=30, sign=("考核组长签字：", "年    月    日")),),
+        (box("考核意见：", assessment.note or "" if assessment else "", colspan=4, height_mm=30, sign=("考核组长签字：", HAND_DATE)),),
         (box("主管部门意见：", colspan=4, height_mm=SEAL_MM, sign=SEAL),),
     ]
     return Form(
@@ -363,7 +375,7 @@ def talent_nomination(programme: Programme | None = None, master: Master | None 
         (label("主要荣誉", colspan=2), value(honours, colspan=6, height_mm=20)),
         (box("主要事迹（工作业绩、技术创新、传帮带情况）：", m.bio or "" if m else "", colspan=8, height_mm=56),),
         (box("单位推荐意见：", colspan=4, height_mm=SEAL_MM, sign=SEAL), box("资格审查意见：", colspan=4, height_mm=SEAL_MM, sign=SEAL)),
-        (box("专家评审意见：", colspan=4, height_mm=SEAL_MM, sign=("组长签字：", "年    月    日")),
+        (box("专家评审意见：", colspan=4, height_mm=SEAL_MM, sign=("组长签字：", HAND_DATE)),
          box("公示情况及评选结果：", colspan=4, height_mm=SEAL_MM, sign=SEAL)),
     )
     return Form(

@@ -10,8 +10,11 @@ import re
 from datetime import date
 from typing import Any
 
-SIGN = ("签字：", "年    月    日")
-SEAL = ("盖章：", "年    月    日")
+# A date written by hand: three full-width spaces (≥ 11 mm at 10.5 pt) before each of 年, 月, 日,
+# room for four digits of the year and two of month and day (a form's date is never crammed).
+HAND_DATE = "　　　年　　　月　　　日"
+SIGN = ("签字：", HAND_DATE)
+SEAL = ("盖章：", HAND_DATE)
 # A box that takes a unit's seal: a round seal is 40–42 mm across, with room around it.
 SEAL_MM = 45.0
 # The label as the seed forms break it when the cell is narrow: after the slash, never inside a word.

@@ -26,13 +26,13 @@ from generator.model.progress import (
     talent_progress,
     unit_ancestry,
 )
-from generator.render.forms.fields import SEAL, SEAL_MM, date_zh, notice_days
+from generator.render.forms.fields import HAND_DATE, SEAL, SEAL_MM, date_zh, notice_days
 from generator.render.forms.model import Cell, Form, Grid, Text, box, label, value
-from generator.render.forms.studio_applications import WUCHANG_BUREAUS
+from generator.render.forms.studio_applications import WUCHANG_BUREAUS, wuchang_assessor
 
 Paragraphs = tuple[tuple[Literal["h", "p", "r"], str], ...]
 BLANK_ROWS = 8  # list rows on a blank form
-BLANK_DATE = "    年  月  日"
+BLANK_DATE = HAND_DATE
 
 
 def _sealed(caption: str, colspan: int) -> Cell:
@@ -128,7 +128,7 @@ def studio_report(studio: Studio | None = None, year: int | None = None, registr
         (box("标志性成果（获奖、专利、课题、论文著作、技术攻关、人才培养）：", honours, colspan=4, height_mm=24),),
         (box("年度工作总结：", colspan=4, height_mm=36),),
         (box("下一年度工作计划：", colspan=4, height_mm=24),),
-        (box("领办人（技能大师）：", colspan=2, height_mm=SEAL_MM, sign=("签字：", "年    月    日")),
+        (box("领办人（技能大师）：", colspan=2, height_mm=SEAL_MM, sign=("签字：", HAND_DATE)),
          _sealed("所在单位（系部）意见：", 2)),
     ]
     return Form(
@@ -181,7 +181,7 @@ def commitment(studio: Studio | None = None, registry: Registry | None = None, s
          value(f"{date_zh(start)}至{date_zh(end)}" if start and end else f"{BLANK_DATE}至{BLANK_DATE}")),
     )
     signatures: tuple[tuple[Cell, ...], ...] = ((
-        box("领办人：", colspan=1, height_mm=SEAL_MM, sign=("签字：", "年    月    日")),
+        box("领办人：", colspan=1, height_mm=SEAL_MM, sign=("签字：", HAND_DATE)),
         _sealed("所在单位：", 1),
         _sealed("行业主管部门：", 1),
     ),)
@@ -221,7 +221,7 @@ def rectification_notice(studio: Studio | None = None, assessed: Assessment | No
     not rectified in time, the title is withdrawn."""
     programme = registry.programmes.get(studio.programme or "") if studio and registry else None
     leader = registry.masters.get(studio.leader) if studio and registry else None
-    bureau = WUCHANG_BUREAUS.get(studio.field, "") if studio else ""
+    bureau = wuchang_assessor(studio) if studio else ""
     name = f"{studio.name}（领办人：{leader.name if leader else studio.leader}）" if studio else "________________名师工作室"
     year = str(assessed.year) if assessed else "____"
     deadline = date_zh(assessed.rectify_by) if assessed and assessed.rectify_by else BLANK_DATE
@@ -236,7 +236,8 @@ def rectification_notice(studio: Studio | None = None, assessed: Assessment | No
         (label("整改期限"), value(deadline)),
     )
     signatures: tuple[tuple[Cell, ...], ...] = ((
-        box("工作室签收：", colspan=1, height_mm=SEAL_MM, sign=("领办人签字：", "年    月    日")), _sealed("考核单位：", 1)),)
+        box("工作室签收：", colspan=1, height_mm=SEAL_MM, sign=("领办人签字：", HAND_DATE)),
+        _sealed(f"考核单位（{bureau}）：" if bureau else "考核单位：", 1)),)
     return Form(
         id=f"zhenggai-tongzhishu-{year}" if assessed else "zhenggai-tongzhishu",
         title="名师工作室整改通知书",
@@ -326,7 +327,7 @@ def allowance_sheet(programme: Programme | None = None, year: int | None = None,
         header=(("发放年度", f"{year} 年" if year else ""),),
         blocks=(Grid((60.0, 30.0, 45.0, 45.0), tuple(rows), head=1),
                 Grid((14.0, 26.0, 62.0, 28.0, 22.0, 28.0), tuple(people_rows), head=1),
-                Grid((90.0, 90.0), ((box("经办人：", height_mm=SEAL_MM, sign=("签字：", "年    月    日")), _sealed("审核单位：", 1)),))),
+                Grid((90.0, 90.0), ((box("经办人：", height_mm=SEAL_MM, sign=("签字：", HAND_DATE)), _sealed("审核单位：", 1)),))),
         notes=("注：人数按登记册中本年度持有该层级的人员计（入选年份不晚于本年度；晋升者按晋升后的层级计一次，只发一份津贴）；已退休或被撤销称号的人员由经办人核减。",),
         meta={"programme": programme.id, "year": str(year)} if programme and year else {},
         author=programme.issuer if programme else "", created=date(year, 12, 31) if year else None,

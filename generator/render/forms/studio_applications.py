@@ -17,6 +17,15 @@ SKILL_MASTER, FAMOUS_TEACHER, INNOVATION = "技能大师工作室申报表", "�
 BY_TYPE = {"技能大师工作室": SKILL_MASTER, "名师工作室": FAMOUS_TEACHER, "劳模创新工作室": INNOVATION, "工匠人才创新工作室": INNOVATION}
 # 武昌区办法第十一条: the sector bureau that reviews a studio of each field.
 WUCHANG_BUREAUS = {"教育": "区教育局", "卫生": "区卫计委", "文化": "区文体旅广局", "技能": "区总工会", "民生": "区民政局"}
+# 办法第十九条: the district's human-resources bureau assesses 区级 studios, each industry bureau its 系统内 ones.
+WUCHANG_DISTRICT_ASSESSOR = "区人力资源局"
+
+
+def wuchang_assessor(studio: Studio) -> str:
+    """Who assesses a Wuchang studio (and receives its rectification report), as 第十九条 says."""
+    return WUCHANG_DISTRICT_ASSESSOR if studio.level == "区级" else WUCHANG_BUREAUS.get(studio.field, "")
+
+
 TEAM_ROWS = 5  # the paper forms' team rows; a larger team adds rows
 # In millimetres (180 in all), each label column as wide as its longest label line.
 APPLICATION_WIDTHS = (8.0, 23.0, 22.0, 23.0, 24.0, 27.0, 24.0, 29.0)
