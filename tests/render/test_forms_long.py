@@ -71,7 +71,7 @@ def _values(form: Form) -> list[str]:
     return [_squash(v) for v in found if _squash(v)]
 
 
-def _pdf_body(path: Path, title: str) -> str:
+def _pdf_body(path: Path, running: str) -> str:
     """The PDF's text without what each page adds (page numbers, the continuation title),
     so a value running over a page break reads as one."""
     pdf = pdfium.PdfDocument(str(path))
@@ -80,7 +80,7 @@ def _pdf_body(path: Path, title: str) -> str:
         pages = [_squash(pdf[i].get_textpage().get_text_range()).replace("\ufffe", "-") for i in range(len(pdf))]
     finally:
         pdf.close()
-    cleaned = [re.sub(r"第\d+页共\d+页", "", page).replace(_squash(title) + "（续页）", "", 1) if i else
+    cleaned = [re.sub(r"第\d+页共\d+页", "", page).replace(_squash(running), "", 1) if i else
                re.sub(r"第\d+页共\d+页", "", page) for i, page in enumerate(pages)]
     return "".join(cleaned)
 
@@ -110,9 +110,46 @@ def test_every_value_of_every_form_is_printed_in_every_format(tmp_path: Path, lo
     written = write_forms(long_forms, tmp_path, os.environ, jobs=2)
     missing: list[str] = []
     for item in written:
-        title = item.form.title + item.form.subtitle
-        texts = {"pdf": _pdf_body(item.files["pdf"], title), "docx": _squash(docx_text(item.files["docx"])),
+        texts = {"pdf": _pdf_body(item.files["pdf"], item.form.continuation()), "docx": _squash(docx_text(item.files["docx"])),
                  "html": _squash(html_text(item.files["html"]))}
         for fmt, text in texts.items():
             missing += [f"{item.form.id}.{fmt}: {v[:30]}…" for v in _values(item.form) if v not in text]
     assert missing == []
+
+
+def test_every_page_after_the_first_says_which_form_and_agreement_it_belongs_to(tmp_path: Path, long_forms: list[Form]) -> None:
+    """A loose page 2 of a long 附件1 names the form and its 协议编号 (PDF running head, Word header on all
+    pages but the first); a pair's merged print is paged through the file and titled for the batch."""
+    from docx import Document
+
+    from generator.render.forms.build import write_merged
+
+    written = write_forms(long_forms, tmp_path, os.environ, ("pdf", "docx"), jobs=2)
+    agreement = next(w for w in written if w.form.attachment == "附件1")
+    assert "协议编号：taoyuan-2020-001" in agreement.form.continuation()
+    pdf = pdfium.PdfDocument(str(agreement.files["pdf"]))
+    try:
+        pages = [_squash(pdf[i].get_textpage().get_text_range()) for i in range(len(pdf))]
+    finally:
+        pdf.close()
+    assert len(pages) >= 2, "the stretched 附件1 runs over a page"
+    assert _squash(agreement.form.continuation()) not in pages[0]
+    assert all(_squash(agreement.form.continuation()) in page for page in pages[1:])
+    long_pages = [w for w in written if len(pdfium.PdfDocument(str(w.files["pdf"]))) > 1]
+    assert len(long_pages) >= 3
+    section = Document(str(agreement.files["docx"])).sections[0]
+    assert section.different_first_page_header_footer
+    assert section.header.paragraphs[0].text == agreement.form.continuation()
+    assert not "".join(p.text for p in section.first_page_header.paragraphs)
+    forms = [f for f in long_forms if f.meta.get("pair") == "taoyuan-2020-001"]
+    (merged,) = write_merged([("taoyuan-2020-001_全套打印", forms)], tmp_path / "merged", os.environ)
+    pdf = pdfium.PdfDocument(str(merged))
+    try:
+        total = len(pdf)
+        numbers = [re.findall(r"第(\d+)页共(\d+)页", _squash(pdf[i].get_textpage().get_text_range())) for i in range(total)]
+        title = pdf.get_metadata_dict().get("Title")
+    finally:
+        pdf.close()
+    assert numbers == [[(str(i + 1), str(total))] for i in range(total)] and total > len(forms)
+    assert title == "taoyuan-2020-001 全套打印"
+

@@ -103,7 +103,8 @@ def write_forms(forms: Iterable[Form], out: Path, environ: Mapping[str, str], fo
 
 def _merged_share(groups: list[tuple[str, list[Form]]], out: Path, pdf: PdfRenderer) -> list[Path]:
     for stem, forms in groups:
-        _atomic(functools.partial(pdf.render_merged, forms), out / f"{stem}.pdf")
+        title = stem.replace("_", " ")  # taoyuan-demo-motor 桃源示例电机有限公司 结对协议全套打印
+        _atomic(functools.partial(pdf.render_merged, forms, title=title), out / f"{stem}.pdf")
     return [out / f"{stem}.pdf" for stem, _ in groups]
 
 

@@ -185,14 +185,26 @@ def _field(paragraph: object, code: str) -> None:
 
 
 def _page_numbers(doc: DocxDocument) -> None:
-    """第 X 页 共 Y 页 at the foot of every page."""
-    paragraph = doc.sections[0].footer.paragraphs[0]
+    """第 X 页 共 Y 页 at the foot of every page (the first page has a footer of its own)."""
+    section = doc.sections[0]
+    for footer in (section.footer, section.first_page_footer):
+        paragraph = footer.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.add_run("第 ")
+        _field(paragraph, "PAGE")
+        paragraph.add_run(" 页 共 ")
+        _field(paragraph, "NUMPAGES")
+        paragraph.add_run(" 页")
+
+
+def _continuation(doc: DocxDocument, form: Form) -> None:
+    """The form's name (and a pair's 协议编号) at the head of every page but the first, as in the PDF."""
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    paragraph = section.header.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    paragraph.add_run("第 ")
-    _field(paragraph, "PAGE")
-    paragraph.add_run(" 页 共 ")
-    _field(paragraph, "NUMPAGES")
-    paragraph.add_run(" 页")
+    run = paragraph.add_run(form.continuation())
+    run.font.size = Pt(9)
 
 
 def _text(doc: DocxDocument, block: Text) -> None:
@@ -247,6 +259,7 @@ def write(form: Form, target: Path, *, east_asia: str, latin: str, when: datetim
     for note in form.notes:
         _paragraph(doc, note, size=9.5)
     _page_numbers(doc)
+    _continuation(doc, form)
     props = doc.core_properties
     props.title, props.author, props.comments = form.title + form.subtitle, form.author or "匠谱", form.purpose
     if form.created is not None:  # the record's own date, as in the PDF

@@ -107,6 +107,12 @@ class Form:
         found += [caption for caption, _ in self.header]
         return found
 
+    def continuation(self) -> str:
+        """What heads every page after the first, in PDF, Word and HTML print: the form's name and,
+        for a pair's forms, its 协议编号, so that a loose second page still says whose it is."""
+        number = f"　协议编号：{self.meta['pair']}" if "pair" in self.meta else ""
+        return f"{self.attachment + '　' if self.attachment else ''}{self.title}{self.subtitle}（续页）{number}"
+
 
 def layout(grid: Grid) -> list[list[tuple[int, Cell]]]:
     """Place cells on the grid: for each row, (column index, cell), skipping columns

@@ -4,7 +4,8 @@ same HTML and CSS, with the Chinese font embedded as a subset) and DOCX (python-
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -54,17 +55,19 @@ class HtmlRenderer:
         # into &#34; and the browser or WeasyPrint would drop every rule that has one.
         self._css = Markup((TEMPLATES / "form.css").read_text(encoding="utf-8"))
 
-    def html(self, form: Form, printing: bool = False) -> str:
+    def html(self, form: Form, printing: bool = False, batch: Form | None = None, more: Sequence[Form] = ()) -> str:
         """The form as HTML; ``printing`` adds the local font files for WeasyPrint. The HTML
-        files people open name font families only: a file:// address means nothing on the site."""
+        files people open name font families only: a file:// address means nothing on the site.
+        ``more`` forms follow on pages of their own, in one document described by ``batch``."""
         if printing:
             font_css = self.font.css() + f":root {{ --jp-font: {self.font.stack()}; }}"
         else:
             font_css = f':root {{ --jp-font: "{self.font.family}", {BROWSER_FALLBACK}; }}'
         # Ours (family names from fontconfig or our constants, file URIs): escaped, their quotes
         # would make WeasyPrint drop the rules and print in a fallback font.
+        items = [(f, _blocks(f), qr_svg(f.qr)) for f in (form, *more)]
         return self._env.get_template("form.html.j2").render(
-            form=form, blocks=_blocks(form), css=self._css, font_css=Markup(font_css), meta=_metadata(form), qr=qr_svg(form.qr))
+            items=items, css=self._css, font_css=Markup(font_css), meta=_metadata(batch or form), printing=printing)
 
     def render(self, form: Form, target: Path) -> None:
         target.write_text(self.html(form), encoding="utf-8")
@@ -117,12 +120,20 @@ class PdfRenderer:
     def render(self, form: Form, target: Path) -> None:
         target.write_bytes(self._layout(form).write_pdf(**PDF_OPTIONS))
 
-    def render_merged(self, forms: list[Form], target: Path) -> None:
-        """Several forms in one file for batch printing (a pair's agreement, duties and stage
-        forms): each keeps its own page numbers; the file carries the first form's metadata."""
-        documents = [self._layout(form) for form in forms]
-        pages = [page for document in documents for page in document.pages]
-        target.write_bytes(documents[0].copy(pages).write_pdf(**PDF_OPTIONS))
+    def render_merged(self, forms: list[Form], target: Path, title: str = "") -> None:
+        """Several forms in one file for batch printing (a pair's whole set, a unit's pairs), laid out
+        as one document: paged 第 x 页 共 y 页 through the file, each form from a new page with its
+        own running head, titled for the batch and dated by its newest record."""
+        from weasyprint import HTML
+        from weasyprint.text.fonts import FontConfiguration
+
+        if self._fonts is None:
+            self._fonts = FontConfiguration()
+        dates = [f.created for f in forms if f.created]
+        batch = replace(forms[0], title=title or forms[0].title, subtitle="", attachment="", meta={},
+                        purpose=f"合并打印：{len(forms)} 份表格", created=max(dates) if dates else None)
+        html = self.html.html(forms[0], printing=True, batch=batch, more=forms[1:])
+        target.write_bytes(HTML(string=html, base_url=str(TEMPLATES)).render(font_config=self._fonts).write_pdf(**PDF_OPTIONS))
 
 
 @dataclass
