@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import html
 import dataclasses
+import html
 import os
 import re
 import shutil
@@ -18,7 +18,7 @@ from generator.cli import main
 from generator.render.forms import fonts
 from generator.render.forms.build import write_forms
 from generator.render.forms.definitions import agreement, blank_forms, pair_forms, programme_forms, studio_forms
-from generator.render.forms.model import Grid, layout
+from generator.render.forms.model import Grid, column_mm, layout
 from generator.validate.engine import validate
 from tests.conftest import REPO
 
@@ -583,3 +583,34 @@ def test_a_district_studios_rectification_goes_to_the_hr_bureau(registry) -> Non
     assert "书面报送区人力资源局" in text and "考核单位（区人力资源局）" in text and "区教育局" not in text
     cao = registry.studios["cao-yi-embroidery-studio"]
     assert "书面报送区文体旅广局" in " ".join(_strings(rectification_notice(cao, cao.assessments[0], registry)))
+
+
+def test_no_filled_value_breaks_inside_a_word(registry) -> None:  # type: ignore[no-untyped-def]
+    """Every value of every filled form of the sample (pairs, studios, units' reports, programmes' years) is
+    printed whole: on one line at 10.5 pt, or set smaller (≥ 7 pt), or on lines of its own at its natural
+    break points (至, ／, 、) — never "中共桃源县委农村工作办公|室", "高级技|师". Only prose (40 characters
+    and more) wraps as prose does."""
+    from generator.render.forms.definitions import pair_forms, programme_forms, studio_forms, unit_forms
+    from generator.render.forms.model import BASE_PT, CELL_PADDING_MM, MIN_VALUE_PT, fitted_values, text_mm
+
+    forms = [f for p in registry.pairs.values() for f in pair_forms(p, registry)]
+    forms += [f for s in registry.studios.values() for f in studio_forms(s, registry)]
+    forms += [f for p in registry.programmes.values() for y in range(p.start_year, p.start_year + 5)
+              for f in programme_forms(p, registry, y, date(2026, 11, 22))]
+    forms += unit_forms("taoyuan-hi-tech-zone", registry, 2024, date(2026, 11, 22)).forms
+    broken, checked = [], 0
+    for form in forms:
+        for block in form.blocks:
+            if not isinstance(block, Grid):
+                continue
+            widths = column_mm(block)
+            for placed, fitted in zip(layout(block), fitted_values(block), strict=True):
+                for (column, cell), (text, size) in zip(placed, fitted, strict=True):
+                    if cell.kind != "value" or not cell.text or len(cell.text) >= 40:
+                        continue
+                    checked += 1
+                    room = sum(widths[column:column + cell.colspan]) - CELL_PADDING_MM
+                    scale = (size or BASE_PT) / BASE_PT
+                    if (size is not None and size < MIN_VALUE_PT) or any(text_mm(line) * scale > room + 0.01 for line in text.split("\n")):
+                        broken.append(f"{form.id}: {cell.text}")
+    assert checked > 4000 and broken == []

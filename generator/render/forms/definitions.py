@@ -220,7 +220,7 @@ def quota_table(programme: Programme | None = None, registry: Registry | None = 
                 rows.append(_quota_row(q, registry))
         if unit is None:
             rows.append((value("其它单位"), value(""), value(""), value(str(progress.others)), value(""),
-                         value("其它单位有符合条件的师徒对子可按文件要求报送")))
+                         value("其它单位有符合条件的师徒对子\n可按文件要求报送")))
             total = sum(q.target for q in programme.quotas)
             rows.append((label("合计"), value(str(programme.years)), value(str(total)), value(str(progress.done)),
                          value(f"{progress.percent}%"), value(f"活动总目标 {programme.target} 对")))
@@ -299,7 +299,7 @@ def studio_application(studio: Studio | None = None, registry: Registry | None =
     return Form(
         id="jineng-dashi-gongzuoshi-shenbaobiao", title="技能大师工作室申报表",
         purpose="申办技能大师工作室时填写，经系（部）推荐、专家评审、校内公示 3 天",
-        blocks=(Grid((8.0, 23.0, 22.0, 19.0, 18.0, 19.0, 24.0, 15.0, 32.0), tuple(rows)),),
+        blocks=(Grid((8.0, 23.0, 22.0, 19.0, 30.0, 19.0, 21.0, 15.0, 23.0), tuple(rows)),),  # 工种 of the team: 可编程控制系统设计师
         header=(("申报日期", date_zh(studio.established) if studio else ""),),
         notes=("注：名称格式为“职业工种名称+技能大师工作室”；请附技能大师和成员的荣誉证书、获奖证书、技术认定等证明材料复印件。",
                "技能大师须年龄在 45 周岁以下（按申报年份计），有 3 年以上企业工作经历或企业实践累计 3 个月以上，"

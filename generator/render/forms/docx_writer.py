@@ -6,6 +6,7 @@ import io
 import math
 import struct
 import zipfile
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from docx.oxml.table import CT_Tc
 from docx.shared import Emu, Mm, Pt
 from docx.table import _Cell
 
-from generator.render.forms.model import CELL_PADDING_MM, WIDE_CHAR_MM, Cell, Form, Grid, Text, column_mm, layout, text_mm
+from generator.render.forms.model import CELL_PADDING_MM, WIDE_CHAR_MM, Cell, Form, Grid, Text, column_mm, fit_value, layout, text_mm
 
 PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Mm(210), Mm(297), Mm(15)
 # Document dates when the caller gives none: files stay byte-identical from run to run.
@@ -95,7 +96,7 @@ def _spacer_lines(cell: Cell, width_mm: float) -> int:
     return max(0, int((cell.height_mm - 2) / LINE_MM) - used)
 
 
-def _fill(target: _Cell, cell: Cell, width_mm: float) -> None:
+def _fill(target: _Cell, cell: Cell, width_mm: float, size: float | None = None) -> None:
     if cell.kind == "section":
         _paragraph(target, "\n".join(cell.text), align=WD_ALIGN_PARAGRAPH.CENTER, first=True)
         target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
@@ -110,7 +111,7 @@ def _fill(target: _Cell, cell: Cell, width_mm: float) -> None:
         target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
     else:
         align = WD_ALIGN_PARAGRAPH.CENTER if cell.kind == "label" else None
-        _paragraph(target, cell.text, align=align, first=True)
+        _paragraph(target, cell.text, align=align, first=True, size=size)
         target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
 
@@ -158,7 +159,8 @@ def _grid(doc: DocxDocument, grid: Grid) -> None:
             if cell.rowspan > 1:
                 tc.vMerge = "continue" if continues else "restart"
             if not continues:
-                _fill(_Cell(tc, table), cell, sum(mm[column:column + cell.colspan]))
+                text, size = fit_value(cell.text, sum(mm[column:column + cell.colspan])) if cell.kind == "value" else (cell.text, None)
+                _fill(_Cell(tc, table), replace(cell, text=text) if text != cell.text else cell, sum(mm[column:column + cell.colspan]), size)
 
 
 def _qr(doc: DocxDocument, address: str) -> None:

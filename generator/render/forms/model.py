@@ -152,6 +152,46 @@ def text_mm(line: str) -> float:
     return sum(NARROW_CHAR_MM if ord(char) < 0x2000 else WIDE_CHAR_MM for char in line)
 
 
+BASE_PT = 10.5
+MIN_VALUE_PT = 7.0  # the smallest a one-line value is set to fit its cell; below, it wraps
+
+
+# Where a value may go to a new line without breaking a word: after these (a period's 至, a level's ／).
+BREAK_AFTER = "至／、，；"
+
+
+def _lines_at_breaks(text: str) -> list[str]:
+    lines, current = [], ""
+    for char in text:
+        current += char
+        if char in BREAK_AFTER:
+            lines.append(current)
+            current = ""
+    return [*lines, current] if current else lines
+
+
+def fit_value(text: str, width_mm: float) -> tuple[str, float | None]:
+    """A value as printed in its cell, never broken inside a word (a unit's name, a trade, 高级技师):
+    as it is when its lines fit; else set smaller, down to 7 pt; else on lines of their own at their
+    natural break points (2020年3月10日至 / 2022年3月9日), smaller if need be. What fits none of these
+    (prose) is returned unchanged: it wraps as prose does."""
+    room = width_mm - CELL_PADDING_MM
+    for lines in (text.split("\n"), [part for line in text.split("\n") for part in _lines_at_breaks(line)]):
+        widest = max((text_mm(line) for line in lines), default=0.0)
+        if widest <= room:
+            return "\n".join(lines), None
+        if BASE_PT * room / widest >= MIN_VALUE_PT:
+            return "\n".join(lines), round(BASE_PT * room / widest - 0.05, 1)
+    return text, None
+
+
+def fitted_values(grid: Grid) -> list[list[tuple[str, float | None]]]:
+    """For each cell of each row (in the row's order), its text as printed and its size if shrunk."""
+    widths = column_mm(grid)
+    return [[fit_value(cell.text, sum(widths[column:column + cell.colspan])) if cell.kind == "value" else (cell.text, None)
+             for column, cell in row] for row in layout(grid)]
+
+
 def column_mm(grid: Grid) -> list[float]:
     total = sum(grid.widths)
     return [USABLE_MM * w / total for w in grid.widths]

@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from generator.render.forms.fonts import BROWSER_FALLBACK, ChineseFont
-from generator.render.forms.model import Form, Grid
+from generator.render.forms.model import Form, Grid, fitted_values
 from generator.resources import TEMPLATE_DIR
 
 TEMPLATES = TEMPLATE_DIR / "forms"
@@ -34,7 +34,10 @@ def _blocks(form: Form) -> list[dict[str, Any]]:
     for block in form.blocks:
         if isinstance(block, Grid):
             total = sum(block.widths)
-            result.append({"grid": True, "rows": block.rows, "head": block.head, "caption": block.caption,
+            fits = fitted_values(block)  # values set to keep their words whole (model.fit_value)
+            rows = [[(replace(cell, text=text) if text != cell.text else cell, size) for cell, (text, size) in zip(row, fit, strict=True)]
+                    for row, fit in zip(block.rows, fits, strict=True)]
+            result.append({"grid": True, "rows": rows, "head": block.head, "caption": block.caption,
                            "widths": [round(100 * w / total, 2) for w in block.widths]})
         else:
             result.append({"grid": False, "paragraphs": block.items})
