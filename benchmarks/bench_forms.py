@@ -4,6 +4,8 @@
 
 - every blank form in every format, as ``python -m generator forms --out DIR`` on the sample;
 - the same with an empty font cache: the first run on a machine cuts the compact font;
+- one unit's filled forms (桃源示例电机, 13 pairs: every pair's forms, its studio's, the merged print) and
+  every filled form of the sample (``--all``), in all formats, as ``python -m generator forms --filled``;
 - 500 pre-filled agreements (附件1) in HTML, PDF and DOCX, in one command (its two worker
   processes each load the fonts once), from the M registry's pairs, and the size of their PDFs.
 """
@@ -50,6 +52,12 @@ def main() -> int:
         wall, mib, code = run([sys.executable, "-m", "generator", "forms", "--no-cache", "--out", str(out / "blank")])
         files = sum(1 for _ in (out / "blank").iterdir())
         print(f"blank forms, all formats ({files} files, validation of the sample included): {wall:.2f} s wall, peak {mib} MiB, exit {code}")
+        for what, option in (("one unit of 13 pairs (taoyuan-demo-motor)", ["--unit", "taoyuan-demo-motor"]),
+                             ("every filled form of the sample (--all)", ["--all"])):
+            target = out / option[-1].strip("-")
+            wall, mib, code = run([sys.executable, "-m", "generator", "forms", "--no-cache", "--filled", *option, "--out", str(target)])
+            files = sum(1 for _ in target.iterdir())
+            print(f"filled forms, {what}: {files} files, {wall:.2f} s wall, peak {mib} MiB, exit {code}")
         records = ensure_registry(args.work, "M")
         wall, mib, code = run([sys.executable, "-c", AGREEMENTS, str(records), str(out / "filled")])
         proc = subprocess.run([sys.executable, "-c", AGREEMENTS, str(records), str(out / "filled-2")], cwd=REPO,
