@@ -65,7 +65,7 @@ def rules_from(data: dict[str, Any] | None) -> Rules:
         max_apprentices_per_master=merged["max_apprentices_per_master"],
         term_years=rng("term_years"),
         same_unit=merged["same_unit"],
-        report_due=merged["report_due"],
+        report_due=merged.get("report_due"),
         master_skill_levels=tuple(merged["master_skill_levels"]),
         team_size=rng("team_size"),
         leader_max_age=dict(merged["leader_max_age"]),

@@ -63,7 +63,7 @@ def missing_stage_reports(registry: Registry, day: date) -> Iterator[Diagnostic]
 
 def report_deadlines(registry: Registry, day: date) -> Iterator[Diagnostic]:
     for programme in sorted(registry.programmes.values(), key=lambda p: p.id):
-        if programme.kind != "pairing" or not programme.start_year <= day.year <= programme.end_year + 1:
+        if programme.kind != "pairing" or not programme.rules.report_due or not programme.start_year <= day.year <= programme.end_year + 1:
             continue
         month, dom = (int(x) for x in programme.rules.report_due.split("-"))
         deadline = date(day.year, month, dom)

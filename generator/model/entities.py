@@ -54,7 +54,7 @@ class Rules:
     max_apprentices_per_master: int
     term_years: Range
     same_unit: bool
-    report_due: str
+    report_due: str | None  # MM-DD; None where the programme's document sets no date
     master_skill_levels: tuple[str, ...]
     team_size: Range
     leader_max_age: dict[str, int]

@@ -614,3 +614,25 @@ def test_no_filled_value_breaks_inside_a_word(registry) -> None:  # type: ignore
                     if (size is not None and size < MIN_VALUE_PT) or any(text_mm(line) * scale > room + 0.01 for line in text.split("\n")):
                         broken.append(f"{form.id}: {cell.text}")
     assert checked > 4000 and broken == []
+
+
+def test_each_programmes_studio_forms_are_in_its_own_words(registry) -> None:  # type: ignore[no-untyped-def]
+    """Chongqing's 考核表 follows its plan (年度考评, 发展改革研究室 评估, 学术委员会 认定, 不合格 → 撤销) with none of
+    Wuchang's 过程性/周期性 or 整改期限; Wuchang's keeps them and its own grades; a programme without a report
+    date (Wuchang) prints a blank 报送截止, never Taoyuan's 12月15日; Wuchang's report says 领办人, not 技能大师."""
+    from generator.render.forms.definitions import studio_assessment
+    from generator.render.forms.reports import studio_report
+
+    wuchang, chongqing = registry.programmes["wuchang-studios-2014"], registry.programmes["chongqing-school-studios"]
+    school = " ".join(_strings(studio_assessment(programme=chongqing)))
+    assert "学术委员会认定意见" in school and "发展改革研究室" in school and "予以撤销" in school
+    assert "过程性" not in school and "整改期限" not in school
+    district = " ".join(_strings(studio_assessment(programme=wuchang)))
+    assert "过程性" in district and "整改期限" in district and "学术委员会" not in district
+    assert all(("□" + grade) in district for grade in wuchang.rules.assessment_results)
+    assert not [g for g in ("优秀", "良好", "合格", "不合格") if g not in wuchang.rules.assessment_results and "□" + g in district]
+    he_ping = registry.studios["he-ping-acupuncture-studio"]
+    report = studio_report(he_ping, 2017, registry)
+    assert dict(report.header)["报送截止"] == "" and "技能大师" not in " ".join(_strings(report))
+    assert "考核表" in " ".join(f.title for f in blank_forms(registry)) and sum(
+        f.id.startswith("gongzuoshi-niandu-kaohebiao-") for f in blank_forms(registry)) == 2  # one per studio programme

@@ -36,6 +36,7 @@ from generator.render.forms.studio_applications import (
     application_kind,
     famous_teacher,
     innovation,
+    wuchang_assessor,
 )
 from generator.resources import enum
 
@@ -309,20 +310,26 @@ def studio_application(studio: Studio | None = None, registry: Registry | None =
 
 
 # ---------------------------------------------------------------- 工作室年度考核表
-def studio_assessment(studio: Studio | None = None, year: int | None = None, registry: Registry | None = None) -> Form:
+def studio_assessment(studio: Studio | None = None, year: int | None = None, registry: Registry | None = None,
+                      programme: Programme | None = None) -> Form:
+    """工作室年度考核表 in its programme's own words: 武昌 (过程性 / 周期性, 不合格 → 整改, 考核单位 per 第十九条),
+    重庆市工业学校 (年度考评: 发展改革研究室 评估, 学术委员会 认定, 不合格 → 撤销), others a plain yearly assessment;
+    the grades are the programme's own. A blank form without a programme offers no other programme's words."""
     leader = registry.masters.get(studio.leader) if studio and registry else None
     unit = registry.units.get(studio.unit) if studio and registry else None
-    programme = registry.programmes.get(studio.programme or "") if studio and registry else None
+    programme = programme or (registry.programmes.get(studio.programme or "") if studio and registry else None)
     result = next((r for r in studio.results if r.year == year), None) if studio else None
     assessment = next((a for a in studio.assessments if a.year == year), None) if studio else None
     targets = programme.rules.yearly_targets if programme else {}
-    grades = programme.rules.assessment_results if programme else ("优秀", "良好", "合格", "不合格")
+    grades = programme.rules.assessment_results if programme else ()
     chosen = assessment.result if assessment else None
+    kind = application_kind(studio, registry) if studio and registry else _programme_application(programme)
+    wuchang, school = kind == FAMOUS_TEACHER, kind == SKILL_MASTER
     rows: list[tuple[Cell, ...]] = [
         (label("工作室名称"), value(studio.name if studio else "", colspan=3)),
         (label("领办人"), value(leader.name if leader else ""), label("依托单位"), value(unit.name if unit else "")),
-        (label("考核年度"), value(str(year) if year else ""), label("考核类型"),
-         value(checked(("过程性", "周期性"), assessment.kind if assessment else None, "考核"))),
+        (label("考核年度"), value(str(year) if year else ""), label("考核类型" if wuchang else "考核方式"),
+         value(checked(("过程性", "周期性"), assessment.kind if assessment else None, "考核") if wuchang else "年度考评")),
         (label("考核项目"), label("年度任务"), label("完成情况"), label("是否达标")),
     ]
     for key, name in MEASURES:
@@ -330,20 +337,38 @@ def studio_assessment(studio: Studio | None = None, year: int | None = None, reg
         done = result.get(key) if result else None
         met = "" if target is None or done is None else ("是" if done >= target else "否")
         rows.append((label(name), value("" if target is None else str(target)), value("" if done is None else str(done)), value(met)))
-    boxes = checked(tuple(grades), chosen)
+    boxes = checked(tuple(grades), chosen) if grades else "____________"
     rows += [
         (box("年度工作总结（示范讲座、培训、研究课题、学术活动、论文著作、创新成果）：", colspan=4, height_mm=50),),
         (label("考核等次"), value(boxes, colspan=3)),
-        (label("整改期限"), value(date_zh(assessment.rectify_by) if assessment and assessment.rectify_by else "（过程性考核不合格的填写）", colspan=3)),
-        (box("考核意见：", assessment.note or "" if assessment else "", colspan=4, height_mm=30, sign=("考核组长签字：", HAND_DATE)),),
-        (box("主管部门意见：", colspan=4, height_mm=SEAL_MM, sign=SEAL),),
     ]
+    if wuchang:  # 第十九条: a 过程性 assessment failed is rectified by a date; its assessor by the studio's level
+        rows.append((label("整改期限"), value(date_zh(assessment.rectify_by) if assessment and assessment.rectify_by else
+                                           "（过程性考核不合格的填写）", colspan=3)))
+    note = assessment.note or "" if assessment else ""
+    if school:
+        rows += [(box("发展改革研究室评估意见（对照年初建设方案和任务书）：", note, colspan=4, height_mm=30,
+                      sign=("评估人签字：", HAND_DATE)),),
+                 (box("学术委员会认定意见：", colspan=4, height_mm=SEAL_MM, sign=SEAL),)]
+    else:
+        assessor = wuchang_assessor(studio) if wuchang and studio else ""
+        rows += [(box("考核意见：", note, colspan=4, height_mm=30, sign=("考核组长签字：", HAND_DATE)),),
+                 (box(f"考核单位（{assessor}）意见：" if assessor else "考核单位意见：", colspan=4, height_mm=SEAL_MM, sign=SEAL),)]
+    notes = (("注：认定为不合格的予以撤销，终止工作室项目工作；考核优秀的进入下一阶段（重庆市工业学校技能大师工作室建设方案 五）。",) if school
+             else ("注：过程性考核不合格的限期整改，逾期整改不到位的撤销称号（武昌区名师工作室建设管理办法 第十九条）。",) if wuchang else ())
     return Form(
-        id="gongzuoshi-niandu-kaohebiao", title="工作室年度考核表",
+        id=f"gongzuoshi-niandu-kaohebiao-{programme.id}" if programme and not studio else "gongzuoshi-niandu-kaohebiao",
+        title="工作室年度考核表", subtitle=f"（{programme.name}）" if programme and not studio else "",
         purpose="工作室每年对照年度任务考核，结果分等次，不合格的整改或撤销",
-        blocks=(Grid((1.5, 1.5, 1.5, 1.5), tuple(rows)),),
+        blocks=(Grid((1.5, 1.5, 1.5, 1.5), tuple(rows)),), notes=notes,
         meta={"studio": studio.id, "year": str(year)} if studio and year else {},
     )
+
+
+def _programme_application(programme: Programme | None) -> str:
+    """Which studio programme's words a blank form uses: its own application form's, or none."""
+    chosen = getattr(programme, "application_form", None) if programme else None
+    return str(chosen) if chosen else ""
 
 
 # ---------------------------------------------------------------- 技能人才申报表
@@ -396,7 +421,9 @@ def blank_forms(registry: Registry | None = None, as_of: date | None = None) -> 
     # The blank 附件4 is blank; each programme's figures are a separate 附件4（…，截至 …）.
     pairs += [quota_table()] + [quota_table(p, registry, as_of) for p in pairing]
     pairs += [reports.pairing_report()]
-    studios = [studio_application(), famous_teacher(), innovation(), studio_assessment(), reports.studio_report(),
+    studio_programmes = sorted((p for p in (registry.programmes.values() if registry else []) if p.kind == "studio"), key=lambda p: p.id)
+    assessments = [studio_assessment(programme=p) for p in studio_programmes] or [studio_assessment()]
+    studios = [studio_application(), famous_teacher(), innovation(), *assessments, reports.studio_report(),
                reports.commitment(), reports.rectification_notice(), reports.public_notice(kind="studio")]
     talent = sorted((p for p in (registry.programmes.values() if registry else []) if p.kind == "talent"), key=lambda p: p.id)
     talents = [talent_nomination(p) for p in talent] or [talent_nomination()]

@@ -28,7 +28,7 @@ from generator.model.progress import (
 )
 from generator.render.forms.fields import HAND_DATE, SEAL, SEAL_MM, date_zh, notice_days
 from generator.render.forms.model import Cell, Form, Grid, Text, box, label, value
-from generator.render.forms.studio_applications import WUCHANG_BUREAUS, wuchang_assessor
+from generator.render.forms.studio_applications import SKILL_MASTER, WUCHANG_BUREAUS, application_kind, wuchang_assessor
 
 Paragraphs = tuple[tuple[Literal["h", "p", "r"], str], ...]
 BLANK_ROWS = 8  # list rows on a blank form
@@ -40,7 +40,9 @@ def _sealed(caption: str, colspan: int) -> Cell:
 
 
 def _due(programme: Programme | None, year: int | None) -> str:
-    return date_zh(report_deadline(programme.rules.report_due, year)) + "前" if programme and year else ""
+    if not (programme and year and programme.rules.report_due):  # no rule of its own: a blank to fill, never another's date
+        return ""
+    return date_zh(report_deadline(programme.rules.report_due, year)) + "前"
 
 
 # ---------------------------------------------------------------- 桃源: 年度报送表
@@ -112,9 +114,12 @@ def studio_report(studio: Studio | None = None, year: int | None = None, registr
     unit = registry.units.get(studio.unit) if studio and registry else None
     result = next((r for r in studio.results if r.year == year), None) if studio else None
     targets = programme.rules.yearly_targets if programme else {}
+    # 重庆市工业学校's words for its 技能大师 (系部); Wuchang's 名师 and others have a 领办人 and a unit.
+    master_studio = studio is None or registry is None or application_kind(studio, registry) == SKILL_MASTER
     rows: list[tuple[Cell, ...]] = [
         (label("工作室名称"), value(studio.name if studio else "", colspan=3)),
-        (label("领办人（技能大师）"), value(leader.name if leader else ""), label("依托单位"), value(unit.name if unit else "")),
+        (label(f"领办人{'（技能大师）' if master_studio else ''}"), value(leader.name if leader else ""), label("依托单位"),
+         value(unit.name if unit else "")),
         (label("报告年度"), value(f"{year} 年" if year else ""), label("团队成员"),
          value(f"{len(studio.members)} 人" + (f"，固定学员 {studio.learners} 人" if studio.learners is not None else "") if studio else "")),
         (label("项目"), label("年度任务"), label("完成情况"), label("是否达标")),
@@ -128,8 +133,8 @@ def studio_report(studio: Studio | None = None, year: int | None = None, registr
         (box("标志性成果（获奖、专利、课题、论文著作、技术攻关、人才培养）：", honours, colspan=4, height_mm=24),),
         (box("年度工作总结：", colspan=4, height_mm=36),),
         (box("下一年度工作计划：", colspan=4, height_mm=24),),
-        (box("领办人（技能大师）：", colspan=2, height_mm=SEAL_MM, sign=("签字：", HAND_DATE)),
-         _sealed("所在单位（系部）意见：", 2)),
+        (box(f"领办人{'（技能大师）' if master_studio else ''}：", colspan=2, height_mm=SEAL_MM, sign=("签字：", HAND_DATE)),
+         _sealed("所在系（部）意见：" if master_studio else "所在单位意见：", 2)),
     ]
     return Form(
         id=f"gongzuoshi-niandu-baogao-{year}" if year else "gongzuoshi-niandu-gongzuo-baogao",
