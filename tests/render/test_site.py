@@ -323,3 +323,38 @@ def test_the_404_page_works_under_a_sub_path(tmp_path: Path, monkeypatch: pytest
     assert "<loc>https://example.test/jiangpu/masters/zhou-guoqiang/</loc>" in sitemap
     feed = (tmp_path / "site" / "feeds" / "honours.xml").read_text(encoding="utf-8")
     assert 'href="https://example.test/jiangpu/masters/zhou-guoqiang/"' in feed
+
+
+def test_the_home_pages_counts_open_lists_of_as_many(sample_site: Path) -> None:
+    """Every count on the home page that links to a list (已命名工作室, 区级 3 个, 培养中 …) opens a list with
+    that many rows: the filters in its address, applied to the list's data as lists.js applies them."""
+    import html as html_lib
+    import json
+    import re
+    from urllib.parse import parse_qs, urlsplit
+
+    home = (sample_site / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a[^>]*href="((?:[^"]*/)?(?:studios|pairs)/\?[^"]*)"[^>]*>(.*?)</a>', home)
+    checked = 0
+    for href, shown in links:
+        count = re.search(r"(\d+)", re.sub(r"<[^>]+>", " ", shown))
+        if count is None:
+            continue
+        address = urlsplit(html_lib.unescape(href))
+        kind = address.path.strip("/").split("/")[-1]
+        page = (sample_site / kind / "index.html").read_text(encoding="utf-8")
+        selects = {label: (key, match) for label, key, match in
+                   re.findall(r'<select name="([^"]+)" data-key="([^"]+)" data-match="([^"]*)"', page)}
+        data = json.loads((sample_site / "lists" / f"{kind}.json").read_text(encoding="utf-8"))
+        rows = [dict(zip(data["fields"], values, strict=True)) for values in data["rows"]]  # as lists.js reads it
+        for label, (wanted,) in parse_qs(address.query).items():
+            key, match = selects[label]
+
+            def keep(row: dict, key: str = key, match: str = match, wanted: str = wanted) -> bool:
+                values = [str(v) for v in row.get(key)] if isinstance(row.get(key), list) else [str(row.get(key, ""))]
+                return any(wanted in v for v in values) if match == "contains" else wanted in values
+
+            rows = [row for row in rows if keep(row)]
+        assert len(rows) == int(count.group(1)), f"{shown} → {href}: the list shows {len(rows)}"
+        checked += 1
+    assert checked >= 5
