@@ -631,6 +631,11 @@ def test_each_programmes_studio_forms_are_in_its_own_words(registry) -> None:  #
     assert "过程性" in district and "整改期限" in district and "学术委员会" not in district
     assert all(("□" + grade) in district for grade in wuchang.rules.assessment_results)
     assert not [g for g in ("优秀", "良好", "合格", "不合格") if g not in wuchang.rules.assessment_results and "□" + g in district]
+    from generator.render.forms.definitions import studio_forms
+
+    application = " ".join(_strings(studio_forms(registry.studios["cnc-turning-master-studio"], registry)[0]))
+    for asked in ("成员简介", "所在系（部）对工作室的支持措施", "学术委员会审议意见", "骨干教师至少3人", "校内公示情况（公示期 3 天）"):
+        assert asked in application, asked  # 重庆市工业学校方案 三（一）, 四（一）2, 四（二）
     he_ping = registry.studios["he-ping-acupuncture-studio"]
     report = studio_report(he_ping, 2017, registry)
     assert dict(report.header)["报送截止"] == "" and "技能大师" not in " ".join(_strings(report))

@@ -286,16 +286,25 @@ def studio_application(studio: Studio | None = None, registry: Registry | None =
                      value(m.trade if m else ""), value(m.skill_level if m else ""), value(m.title or "" if m else ""),
                      value(member_unit.name if member_unit else "", colspan=2)))
     area = f"{studio.area_m2:g} 平方米" if studio and studio.area_m2 is not None else ""
+    # 方案三（一）: 技能大师 1 人, 骨干教师不少于 3 人 (the programme's team_size); 四（一）2: the 申报报告 introduces
+    # the members, the conditions, the 系（部）'s support and the plan; 四（二）: the 学术委员会 deliberates.
+    team_rule = programme.rules.team_size.text("人") if programme and programme.rules.team_size.min is not None else "不少于 3 人"
+    team_now = f"；现有骨干教师 {len(members)} 人" if studio else ""
+    intro = "；".join(f"{m.name}：{m.bio}" for m in members if m.bio) if members else ""
     rows += [
+        (label("团队要求", colspan=2), value(f"技能大师 1 人，骨干教师{team_rule}{team_now}", colspan=7)),
+        (label("成员简介", colspan=2), value(intro, colspan=7, height_mm=20)),
         (section("基本条件", rowspan=4), label("场地面积"), value(area, colspan=7)),
         (label("制度建设"), value("", colspan=7, height_mm=10)),
         (label("工作人员"), value("", colspan=7, height_mm=10)),
         (label("经费保障"), value("", colspan=7, height_mm=10)),
-        (box("工作计划与主要工作方向：", studio.description or "" if studio else "", colspan=9, height_mm=40),),
+        (box("所在系（部）对工作室的支持措施（工作场所、设施设备、经费预算）：", colspan=9, height_mm=18),),
+        (box("工作计划与主要工作方向：", studio.description or "" if studio else "", colspan=9, height_mm=28),),
         (box("所在系（部）推荐意见：", colspan=9, height_mm=SEAL_MM, sign=SEAL),),
         (box("专家评审意见：", colspan=4, height_mm=SEAL_MM, sign=("组长签字：", HAND_DATE)),
-         box(f"校内公示情况（公示期 {days} 天）：", colspan=5, height_mm=SEAL_MM, sign=SEAL)),
-        (box("学校意见：", colspan=9, height_mm=SEAL_MM, sign=SEAL),),
+         box("学术委员会审议意见：", colspan=5, height_mm=SEAL_MM, sign=("主任签字：", HAND_DATE))),
+        (box(f"校内公示情况（公示期 {days} 天）：", colspan=4, height_mm=SEAL_MM, sign=SEAL),
+         box("学校意见：", colspan=5, height_mm=SEAL_MM, sign=SEAL)),
     ]
     return Form(
         id="jineng-dashi-gongzuoshi-shenbaobiao", title="技能大师工作室申报表",
