@@ -240,3 +240,32 @@ def test_the_editor_refuses_what_the_gate_refuses(gated: tuple[int, Path], name:
     assert not (records / "masters" / f"{path_id}.yml").exists()
     status, _ = _post(port, _save("records/masters/zhao-ok.yml", MASTER.format(id="zhao-ok", name="赵小龙", born=1990)))
     assert status == 200 and (records / "masters" / "zhao-ok.yml").is_file(), "a valid save still works"
+
+
+def test_saves_in_a_row_run_the_gate_once_each(tmp_path: Path) -> None:
+    """The gate's verdict on the folder as it is is kept while nothing changes: a save after a save runs the
+    gate once (on its copy), not twice; a change made elsewhere (git pull, an editor) is noticed."""
+    from datetime import date
+
+    from generator.validate.engine import validate
+
+    records = tmp_path / "records"
+    shutil.copytree(REPO / "records", records)
+    runs: list[Path] = []
+
+    def gate(folder: Path) -> Any:
+        runs.append(folder)
+        return validate(folder, today=date(2026, 11, 22), jobs=1).result
+
+    folder = editing.RecordsFolder(records, gate=gate)
+    path = records / "masters" / "li-jun.yml"
+    text = path.read_text(encoding="utf-8")
+    folder.save_record("records/masters/li-jun.yml", text.replace("从事电机装配", "长期从事电机装配"))
+    assert len(runs) == 2  # the folder before, the copy after
+    folder.save_record("records/masters/li-jun.yml", path.read_text(encoding="utf-8").replace("长期从事", "多年从事"))
+    assert len(runs) == 3  # the copy only
+    time.sleep(0.01)
+    (records / "units" / "taoyuan-demo-tea.yml").write_text(
+        (records / "units" / "taoyuan-demo-tea.yml").read_text(encoding="utf-8") + "# 别处的修改\n", encoding="utf-8")
+    folder.save_record("records/masters/li-jun.yml", path.read_text(encoding="utf-8").replace("多年从事", "从事"))
+    assert len(runs) == 5 and "多年" not in path.read_text(encoding="utf-8")

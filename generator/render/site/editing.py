@@ -113,6 +113,26 @@ class RecordsFolder:
         self.on_saved = on_saved
         self.gate = gate  # the whole gate, run over a folder (validate): a save it refuses is never written
         self.lock = threading.Lock()
+        # The gate's errors on the folder as it is, kept while nothing in it changes: a save then runs the
+        # gate once (on the linked copy), not twice — at M that is seconds per save.
+        self._before: tuple[tuple[int, int, int], set[tuple[str, str]]] | None = None
+        self._after: set[tuple[str, str]] = set()
+
+    def _state(self) -> tuple[int, int, int]:
+        """What tells the folder changed: how many files, their newest change, their total size."""
+        count = newest = size = 0
+        for folder, _, names in os.walk(self.records):
+            for name in names:
+                info = os.stat(os.path.join(folder, name))
+                count, newest, size = count + 1, max(newest, info.st_mtime_ns), size + info.st_size
+        return count, newest, size
+
+    def _errors_before(self) -> set[tuple[str, str]]:
+        assert self.gate is not None
+        state = self._state()
+        if self._before is None or self._before[0] != state:
+            self._before = (state, {(d.rule, d.message) for d in self.gate(self.records).errors})
+        return self._before[1]
 
     def path(self, relative: Any) -> Path:
         if not isinstance(relative, str):
@@ -201,6 +221,8 @@ class RecordsFolder:
             for photo, data in photos:
                 write_atomically(photo, data, root=self.records)
             write_atomically(target, text.encode("utf-8"), root=self.records)
+            if self.gate is not None:  # what the gate found on the copy is the folder as it now is
+                self._before = (self._state(), self._after)
         if self.on_saved:
             self.on_saved(target)
 
@@ -220,11 +242,13 @@ class RecordsFolder:
                 placed = copy / photo.relative_to(self.records)
                 placed.unlink(missing_ok=True)
                 placed.write_bytes(data)
-            before = {(d.rule, d.message) for d in self.gate(self.records).errors}
+            before = self._errors_before()
             after = self.gate(copy).errors
         mine = f"/{target.relative_to(self.records).as_posix()}"
-        return [f"{'第' + str(d.line) + '行' if d.line else ''}（{d.rule}）{d.message}" for d in after
-                if d.path.endswith(mine) or (d.rule, d.message) not in before][:20]
+        refused = [f"{'第' + str(d.line) + '行' if d.line else ''}（{d.rule}）{d.message}" for d in after
+                   if d.path.endswith(mine) or (d.rule, d.message) not in before][:20]
+        self._after = {(d.rule, d.message) for d in after}  # the folder's errors once this save is written
+        return refused
 
     def _photo_target(self, relative: str) -> Path:
         target = self.path(relative)
