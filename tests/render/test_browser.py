@@ -248,3 +248,22 @@ def test_a_result_opens_its_profile(browser, base_url: str) -> None:  # type: ig
     assert page.locator("article h1").inner_text() == "周国强"
     assert errors == []
     page.close()
+
+
+def test_on_a_phone_filters_are_finger_sized_and_the_closed_menu_is_skipped(browser, base_url: str, sample_site: Path) -> None:  # type: ignore[no-untyped-def]
+    """At 390 px: every filter and sort <select> is at least 44 px tall; Tab from the top of the page
+    never lands in the closed side menu (it did, through 11 links); opened, the menu is reachable."""
+    page, errors = _open(browser, base_url + "studios/", width=390)
+    heights = page.eval_on_selector_all(".jp-filters select", "els => els.map(e => e.getBoundingClientRect().height)")
+    assert heights and min(heights) >= 44, heights
+    visited = []
+    for _ in range(25):
+        page.keyboard.press("Tab")
+        visited.append(page.evaluate("!!document.activeElement.closest('.md-sidebar--primary')"))
+    assert not any(visited)
+    page.evaluate("document.getElementById('__drawer').click()")
+    assert page.evaluate("document.querySelector('.md-sidebar--primary').inert") is False
+    assert errors == []
+    page.close()
+    robots = (sample_site / "robots.txt").read_text(encoding="utf-8")
+    assert "Disallow: /admin/" in robots and "Sitemap: https://jiangpu.example.org/sitemap.xml" in robots

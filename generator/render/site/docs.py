@@ -216,6 +216,20 @@ def _write_extras(site: SiteData, specs: dict[str, lists.ListSpec], out: Path, t
     opendata.write(site, out / "data")
     lists.write(specs, out / "lists")
     feeds.write(site, out / "feeds", templates)
+    write_robots(site, out, templates)
+
+
+def write_robots(site: SiteData, out: Path, templates: Path = TEMPLATES) -> None:
+    """robots.txt at the site's root: everything public may be crawled, the editor not; where the sitemap is."""
+    from urllib.parse import urlsplit
+
+    from jinja2 import Environment, FileSystemLoader
+
+    env = Environment(loader=FileSystemLoader(str(templates)), autoescape=False, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    base = urlsplit(site.site_url).path or "/" if site.site_url else "/"
+    text = env.get_template("robots.txt.j2").render(site_url=site.site_url, base=base if base.endswith("/") else base + "/")
+    (out / "robots.txt").write_text(text, encoding="utf-8")
 
 
 Forms = list[dict[str, Any]] | Callable[[], list[dict[str, Any]]] | None
