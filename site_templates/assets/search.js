@@ -91,10 +91,19 @@
     }
 
     function fillFacets(pf) {
-      return pf.filters().then(function (all) {
+      // The dictionary order the lists use, ranked at build time (lists/order.json); the browser's collation
+      // reads a polyphone by itself (重庆 as zhòng) and is only the fallback.
+      var order = fetch(form.getAttribute("data-bundle").replace(/pagefind\/$/, "lists/order.json"))
+        .then(function (r) { return r.ok ? r.json() : {}; }, function () { return {}; });
+      return Promise.all([pf.filters(), order]).then(function (both) {
+        var all = both[0], rank = both[1];
+        function byRank(a, b) {
+          var ra = a in rank ? rank[a] : Infinity, rb = b in rank ? rank[b] : Infinity;
+          return ra !== rb ? (ra < rb ? -1 : 1) : a.localeCompare(b, "zh-Hans-CN-u-co-pinyin");
+        }
         selects.forEach(function (s) {
           if (s.options.length > 1 && s.name === "类型") return;
-          var values = Object.keys(all[s.name] || {}).sort(function (a, b) { return a.localeCompare(b, "zh-Hans-CN-u-co-pinyin"); });
+          var values = Object.keys(all[s.name] || {}).sort(byRank);
           values.forEach(function (v) { var o = document.createElement("option"); o.value = o.textContent = v; s.appendChild(o); });
           s.value = s.getAttribute("data-wanted") || "";
         });

@@ -267,3 +267,18 @@ def test_on_a_phone_filters_are_finger_sized_and_the_closed_menu_is_skipped(brow
     page.close()
     robots = (sample_site / "robots.txt").read_text(encoding="utf-8")
     assert "Disallow: /admin/" in robots and "Sitemap: https://jiangpu.example.org/sitemap.xml" in robots
+
+
+def test_chongqing_sorts_under_c_in_the_lists_and_on_the_search_page(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    """重庆 is chóngqìng in a dictionary: before 湖州 and 桃源, on the units list and in the search page's 单位 select."""
+    page, _ = _open(browser, base_url + "search/")
+    page.focus("select[name=单位]")  # the choices load when a select is first used
+    page.wait_for_function("document.querySelector('select[name=单位]').options.length > 3")
+    options = page.eval_on_selector_all("select[name=单位] option", "els => els.map(e => e.textContent)")
+    page.close()
+    first_cq = min(i for i, o in enumerate(options) if o.startswith("重庆"))
+    assert first_cq < min(i for i, o in enumerate(options) if o.startswith(("湖州", "桃源"))), options
+    page, _ = _open(browser, base_url + "units/")
+    names = _list_texts(page)
+    page.close()
+    assert min(i for i, n in enumerate(names) if "重庆" in n) < min(i for i, n in enumerate(names) if "湖州" in n), names

@@ -215,6 +215,7 @@ def _write_extras(site: SiteData, specs: dict[str, lists.ListSpec], out: Path, t
     shutil.copytree(templates / "assets", out / "assets")
     opendata.write(site, out / "data")
     lists.write(specs, out / "lists")
+    lists.write_facet_order(site, out / "lists")
     feeds.write(site, out / "feeds", templates)
     write_robots(site, out, templates)
 

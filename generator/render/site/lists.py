@@ -30,11 +30,23 @@ def _syllable(char: str) -> str:
     return lazy_pinyin(char, style=Style.TONE3, errors="default")[0]
 
 
+@cache
+def _polyphone(char: str) -> bool:
+    from pypinyin import Style, pinyin
+
+    return len(pinyin(char, style=Style.TONE3, heteronym=True)[0]) > 1
+
+
 def pinyin_key(text: str) -> tuple[tuple[str, ...], str]:
     """Sort key for Chinese text in the order of a Chinese dictionary (by pinyin, then by tone).
 
     A character at a time (cached): names are made of a few thousand characters, so ten
-    thousand names sort in milliseconds; a polyphone is read in its most common reading."""
+    thousand names sort in milliseconds. A name with a character of several readings is read
+    whole, with pypinyin's phrase data: 重庆 is chóngqìng (under C), not zhòng."""
+    if any(_polyphone(c) for c in text):
+        from pypinyin import Style, lazy_pinyin
+
+        return (tuple(lazy_pinyin(text, style=Style.TONE3, errors="default")), text)
     return (tuple(_syllable(c) for c in text), text)
 
 
@@ -218,3 +230,18 @@ def write(specs: dict[str, ListSpec], folder: Path) -> None:
     for name, spec in sorted(specs.items()):
         text = json.dumps(spec.payload(), ensure_ascii=False, separators=(",", ":"))
         (folder / f"{name}.json").write_text(text + "\n", encoding="utf-8")
+
+
+def facet_order(site: SiteData) -> dict[str, int]:
+    """Every unit name and trade as a visitor picks them on the search page, ranked in dictionary order at
+    build time with the lists' own key: a browser's collation reads 重庆 as zhòng, the lists as chóngqìng."""
+    names = {str(u.get("name")) for u in site.units.values() if u.get("name")}
+    names |= {str(u.get("short_name")) for u in site.units.values() if u.get("short_name")}
+    names |= {str(m.get("trade")) for m in site.masters.values() if m.get("trade")}
+    return {name: rank for rank, name in enumerate(sorted(names, key=pinyin_key))}
+
+
+def write_facet_order(site: SiteData, folder: Path) -> None:
+    text = json.dumps(facet_order(site), ensure_ascii=False, separators=(",", ":"))
+    (folder / "order.json").write_text(text + "\n", encoding="utf-8")
+
