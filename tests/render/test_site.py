@@ -358,3 +358,23 @@ def test_the_home_pages_counts_open_lists_of_as_many(sample_site: Path) -> None:
         assert len(rows) == int(count.group(1)), f"{shown} → {href}: the list shows {len(rows)}"
         checked += 1
     assert checked >= 5
+
+
+def test_a_profiles_sitemap_date_is_its_records_last_change(tmp_path: Path) -> None:
+    """lastmod per page: a profile carries its record's last change (git), the date the page shows; other
+    pages keep the registry's; the .gz copy follows."""
+    import gzip
+    from datetime import date
+
+    from generator.render.site.build import _profile_dates
+    from generator.render.site.parallel import sort_sitemap
+
+    urls = ["https://x.org/masters/li-jun/", "https://x.org/", "https://x.org/progress/taoyuan-pairing-2019/"]
+    blocks = "".join(f"\n    <url>\n         <loc>{u}</loc>\n         <lastmod>2026-11-30</lastmod>\n    </url>" for u in urls)
+    (tmp_path / "sitemap.xml").write_text(f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset>{blocks}\n</urlset>', encoding="utf-8")
+    history = {"masters/li-jun.yml": date(2024, 5, 6), "programmes/taoyuan-pairing-2019.yml": date(2025, 1, 2), "photos/a.jpg": date(2020, 1, 1)}
+    sort_sitemap(tmp_path, _profile_dates(history))
+    text = (tmp_path / "sitemap.xml").read_text(encoding="utf-8")
+    dates = dict(re.findall(r"<loc>(.*?)</loc>\s*<lastmod>(.*?)</lastmod>", text))
+    assert dates == {urls[0]: "2024-05-06", urls[1]: "2026-11-30", urls[2]: "2025-01-02"}
+    assert gzip.decompress((tmp_path / "sitemap.xml.gz").read_bytes()).decode("utf-8") == text

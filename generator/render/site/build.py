@@ -318,6 +318,7 @@ def build_site(
             except SearchIndexError as exc:
                 raise SiteBuildError(str(exc)) from exc
         (site_work / "pagefind").rename(site_work / "site" / BUNDLE)
+        sort_sitemap(site_work / "site", _profile_dates(history))
         current = dataclasses.replace(current, outputs=incremental.output_hashes(site_work / "site", docs))
         # No manifest while the folders are swapped: an interrupted build leaves the next one clean.
         manifest_file.unlink(missing_ok=True)
@@ -328,6 +329,16 @@ def build_site(
         shutil.rmtree(docs_work, ignore_errors=True)
         shutil.rmtree(site_work, ignore_errors=True)
     return SiteBuild(pages, site_dir, docs_dir, incremental.changed_summary(plan, previous, current), plan.clean)
+
+
+# A record's folder -> where its public page is (a programme's page is its progress page).
+_PAGE_FOLDERS = {"masters": "masters", "studios": "studios", "units": "units", "programmes": "progress"}
+
+
+def _profile_dates(history: Mapping[str, date] | None) -> dict[str, str]:
+    """Each profile page's date for the sitemap: its record's last change, as the page shows it."""
+    return {f"{_PAGE_FOLDERS[Path(k).parent.name]}/{Path(k).stem}/": d.isoformat()
+            for k, d in (history or {}).items() if Path(k).parent.name in _PAGE_FOLDERS and k.endswith(".yml")}
 
 
 def _build_changed(config_file: Path, docs: Path, previous_site: Path, work: Path, strict: bool, plan: incremental.Plan) -> None:

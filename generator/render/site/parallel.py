@@ -18,7 +18,7 @@ import gzip
 import os
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
@@ -99,15 +99,22 @@ def merge_sitemap(main: Path, part: Path, urls: set[str]) -> None:
         (main / "sitemap.xml").write_text(text, encoding="utf-8")
 
 
-def sort_sitemap(site: Path) -> None:
+def sort_sitemap(site: Path, dated: Mapping[str, str] | None = None) -> None:
     """The sitemap's pages in address order, whether one build or several made it (and its
-    .gz copy again, keeping MkDocs' time stamp so that builds stay byte-identical)."""
+    .gz copy again, keeping MkDocs' time stamp so that builds stay byte-identical). With
+    ``dated`` (profile page "masters/<id>/" -> ISO date), a profile's lastmod is its record's
+    last change, the date the page itself shows; other pages keep the registry's."""
     sitemap = site / "sitemap.xml"
     blocks = _sitemap_blocks(sitemap)
     if not blocks:
         return
+    if dated:
+        blocks = [_LASTMOD.sub(f"<lastmod>{dated[_page_of(_loc(b))]}</lastmod>", b) if _page_of(_loc(b)) in dated else b
+                  for b in blocks]
     text = sitemap.read_text(encoding="utf-8")
-    head, tail = text[: text.index(blocks[0])], text[text.rindex(blocks[-1]) + len(blocks[-1]):]
+    first, last = _URL_BLOCK.search(text), list(_URL_BLOCK.finditer(text))[-1]
+    assert first is not None
+    head, tail = text[: first.start()], text[last.end():]
     text = head + "".join(sorted(blocks, key=_loc)) + tail
     sitemap.write_text(text, encoding="utf-8")
     packed = site / "sitemap.xml.gz"
