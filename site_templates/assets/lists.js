@@ -52,7 +52,12 @@
       text.value = params.get("查找") || "";
       facets.forEach(function (s) {
         var wanted = params.get(s.name) || "";
-        s.value = Array.prototype.some.call(s.options, function (o) { return o.value === wanted; }) ? wanted : "";
+        // A value no row has (状态=培养中 on a list with none) is kept and shown, never dropped: the
+        // visitor sees "没有符合条件的" instead of every row under a filter that says otherwise.
+        if (wanted && !Array.prototype.some.call(s.options, function (o) { return o.value === wanted; })) {
+          s.appendChild(el("option", { value: wanted }, wanted));
+        }
+        s.value = wanted;
       });
       if (sorter && params.get("排序")) sorter.value = params.get("排序");
       page = Math.max(1, parseInt(params.get("页") || "1", 10) || 1);
@@ -187,6 +192,10 @@
     if (sorter) sorter.addEventListener("change", function () { page = 1; update(); });
     var typing = null;
     text.addEventListener("input", function () { clearTimeout(typing); typing = setTimeout(function () { page = 1; update(); }, 250); });
+    // The page's own first page has a plain link to page 2 (it works without JavaScript too): with
+    // JavaScript, it turns the page in place like the other buttons.
+    var first = pager.querySelector("a[data-page]");
+    if (first) first.addEventListener("click", function (e) { e.preventDefault(); page = 2; update(); box.scrollIntoView(); });
     readAddress();
     if (active()) update();
   }

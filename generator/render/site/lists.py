@@ -1,8 +1,7 @@
 """The index pages' lists (名匠, 工作室, 师徒结对, 荣誉榜, 单位) in a form that scales.
 
 Each list is defined once here: its columns, its facets and its rows. The page
-shows the first ``FIRST_ROWS`` rows as HTML (enough for a district's studios,
-and what a visitor without JavaScript sees); the whole list goes to a compact
+shows its first page of rows as HTML (what a visitor without JavaScript sees); the whole list goes to a compact
 JSON file (``lists/<name>.json``) that ``assets/lists.js`` loads when the
 visitor filters, sorts or turns a page, so that no page ever ships ten thousand
 rows of HTML. Filters and page live in the address (``?工种=电工&页=2``).
@@ -19,8 +18,8 @@ from typing import Any
 
 from generator.render.site.data import HONOUR_LEVELS, PAIR_STATUSES, SKILL_LEVELS, STUDIO_LEVELS, SiteData
 
-FIRST_ROWS = 200
 PAGE_ROWS = 50
+FIRST_ROWS = PAGE_ROWS  # the page's own rows are page 1, as lists.js pages them (?页=2 is rows 51–100)
 
 
 @cache
@@ -97,6 +96,10 @@ class ListSpec:
     @property
     def first(self) -> list[dict[str, Any]]:
         return self.rows[:FIRST_ROWS]
+
+    @property
+    def page_rows(self) -> int:
+        return PAGE_ROWS  # lists.js's PAGE: one page size everywhere
 
     def payload(self) -> dict[str, Any]:
         """The JSON file: field names once, then one array a row."""
