@@ -110,6 +110,16 @@
       });
     }
 
+    // Traditional characters and variants → simplified (OpenCC's table, written by the build).
+    var foldTable = null;
+    function folding() {
+      if (!foldTable) {
+        foldTable = fetch(form.getAttribute("data-bundle").replace(/pagefind\/$/, "lists/t2s.json"))
+          .then(function (r) { return r.ok ? r.json() : {}; }, function () { return {}; });
+      }
+      return foldTable;
+    }
+
     function chosenFilters() {
       var filters = {};
       selects.forEach(function (s) { if (s.value) filters[s.name] = s.value; });
@@ -173,7 +183,12 @@
       shown = [];
       if (!words(query).length && !Object.keys(filters).length) { status.textContent = ""; return; }
       status.textContent = "正在搜索……";
-      load().then(function (pf) { return find(pf, query, filters); }).then(function (results) {
+      load().then(function (pf) {
+        return folding().then(function (table) {
+          query = Array.from(query, function (c) { return table[c] || c; }).join("");  // 陸明華 → 陆明华, as the entries are
+          return find(pf, query, filters);
+        });
+      }).then(function (results) {
         if (mine !== run) return;
         if (!results.length) {
           status.textContent = words(query).length ? "没有找到与“" + words(query).join(" ") + "”相关的结果。可以换一个词，或只输入名字中的两个字。" : "没有符合条件的结果。";

@@ -292,3 +292,9 @@ def test_chongqing_sorts_under_c_in_the_lists_and_on_the_search_page(browser, ba
     names = _list_texts(page)
     page.close()
     assert min(i for i, n in enumerate(names) if "重庆" in n) < min(i for i, n in enumerate(names) if "湖州" in n), names
+
+
+@pytest.mark.parametrize(("query", "first"), [("陸明華", "陆明华"), ("周國強", "周国强")])
+def test_traditional_characters_find_the_simplified_name(browser, base_url: str, query: str, first: str) -> None:  # type: ignore[no-untyped-def]
+    """Folded with OpenCC's table on both sides (the entries when indexed, the query when typed)."""
+    assert _search(browser, base_url, query)[0] == first

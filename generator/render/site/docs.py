@@ -24,7 +24,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from generator.render.site import feeds, lists, opendata
+from generator.render.site import feeds, hanzi, lists, opendata
 from generator.render.site.data import (
     HONOUR_LEVELS,
     KIND_NAMES,
@@ -183,7 +183,8 @@ def search_entry(page: Page, text: str, folder: Path) -> tuple[Path, bytes] | No
     if start < 0:
         return None
     end = text.index(ENTRY_END, start) + len(ENTRY_END)
-    return folder / (page.path[: -len(".md")] + ".html"), ENTRY_PAGE.format(title=escape(page.path), entry=text[start:end]).encode("utf-8")
+    entry = hanzi.fold(text[start:end])  # 陸明華 in a record is found as 陆明华 too (the query is folded alike)
+    return folder / (page.path[: -len(".md")] + ".html"), ENTRY_PAGE.format(title=escape(page.path), entry=entry).encode("utf-8")
 
 
 def _write(item: tuple[Path, bytes]) -> None:
@@ -216,6 +217,8 @@ def _write_extras(site: SiteData, specs: dict[str, lists.ListSpec], out: Path, t
     opendata.write(site, out / "data")
     lists.write(specs, out / "lists")
     lists.write_facet_order(site, out / "lists")
+    (out / "lists" / "t2s.json").write_text(json.dumps(hanzi.fold_table(), ensure_ascii=False, separators=(",", ":")) + "\n",
+                                            encoding="utf-8")
     feeds.write(site, out / "feeds", templates)
     write_robots(site, out, templates)
 
