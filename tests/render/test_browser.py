@@ -29,7 +29,7 @@ if not Path(CHROMIUM).exists():
 
 # One page of every type.
 PAGE_TYPES = ["", "studios/", "studios/wang-qiang-welding-studio/", "studios/luo-ying-chinese-studio/",  # 整改中: the amber chip
-              "masters/", "masters/zhou-guoqiang/", "pairs/",
+              "masters/", "masters/zhou-guoqiang/", "masters/wang-xiaojun/", "pairs/",  # a lineage picture both ways
               "honours/", "progress/", "progress/taoyuan-pairing-2019/", "progress/nanxun-talents-2018/", "units/",
               "units/taoyuan-demo-motor/", "forms/", "data/", "search/?q=" + quote("电工"), "404.html"]
 WIDTHS = [390, 1280]

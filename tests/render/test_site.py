@@ -378,3 +378,17 @@ def test_a_profiles_sitemap_date_is_its_records_last_change(tmp_path: Path) -> N
     dates = dict(re.findall(r"<loc>(.*?)</loc>\s*<lastmod>(.*?)</lastmod>", text))
     assert dates == {urls[0]: "2024-05-06", urls[1]: "2026-11-30", urls[2]: "2025-01-02"}
     assert gzip.decompress((tmp_path / "sitemap.xml.gz").read_bytes()).decode("utf-8") == text
+
+
+def test_a_masters_lineage_is_drawn_with_the_same_people_as_its_list(sample_site: Path) -> None:
+    """王小军 learned from 李军 and taught two apprentices: the picture (SVG, built at build time, hidden from
+    screen readers) holds the teacher, the master and the masked apprentices the list below it names."""
+    import re
+
+    page = (sample_site / "masters" / "wang-xiaojun" / "index.html").read_text(encoding="utf-8")
+    start = page.index('<div class="jp-lineage"')
+    svg = page[start:page.index("</svg>", start)]
+    labels = re.findall(r"<text[^>]*>([^<]+)", svg)
+    assert labels[:2] == ["李军", "王小军"] and {"冯*轩", "董*燕"} <= set(labels), labels
+    assert 'aria-hidden="true"' in svg and "冯*轩" in page[page.index("</svg>", start):]
+    assert "冯明轩" not in page  # the apprentice stays masked in the picture too

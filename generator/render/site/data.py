@@ -64,6 +64,15 @@ class SiteData:
         record = table.get(record_id or "")
         return str(record["name"]) if record else (record_id or "")
 
+    def lineage_picture(self, master_id: str) -> Any:
+        """The master's lineage laid out for the page's SVG (render/site/lineage.py), or None."""
+        from generator.render.site.lineage import picture
+
+        teachers = [(str(self.masters.get(self.pairs[p]["master"], {}).get("name", self.pairs[p]["master"])),
+                     f"{self.pairs[p]['start'][:4]}–{self.pairs[p]['end'][:4]}") for p in self.teachers.get(master_id, [])]
+        names = {mid: str(m.get("name", mid)) for mid, m in self.masters.items()}
+        return picture(str(self.masters[master_id].get("name", master_id)), teachers, self.lineage.get(master_id, []), names)
+
     def unit_label(self, unit_id: str | None) -> str:
         return self.unit_labels.get(unit_id or "", unit_id or "")
 
