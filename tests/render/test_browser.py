@@ -298,3 +298,14 @@ def test_chongqing_sorts_under_c_in_the_lists_and_on_the_search_page(browser, ba
 def test_traditional_characters_find_the_simplified_name(browser, base_url: str, query: str, first: str) -> None:  # type: ignore[no-untyped-def]
     """Folded with OpenCC's table on both sides (the entries when indexed, the query when typed)."""
     assert _search(browser, base_url, query)[0] == first
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_charts_bars_are_on_one_scale(browser, base_url: str, width: int) -> None:  # type: ignore[no-untyped-def]
+    """Every track of a chart is as wide as the others, whatever the length of its value beside it."""
+    page, errors = _open(browser, base_url + "progress/taoyuan-pairing-2019/", width=width)
+    charts = page.eval_on_selector_all(".jp-plan-chart", "cs => cs.map(c => Array.from(c.querySelectorAll('.jp-plan-track'))"
+                                                         ".map(t => Math.round(t.getBoundingClientRect().width)))")
+    page.close()
+    assert charts and all(len(set(tracks)) == 1 and tracks[0] > 60 for tracks in charts), charts
+    assert errors == []
