@@ -32,6 +32,7 @@ from generator.ledger_columns import item_columns, ledger_words, list_sheet_name
 from generator.load.canonical import key_order, schema_header
 from generator.load.dates import FULL_WIDTH_DIGITS, loose_date
 from generator.model.entities import Registry
+from generator.nearest import close_ids
 from generator.resources import field_title, load_schema
 
 FieldPath = tuple[str, ...]
@@ -465,7 +466,7 @@ class Names:
         import difflib
 
         typed = _SPACES.sub("", value)
-        ids = difflib.get_close_matches(typed, sorted(self.registry.ids.get(kind, set())), n=3, cutoff=0.75)  # as ref says
+        ids = close_ids(typed, self.registry.ids.get(kind, set()))  # as the gate's ref rule says
         names = difflib.get_close_matches(typed, sorted(self.by_name.get(kind, {})), n=3, cutoff=0.5)  # 李君 → 李军 is 0.5
         close = (ids + names)[:3]
         return f"（是不是 {'、'.join(close)}？）" if close else ""

@@ -332,7 +332,7 @@ def studio_assessment(studio: Studio | None = None, year: int | None = None, reg
     targets = programme.rules.yearly_targets if programme else {}
     grades = programme.rules.assessment_results if programme else ()
     chosen = assessment.result if assessment else None
-    kind = application_kind(studio, registry) if studio and registry else _programme_application(programme)
+    kind = application_kind(studio, registry) if studio and registry else (programme.application_form or "" if programme else "")
     wuchang, school = kind == FAMOUS_TEACHER, kind == SKILL_MASTER
     rows: list[tuple[Cell, ...]] = [
         (label("工作室名称"), value(studio.name if studio else "", colspan=3)),
@@ -372,12 +372,6 @@ def studio_assessment(studio: Studio | None = None, year: int | None = None, reg
         blocks=(Grid((1.5, 1.5, 1.5, 1.5), tuple(rows)),), notes=notes,
         meta={"studio": studio.id, "year": str(year)} if studio and year else {},
     )
-
-
-def _programme_application(programme: Programme | None) -> str:
-    """Which studio programme's words a blank form uses: its own application form's, or none."""
-    chosen = getattr(programme, "application_form", None) if programme else None
-    return str(chosen) if chosen else ""
 
 
 # ---------------------------------------------------------------- 技能人才申报表

@@ -32,6 +32,8 @@ class Picture:
     height: int
     nodes: list[Node]
     edges: list[tuple[int, int, int, int]]  # (x1, y1, x2, y2): from a box's right edge to the next one's left
+    box_width: int = BOX_W  # what the template draws each box as
+    box_height: int = BOX_H
 
 
 def _node(item: dict[str, Any], names: dict[str, str]) -> Node:
@@ -61,7 +63,6 @@ def picture(master: str, teachers: list[tuple[str, str]], tree: list[dict[str, A
     offset = 1 if teachers else 0
     root = Node(master, "", children=[_node(item, names) for item in tree])
     _place(root, offset, [0])
-    rows = max(1, _count_leaves(root))
     mine = [Node(name, years, x=0, y=root.y) for name, years in teachers]
     for i, teacher in enumerate(mine):  # the teachers stacked around the master's row
         teacher.y = root.y + (i - (len(mine) - 1) // 2) * ROW
@@ -72,13 +73,8 @@ def picture(master: str, teachers: list[tuple[str, str]], tree: list[dict[str, A
         n.y -= top
     edges = [(a, b - top, c, d - top) for a, b, c, d in edges]
     depth = max(n.x for n in nodes) // COLUMN + 1
-    height = max(max(n.y for n in nodes) + BOX_H, rows * ROW - (ROW - BOX_H))
-    return Picture(depth * COLUMN - (COLUMN - BOX_W) + 2, height + 2, nodes, edges)
+    return Picture(depth * COLUMN - (COLUMN - BOX_W) + 2, max(n.y for n in nodes) + BOX_H + 2, nodes, edges)
 
 
 def _walk(node: Node) -> list[Node]:
     return [node, *(n for child in node.children for n in _walk(child))]
-
-
-def _count_leaves(node: Node) -> int:
-    return 1 if not node.children else sum(_count_leaves(c) for c in node.children)

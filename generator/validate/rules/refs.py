@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from generator.kinds import BY_NAME, PROGRAMME_KINDS
 from generator.load.yamlfile import Key
 from generator.model.entities import Source
+from generator.nearest import close_ids
 from generator.validate.rules import Context, Finding, rule
 
 
@@ -22,7 +22,7 @@ def _missing(ctx: Context, src: Source, key: Key, kind: str, target: str | None)
 
 def _nearest(ctx: Context, kind: str, target: str) -> str:
     """A mistyped id gets the ids it most resembles (是不是 taoyuan-demo-motor？), when some are close."""
-    close = difflib.get_close_matches(target, sorted(ctx.registry.ids[kind]), n=3, cutoff=0.75)
+    close = close_ids(target, ctx.registry.ids[kind])
     return f"。是不是 {'、'.join(close)}？" if close else ""
 
 
