@@ -26,6 +26,7 @@ from generator.model.entities import (
     Stage,
     Studio,
     TalentEntry,
+    Termination,
     Tier,
     Unit,
     YearResult,
@@ -103,9 +104,9 @@ def unit_from(d: dict[str, Any], src: Source) -> Unit:
 
 
 def master_from(d: dict[str, Any], src: Source) -> Master:
-    fields = {k: v for k, v in d.items() if k not in ("honours", "talent")}
+    fields = {k: v for k, v in d.items() if k not in ("honours", "talent", "retired")}
     return Master(
-        **fields, src=src,
+        **fields, src=src, retired=_date(d.get("retired")),
         honours=_honours(d.get("honours", [])),
         talent=[TalentEntry(**t) for t in d.get("talent", [])],
     )
@@ -129,9 +130,9 @@ def _stage(d: dict[str, Any]) -> Stage:
 
 
 def pair_from(d: dict[str, Any], src: Source) -> Pair:
-    special = ("apprentice", "stages", "approvals", "evaluation", "signed", "start", "end")
+    special = ("apprentice", "stages", "approvals", "evaluation", "signed", "start", "end", "terminated")
     fields = {k: v for k, v in d.items() if k not in special}
-    evaluation = d.get("evaluation")
+    evaluation, terminated = d.get("evaluation"), d.get("terminated")
     return Pair(
         **fields, src=src,
         apprentice=Apprentice(**d["apprentice"]),
@@ -139,6 +140,7 @@ def pair_from(d: dict[str, Any], src: Source) -> Pair:
         stages=[_stage(s) for s in d.get("stages", [])],
         approvals=Approvals(**{k: _date(v) for k, v in d.get("approvals", {}).items()}),
         evaluation=Evaluation(**{**evaluation, "date": _date(evaluation.get("date"))}) if evaluation else None,
+        terminated=Termination(date.fromisoformat(terminated["date"]), terminated.get("reason")) if terminated else None,
     )
 
 

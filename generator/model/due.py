@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from generator.diagnostics import Diagnostic, Severity
 from generator.load.yamlfile import Key
 from generator.model.entities import Pair, Registry, Source, mask_name
-from generator.model.progress import pairing_progress
+from generator.model.progress import half_up, pairing_progress
 
 # A stage report is expected at least this often while a pair is in training.
 REPORT_INTERVAL = timedelta(days=365)
@@ -94,7 +94,7 @@ def units_behind_plan(registry: Registry, day: date) -> Iterator[Diagnostic]:
         elapsed = day.year - programme.start_year + 1
         for i, row in enumerate(pairing_progress(registry, programme).quotas):
             years = row.years or programme.years
-            plan = round(row.target * min(elapsed, years) / years)
+            plan = half_up(row.target * min(elapsed, years), years)
             if row.done < plan:
                 name = _unit_name(registry, row.unit)
                 yield _remind(programme.src, "due.quota", f"{programme.name}：{name}已结对 {row.done} 对，落后于均衡进度（到 {day.year} 年应完成 {plan} 对，任务 {row.target} 对）",

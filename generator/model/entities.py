@@ -159,6 +159,7 @@ class Master:
     talent: list[TalentEntry] = _field(default_factory=list)
     bio: str | None = None
     photo: str | None = None
+    retired: date | None = None  # 退休日期: a talent's allowance runs to retirement (Nanxun)
     private: dict[str, Any] = _field(default_factory=dict)
 
     def age_in(self, year: int) -> int:
@@ -278,6 +279,12 @@ class Evaluation:
     date: date | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Termination:
+    date: date
+    reason: str | None = None
+
+
 # A pair counts against its master's limit while its term runs, once sealed.
 IN_FORCE_STATUSES = ("培养中", "已出师", "已延期")
 
@@ -300,6 +307,7 @@ class Pair:
     stages: list[Stage] = _field(default_factory=list)
     approvals: Approvals = _field(default_factory=Approvals)
     evaluation: Evaluation | None = None
+    terminated: Termination | None = None  # ended before its term: from that day it counts no more
     renews: str | None = None
     private: dict[str, Any] = _field(default_factory=dict)
 

@@ -19,6 +19,16 @@ from generator.model.entities import IN_FORCE_STATUSES, Master, Pair, Programme,
 COUNTED_STATUSES = IN_FORCE_STATUSES
 
 
+def percent(done: int, target: int) -> int:
+    """A share in whole percent, rounded half up as an office rounds (四舍五入: 13/40 = 32.5% -> 33%;
+    Python's round() would give 32, rounding halves to even)."""
+    return (200 * done + target) // (2 * target) if target else 100
+
+
+def half_up(numerator: int, denominator: int) -> int:
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
 @dataclass(frozen=True, slots=True)
 class QuotaRow:
     unit: str
@@ -28,7 +38,7 @@ class QuotaRow:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.done / self.target) if self.target else 100
+        return percent(self.done, self.target)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +61,7 @@ class Progress:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.done / self.programme.target) if self.programme.target else 100
+        return percent(self.done, self.programme.target)
 
 
 def unit_ancestry(registry: Registry, unit_id: str) -> list[str]:
@@ -106,14 +116,16 @@ def sealed_on(pair: Pair) -> date | None:
 def in_force_on(pair: Pair, day: date, changed: Mapping[str, date] | None = None) -> bool:
     """Whether the agreement was in force on ``day``, as the records and their history say.
 
-    A record holds today's status, not when it changed: a pair 已终止 today was still in force on a
-    day before its file last changed (git history, ``changed``: pair id -> date of its last commit),
-    so a year's report printed again later lists it as it was then. Without history a terminated
-    pair is taken as ended (the figure the office had when it had no history either)."""
+    A pair 已终止 today was in force until the day it ended (``terminated.date``), so a year's report
+    printed again later lists it as it was then. An older record without that date falls back on
+    its history: in force before its file last changed (git, ``changed``: pair id -> date of its
+    last commit); without history a terminated pair is taken as ended."""
     took_effect = sealed_on(pair)
     if took_effect is None or took_effect > day or pair.status == "待审批":
         return False
     if pair.status == "已终止":
+        if pair.terminated is not None:
+            return pair.terminated.date > day
         last_change = (changed or {}).get(pair.id)
         return last_change is not None and last_change > day
     return True
@@ -149,7 +161,7 @@ def _even_plan(programme: Programme, done_by_year: Counter[int]) -> list[YearRow
     for offset in range(programme.years):
         year = programme.start_year + offset
         cumulative += done_by_year.get(year, 0)
-        plan = round(programme.target * (offset + 1) / programme.years)
+        plan = half_up(programme.target * (offset + 1), programme.years)
         rows.append(YearRow(year, done_by_year.get(year, 0), cumulative, plan))
     return rows
 
@@ -180,8 +192,8 @@ class UnitYear:
 
     unit: str | None  # a quota unit, or None for 其它单位
     target: int | None
-    started: int  # counted pairs that started this year
-    cumulative: int  # counted pairs that started up to the end of this year
+    started: int  # counted pairs that took effect since the last report
+    cumulative: int  # counted pairs in force on the statistics date
     completed: int  # judged 出师 this year
     extended: int  # judged 延期 this year
 
@@ -190,23 +202,28 @@ def pairing_year(registry: Registry, programme: Programme, year: int, day: date 
                  changed: Mapping[str, date] | None = None) -> tuple[list[UnitYear], list[Pair]]:
     """Each quota unit's (and the other units') figures for ``year``, and the year's new pairs,
     counted as 附件4 and 任务进度 count them (sealed, a renewal once) as they stood on ``day``
-    (the year's statistics date unless an earlier one is given: a year not over yet)."""
+    (the year's statistics date unless an earlier one is given: a year not over yet).
+
+    A report covers the days since the last one: a pair is new in the year its last seal falls
+    after the previous statistics date (one sealed on 12月16日 is in next year's report, never in
+    none), and an 出师 or 延期 judged in those days is that year's, a renewal's included."""
     day = day or statistics_date(programme, year)
+    since = statistics_date(programme, year - 1)
     quota_units = {q.unit for q in programme.quotas}
-    sealed = [p for p in pairs_as_of(registry, programme.id, day, changed) if p.start.year <= year]
+    sealed = pairs_as_of(registry, programme.id, day, changed)
     pairs = _without_renewals(sealed)
     owners = {p.id: _quota_unit(registry, p.unit, quota_units) for p in sealed}
+    new = [p for p in pairs if (sealed_on(p) or p.start) > since]
 
     def line(unit: str | None, target: int | None) -> UnitYear:
         mine = [p for p in pairs if owners[p.id] == unit]
-        # A renewal (续签) is no new pair, but its 出师 or 延期 happened, in the year it was judged.
         judged = [p.evaluation for p in sealed if owners[p.id] == unit and p.evaluation and p.evaluation.date
-                  and p.evaluation.date.year == year and p.evaluation.date <= day]
-        return UnitYear(unit, target, sum(p.start.year == year for p in mine), len(mine),
+                  and since < p.evaluation.date <= day]
+        return UnitYear(unit, target, sum(owners[p.id] == unit for p in new), len(mine),
                         sum(e.result == "出师" for e in judged), sum(e.result == "延期" for e in judged))
 
     rows = [line(q.unit, q.target) for q in programme.quotas] + [line(None, None)]
-    return rows, [p for p in pairs if p.start.year == year]
+    return rows, new
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,13 +234,20 @@ class TierYear:
     quota: int
     allowance_per_person: int | None
     holders_so_far: int  # the people holding this tier in this year (named to it by then, not promoted since)
+    paid: int  # of them, those still at work that year (the allowance runs to retirement)
 
     @property
     def allowance_total(self) -> int | None:
-        """What the year's allowance costs: every holder named so far is paid yearly."""
+        """What the year's allowance costs: every holder at work that year is paid the year's allowance."""
         if self.allowance_per_person is None:
             return None
-        return self.holders_so_far * self.allowance_per_person
+        return self.paid * self.allowance_per_person
+
+
+def paid_in(master: Master, year: int) -> bool:
+    """The Nanxun document: 考核津贴的发放时间将持续至退休 — paid up to and including the year of
+    retirement (the year's allowance is earned by that year's work), never after."""
+    return master.retired is None or master.retired.year >= year
 
 
 def talent_people(registry: Registry, programme_id: str) -> list[tuple[Master, str, int]]:
@@ -257,11 +281,13 @@ def talent_progress(registry: Registry, programme: Programme) -> tuple[Progress,
     counts = Counter((tier, year) for _, tier, year in people)
     rows: list[TierYear] = []
     years = [programme.start_year + offset for offset in range(programme.years)]
-    holding = {year: Counter(tier for _, tier, _ in talent_holders(registry, programme, year, people)) for year in years}
+    held = {year: talent_holders(registry, programme, year, people) for year in years}
+    holding = {year: Counter(tier for _, tier, _ in held[year]) for year in years}
+    paying = {year: Counter(tier for m, tier, _ in held[year] if paid_in(m, year)) for year in years}
     for tier in programme.tiers:
         for year in years:
             rows.append(TierYear(tier.name, year, counts.get((tier.name, year), 0), tier.per_year, tier.allowance_yuan_per_year,
-                                 holding[year][tier.name]))
+                                 holding[year][tier.name], paying[year][tier.name]))
     first: dict[str, int] = {}
     for master, _, year in people:
         first[master.id] = min(year, first.get(master.id, year))

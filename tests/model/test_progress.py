@@ -88,6 +88,8 @@ def test_a_renewals_completion_counts_in_the_year_it_happened_taoyuan_sample() -
 
     - taoyuan-2022-001 renews taoyuan-2020-004 (桃源示例铝业, under 桃源高新区) and reached 出师 on 2024-06-15: one
       more 出师 for 高新区 in 2024 (3 + 1 = 4), 7 in all; the renewal is no new pair (cumulative 17 unchanged).
+    - 2024's only new pair is taoyuan-2023-006: its last seal (人力资源, 2023-12-16) came after 2023's statistics date
+      (12-15), so it is new in 2024's report rather than in none.
     """
     from generator.model.progress import pairing_year
     from tests.conftest import REPO
@@ -96,7 +98,7 @@ def test_a_renewals_completion_counts_in_the_year_it_happened_taoyuan_sample() -
     rows, new = pairing_year(registry, registry.programmes["taoyuan-pairing-2019"], 2024)
     by_unit = {row.unit: row for row in rows}
     assert (by_unit["taoyuan-hi-tech-zone"].completed, by_unit["taoyuan-hi-tech-zone"].cumulative) == (4, 17)
-    assert sum(row.completed for row in rows) == 7 and new == []
+    assert sum(row.completed for row in rows) == 7 and [p.id for p in new] == ["taoyuan-2023-006"]
 
 
 def test_a_revoked_studio_is_no_longer_done_wuchang_sample() -> None:

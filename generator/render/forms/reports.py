@@ -18,6 +18,7 @@ from generator.model.build import rule_defaults
 from generator.model.entities import MEASURE_LABELS, Assessment, Programme, Registry, Studio
 from generator.model.progress import (
     UnitYear,
+    paid_in,
     pairing_year,
     report_deadline,
     statistics_date,
@@ -86,8 +87,8 @@ def pairing_report(programme: Programme | None = None, year: int | None = None, 
                                           (box("单位工会意见：", colspan=1, height_mm=SEAL_MM, sign=SEAL),
                                            box("单位行政意见：", colspan=1, height_mm=SEAL_MM, sign=SEAL),
                                            box("县总工会审核意见：", colspan=1, height_mm=SEAL_MM, sign=SEAL))))),
-        notes=("注：已结对按三方盖章生效的协议计（培养中、已出师、已延期），含下属单位；续签不重复计入。"
-               "出师、延期按期满鉴定的日期计入当年。",),
+        notes=("注：已结对按三方盖章生效的协议计（培养中、已出师、已延期），含下属单位；续签不重复计入；提前终止的协议计到终止日期为止。"
+               "本年新结对、本年出师和延期按上年统计截止日之后至本年统计截止日（含）计：三方盖章生效、期满鉴定的日期在此期间的计入本年。",),
         meta={"programme": programme.id, "year": str(year)} if programme and year else {},
         author=programme.issuer if programme else "", created=day,
     )
@@ -303,21 +304,24 @@ def public_notice(programme: Programme | None = None, year: int | None = None, r
 # ---------------------------------------------------------------- 南浔: 考核津贴发放表
 def allowance_sheet(programme: Programme | None = None, year: int | None = None, registry: Registry | None = None) -> Form:
     """“千名技能人才”考核津贴发放汇总表: tier × people × yearly allowance, and the total; then
-    the people by tier. Everyone named up to the year is counted (the allowance runs to
-    retirement; retirements and revoked titles are for the office to strike out)."""
+    the people by tier. Everyone holding a tier that year and still at work is paid (the allowance
+    runs to retirement, 持续至退休); a revoked title has no record yet, the office strikes it out."""
     head = (label("层级"), label("人数"), label("每人每年津贴\n（元）"), label("小计（元）"))
     rows: list[tuple[Cell, ...]] = [head]
     people_rows: list[tuple[Cell, ...]] = [(label("序号"), label("姓名"), label("工作单位"), label("层级"),
                                             label("入选年份"), label("津贴（元）"))]
+    retired: list[str] = []
     if programme and year and registry:
         _, tiers = talent_progress(registry, programme)
         this_year = [t for t in tiers if t.year == year]
-        total_people = sum(t.holders_so_far for t in this_year)
+        total_people = sum(t.paid for t in this_year)
         total = sum(t.allowance_total or 0 for t in this_year)
-        rows += [(value(t.tier), value(str(t.holders_so_far)), value("" if t.allowance_per_person is None else f"{t.allowance_per_person:,}"),
+        rows += [(value(t.tier), value(str(t.paid)), value("" if t.allowance_per_person is None else f"{t.allowance_per_person:,}"),
                   value("" if t.allowance_total is None else f"{t.allowance_total:,}")) for t in this_year]
         rows.append((label("合计"), value(str(total_people)), value(""), value(f"{total:,}")))
-        for i, (m, tier, named) in enumerate(talent_holders(registry, programme, year), 1):
+        holders = talent_holders(registry, programme, year)
+        retired = [f"{m.name}（{tier}，{m.retired.year} 年退休）" for m, tier, _ in holders if not paid_in(m, year) and m.retired]
+        for i, (m, tier, named) in enumerate([h for h in holders if paid_in(h[0], year)], 1):
             unit, rate = registry.units.get(m.unit), programme.tier(tier)
             amount = rate.allowance_yuan_per_year if rate else None
             people_rows.append((value(str(i)), value(m.name), value(unit.name if unit else m.unit), value(tier), value(str(named)),
@@ -333,7 +337,9 @@ def allowance_sheet(programme: Programme | None = None, year: int | None = None,
         blocks=(Grid((60.0, 30.0, 45.0, 45.0), tuple(rows), head=1),
                 Grid((14.0, 26.0, 62.0, 28.0, 22.0, 28.0), tuple(people_rows), head=1),
                 Grid((90.0, 90.0), ((box("经办人：", height_mm=SEAL_MM, sign=("签字：", HAND_DATE)), _sealed("审核单位：", 1)),))),
-        notes=("注：人数按登记册中本年度持有该层级的人员计（入选年份不晚于本年度；晋升者按晋升后的层级计一次，只发一份津贴）；已退休或被撤销称号的人员由经办人核减。",),
+        notes=("注：人数按登记册中本年度持有该层级且仍在职的人员计（入选年份不晚于本年度；晋升者按晋升后的层级计一次，只发一份津贴；"
+               "津贴“持续至退休”，发放到退休当年为止）；被撤销称号的人员由经办人核减。",
+               *((f"已退休、本年度不再发放：{'、'.join(retired)}。",) if retired else ())),
         meta={"programme": programme.id, "year": str(year)} if programme and year else {},
         author=programme.issuer if programme else "", created=date(year, 12, 31) if year else None,
     )

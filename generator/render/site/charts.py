@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.model.progress import percent
+
 # The bar's track runs to at least 100 % of the plan, and past it (up to this) when a row exceeds it.
 MAX_SCALE = 150.0
 
@@ -35,10 +37,13 @@ class PlanChart:
     flag: str  # the words beside a row below plan ("" when being below is no fault, as under a limit)
 
 
-def share_text(share: float) -> str:
-    if 0 < share < 1:
+def share_text(actual: int, plan: int) -> str:
+    """The share said in words, rounded half up like every other percentage (model.progress.percent)."""
+    if plan <= 0:
+        return "100%" if actual else "0%"
+    if 0 < actual and 100 * actual < plan:
         return "<1%"
-    return f"{round(share)}%"
+    return f"{percent(actual, plan)}%"
 
 
 def against_plan(title: str, rows: list[tuple[int, int, int]], legend: tuple[str, str], *,
@@ -46,7 +51,7 @@ def against_plan(title: str, rows: list[tuple[int, int, int]], legend: tuple[str
     """One row a year: (year, actual, plan). Years after ``this_year`` are never flagged."""
     shares = [100.0 * a / p if p > 0 else (100.0 if a else 0.0) for _, a, p in rows]
     scale = min(MAX_SCALE, max([100.0, *shares]))
-    drawn = [Row(str(year), actual, plan, share_text(share), round(min(share, scale) * 100 / scale, 1),
+    drawn = [Row(str(year), actual, plan, share_text(actual, plan), round(min(share, scale) * 100 / scale, 1),
                  bool(flag) and plan > 0 and actual < plan and (this_year is None or year <= this_year))
              for (year, actual, plan), share in zip(rows, shares, strict=True)]
     return PlanChart(title, legend[0], legend[1], drawn, round(100 * 100 / scale, 1), flag)

@@ -15,7 +15,7 @@ from typing import Any
 
 from generator.kinds import PROGRAMME_KINDS
 from generator.model import progress
-from generator.model.entities import MEASURE_LABELS, Registry
+from generator.model.entities import MEASURE_LABELS, Programme, Registry
 from generator.render import public
 from generator.render.site import charts
 from generator.resources import enum
@@ -149,6 +149,8 @@ def _progress(reg: Registry, this_year: int | None) -> dict[str, dict[str, Any]]
             entry["tier_names"] = [t.name for t in p.tiers]
             entry["allowances"] = {t.name: t.allowance_yuan_per_year for t in p.tiers}
             entry["tier_years"] = _tier_table(tiers)
+            entry["selections"] = sum(t.named for t in tiers)
+            entry["promotions"], entry["retirements"] = _talent_changes(reg, p)
             by_year: dict[int, int] = defaultdict(int)
             for t in tiers:
                 by_year[t.year] += t.named
@@ -168,6 +170,8 @@ def _progress(reg: Registry, this_year: int | None) -> dict[str, dict[str, Any]]
             years = range(p.start_year, p.start_year + p.years)
             entry["yearly_targets"] = dict(p.rules.yearly_targets)
             entry["named_by_year"] = [{"year": y, "named": named_by_year.get(y, 0), "limit": limit} for y in years]
+            entry["revoked"] = [{"name": s.name, "year": s.named.year} for s in sorted(reg.studios.values(), key=lambda s: (s.named or date.min, s.id))
+                                if s.programme == p.id and s.named and s.status == progress.REVOKED]
             entry["chart"] = charts.against_plan("每年命名工作室个数与上限", [(y, named_by_year.get(y, 0), limit) for y in years],
                                                  ("命名个数", "每年上限"))
         entry.update(done=prog.done, target=p.target, percent=prog.percent, bar=charts.percent_width(prog.done, p.target),
@@ -184,11 +188,27 @@ def _tier_table(tiers: list[progress.TierYear]) -> list[dict[str, Any]]:
     """One row a year: each tier's named count against its quota, and the year's allowance bill."""
     rows: dict[int, dict[str, Any]] = {}
     for t in tiers:
-        row = rows.setdefault(t.year, {"year": t.year, "cells": [], "allowance_total": 0, "holders": 0})
+        row = rows.setdefault(t.year, {"year": t.year, "cells": [], "allowance_total": 0, "holders": 0, "paid": 0})
         row["cells"].append({"tier": t.tier, "named": t.named, "quota": t.quota})
         row["holders"] += t.holders_so_far
+        row["paid"] += t.paid
         row["allowance_total"] += t.allowance_total or 0
     return [rows[y] for y in sorted(rows)]
+
+
+def _talent_changes(reg: Registry, programme: Programme) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """What makes people and selections differ on the page: promotions (one person, two
+    selections, one allowance) and retirements (no allowance after the year of retirement)."""
+    promotions, retirements = [], []
+    for master in sorted(reg.masters.values(), key=lambda m: m.id):
+        mine = sorted((t for t in master.talent if t.programme == programme.id), key=lambda t: t.year)
+        if not mine:
+            continue
+        promotions += [{"name": master.name, "year": later.year, "from": earlier.tier, "to": later.tier}
+                       for earlier, later in zip(mine, mine[1:], strict=False)]
+        if master.retired and master.retired.year < programme.start_year + programme.years - 1:
+            retirements.append({"name": master.name, "year": master.retired.year})
+    return promotions, retirements
 
 
 def _lineage_tree(nodes: list[dict[str, Any]], mask: bool) -> list[dict[str, Any]]:

@@ -21,7 +21,8 @@ from generator.validate.rules import Context, Finding, rule
 EARLIEST = date(1949, 10, 1)
 # Dates of things that have happened when they are written down (dotted; "*" is every item).
 PAST_ONLY: dict[str, tuple[str, ...]] = {
-    "pair": ("signed", "approvals.administration", "approvals.union", "approvals.hr", "evaluation.date", "withdrawn.date"),
+    "pair": ("signed", "approvals.administration", "approvals.union", "approvals.hr", "evaluation.date", "terminated.date",
+             "withdrawn.date"),
     "studio": ("established", "named", "withdrawn.date"),
     "master": ("withdrawn.date",),
     "unit": ("withdrawn.date",),

@@ -125,6 +125,22 @@ def completed_needs_evaluation(ctx: Context) -> Iterator[Finding]:
             yield Finding(pair.src, f"状态为“已出师”，但期满鉴定结果（evaluation.result）为{shown}：应为“出师”", ("status",))
 
 
+@rule("pair.terminated")
+def termination_recorded(ctx: Context) -> Iterator[Finding]:
+    """已终止 and its date go together: a year's figures count the agreement up to the day it ended."""
+    for pair in ctx.registry.pairs.values():
+        ended = pair.terminated
+        if ended is None:
+            if pair.status == "已终止":
+                yield warning(pair.src, "状态为“已终止”，但没有填写提前终止的日期（terminated）：往年的统计只能按 git 中的修改时间推算，"
+                                        "请补上终止日期和原因", ("status",))
+            continue
+        if pair.status != "已终止":
+            yield Finding(pair.src, f"填写了提前终止（{ended.date}），状态却是“{pair.status}”：应改为“已终止”，或删去提前终止", ("terminated",))
+        if not pair.start <= ended.date <= pair.end:
+            yield Finding(pair.src, f"终止日期 {ended.date} 不在结对期限（{pair.start} 至 {pair.end}）之内", ("terminated", "date"))
+
+
 @rule("pair.overdue")
 def evaluation_overdue(ctx: Context) -> Iterator[Finding]:
     for pair in ctx.registry.pairs.values():
