@@ -179,7 +179,8 @@ class _Numbers(HTMLParser):
 
     def __init__(self, within: str) -> None:
         super().__init__()
-        self.within, self.depth, self.skip, self.text = within, 0, 0, []
+        self.within, self.depth, self.skip = within, 0, 0
+        self.text: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.depth += tag == self.within
