@@ -16,6 +16,7 @@ from generator.model.entities import (
     Evaluation,
     Honour,
     Master,
+    Office,
     Pair,
     Programme,
     Quota,
@@ -77,6 +78,7 @@ def rules_from(data: dict[str, Any] | None) -> Rules:
         cycle_years=merged["cycle_years"],
         assessment_results=tuple(merged["assessment_results"]),
         yearly_targets=dict(merged["yearly_targets"]),
+        yearly_tasks=dict(merged.get("yearly_tasks", {})),
         name_format=merged.get("name_format"),
         public_notice_days=merged.get("public_notice_days"),
     )
@@ -95,6 +97,7 @@ def programme_from(d: dict[str, Any], src: Source) -> Programme:
         issuer_unit=d.get("issuer_unit"), description=d.get("description"),
         quotas=[Quota(**q) for q in d.get("quotas", [])],
         tiers=[Tier(**t) for t in d.get("tiers", [])], application_form=d.get("application_form"),
+        offices=[Office(**o) for o in d.get("offices", [])],
     )
 
 

@@ -67,6 +67,7 @@ class Rules:
     yearly_targets: dict[str, int]
     name_format: str | None
     public_notice_days: int | None = None  # 公示期, where the programme's document sets one
+    yearly_tasks: dict[str, str] = _field(default_factory=dict)  # a task the document words without a number
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +94,18 @@ class Tier:
     allowance_yuan_per_year: int | None = None
 
 
+BUREAU, ASSESSOR, APPROVER = "行业主管部门", "考核单位", "审定单位"
+
+
+@dataclass(frozen=True, slots=True)
+class Office:
+    """An office the programme's forms name (行业主管部门 of a 领域, 考核单位 or 审定单位 of a level)."""
+
+    role: str
+    applies_to: str
+    name: str
+
+
 @dataclass(slots=True, eq=False)
 class Programme:
     id: str
@@ -111,6 +124,7 @@ class Programme:
     quotas: list[Quota] = _field(default_factory=list)
     tiers: list[Tier] = _field(default_factory=list)
     application_form: str | None = None  # which studio application form the programme uses
+    offices: list[Office] = _field(default_factory=list)
 
     @property
     def end_year(self) -> int:
@@ -118,6 +132,18 @@ class Programme:
 
     def tier(self, name: str) -> Tier | None:
         return next((t for t in self.tiers if t.name == name), None)
+
+    def office(self, role: str, applies_to: str | None) -> str:
+        """The office the programme's document names, or "" (the form leaves a blank for the clerk)."""
+        return next((o.name for o in self.offices if o.role == role and o.applies_to == applies_to), "")
+
+    def field_offices(self) -> dict[str, str]:
+        return {o.applies_to: o.name for o in self.offices if o.role == BUREAU}
+
+    def assessor(self, level: str | None, field: str | None) -> str:
+        """Who assesses a studio: the office named for its level, else its field's 行业主管部门
+        (武昌 第十五、十九条: 区人力资源局 the 区级 studios, each industry bureau its 系统内 ones)."""
+        return self.office(ASSESSOR, level) or self.office(BUREAU, field)
 
 
 @dataclass(slots=True, eq=False)

@@ -585,6 +585,36 @@ def test_a_district_studios_rectification_goes_to_the_hr_bureau(registry) -> Non
     assert "书面报送区文体旅广局" in " ".join(_strings(rectification_notice(cao, cao.assessments[0], registry)))
 
 
+def test_offices_and_worded_tasks_come_from_the_programme_record(registry) -> None:  # type: ignore[no-untyped-def]
+    """The offices on Wuchang's 考核表 are those its record names (``offices``, from 第十一、十五、十九条): 王强焊接 (区级)
+    assessed by 区人力资源局, its 周期性 result confirmed by 区委人才办; a 过程性 one (罗莹 2017) has no confirmation box.
+    A task the document words without a number (示范讲座: 定期 …) is printed in words, and 0 done is not met.
+    Chongqing's record names no office: its form names none of Wuchang's."""
+    from dataclasses import replace
+
+    from generator.render.forms.definitions import studio_assessment as assessment_form
+    from generator.render.forms.model import Grid
+
+    wang, luo = registry.studios["wang-qiang-welding-studio"], registry.studios["luo-ying-chinese-studio"]
+    periodic = " ".join(_strings(assessment_form(wang, 2017, registry)))
+    assert "考核单位（区人力资源局）意见" in periodic and "审定单位（中共武昌区委人才工作领导小组办公室）意见" in periodic
+    process = assessment_form(luo, 2017, registry)
+    assert "审定单位" not in " ".join(_strings(process))
+    lectures = next(row for b in process.blocks if isinstance(b, Grid) for row in b.rows if row[0].text == "示范讲座")
+    assert [c.text for c in lectures[1:]] == ["定期在全区进行名师示范讲座及展示", "0", "否"]
+    blank = " ".join(_strings(assessment_form(None, None, registry, programme=registry.programmes["wuchang-studios-2014"])))
+    assert "区级：区人力资源局；其他：行业主管部门" in blank and "系统内：区人力资源局" in blank
+    chongqing = " ".join(_strings(assessment_form(None, None, registry, programme=registry.programmes["chongqing-school-studios"])))
+    assert "人力资源局" not in chongqing and "人才工作领导小组" not in chongqing
+    wuchang = registry.programmes["wuchang-studios-2014"]
+    bare = replace(wuchang, offices=[])
+    registry.programmes["wuchang-studios-2014"] = bare
+    try:  # without the record's offices the forms leave the office blank, never a built-in one
+        assert "人力资源局" not in " ".join(_strings(assessment_form(wang, 2017, registry)))
+    finally:
+        registry.programmes["wuchang-studios-2014"] = wuchang
+
+
 def test_no_filled_value_breaks_inside_a_word(registry) -> None:  # type: ignore[no-untyped-def]
     """Every value of every filled form of the sample (pairs, studios, units' reports, programmes' years) is
     printed whole: on one line at 10.5 pt, or set smaller (≥ 7 pt), or on lines of its own at its natural

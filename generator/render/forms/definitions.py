@@ -12,7 +12,19 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 
-from generator.model.entities import MEASURE_LABELS, Master, Pair, Programme, Registry, Stage, Studio, TalentEntry
+from generator.model.entities import (
+    APPROVER,
+    ASSESSOR,
+    BUREAU,
+    MEASURE_LABELS,
+    Master,
+    Pair,
+    Programme,
+    Registry,
+    Stage,
+    Studio,
+    TalentEntry,
+)
 from generator.model.progress import QuotaRow, activity_years, pairing_progress, statistics_date, unit_ancestry
 from generator.render.forms import reports
 from generator.render.forms.fields import (
@@ -34,9 +46,9 @@ from generator.render.forms.studio_applications import (
     INNOVATION,
     SKILL_MASTER,
     application_kind,
+    assessor,
     famous_teacher,
     innovation,
-    wuchang_assessor,
 )
 from generator.resources import enum
 
@@ -341,14 +353,16 @@ def studio_assessment(studio: Studio | None = None, year: int | None = None, reg
          value(checked(("过程性", "周期性"), assessment.kind if assessment else None, "考核") if wuchang else "年度考评")),
         (label("考核项目"), label("年度任务"), label("完成情况"), label("是否达标")),
     ]
+    tasks = programme.rules.yearly_tasks if programme else {}
     for key, name in MEASURES:
-        target = targets.get(key)
+        target, task = targets.get(key), tasks.get(key)
         done = result.get(key) if result else None
-        met = "" if target is None or done is None else ("是" if done >= target else "否")
-        rows.append((label(name), value("" if target is None else str(target)), value("" if done is None else str(done)), value(met)))
+        rows.append((label(name), value(str(target) if target is not None else task or ""), value("" if done is None else str(done)),
+                     value(_met(target, task, done))))
     boxes = checked(tuple(grades), chosen) if grades else "____________"
+    approval = bool(programme and any(o.role == APPROVER for o in programme.offices) and not (assessment and assessment.kind == "过程性"))
     rows += [
-        (box("年度工作总结（示范讲座、培训、研究课题、学术活动、论文著作、创新成果）：", colspan=4, height_mm=50),),
+        (box("年度工作总结（示范讲座、培训、研究课题、学术活动、论文著作、创新成果）：", colspan=4, height_mm=42 if approval else 50),),
         (label("考核等次"), value(boxes, colspan=3)),
     ]
     if wuchang:  # 第十九条: a 过程性 assessment failed is rectified by a date; its assessor by the studio's level
@@ -360,9 +374,10 @@ def studio_assessment(studio: Studio | None = None, year: int | None = None, reg
                       sign=("评估人签字：", HAND_DATE)),),
                  (box("学术委员会认定意见：", colspan=4, height_mm=SEAL_MM, sign=SEAL),)]
     else:
-        assessor = wuchang_assessor(studio) if wuchang and studio else ""
+        office = assessor(studio, programme) if studio else _each_level(programme, ASSESSOR)
+        opinion = box(f"考核单位（{office}）意见：" if office else "考核单位意见：", colspan=2 if approval else 4, height_mm=SEAL_MM, sign=SEAL)
         rows += [(box("考核意见：", note, colspan=4, height_mm=30, sign=("考核组长签字：", HAND_DATE)),),
-                 (box(f"考核单位（{assessor}）意见：" if assessor else "考核单位意见：", colspan=4, height_mm=SEAL_MM, sign=SEAL),)]
+                 (opinion, _approval(studio, programme)) if programme and approval else (opinion,)]  # side by side: one page
     notes = (("注：认定为不合格的予以撤销，终止工作室项目工作；考核优秀的进入下一阶段（重庆市工业学校技能大师工作室建设方案 五）。",) if school
              else ("注：过程性考核不合格的限期整改，逾期整改不到位的撤销称号（武昌区名师工作室建设管理办法 第十九条）。",) if wuchang else ())
     return Form(
@@ -372,6 +387,36 @@ def studio_assessment(studio: Studio | None = None, year: int | None = None, reg
         blocks=(Grid((1.5, 1.5, 1.5, 1.5), tuple(rows)),), notes=notes,
         meta={"studio": studio.id, "year": str(year)} if studio and year else {},
     )
+
+
+def _met(target: int | None, task: str | None, done: int | None) -> str:
+    """是否达标: against a figure; a task worded without one (定期 …) is not met when nothing was done,
+    and otherwise left to the assessors, who judge it."""
+    if done is None:
+        return ""
+    if target is not None:
+        return "是" if done >= target else "否"
+    return "否" if task and done == 0 else ""
+
+
+def _approval(studio: Studio | None, programme: Programme) -> Cell:
+    """Who confirms a 周期性 result (武昌 第十九条: 系统内 by 区人力资源局, 区级 by 区委人才办), from the record."""
+    if studio is not None:
+        office = programme.office(APPROVER, studio.level)
+        caption = f"周期性考核结果审定单位（{office}）意见：" if office else "周期性考核结果审定单位意见："
+    else:
+        caption = f"周期性考核结果审定单位意见（{_each_level(programme, APPROVER)}）："
+    return box(caption, colspan=2, height_mm=SEAL_MM, sign=SEAL)
+
+
+def _each_level(programme: Programme | None, role: str) -> str:
+    """On a blank form, the office for each level (区级：区人力资源局；其他：行业主管部门)."""
+    if programme is None:
+        return ""
+    named = [f"{o.applies_to}：{o.name}" for o in programme.offices if o.role == role]
+    if named and role == ASSESSOR and any(o.role == BUREAU for o in programme.offices):
+        named.append(f"其他：{BUREAU}")
+    return "；".join(named)
 
 
 # ---------------------------------------------------------------- 技能人才申报表
@@ -386,12 +431,16 @@ def talent_nomination(programme: Programme | None = None, master: Master | None 
     m = master
     unit = registry.units.get(m.unit) if m and registry else None
     year = f"{entry.year} 年（第    批）" if entry else "        年（第    批）"
+    # 晋升资格: a promotion is applied for by someone who holds a tier already; the form says which, and since when.
+    held = [f"{x.tier}（{x.year} 年）" for x in (m.talent if m else []) if programme and x.programme == programme.id
+            and entry and x.year < entry.year]
     honours = "；".join(f"{h.year or ''}{h.name}" for h in m.honours) if m else ""
     rows = (
         (label("申报活动", colspan=2), value(programme.name if programme else "", colspan=6)),
         (label("申报层级", colspan=2), value(tiers, colspan=6)),
         (label("申报年度\n（批次）", colspan=2), value(year, colspan=2), label("所属行业"),
          value(unit.industry or "" if unit else "", colspan=3)),
+        (label("已入选层级", colspan=2), value(("、".join(held) or "无") if entry else "□无　□已入选：____________（　　　年）", colspan=6)),
         (section("基本情况", rowspan=5), label("姓名"), value(m.name if m else "", height_mm=photo), label("性别"), value(m.gender if m else ""),
          label("出生年份"), value(str(m.birth_year) if m else ""), value("（1 寸照片）", rowspan=5)),
         (label("学历"), value(m.education or "" if m else "", height_mm=photo), label("工种"), value(m.trade if m else ""),

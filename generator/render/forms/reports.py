@@ -29,7 +29,7 @@ from generator.model.progress import (
 )
 from generator.render.forms.fields import HAND_DATE, SEAL, SEAL_MM, date_zh, notice_days
 from generator.render.forms.model import Cell, Form, Grid, Text, box, label, value
-from generator.render.forms.studio_applications import SKILL_MASTER, WUCHANG_BUREAUS, application_kind, wuchang_assessor
+from generator.render.forms.studio_applications import SKILL_MASTER, application_kind, assessor, bureau
 
 Paragraphs = tuple[tuple[Literal["h", "p", "r"], str], ...]
 BLANK_ROWS = 8  # list rows on a blank form
@@ -183,7 +183,7 @@ def commitment(studio: Studio | None = None, registry: Registry | None = None, s
     rows: tuple[tuple[Cell, ...], ...] = (
         (label("工作室名称"), value(studio.name if studio else "", colspan=3)),
         (label("领办人"), value(leader.name if leader else ""), label("所在单位"), value(unit.name if unit else "")),
-        (label("行业主管部门"), value(WUCHANG_BUREAUS.get(studio.field, "") if studio else ""), label("建设周期"),
+        (label("行业主管部门"), value(bureau(studio, programme)), label("建设周期"),
          value(f"{date_zh(start)}至{date_zh(end)}" if start and end else f"{BLANK_DATE}至{BLANK_DATE}")),
     )
     signatures: tuple[tuple[Cell, ...], ...] = ((
@@ -227,14 +227,14 @@ def rectification_notice(studio: Studio | None = None, assessed: Assessment | No
     not rectified in time, the title is withdrawn."""
     programme = registry.programmes.get(studio.programme or "") if studio and registry else None
     leader = registry.masters.get(studio.leader) if studio and registry else None
-    bureau = wuchang_assessor(studio) if studio else ""
+    office = assessor(studio, programme)
     name = f"{studio.name}（领办人：{leader.name if leader else studio.leader}）" if studio else "________________名师工作室"
     year = str(assessed.year) if assessed else "____"
     deadline = date_zh(assessed.rectify_by) if assessed and assessed.rectify_by else BLANK_DATE
     text: Paragraphs = (
         ("h", f"{name}："),  # the salutation, not an indented paragraph
         ("p", f"经 {year} 年度过程性考核，你工作室考核结果为不合格。根据《武昌区名师工作室建设管理办法》第十九条，"
-              f"请于 {deadline} 前完成整改，并将整改情况书面报送{bureau or '行业主管部门'}。逾期整改不到位的，撤销名师工作室称号，收回命名。"),
+              f"请于 {deadline} 前完成整改，并将整改情况书面报送{office or '考核单位'}。逾期整改不到位的，撤销名师工作室称号，收回命名。"),
     )
     rows: tuple[tuple[Cell, ...], ...] = (
         (box("考核发现的问题：", assessed.note or "" if assessed else "", colspan=2, height_mm=40),),
@@ -243,7 +243,7 @@ def rectification_notice(studio: Studio | None = None, assessed: Assessment | No
     )
     signatures: tuple[tuple[Cell, ...], ...] = ((
         box("工作室签收：", colspan=1, height_mm=SEAL_MM, sign=("领办人签字：", HAND_DATE)),
-        _sealed(f"考核单位（{bureau}）：" if bureau else "考核单位：", 1)),)
+        _sealed(f"考核单位（{office}）：" if office else "考核单位：", 1)),)
     return Form(
         id=f"zhenggai-tongzhishu-{year}" if assessed else "zhenggai-tongzhishu",
         title="名师工作室整改通知书",

@@ -9,21 +9,23 @@ them rather than works them out. Team tables grow with the team: nothing is drop
 
 from __future__ import annotations
 
-from generator.model.entities import Master, Programme, Registry, Rules, Studio
+from generator.model.entities import BUREAU, Master, Programme, Registry, Rules, Studio
 from generator.render.forms.fields import LEVEL_LABEL, SEAL, SEAL_MM, checked, date_zh, level, notice_days, private
 from generator.render.forms.model import Cell, Form, Grid, box, label, section, value
+from generator.resources import enum
 
 SKILL_MASTER, FAMOUS_TEACHER, INNOVATION = "技能大师工作室申报表", "名师工作室申报表", "创新工作室申报表"
 BY_TYPE = {"技能大师工作室": SKILL_MASTER, "名师工作室": FAMOUS_TEACHER, "劳模创新工作室": INNOVATION, "工匠人才创新工作室": INNOVATION}
-# 武昌区办法第十一条: the sector bureau that reviews a studio of each field.
-WUCHANG_BUREAUS = {"教育": "区教育局", "卫生": "区卫计委", "文化": "区文体旅广局", "技能": "区总工会", "民生": "区民政局"}
-# 办法第十九条: the district's human-resources bureau assesses 区级 studios, each industry bureau its 系统内 ones.
-WUCHANG_DISTRICT_ASSESSOR = "区人力资源局"
 
 
-def wuchang_assessor(studio: Studio) -> str:
-    """Who assesses a Wuchang studio (and receives its rectification report), as 第十九条 says."""
-    return WUCHANG_DISTRICT_ASSESSOR if studio.level == "区级" else WUCHANG_BUREAUS.get(studio.field, "")
+# The offices a form names come from the programme record (``offices``: 武昌区办法第十一、十五、十九条).
+def assessor(studio: Studio | None, programme: Programme | None) -> str:
+    """Who assesses a studio (and receives its rectification report), as its programme names it."""
+    return programme.assessor(studio.level, studio.field) if studio and programme else ""
+
+
+def bureau(studio: Studio | None, programme: Programme | None) -> str:
+    return programme.office(BUREAU, studio.field) if studio and programme else ""
 
 
 TEAM_ROWS = 5  # the paper forms' team rows; a larger team adds rows
@@ -95,7 +97,7 @@ def famous_teacher(studio: Studio | None = None, registry: Registry | None = Non
     leader = registry.masters.get(studio.leader) if studio and registry else None
     unit = registry.units.get(studio.unit) if studio and registry else None
     rules = programme.rules if programme else None
-    fields = tuple(WUCHANG_BUREAUS)
+    fields = tuple(enum("studio", "field"))
     area_limit = f"（不少于 {rules.min_area_m2:g} 平方米）" if rules else "（一般不少于 50 平方米）"
     area = f"{studio.area_m2:g} 平方米{area_limit}" if studio and studio.area_m2 is not None else area_limit
     team = rules.team_size.text("人") if rules else "3至5人"
@@ -103,7 +105,7 @@ def famous_teacher(studio: Studio | None = None, registry: Registry | None = Non
         (label("工作室名称", colspan=2), value(studio.name if studio else "", colspan=6)),
         (label("领域", colspan=2), value(checked(fields, studio.field if studio else None), colspan=6)),
         (label("依托单位", colspan=2), value(unit.name if unit else "", colspan=3), label("行业主管部门"),
-         value(WUCHANG_BUREAUS.get(studio.field, "") if studio else "", colspan=2)),
+         value(bureau(studio, programme), colspan=2)),
         (section("领办人基本情况", rowspan=4), *_leader_rows(leader, studio, rules)[0]),
         *_leader_rows(leader, studio, rules)[1:],
         (section(f"团队成员（{team}）", rowspan=1 + max(TEAM_ROWS, len(studio.members) if studio else 0)), *team_heading(rules, 8)),
