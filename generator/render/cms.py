@@ -222,7 +222,18 @@ def _fields(kind: Kind, schema: Mapping[str, Any], today: date, prefix: str = ""
             field["hint"] = hint
         _drop_echo(field)
         field["required"] = name in required
+        if not field["required"]:
+            _nothing_required(field)
         yield field
+
+
+def _nothing_required(field: dict[str, Any]) -> None:
+    """An optional group (提前终止) left empty must not stop a save: Decap checks a group's required
+    fields even when the group is not filled in, so inside an optional group nothing is required
+    (the gate still refuses a termination without its date: the schema requires it there)."""
+    for sub in field.get("fields", []) if field.get("widget") == "object" else []:
+        sub["required"] = False
+        _nothing_required(sub)
 
 
 def collection(kind: Kind, today: date) -> dict[str, Any]:

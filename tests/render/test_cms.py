@@ -32,13 +32,16 @@ def _fields_by_path(fields: list[dict[str, Any]], prefix: str = "") -> Iterator[
             yield from _fields_by_path(field["fields"], path + ("[]." if field["widget"] == "list" else "."))
 
 
-def _properties(schema: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, dict[str, Any], bool]]:
+def _properties(schema: dict[str, Any], prefix: str = "", optional: bool = False) -> Iterator[tuple[str, dict[str, Any], bool]]:
+    """Each property, and whether the form must require it: inside an optional group nothing is
+    required (Decap would refuse to save an empty 提前终止 group for want of its date)."""
     required = set(schema.get("required", []))
     for name, spec in schema.get("properties", {}).items():
         path = prefix + name
-        yield path, spec, name in required
+        needed = name in required and not optional
+        yield path, spec, needed
         if spec.get("type") == "object":
-            yield from _properties(spec, path + ".")
+            yield from _properties(spec, path + ".", optional=not needed)
         items = spec.get("items", {})
         if spec.get("type") == "array" and items.get("type") == "object":
             yield from _properties(items, path + "[].")

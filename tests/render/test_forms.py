@@ -491,18 +491,23 @@ def test_every_year_with_activity_is_accepted(tmp_path: Path, capsys: pytest.Cap
 def test_a_past_years_report_counts_the_year_as_it_stood() -> None:
     """2022's 报送表 for Taoyuan, counted by hand from records/:
 
-    - taoyuan-2022-007 (桃源示例建筑, sealed 2022-04-27) is 已终止 today; its file last changed on 2026-11-01, after
-      2022's statistics date (12月15日): it was in force then, so the 2022 report lists it among the year's new pairs;
-    - had it been terminated (its file last changed) on 2022-06-30, it would not be in force on 2022-12-15 and not listed;
-    - without history (no git), a terminated pair is taken as ended (the figure an office without history had).
+    - taoyuan-2022-007 (桃源示例建工, sealed 2022-04-27) is 已终止 today, terminated on 2023-09-30: it was in force on
+      2022's statistics date (12月15日), so the 2022 report lists it among the year's new pairs; 2023's does not count it;
+    - an older record without the termination date falls back on its history: its file last changed after
+      2022-12-15 -> listed; changed on 2022-06-30 -> not in force on 2022-12-15, not listed;
+    - without the date and without history (no git), a terminated pair is taken as ended.
     """
     from generator.model.progress import pairing_year, statistics_date
 
     registry = validate(REPO / "records", today=date(2026, 11, 22), jobs=1).registry
     programme = registry.programmes["taoyuan-pairing-2019"]
     assert statistics_date(programme, 2022) == date(2022, 12, 15)  # the due date, never after it
-    later = {"taoyuan-2022-007": date(2026, 11, 1)}
-    _, new = pairing_year(registry, programme, 2022, changed=later)
+    _, new = pairing_year(registry, programme, 2022)
+    assert "taoyuan-2022-007" in {p.id for p in new}
+    rows, _ = pairing_year(registry, programme, 2023)
+    assert next(r for r in rows if r.unit == "taoyuan-housing-bureau").cumulative == 4  # 2022-007 no longer counted
+    registry.pairs["taoyuan-2022-007"].terminated = None  # as an older record, written before the date was kept
+    _, new = pairing_year(registry, programme, 2022, changed={"taoyuan-2022-007": date(2026, 11, 1)})
     assert "taoyuan-2022-007" in {p.id for p in new}
     _, new = pairing_year(registry, programme, 2022, changed={"taoyuan-2022-007": date(2022, 6, 30)})
     assert "taoyuan-2022-007" not in {p.id for p in new}
