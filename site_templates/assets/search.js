@@ -3,7 +3,8 @@
 // of neighbouring characters spelled in letters (generator/render/site/docs.py,
 // search_tokens); a query is turned into the same pairs, so any part of a name of two
 // characters or more finds it, whatever the browser's own word splitting. Results show
-// the name and summary stored with each page, names matching the query first. The query
+// the name and summary stored with each page, names matching the query first, and the
+// field that matched (荣誉, 工种, 单位 …) with the words found marked. The query
 // and filters live in the address (?q=…&类型=…): a search can be shared or bookmarked.
 (function () {
   "use strict";
@@ -65,7 +66,7 @@
     var list = document.getElementById("jp-search-results");
     var more = document.getElementById("jp-search-more");
     var bundle = new URL(form.getAttribute("data-bundle"), window.location.href).href;
-    var pagefind = null, shown = [], pending = [], run = 0;
+    var pagefind = null, shown = [], pending = [], run = 0, shownQuery = "";
 
     function load() {
       if (!pagefind) {
@@ -134,41 +135,119 @@
       return pf.search(all.join(" "), { filters: filters }).then(function (r) { return r.results; });
     }
 
-    // Names first: a title equal to the query, then titles holding every word (the
-    // shortest, i.e. closest, first), then the rest in Pagefind's order.
+    // The words searched for and, for a longer word, its pairs of characters (what the index
+    // matches): the parts of a field to mark.
+    function needles(query) {
+      var out = [];
+      words(query).forEach(function (w) {
+        out.push(w);
+        var chars = Array.from(w);
+        if (chars.length > 2) for (var i = 0; i + 1 < chars.length; i++) out.push(chars[i] + chars[i + 1]);
+      });
+      return out;
+    }
+
+    // The fields an entry may quote (its "fields" meta: 荣誉：…｜工种：…), and the start of its text.
+    function fields(d) {
+      var meta = d.meta || {}, out = [];
+      (meta.fields || "").split("｜").forEach(function (f) {
+        var at = f.indexOf("：");
+        if (at > 0) out.push({ label: f.slice(0, at), value: f.slice(at + 1) });
+      });
+      if (meta.text) out.push({ label: "简介", value: meta.text });
+      return out;
+    }
+
+    // Why a result is there: the first field holding the whole query, else every word, else a part.
+    function why(d, query) {
+      var ws = words(query), whole = ws.join(""), parts = needles(query), list = fields(d);
+      function has(f, n) { return f.value.indexOf(n) >= 0; }
+      return list.find(function (f) { return whole && has(f, whole); }) ||
+        list.find(function (f) { return ws.length && ws.every(function (w) { return has(f, w); }); }) ||
+        list.find(function (f) { return parts.some(function (n) { return has(f, n); }); }) || null;
+    }
+
+    // Text with every needle found wrapped in <mark> (built as nodes: record text is never HTML).
+    function marked(text, query) {
+      var ranges = [];
+      needles(query).forEach(function (n) {
+        for (var from = 0, at; n && (at = text.indexOf(n, from)) >= 0; from = at + n.length) ranges.push([at, at + n.length]);
+      });
+      ranges.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
+      var out = document.createDocumentFragment(), done = 0;
+      ranges.forEach(function (r) {
+        if (r[1] <= done) return;
+        var start = Math.max(r[0], done);
+        if (start > done) out.appendChild(document.createTextNode(text.slice(done, start)));
+        var mark = document.createElement("mark");
+        mark.textContent = text.slice(start, r[1]);
+        out.appendChild(mark);
+        done = r[1];
+      });
+      if (done < text.length) out.appendChild(document.createTextNode(text.slice(done)));
+      return out;
+    }
+
+    // Names first: a title equal to the query, then titles holding every word (the shortest,
+    // i.e. closest, first), then a field equal to the query (the holder of the honour searched
+    // for: 南浔工匠 before 南浔工匠提名), then a field holding it, then the rest in Pagefind's order.
     function rank(datas, query) {
       var ws = words(query), whole = ws.join("");
       function key(d) {
         var title = (d.meta && d.meta.title) || "";
         if (whole && title === whole) return 0;
         if (ws.length && ws.every(function (w) { return title.indexOf(w) >= 0; })) return 1;
-        return 2;
+        var list = fields(d);
+        if (whole && list.some(function (f) { return f.value.split(/[、，]/).indexOf(whole) >= 0; })) return 2;
+        if (whole && list.some(function (f) { return f.value.indexOf(whole) >= 0; })) return 3;
+        return 4;
       }
       function length(d) { return ((d.meta && d.meta.title) || "").length; }
-      return datas.map(function (d, i) { return [key(d), key(d) === 1 ? length(d) : 0, i, d]; })
-        .sort(function (a, b) { return a[0] - b[0] || a[1] - b[1] || a[2] - b[2]; })
-        .map(function (x) { return x[3]; });
+      // Among results found in their fields, a record before a page that merely lists it (the honours wall).
+      function listing(d, k) { return k >= 2 && d.filters && d.filters["类型"] && d.filters["类型"][0] === "页面" ? 1 : 0; }
+      return datas.map(function (d, i) { var k = key(d); return [k, listing(d, k), k === 1 ? length(d) : 0, i, d]; })
+        .sort(function (a, b) { return a[0] - b[0] || a[1] - b[1] || a[2] - b[2] || a[3] - b[3]; })
+        .map(function (x) { return x[4]; });
     }
 
-    function item(d) {
+    // A long field (an introduction) is quoted around its first match.
+    function around(value, query) {
+      if (value.length <= 60) return value;
+      var at = Math.min.apply(null, needles(query).map(function (n) { var i = value.indexOf(n); return i < 0 ? Infinity : i; }));
+      if (!isFinite(at) || at < 20) return value.slice(0, 60) + "…";
+      return "…" + value.slice(at - 20, at + 40) + (at + 40 < value.length ? "…" : "");
+    }
+
+    function item(d, query) {
       var li = document.createElement("li");
       var a = document.createElement("a");
       // The page's address from its entry (the index is built from flat entry files), else Pagefind's.
       a.href = d.meta && d.meta.page ? base() + "/" + d.meta.page : d.url;
-      a.textContent = (d.meta && d.meta.title) || d.url;
+      a.appendChild(marked((d.meta && d.meta.title) || d.url, query));
       var kind = document.createElement("span");
       kind.className = "jp-result-kind";
       kind.textContent = (d.filters && d.filters["类型"] && d.filters["类型"][0]) || "";
       var summary = document.createElement("p");
       summary.textContent = (d.meta && d.meta.summary) || "";
       li.appendChild(a); li.appendChild(document.createTextNode(" ")); li.appendChild(kind); li.appendChild(summary);
+      var reason = why(d, query);
+      if (reason) {  // the field that matched, the words found marked
+        var p = document.createElement("p");
+        p.className = "jp-why";
+        var label = document.createElement("span");
+        label.className = "jp-why-label";
+        label.textContent = reason.label + "：";
+        p.appendChild(label);
+        p.appendChild(marked(around(reason.value, query), query));
+        li.appendChild(p);
+      }
       return li;
     }
 
     function showNext(count) {
       var next = pending.splice(0, count);
       return Promise.all(next.map(function (r) { return r.data(); })).then(function (datas) {
-        datas.forEach(function (d) { list.appendChild(item(d)); });
+        datas.forEach(function (d) { list.appendChild(item(d, shownQuery)); });
         shown = shown.concat(datas);
         more.hidden = pending.length === 0;
       });
@@ -186,6 +265,7 @@
       load().then(function (pf) {
         return folding().then(function (table) {
           query = Array.from(query, function (c) { return table[c] || c; }).join("");  // 陸明華 → 陆明华, as the entries are
+          shownQuery = query;
           return find(pf, query, filters);
         });
       }).then(function (results) {
@@ -201,7 +281,7 @@
         return Promise.all(head.map(function (r) { return r.data(); })).then(function (datas) {
           if (mine !== run) return;
           var ranked = rank(datas, query);
-          ranked.slice(0, PAGE).forEach(function (d) { list.appendChild(item(d)); });
+          ranked.slice(0, PAGE).forEach(function (d) { list.appendChild(item(d, query)); });
           var held = ranked.slice(PAGE).map(function (d) { return { data: function () { return Promise.resolve(d); } }; });
           pending = held.concat(pending);
           more.hidden = pending.length === 0;

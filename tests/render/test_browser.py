@@ -294,6 +294,54 @@ def test_chongqing_sorts_under_c_in_the_lists_and_on_the_search_page(browser, ba
     assert min(i for i, n in enumerate(names) if "重庆" in n) < min(i for i, n in enumerate(names) if "湖州" in n), names
 
 
+def _results(browser, base_url: str, query: str) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+    """Each result as shown: its title, address, the reason line and the words marked in it."""
+    page, errors = _open(browser, base_url + "search/?q=" + quote(query))
+    page.wait_for_function("() => !document.getElementById('jp-search-status').textContent.startsWith('正在') && "
+                           "document.getElementById('jp-search-status').textContent")
+    shown = page.eval_on_selector_all("#jp-search-results li", """items => items.map(li => ({
+        title: li.querySelector('a').textContent, href: li.querySelector('a').getAttribute('href'),
+        why: (li.querySelector('.jp-why') || {}).textContent || '',
+        marks: Array.from(li.querySelectorAll('.jp-why mark')).map(m => m.textContent)}))""")
+    page.close()
+    assert errors == []
+    return shown
+
+
+@pytest.mark.parametrize(("query", "holders", "field"), [
+    ("南浔工匠", {"周国强", "顾海峰", "陆明华"}, "荣誉："),
+    ("五一劳动奖章", {"马超", "周明", "赵建国", "周国强", "李军"}, "荣誉："),  # 重庆市…, 浙江省…, 全国…
+])
+def test_an_honour_query_says_why_each_holder_is_there(browser, base_url: str, query: str, holders: set[str],  # type: ignore[no-untyped-def]
+                                                       field: str) -> None:
+    """Before, every result showed the same summary (工种，等级，单位): the visitor could not see the honour; the holders
+    of the honour searched for come first, each with the field that matched and the words marked."""
+    results = _results(browser, base_url, query)
+    first = results[:len(holders)]
+    assert {r["title"] for r in first} == holders, [r["title"] for r in results]
+    for r in first:
+        assert str(r["why"]).startswith(field) and query in r["marks"], r
+
+
+@pytest.mark.parametrize(("query", "page"), [
+    ("千名技能人才", "progress/nanxun-talents-2018/"),  # a programme's name: its progress page first
+    ("师徒结对", "pairs/"),  # the list of pairs, then the pairing programme
+    ("任务进度", "progress/"),
+    ("荣誉榜", "honours/"),
+])
+def test_programme_and_overview_pages_are_found(browser, base_url: str, query: str, page: str) -> None:  # type: ignore[no-untyped-def]
+    results = _results(browser, base_url, query)
+    assert results and str(results[0]["href"]).endswith("/" + page), [(r["title"], r["href"]) for r in results]
+    if query == "师徒结对":
+        assert any(str(r["href"]).endswith("/progress/taoyuan-pairing-2019/") for r in results[:3]), results
+
+
+def test_a_name_ranks_above_a_page_that_mentions_it(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    """南浔工匠 is on the honours wall too: the wall comes after the people who hold it."""
+    titles = [r["title"] for r in _results(browser, base_url, "南浔工匠")]
+    assert "荣誉榜" in titles and titles.index("荣誉榜") > max(titles.index(n) for n in ("周国强", "顾海峰", "陆明华"))
+
+
 @pytest.mark.parametrize(("query", "first"), [("陸明華", "陆明华"), ("周國強", "周国强")])
 def test_traditional_characters_find_the_simplified_name(browser, base_url: str, query: str, first: str) -> None:  # type: ignore[no-untyped-def]
     """Folded with OpenCC's table on both sides (the entries when indexed, the query when typed)."""

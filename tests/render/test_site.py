@@ -224,9 +224,13 @@ def test_search_index_is_chinese_and_holds_only_summaries(sample_site: Path) -> 
     entry = json.loads((sample_site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert list(entry["languages"]) == ["zh"]
     fragments = [pagefind_text(p) for p in (sample_site / "pagefind" / "fragment").glob("*.pf_fragment")]
-    # One entry a master, studio and unit; list pages and the rest stay out.
-    assert len(fragments) == len(list((sample_site / "masters").glob("*/"))) + len(list((sample_site / "studios").glob("*/"))) \
-        + len(list((sample_site / "units").glob("*/")))
+    # One entry a master, studio, unit and programme, and one for each overview a visitor may ask for by name
+    # (任务进度, 荣誉榜, the lists, 表格下载, 开放数据); the home page and the search page stay out.
+    profiles = sum(len(list((sample_site / kind).glob("*/"))) for kind in ("masters", "studios", "units"))
+    overviews = {"progress/", "honours/", "masters/", "studios/", "pairs/", "units/", "forms/", "data/"}
+    pages = set(re.findall(r'"page":"([^"]+)"', " ".join(fragments)))
+    assert overviews <= pages
+    assert len(fragments) == profiles + len(list((sample_site / "progress").glob("*/"))) + len(overviews)
     texts = " ".join(fragments)
     assert "维修电工" in texts and "南浔工匠" in texts
     # Details of a profile (assessment history, apprentices) are kept out of the index.

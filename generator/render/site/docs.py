@@ -14,7 +14,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -110,6 +110,11 @@ def _meta(value: object) -> str:
     return " ".join(str(value or "").replace(",", "，").split())
 
 
+def _labelled(pairs: Iterable[tuple[str, object]]) -> str:
+    """Fields a search result may quote, one string: 工种：维修电工｜荣誉：南浔工匠、技术能手."""
+    return "｜".join(f"{label}：{value}" for label, value in pairs if value)
+
+
 def make_env(templates: Path = TEMPLATES) -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(templates / "pages")),
@@ -122,6 +127,7 @@ def make_env(templates: Path = TEMPLATES) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["multiline"] = _multiline
+    env.filters["labelled"] = _labelled
     env.filters["fm"] = _front_matter_text
     env.filters["tokens"] = search_tokens
     env.filters["meta"] = _meta
