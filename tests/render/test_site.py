@@ -237,6 +237,40 @@ def test_search_index_is_chinese_and_holds_only_summaries(sample_site: Path) -> 
     assert "过程性考核" not in texts and "*" not in texts.replace("**", "")
 
 
+def test_every_page_has_a_sharing_picture(sample_site: Path) -> None:
+    """og:image on every page a visitor may share: the record's published photo (陆明华), else a card drawn at build
+    time (800 × 420, the registry's name and the page's title); the file is in the site, at the address given."""
+    from PIL import Image
+
+    home = (sample_site / "index.html").read_text(encoding="utf-8")
+    site_url = re.search(r'<meta property="og:url" content="([^"]+)"', home).group(1)  # type: ignore[union-attr]
+    pictures: dict[str, str] = {}
+    for page in sample_site.rglob("index.html"):
+        if page.relative_to(sample_site).parts[0] in ("admin", "pagefind"):
+            continue
+        found = re.search(r'<meta property="og:image" content="([^"]+)"', page.read_text(encoding="utf-8"))
+        assert found and found.group(1).startswith(site_url), page
+        pictures[str(page.parent.relative_to(sample_site))] = found.group(1)[len(site_url):]
+    assert pictures["masters/lu-minghua"] == "photos/masters/lu-minghua-480.jpg"  # his published photo
+    cards = {k: v for k, v in pictures.items() if v.startswith("og/")}
+    assert len(cards) > 80 and len(set(cards.values())) == len(cards)  # a title each, a card each
+    for path in set(cards.values()):
+        with Image.open(sample_site / path) as image:
+            assert image.format == "PNG" and image.size == (800, 420)
+    assert "twitter:card\" content=\"summary_large_image" in (sample_site / "masters" / "li-jun" / "index.html").read_text(encoding="utf-8")
+
+
+def test_cards_are_drawn_once_and_then_taken_from_the_last_build(tmp_path: Path) -> None:
+    from generator.render.site.cards import card_path, write_cards
+
+    wanted = {card_path("示例登记册", title, "名匠"): ("示例登记册", title, "名匠") for title in ("李军", "王强")}
+    assert write_cards(wanted, tmp_path / "first") == 2
+    assert write_cards(wanted, tmp_path / "second", previous=tmp_path / "first") == 0
+    for path in wanted:
+        assert (tmp_path / "second" / path).read_bytes() == (tmp_path / "first" / path).read_bytes()
+    assert card_path("示例登记册", "李军", "名匠") != card_path("另一个登记册", "李军", "名匠")  # the registry's name is on it
+
+
 def test_failed_build_leaves_the_previous_site(sample_site: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     shutil.copytree(sample_site, site)

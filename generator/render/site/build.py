@@ -271,9 +271,10 @@ def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, enviro
     except CmsError as exc:
         raise SiteBuildError(str(exc)) from exc
     if environ is None:
-        return write_docs(site, docs_dir, entries=entries)
+        return write_docs(site, docs_dir, entries=entries, previous=previous)
     known = environ
-    return write_docs(site, docs_dir, forms=lambda: write_blank_forms(registry, docs_dir, known, as_of, previous), entries=entries)
+    return write_docs(site, docs_dir, forms=lambda: write_blank_forms(registry, docs_dir, known, as_of, previous), entries=entries,
+                      previous=previous)
 
 
 def build_site(

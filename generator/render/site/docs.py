@@ -19,12 +19,12 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from generator.render.site import feeds, hanzi, lists, opendata
+from generator.render.site import cards, feeds, hanzi, lists, opendata
 from generator.render.site.data import (
     HONOUR_LEVELS,
     KIND_NAMES,
@@ -128,6 +128,7 @@ def make_env(templates: Path = TEMPLATES) -> Environment:
     )
     env.filters["multiline"] = _multiline
     env.filters["labelled"] = _labelled
+    env.globals["og_image"] = og_image
     env.filters["fm"] = _front_matter_text
     env.filters["tokens"] = search_tokens
     env.filters["meta"] = _meta
@@ -198,14 +199,38 @@ def _write(item: tuple[Path, bytes]) -> None:
         handle.write(item[1])
 
 
-def _render_share(share: tuple[int, int]) -> int:
-    """Render every n-th page, then write them. Creating files is slow on some file
-    systems and releases the GIL, so the writes go to threads, after the rendering
-    (writing while rendering makes both wait for the GIL)."""
+# The sharing cards the pages rendered in this process asked for (og_image), path -> words.
+_CARDS: dict[str, tuple[str, str, str]] = {}
+
+
+def og_image(title: object, about: object = "", photo: str | None = None) -> str:
+    """A page's og:image: its published photo, else its card (recorded here, drawn after the pages)."""
+    if photo:
+        return photo
+    if cards.font_file() is None:
+        return ""
+    assert _JOB is not None
+    site = cast(SiteData, _JOB[0].globals["site"])
+    site_name = site.site_name
+    path = cards.card_path(site_name, str(title), str(about or ""))
+    _CARDS[path] = (site_name, str(title), str(about or ""))
+    return path
+
+
+def _draw_share(share: tuple[dict[str, tuple[str, str, str]], Path, Path | None]) -> int:
+    wanted, out, previous = share
+    return cards.write_cards(wanted, out, previous)
+
+
+def _render_share(share: tuple[int, int]) -> tuple[int, dict[str, tuple[str, str, str]]]:
+    """Render every n-th page, then write them; return the count and the cards they want.
+    Creating files is slow on some file systems and releases the GIL, so the writes go to
+    threads, after the rendering (writing while rendering makes both wait for the GIL)."""
     assert _JOB is not None
     env, pages, out, entries = _JOB
     index, count = share
     mine = pages[index::count]
+    _CARDS.clear()
     rendered = []
     for page in mine:
         text = env.get_template(page.template).render(root=page.root, **page.context)
@@ -215,7 +240,7 @@ def _render_share(share: tuple[int, int]) -> int:
             rendered.append(entry)
     with ThreadPoolExecutor(max_workers=8) as writers:
         list(writers.map(_write, rendered, chunksize=32))  # list(): a failed write fails the build
-    return len(mine)
+    return len(mine), dict(_CARDS)
 
 
 def _write_extras(site: SiteData, specs: dict[str, lists.ListSpec], out: Path, templates: Path) -> None:
@@ -245,12 +270,13 @@ def write_robots(site: SiteData, out: Path, templates: Path = TEMPLATES) -> None
 Forms = list[dict[str, Any]] | Callable[[], list[dict[str, Any]]] | None
 
 
-def write_docs(site: SiteData, out: Path, *, forms: Forms = None,
-               templates: Path = TEMPLATES, jobs: int | None = None, entries: Path | None = None) -> int:
+def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Path = TEMPLATES, jobs: int | None = None,
+               entries: Path | None = None, previous: Path | None = None) -> int:
     """Write the whole docs folder into ``out`` (new, or holding only the photos and the editor); return the page count.
     ``forms`` lists the downloadable forms, or is a function that writes them and lists them: it
     then runs in this process while the workers render the pages (else one core would wait).
-    With ``entries``, each page's search entry is also written there (see ``search_entry``)."""
+    With ``entries``, each page's search entry is also written there (see ``search_entry``); the
+    sharing cards the pages name are drawn, or linked from the ``previous`` docs folder (cards.py)."""
     global _JOB
     env = make_env(templates)
     env.globals["site"] = site  # read by the shared macros, which are imported without context
@@ -268,17 +294,31 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None,
         return forms() if callable(forms) else forms or []
 
     _JOB = (env, pages, out, entries)
+    wanted: dict[str, tuple[str, str, str]] = {}
     try:
         if jobs == 1 or len(pages) < PARALLEL_THRESHOLD:
-            count = sum(map(_render_share, shares))
+            done = list(map(_render_share, shares))
             listed = beside_pages()
+            _JOB = (env, [forms_page(listed)], out, entries)
+            done.append(_render_share((0, 1)))
+            for _, asked in done:
+                wanted.update(asked)
+            cards.write_cards(wanted, out, previous)
         else:
             with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
-                counts = pool.map(_render_share, shares)
+                running = pool.map(_render_share, shares)
                 listed = beside_pages()  # meanwhile, in this otherwise idle process
-                count = sum(counts)
-        _JOB = (env, [forms_page(listed)], out, entries)
-        count += _render_share((0, 1))
+                done = list(running)
+                _JOB = (env, [forms_page(listed)], out, entries)
+                done.append(_render_share((0, 1)))
+                for _, asked in done:
+                    wanted.update(asked)
+                # Cards by their names' hash, one share a process: no two draw the same card.
+                parts: list[dict[str, tuple[str, str, str]]] = [{} for _ in range(jobs)]
+                for path, words in wanted.items():
+                    parts[int(path[len(cards.FOLDER) + 1:][:8], 16) % jobs][path] = words
+                list(pool.map(_draw_share, [(part, out, previous) for part in parts]))
+        count = sum(n for n, _ in done)
     finally:
         _JOB = None
     return count
