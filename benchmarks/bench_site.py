@@ -29,7 +29,7 @@ from urllib.parse import quote
 from bench_validate import REPO, ensure_registry, run
 
 DAY = "2026-11-22"
-QUERIES = ["王强", "国强", "维修电工", "南浔工匠", "示例单位12", "火星车"]
+QUERIES = ["王强", "国强", "维修电工", "南浔工匠", "技术能手", "示例单位12", "火星车"]
 
 
 class _Quiet(SimpleHTTPRequestHandler):

@@ -7,6 +7,7 @@ both, so CI runs them.
 
 from __future__ import annotations
 
+import json
 import functools
 import os
 import re
@@ -55,13 +56,44 @@ def base_url(sample_site: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def big_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def big_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A synthetic registry with more rows than a list shows at once."""
     from generator.synthetic import generate
 
     folder = tmp_path_factory.mktemp("big")
     generate("T", folder)
-    yield from _serve(build_sample_site(folder, folder / "records"))
+    return build_sample_site(folder, folder / "records")
+
+
+@pytest.fixture(scope="module")
+def big_url(big_site: Path) -> Iterator[str]:
+    yield from _serve(big_site)
+
+
+M_ROWS = 10_000
+
+
+@pytest.fixture(scope="module")
+def m_list_url(big_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The masters' list at M's size (10,000 rows; an M build takes minutes, the list is what is tried here): the
+    synthetic site's list data repeated under new names and ids, and the page saying so, as a build of M says it."""
+    site = tmp_path_factory.mktemp("m-list") / "site"
+    shutil.copytree(big_site, site)
+    data = json.loads((site / "lists" / "masters.json").read_text(encoding="utf-8"))
+    name, ident = data["fields"].index("name"), data["fields"].index("name_id")
+    rows = []
+    for i in range(M_ROWS):
+        row = list(data["rows"][i % len(data["rows"])])
+        row[name], row[ident] = f"{row[name]}{i:05}", f"{row[ident]}-{i:05}"
+        rows.append(row)
+    (site / "lists" / "masters.json").write_text(json.dumps({"fields": data["fields"], "rows": rows}, ensure_ascii=False), encoding="utf-8")
+    page = site / "masters" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    total = re.search(r'data-total="(\d+)"', html).group(1)  # type: ignore[union-attr]
+    html = html.replace(f'data-total="{total}"', f'data-total="{M_ROWS}"').replace(f"共 {total} 条", f"共 {M_ROWS} 条")
+    html = re.sub(r'data-pages="\d+"', f'data-pages="{M_ROWS // 50}"', re.sub(r"第 1/\d+ 页", f"第 1/{M_ROWS // 50} 页", html))
+    page.write_text(html, encoding="utf-8")
+    yield from _serve(site)
 
 
 @pytest.fixture(scope="module")
@@ -216,6 +248,25 @@ def test_a_long_list_pages_without_a_filter_one_page_size_everywhere(browser, bi
     page.wait_for_function("!document.querySelector('.jp-list .jp-empty').hidden")
     assert page.eval_on_selector("select[name=技术等级]", "s => s.value") == "特级技师"  # kept, not dropped
     assert page.locator(".jp-list li.jp-item").count() == 0
+    assert errors == []
+    page.close()
+
+
+def test_an_m_sized_list_pages_to_its_last_row_without_a_filter(browser, m_list_url: str) -> None:  # type: ignore[no-untyped-def]
+    """10,000 masters: 第 1/200 页 with a pager and no filter; ?页=200 shows rows 9,951–10,000; ?页=137 rows 6,801–6,850;
+    下一页 from there is 138, in the address."""
+    page, errors = _open(browser, m_list_url + "masters/")
+    page.wait_for_function("document.querySelector('.jp-list .jp-count').textContent.includes('第 1/200 页')")
+    assert page.locator(".jp-list .jp-pager").is_visible()
+    page.goto(m_list_url + "masters/?" + quote("页") + "=200")
+    page.wait_for_function("document.querySelector('.jp-list .jp-count').textContent.includes('第 200/200 页')")
+    names = page.locator(".jp-list li.jp-item .jp-item-title").all_inner_texts()
+    assert len(names) == 50 and names[-1].endswith("09999"), names[-3:]
+    page.goto(m_list_url + "masters/?" + quote("页") + "=137")
+    page.wait_for_function("document.querySelector('.jp-list .jp-count').textContent.includes('第 137/200 页')")
+    page.click(".jp-pager :text('下一页')")
+    page.wait_for_function("document.querySelector('.jp-list .jp-count').textContent.includes('第 138/200 页')")
+    assert "%E9%A1%B5=138" in page.url
     assert errors == []
     page.close()
 
