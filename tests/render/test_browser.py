@@ -124,7 +124,7 @@ def _search(browser, base_url: str, query: str) -> list[str]:  # type: ignore[no
     """The titles of the results, in order, as a visitor sees them."""
     page, errors = _open(browser, base_url + "search/?q=" + quote(query))
     page.wait_for_function("""() => { const s = document.getElementById('jp-search-status').textContent;
-                                      return s && !s.startsWith('正在'); }""", timeout=15_000)
+                                      return s && !s.includes('正在'); }""", timeout=15_000)
     titles = page.locator("#jp-search-results li > a").all_inner_texts()
     status = page.inner_text("#jp-search-status")
     page.close()
@@ -348,7 +348,7 @@ def test_chongqing_sorts_under_c_in_the_lists_and_on_the_search_page(browser, ba
 def _results(browser, base_url: str, query: str) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
     """Each result as shown: its title, address, the reason line and the words marked in it."""
     page, errors = _open(browser, base_url + "search/?q=" + quote(query))
-    page.wait_for_function("() => !document.getElementById('jp-search-status').textContent.startsWith('正在') && "
+    page.wait_for_function("() => !document.getElementById('jp-search-status').textContent.includes('正在') && "
                            "document.getElementById('jp-search-status').textContent")
     shown = page.eval_on_selector_all("#jp-search-results li", """items => items.map(li => ({
         title: li.querySelector('a').textContent, href: li.querySelector('a').getAttribute('href'),
