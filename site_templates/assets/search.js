@@ -279,18 +279,21 @@
       return words(query).length ? "没有找到与“" + words(query).join(" ") + "”相关的结果。可以换一个词，或只输入名字中的两个字。" : "没有符合条件的结果。";
     }
 
-    // The first page of results: the first few ranked together (names first), the rest in Pagefind's order.
-    function showFirst(results, query, mine) {
+    function wrap(d) { return { data: function () { return Promise.resolve(d); } }; }
+
+    // The first page of results: the first few ranked together (names first), the rest in Pagefind's
+    // order. Returns what was ranked, for a second look when more results come (see search).
+    function showFirst(results, query, mine, before) {
       var head = results.slice(0, 3 * PAGE);
-      pending = results.slice(3 * PAGE);
+      var rest = results.slice(3 * PAGE);
       return Promise.all(head.map(function (r) { return r.data(); })).then(function (datas) {
-        if (mine !== run) return;
-        var ranked = rank(datas, query);
+        if (mine !== run) return null;
+        var ranked = rank((before || []).concat(datas), query);
+        list.textContent = "";
         ranked.slice(0, PAGE).forEach(function (d) { list.appendChild(item(d, query)); });
-        var held = ranked.slice(PAGE).map(function (d) { return { data: function () { return Promise.resolve(d); } }; });
-        pending = held.concat(pending);
+        pending = ranked.slice(PAGE).map(wrap).concat(rest);
         more.hidden = pending.length === 0;
-        return head.map(function (r) { return r.id; });
+        return { ranked: ranked, rest: rest };
       });
     }
 
@@ -309,9 +312,11 @@
           shownQuery = query;
           var quick = terms(query, true), full = terms(query, false);
           if (quick.join(" ") === full.join(" ")) return find(pf, full, filters).then(function (results) { return [results, null]; });
-          // Whole names first (asked first: Pagefind answers in turn), shown as soon as they come; every pair's matches follow.
-          var first = find(pf, quick, filters), all = find(pf, full, filters);
-          return first.then(function (found) { return [found, all]; });
+          // Whole names first, shown as soon as they come; every pair's matches are asked for only then
+          // (Pagefind works on the page's own thread: asked together, the long search would hold the short one back).
+          return find(pf, quick, filters).then(function (found) {
+            return [found, function () { return find(pf, full, filters); }];
+          });
         });
       }).then(function (both) {
         if (mine !== run) return;
@@ -322,21 +327,31 @@
           return showFirst(first, query, mine);
         }
         var early = first.length ? (status.textContent = "找到 " + first.length + " 条结果，正在查找更多……",
-                                   showFirst(first, query, mine)) : Promise.resolve([]);
-        return Promise.all([early, rest]).then(function (got) {
+                                   showFirst(first, query, mine)) : Promise.resolve(null);
+        // After the first results are on the screen (a frame to paint them), every pair's matches.
+        var later = early.then(function (shownFirst) {
+          return new Promise(function (done) { window.setTimeout(done, 50); }).then(function () {
+            return mine === run ? rest().then(function (results) { return [shownFirst, results]; }) : [shownFirst, []];
+          });
+        });
+        return later.then(function (got) {
           if (mine !== run) return;
-          var seen = {}, results = got[1];
-          (got[0] || []).forEach(function (id) { seen[id] = true; });
+          var shownFirst = got[0], results = got[1];
           if (!results.length && !first.length) { status.textContent = notFound(query); return; }
           status.textContent = "找到 " + Math.max(results.length, first.length) + " 条结果";
-          if (!first.length) return showFirst(results, query, mine);
-          // Those not among the first ones follow them, in Pagefind's order.
-          var later = results.filter(function (r) { return !seen[r.id]; });
-          var known = {};
-          pending.forEach(function (r) { if (r.id) known[r.id] = true; });
-          pending = pending.concat(later.filter(function (r) { return !known[r.id]; }));
-          more.hidden = pending.length === 0;
-          if (list.children.length < PAGE) return showNext(PAGE - list.children.length);  // a short first page filled up
+          if (!shownFirst) return showFirst(results, query, mine);
+          // Every pair's matches: the best of those not seen yet are ranked with the first ones (a name
+          // holding the query, 维修电工工作室, still comes before a trade equal to it); the rest follow.
+          var firstIds = {};
+          first.forEach(function (r) { firstIds[r.id] = true; });
+          var extra = results.filter(function (r) { return !firstIds[r.id]; });
+          var head = extra.slice(0, 3 * PAGE), headIds = {};
+          head.forEach(function (r) { headIds[r.id] = true; });
+          return showFirst(head, query, mine, shownFirst.ranked).then(function (again) {
+            if (!again) return;
+            pending = pending.concat(shownFirst.rest.filter(function (r) { return !headIds[r.id]; }), extra.slice(3 * PAGE));
+            more.hidden = pending.length === 0;
+          });
         });
       }).catch(function () {
         if (mine === run) status.textContent = "搜索索引没有加载成功，请刷新页面重试。";
