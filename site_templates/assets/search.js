@@ -37,15 +37,17 @@
   }
 
   // 周国强 -> the codes of 周国 and 国强 (every token must match); one character alone -> its
-  // code, which Pagefind matches as the start of the pairs it begins.
-  function tokens(word) {
+  // code, which Pagefind matches as the start of the pairs it begins. ``whole``: a run of three
+  // characters or more as its one token instead (the index holds those for names, trades, honours).
+  function tokens(word, whole) {
     var out = [], last = 0, m;
     HAN_RUN.lastIndex = 0;
     while ((m = HAN_RUN.exec(word)) !== null) {
       if (m.index > last) out.push(word.slice(last, m.index));
       var chars = Array.from(m[0]).map(code);
       if (chars.length === 1) out.push(chars[0]);
-      for (var i = 0; i + 1 < chars.length; i++) out.push(chars[i] + chars[i + 1]);
+      else if (whole && chars.length >= 3) out.push(chars.join(""));
+      else for (var i = 0; i + 1 < chars.length; i++) out.push(chars[i] + chars[i + 1]);
       last = m.index + m[0].length;
     }
     if (last < word.length) out.push(word.slice(last));
@@ -140,21 +142,8 @@
     // results of a broad query (an honour thousands hold) in a third of the time.
     function terms(query, quick) {
       var all = [];
-      words(query).forEach(function (w) { all = all.concat(quick ? runs(w) : tokens(w)); });
+      words(query).forEach(function (w) { all = all.concat(tokens(w, quick)); });
       return all;
-    }
-
-    function runs(word) {
-      var out = [], last = 0, m;
-      HAN_RUN.lastIndex = 0;
-      while ((m = HAN_RUN.exec(word)) !== null) {
-        if (m.index > last) out.push(word.slice(last, m.index));
-        var chars = Array.from(m[0]).map(code);
-        out.push(chars.length >= 3 ? chars.join("") : chars.length === 2 ? chars[0] + chars[1] : chars[0]);
-        last = m.index + m[0].length;
-      }
-      if (last < word.length) out.push(word.slice(last));
-      return out;
     }
 
     // The words searched for and, for a longer word, its pairs of characters (what the index
