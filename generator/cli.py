@@ -437,12 +437,18 @@ def _write_mapping(args: argparse.Namespace) -> int:
 
 
 def cmd_cms(args: argparse.Namespace) -> int:
+    from generator.load.discover import shown_path
     from generator.render.cms import CmsError, decap_package, write_admin
     from generator.render.site.build import SiteBuildError, read_options
 
+    run = _check(args)
+    unreadable = [d for d in run.result.diagnostics if d.rule in ("file.records_dir", "file.symlink") and d.path == shown_path(args.records)]
+    if unreadable:  # no records at all: an editor without the registry's ids would suggest taken ones
+        sys.stderr.write(reporters.REPORTERS["text"](run.result))
+        return EXIT_FAILED
     try:
         options = read_options(args.config, os.environ)
-        write_admin(args.out, options.cms, decap_package(os.environ), _check(args).registry)
+        write_admin(args.out, options.cms, decap_package(os.environ), run.registry)
     except (CmsError, SiteBuildError, OSError) as exc:
         sys.stderr.write(f"{exc}\n")
         return EXIT_FAILED

@@ -148,3 +148,12 @@ def test_mistyped_commands_are_answered_in_chinese(argv: list[str], wanted: str,
     err = capsys.readouterr().err
     assert wanted in err and err.startswith("用法：")
     assert not re.search(r"\b(?:invalid choice|expected one argument|required|unrecognized|usage)\b", err)
+
+
+def test_the_editor_is_not_made_from_a_missing_records_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A mistyped --records wrote an editor that knew no id (and suggested taken ones): it is said, nothing written."""
+    monkeypatch.chdir(REPO)
+    out = tmp_path / "admin"
+    assert main(["cms", "--records", str(tmp_path / "no-such-folder"), "--out", str(out)]) == 1
+    assert "找不到记录目录" in capsys.readouterr().err and not out.exists()
