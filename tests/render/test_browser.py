@@ -7,8 +7,8 @@ both, so CI runs them.
 
 from __future__ import annotations
 
-import json
 import functools
+import json
 import os
 import re
 import shutil
