@@ -34,9 +34,8 @@ from tests.conftest import REPO
 
 TODAY = date(2026, 12, 3)
 TAOYUAN, NANXUN = "taoyuan-pairing-2019", "nanxun-talents-2018"
-# Quota units as 附件4 and the reports list them (called 高新区, 农办, 教育, 卫健, 住建, 工信 below).
-HT, AG, ED, HE, HO, IN = ("桃源高新技术产业开发区", "中共桃源县委农村工作办公室", "桃源县教育工会", "桃源县卫生健康局工会联合会",
-                          "桃源县住房和城乡建设局", "桃源县工业和信息化局")
+# Quota units as the seed's 附件4 names them (their records' short names), called 高新区, 农办, 教育, 卫健, 住建, 工信 below.
+HT, AG, ED, HE, HO, IN = "桃源高新区", "县委农办", "教育工会", "卫健局工会联合会", "住建局", "工信局"
 
 # ------------------------------------------------------------------ the pairs, by hand
 # Sealed = the last of the three seals (人力资源 is a day after the other two in every sample record).
@@ -197,7 +196,8 @@ class _Numbers(HTMLParser):
 
 def _page_numbers(site: Path, page: str) -> list[int]:
     reader = _Numbers("article")
-    reader.feed((site / page / "index.html").read_text(encoding="utf-8"))
+    html = (site / page / "index.html").read_text(encoding="utf-8")
+    reader.feed(re.sub(r"<div hidden data-pagefind-body>.*?</div>", "", html, flags=re.S))  # the search entry is not read
     return [int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", " ".join(reader.text))]
 
 

@@ -164,7 +164,7 @@ def test_the_blank_quota_table_is_blank_and_the_counted_one_says_its_date(blank)
     assert "桃源" not in _squash(pdf_text(empty.files["pdf"]))  # a clerk's 附件4 to fill in, not today's figures
     quota = next(w for w in blank if w.form.id.startswith("fujian4-renwu-fenpeibiao-"))
     text = _squash(pdf_text(quota.files["pdf"]))
-    assert "桃源高新技术产业开发区" in text and "其它单位" in text and "合计" in text
+    assert "桃源高新区" in text and "其它单位" in text and "合计" in text
     assert "截至" in quota.form.subtitle and _squash(quota.form.subtitle) in text  # the printed title says when
     assert "续签不重复计入" in text  # the form says what its count counts (the model's counted_pairs)
 
