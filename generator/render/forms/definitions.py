@@ -348,7 +348,9 @@ def studio_assessment(studio: Studio | None = None, year: int | None = None, reg
     wuchang, school = kind == FAMOUS_TEACHER, kind == SKILL_MASTER
     rows: list[tuple[Cell, ...]] = [
         (label("工作室名称"), value(studio.name if studio else "", colspan=3)),
-        (label("领办人"), value(leader.name if leader else ""), label("依托单位"), value(unit.name if unit else "")),
+        # 重庆 speaks of the studio's 技能大师 and its 系（部）; the others of a 领办人 and a 依托单位.
+        (label("技能大师" if school else "领办人"), value(leader.name if leader else ""), label("所在系（部）" if school else "依托单位"),
+         value((leader.department or "" if leader else "") if school else unit.name if unit else "")),
         (label("考核年度"), value(str(year) if year else ""), label("考核类型" if wuchang else "考核方式"),
          value(checked(("过程性", "周期性"), assessment.kind if assessment else None, "考核") if wuchang else "年度考评")),
         (label("考核项目"), label("年度任务"), label("完成情况"), label("是否达标")),
