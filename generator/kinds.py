@@ -57,7 +57,7 @@ KINDS: tuple[Kind, ...] = (
         "master", "masters", "名匠",
         references={"unit": "unit", "talent.*.programme": "programme"},
         ledger=("id", "name", "gender", "birth_year", "unit", "department", "post", "trade", "skill_level", "title",
-                "education", "honours", "talent", "bio", "photo"),
+                "education", "honours", "talent", "retired", "bio", "photo"),
         ledger_lists=("honours", "talent"),
     ),
     Kind(
@@ -79,7 +79,7 @@ KINDS: tuple[Kind, ...] = (
                 "apprentice.education", "apprentice.trade", "apprentice.skill_level", "apprentice.title",
                 "apprentice.department", "apprentice.post", "apprentice.migrant_worker", "apprentice.master",
                 "department", "signed", "start", "end", "goal", "stages", "approvals.administration", "approvals.union",
-                "approvals.hr", "status", "evaluation.master", "evaluation.group", "evaluation.result", "evaluation.date",
+                "approvals.hr", "status", "terminated.date", "terminated.reason", "evaluation.master", "evaluation.group", "evaluation.result", "evaluation.date",
                 "renews"),
         ledger_lists=("stages",),
         name_field=None,
