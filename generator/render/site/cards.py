@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from PIL import Image
     from PIL.ImageFont import FreeTypeFont
 
 VERSION = "1"
@@ -85,19 +86,29 @@ def _palette() -> list[int]:
     return [round(b + (i / 255) * (w - b)) for i in range(256) for b, w in zip(BACKGROUND, INK, strict=True)]
 
 
+@cache
+def _head(site_name: str, file: str, index: int) -> Image.Image:
+    """The part every card of a registry shares, drawn once: its name and a rule under it."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", SIZE, 0)  # 0 is the background, 255 the ink; the palette colours them
+    pen = ImageDraw.Draw(image)
+    pen.text((MARGIN, MARGIN), site_name, font=_fonts(file, index)[0], fill=200)
+    pen.line((MARGIN, MARGIN + 50, MARGIN + 96, MARGIN + 50), fill=255, width=4)
+    return image
+
+
 def draw(site_name: str, title: str, about: str) -> bytes:
     """The card as PNG bytes: the registry's name at the top, the title large (two lines at most),
     the line about the page below it."""
-    from PIL import Image, ImageDraw
+    from PIL import ImageDraw
 
     found = font_file()
     assert found is not None, "card fonts are looked up before drawing"
-    head, big, small = _fonts(*found)
+    _, big, small = _fonts(*found)
     width = SIZE[0] - 2 * MARGIN
-    image = Image.new("L", SIZE, 0)  # 0 is the background, 255 the ink; the palette colours them
+    image = _head(site_name, *found).copy()
     pen = ImageDraw.Draw(image)
-    pen.text((MARGIN, MARGIN), site_name, font=head, fill=200)
-    pen.line((MARGIN, MARGIN + 50, MARGIN + 96, MARGIN + 50), fill=255, width=4)
     y = 150
     for line in _lines(title, big, width, 2):
         pen.text((MARGIN, y), line, font=big, fill=255)
