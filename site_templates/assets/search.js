@@ -46,7 +46,7 @@
       if (m.index > last) out.push(word.slice(last, m.index));
       var chars = Array.from(m[0]).map(code);
       if (chars.length === 1) out.push(chars[0]);
-      else if (whole && chars.length >= 3) out.push(chars.join(""));
+      else if (whole && chars.length >= 3) out.push("w" + chars.join(""));  // docs.py's _WHOLE
       else for (var i = 0; i + 1 < chars.length; i++) out.push(chars[i] + chars[i + 1]);
       last = m.index + m[0].length;
     }

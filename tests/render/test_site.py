@@ -33,6 +33,10 @@ def decode_tokens(text: str) -> str:
     """The index's pairs of letters back into Chinese (docs.search_tokens), runs rejoined."""
     out: list[str] = []
     for word in text.split():
+        run = re.fullmatch(r"w((?:[a-z]{4}){3,})", word)  # a whole run's token (names, trades, honours)
+        if run:
+            out.append("".join(_decode(run.group(1)[i:i + 4]) for i in range(0, len(run.group(1)), 4)))
+            continue
         pair = re.fullmatch(r"([a-z]{4})([a-z]{4})", word)
         first, second = (_decode(pair.group(1)), _decode(pair.group(2))) if pair else ("", "")
         if not first:
@@ -218,6 +222,17 @@ def test_profiles_stay_out_of_the_navigation(sample_site: Path) -> None:
     nav = home[home.find('<nav class="md-nav md-nav--primary"'):]
     nav = nav[:nav.find("</nav>")]
     assert "masters/li-jun/" not in nav and "studios/wang-qiang" not in nav
+
+
+def test_a_whole_run_token_never_answers_a_pair() -> None:
+    """Names, trades and honours also hold each run of three characters or more as one token, marked so that a
+    two-character query (a pair) matches it never: 王强刚 must not count twice for 王强 and outrank 王强 himself."""
+    from generator.render.site.docs import search_tokens
+
+    tokens = search_tokens("王强刚", whole=True).split()
+    pairs, runs = tokens[:3], tokens[3:]
+    assert runs and not any(r.startswith(p[:8]) for r in runs for p in pairs)
+    assert decode_tokens(" ".join(runs)) == "王强刚" and search_tokens("王强刚").split() == pairs
 
 
 def test_search_index_is_chinese_and_holds_only_summaries(sample_site: Path) -> None:

@@ -70,6 +70,10 @@ _HAN_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 # After the last character of a run, so that it too starts a token (never a real character's code).
 _END = "zzzz"
+# Marks a whole run's token. Codes of CJK characters start with a-c, so no pair token starts with
+# it: a two-character query (a pair) never matches a whole run as a prefix and so never counts a
+# name twice (王强刚 would outrank 王强 for 王强).
+_WHOLE = "w"
 
 
 def _code(char: str) -> str:
@@ -107,7 +111,7 @@ def search_tokens(value: object, whole: bool = False) -> str:
                 codes = [_code(c) for c in part]
                 words += [a + b for a, b in zip(codes, [*codes[1:], _END], strict=True)]
                 if whole and len(codes) >= 3:
-                    words.append("".join(codes))
+                    words.append(_WHOLE + "".join(codes))
             else:
                 words.append(part)
     return " ".join(words)
