@@ -37,7 +37,9 @@ def test_the_preview_has_its_search_index(tmp_path: Path) -> None:
     registry = validate(REPO / "records", today=date(2026, 11, 22), jobs=1).registry
     _render_into(registry, tmp_path / "docs", read_options(REPO / "mkdocs.yml", {}), os.environ, None)
     assert (tmp_path / "docs" / "pagefind" / "pagefind.js").is_file()
-    assert len(list((tmp_path / "docs" / "pagefind" / "fragment").iterdir())) == len(registry.masters) + len(registry.studios) + len(registry.units)
+    overviews = 8  # 任务进度, 荣誉榜, the four lists, 表格下载, 开放数据 (test_site checks which)
+    profiles = len(registry.masters) + len(registry.studios) + len(registry.units) + len(registry.programmes)
+    assert len(list((tmp_path / "docs" / "pagefind" / "fragment").iterdir())) == profiles + overviews
 
 
 def test_serve_keeps_following_edits_after_a_broken_photo(tmp_path: Path) -> None:
