@@ -84,13 +84,21 @@ def find_font(environ: Mapping[str, str], run: Runner = _fc_match) -> ChineseFon
             raise FontNotFound(f"环境变量 {ENV_VAR} 指向的字体文件不存在：{named}")
         return ChineseFont(FILE_FAMILY, path, path)
     for family in FAMILIES:
-        # fc-match always answers with something; only an exact family match counts.
-        found = run(["fc-match", "--format=%{family}|%{file}|%{index}", family])
-        names, _, rest = found.partition("|")
-        if family in names.split(","):
-            file, _, index = rest.partition("|")
-            return ChineseFont(family, source=Path(file) if file else None, index=int(index) if index.isdigit() else 0)
+        found = match_family(family, run)
+        if found is not None:
+            return ChineseFont(family, source=found[0], index=found[1])
     raise FontNotFound(MISSING)
+
+
+def match_family(pattern: str, run: Runner = _fc_match) -> tuple[Path | None, int] | None:
+    """The file and face fontconfig has for a family (``Noto Sans CJK SC:style=Bold``), or None.
+    fc-match always answers with something; only an exact family match counts."""
+    family = pattern.split(":")[0]
+    names, _, rest = run(["fc-match", "--format=%{family}|%{file}|%{index}", pattern]).partition("|")
+    if family not in names.split(","):
+        return None
+    file, _, index = rest.partition("|")
+    return (Path(file) if file else None, int(index) if index.isdigit() else 0)
 
 
 def common_characters() -> set[int]:

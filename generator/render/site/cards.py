@@ -13,8 +13,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import shutil
-import subprocess
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,15 +37,12 @@ def card_path(site_name: str, title: str, about: str) -> str:
 @cache
 def font_file() -> tuple[str, int] | None:
     """A Chinese face from fontconfig (Debian's fonts-noto-cjk), or None: then pages carry no card."""
-    if shutil.which("fc-match") is None:
-        return None
+    from generator.render.forms.fonts import match_family
+
     for family in FAMILIES:
-        done = subprocess.run(["fc-match", "--format=%{family}|%{file}|%{index}", family], capture_output=True, text=True,
-                              timeout=20, check=False)
-        names, _, rest = done.stdout.partition("|")
-        if family.split(":")[0] in names.split(","):
-            file, _, index = rest.partition("|")
-            return file, int(index) if index.isdigit() else 0
+        found = match_family(family)
+        if found is not None and found[0] is not None:
+            return str(found[0]), found[1]
     return None
 
 

@@ -206,7 +206,7 @@ def _talent_changes(reg: Registry, programme: Programme) -> tuple[list[dict[str,
             continue
         promotions += [{"name": master.name, "year": later.year, "from": earlier.tier, "to": later.tier}
                        for earlier, later in zip(mine, mine[1:], strict=False)]
-        if master.retired and master.retired.year < programme.start_year + programme.years - 1:
+        if master.retired and master.retired.year < programme.end_year:
             retirements.append({"name": master.name, "year": master.retired.year})
     return promotions, retirements
 

@@ -16,6 +16,7 @@ import re
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -306,30 +307,21 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
         return forms() if callable(forms) else forms or []
 
     _JOB = (env, pages, out, entries)
-    wanted: dict[str, tuple[str, str, str]] = {}
+    serial = jobs == 1 or len(pages) < PARALLEL_THRESHOLD
     try:
-        if jobs == 1 or len(pages) < PARALLEL_THRESHOLD:
-            done = list(map(_render_share, shares))
-            listed = beside_pages()
+        with nullcontext() if serial else ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
+            mapped = pool.map if pool is not None else map
+            running = mapped(_render_share, shares)
+            listed = beside_pages()  # meanwhile, in this otherwise idle process
+            done = list(running)
             _JOB = (env, [forms_page(listed)], out, entries)
             done.append(_render_share((0, 1)))
+            # Cards by their names' hash, one share a process: no two draw the same card.
+            parts: list[dict[str, tuple[str, str, str]]] = [{} for _ in range(1 if serial else jobs)]
             for _, asked in done:
-                wanted.update(asked)
-            cards.write_cards(wanted, out, previous)
-        else:
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
-                running = pool.map(_render_share, shares)
-                listed = beside_pages()  # meanwhile, in this otherwise idle process
-                done = list(running)
-                _JOB = (env, [forms_page(listed)], out, entries)
-                done.append(_render_share((0, 1)))
-                for _, asked in done:
-                    wanted.update(asked)
-                # Cards by their names' hash, one share a process: no two draw the same card.
-                parts: list[dict[str, tuple[str, str, str]]] = [{} for _ in range(jobs)]
-                for path, words in wanted.items():
-                    parts[int(path[len(cards.FOLDER) + 1:][:8], 16) % jobs][path] = words
-                list(pool.map(_draw_share, [(part, out, previous) for part in parts]))
+                for path, words in asked.items():
+                    parts[int(path[len(cards.FOLDER) + 1:][:8], 16) % len(parts)][path] = words
+            list(mapped(_draw_share, [(part, out, previous) for part in parts]))
         count = sum(n for n, _ in done)
     finally:
         _JOB = None
