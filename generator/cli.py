@@ -252,6 +252,10 @@ def cmd_forms(args: argparse.Namespace) -> int:
             if given is None:
                 continue
             given = given.strip()
+            # A clerk types the name as often as the id (桃源高新区 for taoyuan-hi-tech-zone): one record by
+            # that name or short name is the one meant.
+            named = [k for k, r in known.items() if given in (getattr(r, "name", None), getattr(r, "short_name", None))]
+            given = named[0] if given not in known and len(named) == 1 else given
             setattr(args, option, given)
             if given not in known:
                 near = sorted(k for k in known if given and given in k)[:3] or difflib.get_close_matches(given, list(known), n=3, cutoff=0.6)

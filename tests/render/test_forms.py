@@ -461,6 +461,17 @@ def test_filled_forms_of_public_records_carry_a_qr_code_to_their_page(tmp_path: 
     assert "扫码看公开页面" in _squash(pdf_text(written.files["pdf"]))
 
 
+def test_a_unit_or_studio_may_be_named_as_clerks_name_it(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """--unit 桃源高新区 (its short name) or --studio 王强焊接名师工作室 (its name) prints that record's forms."""
+    monkeypatch.chdir(REPO)
+    common = ["forms", "--no-cache", "--format", "html", "--filled", "--year", "2024"]
+    assert main([*common, "--unit", "桃源高新区", "--out", str(tmp_path / "zone")]) == 0, capsys.readouterr().err
+    assert any(p.name.startswith("taoyuan-hi-tech-zone_") for p in (tmp_path / "zone").iterdir())
+    assert main([*common[:-2], "--studio", "王强焊接名师工作室", "--out", str(tmp_path / "studio")]) == 0, capsys.readouterr().err
+    assert any("王强焊接名师工作室" in p.name for p in (tmp_path / "studio").iterdir())
+
+
 def test_a_mistyped_id_or_year_is_answered_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)
