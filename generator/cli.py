@@ -92,7 +92,7 @@ def on_valid_registry(handler: Callable[[argparse.Namespace, Validation], int]) 
 def _add_site(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs 配置文件（默认 mkdocs.yml）")
     parser.add_argument("--docs-dir", type=Path, default=Path("build/docs"), help="生成的页面源文件目录（默认 build/docs）")
-    parser.add_argument("--no-cache", action="store_true", help="不使用检查缓存")
+    parser.add_argument("--no-cache", action="store_true", help="不使用缓存（记录检查结果；生成网站时还有已印好的表格和分享图）")
 
 
 def _check(args: argparse.Namespace, only: Sequence[str] = ()) -> Validation:
@@ -144,26 +144,18 @@ def _validated(args: argparse.Namespace) -> Validation | None:
 @on_valid_registry
 def cmd_build(args: argparse.Namespace, run: Validation) -> int:
     from generator.load.history import last_changed
-    from generator.render.site.build import SiteBuildError, build_site
+    from generator.render.site.build import SiteBuildError, artefact_cache, build_site
 
     _quiet_libraries()
     try:
         result = build_site(run.registry, config_file=args.config, site_dir=args.site_dir, docs_dir=args.docs_dir,
-                            strict=args.strict, environ=os.environ, history=last_changed(Path(args.records)), clean=args.clean)
+                            strict=args.strict, environ=os.environ, history=last_changed(Path(args.records)), clean=args.clean,
+                            cache=None if args.no_cache else artefact_cache(os.environ))
     except SiteBuildError as exc:
         sys.stderr.write(f"{exc}\n")
         return EXIT_FAILED
     sys.stdout.write(f"网站已生成：{result.pages} 个页面，位于 {result.site_dir}/（页面源文件在 {result.docs_dir}/）\n")
-    sys.stdout.write(_build_summary(result) + "\n")
     return EXIT_OK
-
-
-def _build_summary(result: typing.Any) -> str:
-    changes = result.changes
-    if result.clean_reason:
-        return f"完整生成（{result.clean_reason}）"
-    return (f"增量生成：重新生成 {changes.get('rebuilt', 0)} 个介绍页，沿用上次的 {changes.get('reused', 0)} 个，"
-            f"删去 {changes.get('removed', 0)} 个；其余页面、搜索索引和站点地图都已重新生成")
 
 
 @on_valid_registry

@@ -8,6 +8,7 @@ import html
 import json
 import re
 import shutil
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import yaml
 
 from generator.cli import main
 from generator.render.public import mask_name
-from generator.render.site.build import SiteBuildError, build_site
+from generator.render.site.build import SiteBuildError, build_site, newest_date
 from tests.conftest import REPO, build_sample_site
 
 CANARY_YEAR = 1927  # a plausible birth year that appears nowhere else in the sample
@@ -333,19 +334,25 @@ def test_the_open_data_package_is_valid_frictionless(sample_site: Path) -> None:
     assert described == {p.name for p in (sample_site / "data").iterdir() if p.suffix in (".csv", ".json") and p.name != "datapackage.json"}
 
 
-def test_build_in_parts_gives_the_same_pages(sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Two MkDocs processes, each with half the profiles, merge into the site one build makes."""
-    from datetime import date
-
-    from generator.render.site import parallel
+def test_mkdocs_alone_builds_the_same_pages_from_the_docs_folder(sample_site: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The profiles are put into Material's template without MkDocs (chrome.py); MkDocs alone,
+    given the docs folder, must write every page the same, byte for byte (the sitemap aside:
+    the build dates profiles by their records)."""
+    from generator.render.site.build import _mkdocs_build
     from generator.validate.engine import validate
 
-    monkeypatch.setattr(parallel, "PARALLEL_PROFILES", 1)
     registry = validate(REPO / "records", today=date(2026, 11, 22), jobs=1).registry
-    build_site(registry, config_file=REPO / "mkdocs.yml", site_dir=tmp_path / "site", docs_dir=tmp_path / "docs", jobs=2)
-    # The search index is built over the merged site, so it is the same too.
-    assert _tree_digest(tmp_path / "site") == _tree_digest(sample_site)
-    assert _filter_index(tmp_path / "site") == _filter_index(sample_site)
+    day = newest_date(registry)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(datetime.combine(day, datetime.min.time(), tzinfo=UTC).timestamp())))
+    _mkdocs_build(REPO / "mkdocs.yml", sample_site.parent / "docs", tmp_path / "alone", strict=True)
+    ours = {p.relative_to(sample_site).as_posix() for p in sample_site.rglob("*.html") if "pagefind" not in p.parts}
+    alone = {p.relative_to(tmp_path / "alone").as_posix() for p in (tmp_path / "alone").rglob("*.html")}
+    assert ours == alone
+    profiles = [page for page in sorted(ours) if page.split("/")[0] in ("masters", "studios", "units") and page.count("/") == 2]
+    assert len(profiles) > 70
+    for page in sorted(ours):
+        assert (sample_site / page).read_bytes() == (tmp_path / "alone" / page).read_bytes(), page
 
 
 def test_profiles_show_their_photo_lazily_with_alt_text(sample_site: Path) -> None:

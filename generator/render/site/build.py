@@ -1,4 +1,4 @@
-"""Build the site: docs folder, then MkDocs, each built aside and swapped in.
+"""Build the site: docs folder and profile pages, then MkDocs for the rest, built aside and swapped in.
 
 The previous site stays untouched until the new one is complete; a failure
 leaves it as it was. The same records give a byte-identical site: page order
@@ -8,7 +8,6 @@ newest date in the registry unless the caller sets it.
 
 from __future__ import annotations
 
-import dataclasses
 import glob
 import hashlib
 import os
@@ -16,10 +15,10 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -28,10 +27,19 @@ import yaml
 
 from generator.model.entities import Registry
 from generator.render.cms import CmsError, CmsOptions, decap_package, write_admin
-from generator.render.site import incremental
+from generator.render.site import keys
+from generator.render.site.chrome import Chrome
 from generator.render.site.data import build_site_data
-from generator.render.site.docs import write_docs
-from generator.render.site.parallel import build_in_parts, merge_sitemap, page_url, prepare_part, sort_sitemap
+from generator.render.site.docs import ProfileSite, write_docs
+from generator.render.site.parallel import (
+    add_to_sitemap,
+    link_tree,
+    page_url,
+    prepare_part,
+    profile_pages,
+    sort_sitemap,
+    static_folders,
+)
 from generator.render.site.photos import publish as publish_photos
 from generator.render.site.search import BUNDLE, SearchIndexError, index_site
 from generator.resources import TEMPLATE_DIR
@@ -57,8 +65,6 @@ class SiteBuild:
     pages: int
     site_dir: Path
     docs_dir: Path
-    changes: Mapping[str, int] = field(default_factory=dict)  # profiles rebuilt, reused, removed
-    clean_reason: str = ""  # why every page was rendered ("" for an incremental build)
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -226,15 +232,16 @@ def _forms_key(forms: list[Any], environ: Mapping[str, str]) -> str:
     except Exception:  # noqa: BLE001 - no font: the writer says so below
         font = "no font"
     parts = [repr(form) for form in forms] + [
-        incremental.tree_digest(Path(forms_build.__file__).parent, (".py",)),
-        incremental.tree_digest(TEMPLATE_DIR / "forms", (".css", ".j2")), incremental.versions(FORMS_PACKAGES), font]
+        keys.tree_digest(Path(forms_build.__file__).parent, (".py",)),
+        keys.tree_digest(TEMPLATE_DIR / "forms", (".css", ".j2")), keys.versions(FORMS_PACKAGES), font]
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
 
 
 def write_blank_forms(registry: Registry, docs_dir: Path, environ: Mapping[str, str], as_of: date | None = None,
-                      previous: Path | None = None) -> list[dict[str, Any]]:
+                      previous: Path | None = None, cache: Path | None = None) -> list[dict[str, Any]]:
     """The blank forms for the download page, into docs/forms/ (public data only: 附件4's counts).
-    When ``previous`` (the last build's docs folder) holds the same forms, they are taken from there."""
+    When ``previous`` (the last build's docs folder) or the ``cache`` (kept by their key) holds the
+    same forms, they are taken from there; forms printed here are kept in the cache."""
     from generator.render.forms.build import Written, write_forms
     from generator.render.forms.definitions import blank_forms
     from generator.render.forms.fonts import FontNotFound
@@ -242,8 +249,10 @@ def write_blank_forms(registry: Registry, docs_dir: Path, environ: Mapping[str, 
     forms = blank_forms(registry, as_of)
     key = _forms_key(forms, environ)
     out = docs_dir / "forms"
-    old = previous / "forms" if previous is not None else None
-    if old is not None and (old / FORMS_KEY).is_file() and (old / FORMS_KEY).read_text(encoding="utf-8") == key:
+    kept = cache / "forms" / key if cache is not None else None
+    old = next((folder for folder in (previous / "forms" if previous is not None else None, kept)
+                if folder is not None and (folder / FORMS_KEY).is_file() and (folder / FORMS_KEY).read_text(encoding="utf-8") == key), None)
+    if old is not None:
         out.mkdir(parents=True, exist_ok=True)
         files = {f.id: {ext: out / f"{f.id}.{ext}" for ext in ("pdf", "docx", "html")} for f in forms}
         for paths in files.values():
@@ -255,16 +264,41 @@ def write_blank_forms(registry: Registry, docs_dir: Path, environ: Mapping[str, 
             written = write_forms(forms, out, environ, ("pdf", "docx", "html"))
         except FontNotFound as exc:
             raise SiteBuildError(str(exc)) from exc
+        (out / FORMS_KEY).write_text(key, encoding="utf-8")
+        if kept is not None:
+            _keep_folder(out, kept)
     (out / FORMS_KEY).write_text(key, encoding="utf-8")
     return [{"title": w.form.attachment + "　" + w.form.title + w.form.subtitle if w.form.attachment else w.form.title + w.form.subtitle,
              "purpose": w.form.purpose, "group": w.form.group,
              "files": [(FORM_LABELS[ext], f"forms/{path.name}") for ext, path in w.files.items()]} for w in written]
 
 
+def _keep_folder(source: Path, kept: Path) -> None:
+    """A copy of ``source`` in the cache, put in place by one rename (a reader sees all of it or none)."""
+    try:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        temporary = Path(tempfile.mkdtemp(prefix=f".{kept.name}.", dir=kept.parent))
+    except OSError:
+        return  # a cache that cannot be written is only a slower next build
+    try:
+        shutil.copytree(source, temporary, dirs_exist_ok=True)
+        temporary.rename(kept)
+    except OSError:
+        shutil.rmtree(temporary, ignore_errors=True)  # written meanwhile by a build beside this one
+
+
+def artefact_cache(environ: Mapping[str, str]) -> Path:
+    """Where forms and sharing cards drawn before are kept (by what they show, for every registry)."""
+    return Path(environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "jiangpu" / "artefacts"
+
+
 def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, environ: Mapping[str, str] | None = None,
-                history: Mapping[str, date] | None = None, entries: Path | None = None, previous: Path | None = None) -> int:
+                history: Mapping[str, date] | None = None, entries: Path | None = None, previous: Path | None = None,
+                profiles: Callable[[list[str]], ProfileSite] | None = None, cache: Path | None = None) -> int:
     """The docs folder; with ``environ`` (to find the Chinese font) the blank forms too;
-    with ``entries``, the pages' search entries there, for the indexer."""
+    with ``entries``, the pages' search entries there, for the indexer; with ``profiles``, the
+    profiles' finished pages (see ``docs.write_docs``); ``cache``: the user's folder of forms and
+    sharing cards drawn before, by what they show."""
     site = build_site_data(registry, mask_apprentices=options.mask_apprentice_names, history=history, site_name=options.site_name,
                            site_url=options.site_url, as_of=newest_date(registry))
     site.add_photos(publish_photos(registry, docs_dir))
@@ -274,10 +308,10 @@ def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, enviro
     except CmsError as exc:
         raise SiteBuildError(str(exc)) from exc
     if environ is None:
-        return write_docs(site, docs_dir, entries=entries, previous=previous)
+        return write_docs(site, docs_dir, entries=entries, previous=previous, profiles=profiles, cache=cache)
     known = environ
-    return write_docs(site, docs_dir, forms=lambda: write_blank_forms(registry, docs_dir, known, as_of, previous), entries=entries,
-                      previous=previous)
+    return write_docs(site, docs_dir, forms=lambda: write_blank_forms(registry, docs_dir, known, as_of, previous, cache), entries=entries,
+                      previous=previous, profiles=profiles, cache=cache)
 
 
 def build_site(
@@ -288,51 +322,61 @@ def build_site(
     docs_dir: Path,
     strict: bool = False,
     environ: Mapping[str, str] | None = None,
-    jobs: int | None = None,
     history: Mapping[str, date] | None = None,
     clean: bool = False,
+    cache: Path | None = None,
 ) -> SiteBuild:
-    """Build the site; with a manifest from the previous build and nothing else changed, only the
-    profiles whose Markdown changed go through MkDocs (``clean`` forces a whole build)."""
+    """Build the site: the profiles' pages straight through Material's template (chrome.py) while
+    our templates render them, then MkDocs over the other pages beside the search indexer."""
     options = read_options(config_file, environ)
     install_theme(config_file)
     docs_work, site_work = _aside(docs_dir), _aside(site_dir)
-    manifest_file = docs_dir.parent / incremental.MANIFEST
+    # Left by versions that carried profiles over from the last site: every page is rendered now.
+    (docs_dir.parent / "jiangpu-manifest.json").unlink(missing_ok=True)
+    # The pages' dates (sitemap): the registry's last change in git, else the newest date it mentions.
+    day = max(history.values()) if history else newest_date(registry)
+    epoch = int(datetime.combine(day, datetime.min.time(), tzinfo=UTC).timestamp())
     try:
         entries = docs_work / "search-entries"
         docs = docs_work / "docs"
-        pages = render_docs(registry, docs, options, environ if environ is not None else os.environ, history, entries,
-                            previous=None if clean else docs_dir)
-        current = incremental.Manifest(incremental.build_key(config_file, options, docs), incremental.file_hashes(docs))
-        previous = incremental.read_manifest(manifest_file)
-        plan = incremental.plan(previous, current, docs, site_dir, clean)
-        # The pages' dates (sitemap): the registry's last change in git, else the newest date it mentions.
-        day = max(history.values()) if history else newest_date(registry)
-        epoch = int(datetime.combine(day, datetime.min.time(), tzinfo=UTC).timestamp())
-        # The search index is built from the entries while MkDocs builds the pages (a separate process).
-        with ThreadPoolExecutor(max_workers=1) as indexer, _source_date(epoch):
-            index = indexer.submit(index_site, entries, site_work / "pagefind")
-            if plan.clean:
-                build_in_parts(_mkdocs_build, config_file, docs, site_work / "site", strict,
-                               work=site_work, jobs=jobs or os.cpu_count() or 1)
-            else:
-                _build_changed(config_file, docs, site_dir, site_work, strict, plan)
+        site = site_work / "site"
+        profiles_out = site_work / "profiles"
+
+        def profile_site(pages: list[str]) -> ProfileSite:
+            from mkdocs.exceptions import MkDocsException
+
             try:
-                index.result()
-            except SearchIndexError as exc:
-                raise SiteBuildError(str(exc)) from exc
-        (site_work / "pagefind").rename(site_work / "site" / BUNDLE)
-        sort_sitemap(site_work / "site", _profile_dates(history))
-        current = dataclasses.replace(current, outputs=incremental.output_hashes(site_work / "site", docs))
-        # No manifest while the folders are swapped: an interrupted build leaves the next one clean.
-        manifest_file.unlink(missing_ok=True)
+                return ProfileSite(Chrome.load(config_file, docs, site, pages), profiles_out)
+            except MkDocsException as exc:
+                raise SiteBuildError(f"MkDocs 构建失败：{exc}") from exc
+
+        with _source_date(epoch):
+            pages = render_docs(registry, docs, options, environ if environ is not None else os.environ, history, entries,
+                                previous=None if clean else docs_dir, profiles=profile_site, cache=cache)
+            # The search index is built from the entries while MkDocs builds the other pages (a separate process).
+            with ThreadPoolExecutor(max_workers=1) as indexer:
+                index = indexer.submit(index_site, entries, site_work / "pagefind")
+                profiles = profile_pages(docs)
+                beside = static_folders(docs)
+                prepare_part(docs, site_work / "docs-pages", set(profiles), beside)
+                _mkdocs_build(config_file, site_work / "docs-pages", site, strict)
+                try:
+                    index.result()
+                except SearchIndexError as exc:
+                    raise SiteBuildError(str(exc)) from exc
+        for folder in beside:
+            link_tree(docs / folder, site / folder)
+        for page in profiles:
+            (profiles_out / page_url(page)).rename(site / page_url(page))
+        add_to_sitemap(site, [page_url(p) for p in profiles])
+        (site_work / "pagefind").rename(site / BUNDLE)
+        sort_sitemap(site, _profile_dates(history))
         _swap(docs, docs_dir)
-        _swap(site_work / "site", site_dir)
-        incremental.write_manifest(manifest_file, current)
+        _swap(site, site_dir)
     finally:
         shutil.rmtree(docs_work, ignore_errors=True)
         shutil.rmtree(site_work, ignore_errors=True)
-    return SiteBuild(pages, site_dir, docs_dir, incremental.changed_summary(plan, previous, current), plan.clean)
+    return SiteBuild(pages, site_dir, docs_dir)
 
 
 # A record's folder -> where its public page is (a programme's page is its progress page).
@@ -343,14 +387,3 @@ def _profile_dates(history: Mapping[str, date] | None) -> dict[str, str]:
     """Each profile page's date for the sitemap: its record's last change, as the page shows it."""
     return {f"{_PAGE_FOLDERS[Path(k).parent.name]}/{Path(k).stem}/": d.isoformat()
             for k, d in (history or {}).items() if Path(k).parent.name in _PAGE_FOLDERS and k.endswith(".yml")}
-
-
-def _build_changed(config_file: Path, docs: Path, previous_site: Path, work: Path, strict: bool, plan: incremental.Plan) -> None:
-    """MkDocs over everything but the reused profiles; those come from the previous site."""
-    part = work / "docs-changed"
-    prepare_part(docs, part, set(plan.rebuilt), set(plan.rebuilt) | plan.reuse, first=True)
-    site = work / "site"
-    _mkdocs_build(config_file, part, site, strict)
-    incremental.carry_over(previous_site, site, plan.reuse)
-    merge_sitemap(site, previous_site, {page_url(p) for p in plan.reuse})
-    sort_sitemap(site)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import shutil
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from PIL import Image
     from PIL.ImageFont import FreeTypeFont
 
-VERSION = "1"
+VERSION = "2"
 SIZE = (800, 420)  # 1.9 : 1, as sharing previews crop; wide enough for a large preview
 BACKGROUND, INK = (160, 27, 24), (255, 255, 255)  # mkdocs.yml's red primary, white
 MARGIN = 56
@@ -46,24 +47,39 @@ def font_file() -> tuple[str, int] | None:
     return None
 
 
+_WIDTHS: dict[tuple[int, str], float] = {}
+
+
+def _advance(font: FreeTypeFont, char: str) -> float:
+    """One character's advance. A line's width is the sum of its characters' (CJK faces do not kern);
+    measuring each growing line again cost 6 s of the 15 at M."""
+    key = (id(font), char)
+    found = _WIDTHS.get(key)
+    if found is None:
+        found = _WIDTHS[key] = font.getlength(char)
+    return found
+
+
 def _lines(text: str, font: FreeTypeFont, width: int, most: int) -> list[str]:
     """The text cut into at most ``most`` lines that fit ``width`` (Chinese breaks between any two
     characters); the last line ends in "…" when the text is longer."""
     lines: list[str] = []
-    current = ""
+    current, used = "", 0.0
     for char in text:
-        if font.getlength(current + char) > width:
+        step = _advance(font, char)
+        if used + step > width:
             lines.append(current)
-            current = char
+            current, used = char, step
             if len(lines) == most:
                 break
         else:
-            current += char
+            current, used = current + char, used + step
     else:
         lines.append(current)
         return [line for line in lines if line]
     last = lines[-1]
-    while last and font.getlength(last + "…") > width:
+    ellipsis = _advance(font, "…")
+    while last and sum(_advance(font, c) for c in last) + ellipsis > width:
         last = last[:-1]
     return [*lines[:-1], last + "…"]
 
@@ -117,22 +133,50 @@ def draw(site_name: str, title: str, about: str) -> bytes:
     return out.getvalue()
 
 
-def write_cards(wanted: dict[str, tuple[str, str, str]], out: Path, previous: Path | None = None) -> int:
+def write_cards(wanted: dict[str, tuple[str, str, str]], out: Path, previous: Path | None = None, cache: Path | None = None) -> int:
     """Write each wanted card (path -> site name, title, about) under ``out``: linked from the last
-    build's docs folder when it has the card, drawn otherwise. Returns how many were drawn."""
+    build's docs folder or the user's cache when either has it, drawn otherwise (and kept in the
+    cache: a clean build, in CI too, draws only cards it has never drawn). Returns how many were drawn."""
     drawn = 0
     for path, words in sorted(wanted.items()):
         target = out / path
         if target.exists():
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        old = previous / path if previous is not None else None
-        if old is not None and old.is_file():
-            try:
-                os.link(old, target)
-                continue
-            except OSError:
-                pass  # another file system: draw it again
+        if any(_link(folder / path, target) for folder in (previous, cache) if folder is not None):
+            continue
         target.write_bytes(draw(*words))
         drawn += 1
+        if cache is not None:
+            _keep(target, cache / path)
     return drawn
+
+
+def _link(source: Path, target: Path) -> bool:
+    if not source.is_file():
+        return False
+    try:
+        os.link(source, target)
+    except OSError:
+        try:
+            shutil.copyfile(source, target)  # another file system
+        except OSError:
+            return False
+    return True
+
+
+def _keep(made: Path, kept: Path) -> None:
+    """A copy of ``made`` at ``kept`` (a cache): linked, else copied under a temporary name and
+    renamed, so that a build running beside this one never reads half a file."""
+    try:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(made, kept)
+        except FileExistsError:
+            return
+        except OSError:
+            temporary = kept.with_name(f".{kept.name}.{os.getpid()}")
+            shutil.copyfile(made, temporary)
+            os.replace(temporary, kept)
+    except OSError:
+        pass  # a cache that cannot be written is only a slower next build

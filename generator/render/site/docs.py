@@ -22,10 +22,12 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, cast
 
+import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
 from generator.render.site import cards, feeds, hanzi, lists, opendata
+from generator.render.site.chrome import Chrome, split_page, tidy_body
 from generator.render.site.data import (
     HONOUR_LEVELS,
     KIND_NAMES,
@@ -174,16 +176,45 @@ def plan_pages(site: SiteData) -> Iterator[Page]:
     yield Page("search.md", "search.md.j2", {})
 
 
+FORMS_PAGE = "forms.md"
+
+
 def forms_page(forms: list[dict[str, Any]]) -> Page:
     """The download page: forms under their heading (师徒结对, 工作室, 技能人才), in the forms' own order."""
     groups: dict[str, list[dict[str, Any]]] = {}
     for form in forms:
         groups.setdefault(form.get("group") or "其他", []).append(form)
-    return Page("forms.md", "forms.md.j2", {"forms": forms, "groups": list(groups.items())})
+    return Page(FORMS_PAGE, "forms.md.j2", {"forms": forms, "groups": list(groups.items())})
+
+
+# Pages that are profiles: out of the navigation, one per record, plain HTML in their Markdown.
+PROFILE_FOLDERS = ("masters", "studios", "units")
+
+
+def is_profile(path: str) -> bool:
+    folder, _, name = path.rpartition("/")
+    return folder in PROFILE_FOLDERS and name != "index.md"
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileSite:
+    """Where the profiles' finished pages go (``<out>/masters/<id>/index.html``), through ``chrome``."""
+
+    chrome: Chrome
+    out: Path
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    env: Environment
+    pages: list[Page]
+    out: Path
+    entries: Path | None
+    profiles: ProfileSite | None
 
 
 # The pages of the build under way, shared with forked workers without pickling.
-_JOB: tuple[Environment, list[Page], Path, Path | None] | None = None
+_JOB: _Job | None = None
 
 # The page's search entry (the "search_entry" macro): also written on its own for the indexer.
 ENTRY_START, ENTRY_END = "<div hidden data-pagefind-body>", "</div>"
@@ -223,16 +254,16 @@ def og_image(title: object, about: object = "", photo: str | None = None) -> str
     if cards.font_file() is None:
         return ""
     assert _JOB is not None
-    site = cast(SiteData, _JOB[0].globals["site"])
+    site = cast(SiteData, _JOB.env.globals["site"])
     site_name = site.site_name
     path = cards.card_path(site_name, str(title), str(about or ""))
     _CARDS[path] = (site_name, str(title), str(about or ""))
     return path
 
 
-def _draw_share(share: tuple[dict[str, tuple[str, str, str]], Path, Path | None]) -> int:
-    wanted, out, previous = share
-    return cards.write_cards(wanted, out, previous)
+def _draw_share(share: tuple[dict[str, tuple[str, str, str]], Path, Path | None, Path | None]) -> int:
+    wanted, out, previous, cache = share
+    return cards.write_cards(wanted, out, previous, cache)
 
 
 def _render_share(share: tuple[int, int]) -> tuple[int, dict[str, tuple[str, str, str]]]:
@@ -240,20 +271,34 @@ def _render_share(share: tuple[int, int]) -> tuple[int, dict[str, tuple[str, str
     Creating files is slow on some file systems and releases the GIL, so the writes go to
     threads, after the rendering (writing while rendering makes both wait for the GIL)."""
     assert _JOB is not None
-    env, pages, out, entries = _JOB
+    job = _JOB
     index, count = share
-    mine = pages[index::count]
+    mine = job.pages[index::count]
     _CARDS.clear()
     rendered = []
     for page in mine:
-        text = env.get_template(page.template).render(root=page.root, **page.context)
-        rendered.append((out / page.path, text.encode("utf-8")))
-        entry = search_entry(page, text, entries) if entries is not None else None
+        text = job.env.get_template(page.template).render(root=page.root, **page.context)
+        profile = is_profile(page.path)
+        if profile:
+            text = tidy_body(text)
+        rendered.append((job.out / page.path, text.encode("utf-8")))
+        entry = search_entry(page, text, job.entries) if job.entries is not None else None
         if entry is not None:
             rendered.append(entry)
+        if profile and job.profiles is not None:
+            rendered.append(_profile_page(job.profiles, page.path, text))
     with ThreadPoolExecutor(max_workers=8) as writers:
         list(writers.map(_write, rendered, chunksize=32))  # list(): a failed write fails the build
     return len(mine), dict(_CARDS)
+
+
+def _profile_page(profiles: ProfileSite, path: str, text: str) -> tuple[Path, bytes]:
+    front, body = split_page(text)
+    meta = yaml.load(front, Loader=_FRONT_LOADER) or {}  # noqa: S506 (a safe loader)
+    return profiles.out / path[: -len(".md")] / "index.html", profiles.chrome.page(path, meta, body)
+
+
+_FRONT_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _write_extras(site: SiteData, specs: dict[str, lists.ListSpec], out: Path, templates: Path) -> None:
@@ -284,12 +329,16 @@ Forms = list[dict[str, Any]] | Callable[[], list[dict[str, Any]]] | None
 
 
 def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Path = TEMPLATES, jobs: int | None = None,
-               entries: Path | None = None, previous: Path | None = None) -> int:
+               entries: Path | None = None, previous: Path | None = None,
+               profiles: Callable[[list[str]], ProfileSite] | None = None, cache: Path | None = None) -> int:
     """Write the whole docs folder into ``out`` (new, or holding only the photos and the editor); return the page count.
     ``forms`` lists the downloadable forms, or is a function that writes them and lists them: it
     then runs in this process while the workers render the pages (else one core would wait).
     With ``entries``, each page's search entry is also written there (see ``search_entry``); the
-    sharing cards the pages name are drawn, or linked from the ``previous`` docs folder (cards.py)."""
+    sharing cards the pages name are drawn, or linked from the ``previous`` docs folder or the
+    ``cache`` folder (cards.py).
+    With ``profiles`` (given the pages MkDocs is to build, it says where and how), each profile's
+    finished page is written too, and MkDocs need not build the profiles (chrome.py)."""
     global _JOB
     env = make_env(templates)
     env.globals["site"] = site  # read by the shared macros, which are imported without context
@@ -297,7 +346,11 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
     env.globals["lists"] = specs
     pages = list(plan_pages(site))
     out.mkdir(parents=True, exist_ok=True)
-    for folder in sorted({(out / p.path).parent for p in pages} | ({(entries / p.path).parent for p in pages} if entries else set())):
+    finished = profiles([p.path for p in pages if not is_profile(p.path)] + [FORMS_PAGE]) if profiles is not None else None
+    folders = {(out / p.path).parent for p in pages} | ({(entries / p.path).parent for p in pages} if entries else set())
+    if finished is not None:
+        folders |= {finished.out / p.path[: -len(".md")] for p in pages if is_profile(p.path)}
+    for folder in sorted(folders):
         folder.mkdir(parents=True, exist_ok=True)
     jobs = jobs or os.cpu_count() or 1
     shares = [(i, jobs) for i in range(jobs)]
@@ -306,7 +359,7 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
         _write_extras(site, specs, out, templates)
         return forms() if callable(forms) else forms or []
 
-    _JOB = (env, pages, out, entries)
+    _JOB = _Job(env, pages, out, entries, finished)
     serial = jobs == 1 or len(pages) < PARALLEL_THRESHOLD
     try:
         with nullcontext() if serial else ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
@@ -314,14 +367,14 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
             running = mapped(_render_share, shares)
             listed = beside_pages()  # meanwhile, in this otherwise idle process
             done = list(running)
-            _JOB = (env, [forms_page(listed)], out, entries)
+            _JOB = _Job(env, [forms_page(listed)], out, entries, finished)
             done.append(_render_share((0, 1)))
             # Cards by their names' hash, one share a process: no two draw the same card.
             parts: list[dict[str, tuple[str, str, str]]] = [{} for _ in range(1 if serial else jobs)]
             for _, asked in done:
                 for path, words in asked.items():
                     parts[int(path[len(cards.FOLDER) + 1:][:8], 16) % len(parts)][path] = words
-            list(mapped(_draw_share, [(part, out, previous) for part in parts]))
+            list(mapped(_draw_share, [(part, out, previous, cache / "cards" if cache else None) for part in parts]))
         count = sum(n for n, _ in done)
     finally:
         _JOB = None

@@ -9,7 +9,7 @@ each generation a column, each leaf a row. Apprentices appear as the site shows 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 COLUMN = 180  # px between generations
 ROW = 44  # px between rows
@@ -36,7 +36,11 @@ class Picture:
     box_height: int = BOX_H
 
 
-def _node(item: dict[str, Any], names: dict[str, str]) -> Node:
+class Names(Protocol):
+    def get(self, master_id: str, default: str = "", /) -> str: ...
+
+
+def _node(item: dict[str, Any], names: Names) -> Node:
     pair = item["pair"]
     later = item.get("later_master")
     label = names.get(later, "") if later else ""
@@ -55,7 +59,7 @@ def _place(node: Node, column: int, next_row: list[int]) -> None:
         next_row[0] += 1
 
 
-def picture(master: str, teachers: list[tuple[str, str]], tree: list[dict[str, Any]], names: dict[str, str]) -> Picture | None:
+def picture(master: str, teachers: list[tuple[str, str]], tree: list[dict[str, Any]], names: Names) -> Picture | None:
     """The picture of one master's lineage (``teachers``: (name, years); ``tree``: the site's lineage
     nodes), or None when there is no one on either side."""
     if not teachers and not tree:
