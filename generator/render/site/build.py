@@ -30,7 +30,7 @@ from generator.render.cms import CmsError, CmsOptions, decap_package, write_admi
 from generator.render.site import keys
 from generator.render.site.chrome import Chrome
 from generator.render.site.data import build_site_data
-from generator.render.site.docs import ProfileSite, write_docs
+from generator.render.site.docs import LastBuild, ProfileSite, write_docs
 from generator.render.site.parallel import (
     add_to_sitemap,
     link_tree,
@@ -43,6 +43,8 @@ from generator.render.site.parallel import (
 from generator.render.site.photos import publish as publish_photos
 from generator.render.site.search import BUNDLE, SearchIndexError, index_site
 from generator.resources import TEMPLATE_DIR
+
+ENTRIES = "search-entries"  # beside the docs folder: each page's search entry, as last indexed
 
 
 class SiteBuildError(Exception):
@@ -294,7 +296,8 @@ def artefact_cache(environ: Mapping[str, str]) -> Path:
 
 def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, environ: Mapping[str, str] | None = None,
                 history: Mapping[str, date] | None = None, entries: Path | None = None, previous: Path | None = None,
-                profiles: Callable[[list[str]], ProfileSite] | None = None, cache: Path | None = None) -> int:
+                profiles: Callable[[list[str]], ProfileSite] | None = None, cache: Path | None = None,
+                last: LastBuild | None = None) -> int:
     """The docs folder; with ``environ`` (to find the Chinese font) the blank forms too;
     with ``entries``, the pages' search entries there, for the indexer; with ``profiles``, the
     profiles' finished pages (see ``docs.write_docs``); ``cache``: the user's folder of forms and
@@ -308,10 +311,10 @@ def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, enviro
     except CmsError as exc:
         raise SiteBuildError(str(exc)) from exc
     if environ is None:
-        return write_docs(site, docs_dir, entries=entries, previous=previous, profiles=profiles, cache=cache)
+        return write_docs(site, docs_dir, entries=entries, previous=previous, profiles=profiles, cache=cache, last=last)
     known = environ
     return write_docs(site, docs_dir, forms=lambda: write_blank_forms(registry, docs_dir, known, as_of, previous, cache), entries=entries,
-                      previous=previous, profiles=profiles, cache=cache)
+                      previous=previous, profiles=profiles, cache=cache, last=last)
 
 
 def build_site(
@@ -331,6 +334,7 @@ def build_site(
     options = read_options(config_file, environ)
     install_theme(config_file)
     docs_work, site_work = _aside(docs_dir), _aside(site_dir)
+    entries_dir = docs_dir.parent / ENTRIES  # kept for the next build to link unchanged entries from
     # Left by versions that carried profiles over from the last site: every page is rendered now.
     (docs_dir.parent / "jiangpu-manifest.json").unlink(missing_ok=True)
     # The pages' dates (sitemap): the registry's last change in git, else the newest date it mentions.
@@ -352,7 +356,8 @@ def build_site(
 
         with _source_date(epoch):
             pages = render_docs(registry, docs, options, environ if environ is not None else os.environ, history, entries,
-                                previous=None if clean else docs_dir, profiles=profile_site, cache=cache)
+                                previous=None if clean else docs_dir, profiles=profile_site, cache=cache,
+                                last=LastBuild() if clean else LastBuild(docs_dir, entries_dir, site_dir))
             # The search index is built from the entries while MkDocs builds the other pages (a separate process).
             with ThreadPoolExecutor(max_workers=1) as indexer:
                 index = indexer.submit(index_site, entries, site_work / "pagefind")
@@ -371,6 +376,7 @@ def build_site(
         add_to_sitemap(site, [page_url(p) for p in profiles])
         (site_work / "pagefind").rename(site / BUNDLE)
         sort_sitemap(site, _profile_dates(history))
+        _swap(entries, entries_dir)
         _swap(docs, docs_dir)
         _swap(site, site_dir)
     finally:
