@@ -291,30 +291,39 @@ def _draw_share(share: tuple[dict[str, tuple[str, str, str]], Path, Path | None,
     return cards.write_cards(wanted, out, previous, cache)
 
 
+BATCH = 2000  # pages a worker renders before writing them
+
+
+def _render_page(job: _Job, page: Page) -> list[tuple[Path, bytes, Path | None]]:
+    """The page's Markdown, its search entry and, for a profile, its finished page, each with the
+    last build's file of the same name."""
+    text = job.env.get_template(page.template).render(root=page.root, **page.context)
+    profile = is_profile(page.path)
+    if profile:
+        text = tidy_body(text)
+    files = [(job.out / page.path, text.encode("utf-8"), _beside(job.last.docs, page.path))]
+    entry = search_entry(page, text, job.entries) if job.entries is not None else None
+    if entry is not None and job.entries is not None:
+        files.append((*entry, _beside(job.last.entries, entry[0].relative_to(job.entries).as_posix())))
+    if profile and job.profiles is not None:
+        path, data = _profile_page(job.profiles, page.path, text)
+        files.append((path, data, _beside(job.last.site, path.relative_to(job.profiles.out).as_posix())))
+    return files
+
+
 def _render_share(share: tuple[int, int]) -> tuple[int, dict[str, tuple[str, str, str]]]:
     """Render every n-th page, then write them; return the count and the cards they want.
     Creating files is slow on some file systems and releases the GIL, so the writes go to
-    threads, after the rendering (writing while rendering makes both wait for the GIL)."""
+    threads, after the rendering of each batch (writing while rendering makes both wait for
+    the GIL); batches keep a worker's memory bounded at any registry size."""
     assert _JOB is not None
-    job = _JOB
     index, count = share
-    mine = job.pages[index::count]
+    mine = _JOB.pages[index::count]
     _CARDS.clear()
-    rendered = []
-    for page in mine:
-        text = job.env.get_template(page.template).render(root=page.root, **page.context)
-        profile = is_profile(page.path)
-        if profile:
-            text = tidy_body(text)
-        rendered.append((job.out / page.path, text.encode("utf-8"), _beside(job.last.docs, page.path)))
-        entry = search_entry(page, text, job.entries) if job.entries is not None else None
-        if entry is not None and job.entries is not None:
-            rendered.append((*entry, _beside(job.last.entries, entry[0].relative_to(job.entries).as_posix())))
-        if profile and job.profiles is not None:
-            path, data = _profile_page(job.profiles, page.path, text)
-            rendered.append((path, data, _beside(job.last.site, path.relative_to(job.profiles.out).as_posix())))
     with ThreadPoolExecutor(max_workers=8) as writers:
-        list(writers.map(_write, rendered, chunksize=32))  # list(): a failed write fails the build
+        for start in range(0, len(mine), BATCH):
+            rendered = [item for page in mine[start:start + BATCH] for item in _render_page(_JOB, page)]
+            list(writers.map(_write, rendered, chunksize=32))  # list(): a failed write fails the build
     return len(mine), dict(_CARDS)
 
 
