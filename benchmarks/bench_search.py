@@ -27,6 +27,7 @@ def main() -> int:
     from bench_validate import ensure_registry
 
     from generator.render.site.build import read_options, render_docs
+    from generator.render.site.docs import LastBuild
     from generator.render.site.search import index_site
     from generator.validate.engine import validate
 
@@ -36,7 +37,8 @@ def main() -> int:
     for folder in (docs, entries):
         shutil.rmtree(folder, ignore_errors=True)
     previous = kept / "docs2" if (kept / "docs2").is_dir() else None
-    render_docs(registry, docs, read_options(REPO / "mkdocs.yml"), entries=entries, previous=previous)
+    render_docs(registry, docs, read_options(REPO / "mkdocs.yml"), entries=entries,
+                last=LastBuild(docs=previous) if previous is not None else None)
     rendered = time.perf_counter()
     shutil.rmtree(kept / "site" / "pagefind", ignore_errors=True)
     index_site(entries, kept / "site" / "pagefind")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -47,6 +48,21 @@ def record_path(records: Path, folder: str, record_id: str) -> Path:
     if not valid_id(record_id):
         raise OutsideRoot(f"编号“{record_id}”不合规：只能用小写字母、数字和连字符（以字母或数字开头，最长 64 个字符）")
     return inside(records, folder, f"{record_id}.yml")
+
+
+def link_or_copy(source: Path, target: Path) -> bool:
+    """``target`` as a hard link to ``source`` (a copy across file systems); False when ``source``
+    is not there or neither works. Builds write new files, never into old ones, so a link is a copy."""
+    try:
+        os.link(source, target)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        try:
+            shutil.copyfile(source, target)
+        except OSError:
+            return False
+    return True
 
 
 def write_atomically(target: Path, data: bytes, root: Path) -> None:

@@ -426,8 +426,8 @@ def test_a_profiles_sitemap_date_is_its_records_last_change(tmp_path: Path) -> N
     import gzip
     from datetime import date
 
+    from generator.render.site.assemble import sort_sitemap
     from generator.render.site.build import _profile_dates
-    from generator.render.site.parallel import sort_sitemap
 
     urls = ["https://x.org/masters/li-jun/", "https://x.org/", "https://x.org/progress/taoyuan-pairing-2019/"]
     blocks = "".join(f"\n    <url>\n         <loc>{u}</loc>\n         <lastmod>2026-11-30</lastmod>\n    </url>" for u in urls)

@@ -28,10 +28,7 @@ import yaml
 from generator.model.entities import Registry
 from generator.render.cms import CmsError, CmsOptions, decap_package, write_admin
 from generator.render.site import keys
-from generator.render.site.chrome import Chrome
-from generator.render.site.data import build_site_data
-from generator.render.site.docs import LastBuild, ProfileSite, write_docs
-from generator.render.site.parallel import (
+from generator.render.site.assemble import (
     add_to_sitemap,
     link_tree,
     page_url,
@@ -40,6 +37,9 @@ from generator.render.site.parallel import (
     sort_sitemap,
     static_folders,
 )
+from generator.render.site.chrome import Chrome
+from generator.render.site.data import build_site_data
+from generator.render.site.docs import LastBuild, ProfileSite, write_docs
 from generator.render.site.photos import publish as publish_photos
 from generator.render.site.search import BUNDLE, SearchIndexError, index_site
 from generator.resources import TEMPLATE_DIR
@@ -257,9 +257,8 @@ def write_blank_forms(registry: Registry, docs_dir: Path, environ: Mapping[str, 
     if old is not None:
         out.mkdir(parents=True, exist_ok=True)
         files = {f.id: {ext: out / f"{f.id}.{ext}" for ext in ("pdf", "docx", "html")} for f in forms}
-        for paths in files.values():
-            for path in paths.values():
-                shutil.copy2(old / path.name, path)
+        for path in [*(p for paths in files.values() for p in paths.values()), out / FORMS_KEY]:
+            shutil.copy2(old / path.name, path)
         written = [Written(f, files[f.id]) for f in forms]
     else:
         try:
@@ -269,7 +268,6 @@ def write_blank_forms(registry: Registry, docs_dir: Path, environ: Mapping[str, 
         (out / FORMS_KEY).write_text(key, encoding="utf-8")
         if kept is not None:
             _keep_folder(out, kept)
-    (out / FORMS_KEY).write_text(key, encoding="utf-8")
     return [{"title": w.form.attachment + "　" + w.form.title + w.form.subtitle if w.form.attachment else w.form.title + w.form.subtitle,
              "purpose": w.form.purpose, "group": w.form.group,
              "files": [(FORM_LABELS[ext], f"forms/{path.name}") for ext, path in w.files.items()]} for w in written]
@@ -295,13 +293,14 @@ def artefact_cache(environ: Mapping[str, str]) -> Path:
 
 
 def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, environ: Mapping[str, str] | None = None,
-                history: Mapping[str, date] | None = None, entries: Path | None = None, previous: Path | None = None,
+                history: Mapping[str, date] | None = None, entries: Path | None = None,
                 profiles: Callable[[list[str]], ProfileSite] | None = None, cache: Path | None = None,
                 last: LastBuild | None = None) -> int:
     """The docs folder; with ``environ`` (to find the Chinese font) the blank forms too;
     with ``entries``, the pages' search entries there, for the indexer; with ``profiles``, the
     profiles' finished pages (see ``docs.write_docs``); ``cache``: the user's folder of forms and
-    sharing cards drawn before, by what they show."""
+    sharing cards drawn before, by what they show; ``last``: the last build's folders, whose forms,
+    cards and unchanged files are taken again."""
     site = build_site_data(registry, mask_apprentices=options.mask_apprentice_names, history=history, site_name=options.site_name,
                            site_url=options.site_url, as_of=newest_date(registry))
     site.add_photos(publish_photos(registry, docs_dir))
@@ -311,10 +310,11 @@ def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, enviro
     except CmsError as exc:
         raise SiteBuildError(str(exc)) from exc
     if environ is None:
-        return write_docs(site, docs_dir, entries=entries, previous=previous, profiles=profiles, cache=cache, last=last)
+        return write_docs(site, docs_dir, entries=entries, profiles=profiles, cache=cache, last=last)
     known = environ
+    previous = last.docs if last is not None else None
     return write_docs(site, docs_dir, forms=lambda: write_blank_forms(registry, docs_dir, known, as_of, previous, cache), entries=entries,
-                      previous=previous, profiles=profiles, cache=cache, last=last)
+                      profiles=profiles, cache=cache, last=last)
 
 
 def build_site(
@@ -356,8 +356,7 @@ def build_site(
 
         with _source_date(epoch):
             pages = render_docs(registry, docs, options, environ if environ is not None else os.environ, history, entries,
-                                previous=None if clean else docs_dir, profiles=profile_site, cache=cache,
-                                last=LastBuild() if clean else LastBuild(docs_dir, entries_dir, site_dir))
+                                profiles=profile_site, cache=cache, last=None if clean else LastBuild(docs_dir, entries_dir, site_dir))
             # The search index is built from the entries while MkDocs builds the other pages (a separate process).
             with ThreadPoolExecutor(max_workers=1) as indexer:
                 index = indexer.submit(index_site, entries, site_work / "pagefind")

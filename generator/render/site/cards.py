@@ -18,6 +18,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator.files import link_or_copy
+
 if TYPE_CHECKING:
     from PIL import Image
     from PIL.ImageFont import FreeTypeFont
@@ -143,7 +145,7 @@ def write_cards(wanted: dict[str, tuple[str, str, str]], out: Path, previous: Pa
         if target.exists():
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        if any(_link(folder / path, target) for folder in (previous, cache) if folder is not None):
+        if any(link_or_copy(folder / path, target) for folder in (previous, cache) if folder is not None):
             continue
         target.write_bytes(draw(*words))
         drawn += 1
@@ -152,31 +154,18 @@ def write_cards(wanted: dict[str, tuple[str, str, str]], out: Path, previous: Pa
     return drawn
 
 
-def _link(source: Path, target: Path) -> bool:
-    if not source.is_file():
-        return False
-    try:
-        os.link(source, target)
-    except OSError:
-        try:
-            shutil.copyfile(source, target)  # another file system
-        except OSError:
-            return False
-    return True
-
-
 def _keep(made: Path, kept: Path) -> None:
     """A copy of ``made`` at ``kept`` (a cache): linked, else copied under a temporary name and
     renamed, so that a build running beside this one never reads half a file."""
     try:
         kept.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(made, kept)
-        except FileExistsError:
-            return
-        except OSError:
+        os.link(made, kept)
+    except FileExistsError:
+        return
+    except OSError:
+        try:  # another file system: a copy under a temporary name, then one rename
             temporary = kept.with_name(f".{kept.name}.{os.getpid()}")
             shutil.copyfile(made, temporary)
             os.replace(temporary, kept)
-    except OSError:
-        pass  # a cache that cannot be written is only a slower next build
+        except OSError:
+            pass  # a cache that cannot be written is only a slower next build

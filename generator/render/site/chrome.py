@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.files import valid_id
+
 # Stand-in words: ASCII a template passes through unchanged (escaping, striptags), and that no
 # filter could shorten unnoticed (a changed stand-in is caught: its pieces no longer add up).
 _SLOTS = {"title": "JPZTITLEZ", "description": "JPZDESCZ", "image": "JPZIMGZ", "id": "jpzidz", "body": "JPZBODYZ"}
@@ -103,7 +105,7 @@ class Chrome:
         values = {"title": str(meta.get("title") or ""), "description": str(meta.get("description") or ""),
                   "image": image[len(prefix):], "id": name[: -len(".md")], "body": content}
         plain = all(not _UNSAFE.search(values[k]) and not _SLOT.search(values[k]) for k in ("title", "description", "image", "id"))
-        if not plain or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", values["id"]):
+        if not plain or not valid_id(values["id"]):
             return self._bytes(self.render(path, meta, body))
         key = (folder, bool(image), prefix, "<h1" in content, tuple(sorted((k, repr(v)) for k, v in meta.items() if k not in _SLOTS)),
                tuple(sorted(k for k in meta if k in _SLOTS)))

@@ -364,14 +364,14 @@ Forms = list[dict[str, Any]] | Callable[[], list[dict[str, Any]]] | None
 
 
 def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Path = TEMPLATES, jobs: int | None = None,
-               entries: Path | None = None, previous: Path | None = None,
+               entries: Path | None = None,
                profiles: Callable[[list[str]], ProfileSite] | None = None, cache: Path | None = None,
                last: LastBuild | None = None) -> int:
     """Write the whole docs folder into ``out`` (new, or holding only the photos and the editor); return the page count.
     ``forms`` lists the downloadable forms, or is a function that writes them and lists them: it
     then runs in this process while the workers render the pages (else one core would wait).
     With ``entries``, each page's search entry is also written there (see ``search_entry``); the
-    sharing cards the pages name are drawn, or linked from the ``previous`` docs folder or the
+    sharing cards the pages name are drawn, or linked from the last build's docs folder or the
     ``cache`` folder (cards.py).
     With ``profiles`` (given the pages MkDocs is to build, it says where and how), each profile's
     finished page is written too, and MkDocs need not build the profiles (chrome.py). A file that
@@ -411,7 +411,7 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
             for _, asked in done:
                 for path, words in asked.items():
                     parts[int(path[len(cards.FOLDER) + 1:][:8], 16) % len(parts)][path] = words
-            list(mapped(_draw_share, [(part, out, previous, cache / "cards" if cache else None) for part in parts]))
+            list(mapped(_draw_share, [(part, out, (last or LastBuild()).docs, cache / "cards" if cache else None) for part in parts]))
         count = sum(n for n, _ in done)
     finally:
         _JOB = None

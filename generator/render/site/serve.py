@@ -23,6 +23,7 @@ from generator.diagnostics import Result
 from generator.model.entities import Registry
 from generator.render.site import editing
 from generator.render.site.build import SiteOptions, install_theme, read_options, render_docs
+from generator.render.site.docs import LastBuild
 from generator.render.site.search import BUNDLE, SearchIndexError, index_site
 from generator.validate.engine import Validation
 
@@ -74,7 +75,7 @@ def _render_into(registry: Registry, docs_dir: Path, options: SiteOptions, envir
                  history: Mapping[str, date] | None, say: Callable[[str], None] = lambda _: None) -> list[str]:
     with tempfile.TemporaryDirectory() as work:
         docs, entries = Path(work) / "docs", Path(work) / "entries"
-        render_docs(registry, docs, options, environ, history, entries, previous=docs_dir if docs_dir.is_dir() else None)
+        render_docs(registry, docs, options, environ, history, entries, last=LastBuild(docs=docs_dir) if docs_dir.is_dir() else None)
         # The pages first (the browser reloads with them), the search bundle after: MkDocs' own
         # server never runs Pagefind, so the preview's bundle goes into the docs folder as it is.
         touched = sync_tree(docs, docs_dir, keep=BUNDLE)

@@ -1,4 +1,4 @@
-"""The docs folder split between MkDocs and the profiles' own renderer, and the sitemap put together.
+"""The site put together: the docs folder split between MkDocs and the profiles' own renderer, and the sitemap.
 
 MkDocs builds one page after another (about 5 ms each with Material); a district's registry
 has over ten thousand profiles. Profiles are out of the navigation and link to each other only
@@ -14,10 +14,10 @@ from __future__ import annotations
 import gzip
 import os
 import re
-import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
+from generator.files import link_or_copy
 from generator.render.site.docs import PROFILE_FOLDERS
 
 
@@ -60,11 +60,8 @@ def link_tree(source: Path, target: Path) -> None:
             continue
         if path.is_dir():
             link_tree(path, target / path.name)
-        else:
-            try:
-                os.link(path, target / path.name)
-            except OSError:
-                shutil.copy2(path, target / path.name)  # another file system
+        elif not link_or_copy(path, target / path.name):
+            raise OSError(f"无法把 {path} 放进网站")
 
 
 _URL_BLOCK = re.compile(r"\s*<url>.*?</url>", re.S)
