@@ -155,6 +155,10 @@ def cmd_build(args: argparse.Namespace, run: Validation) -> int:
         sys.stderr.write(f"{exc}\n")
         return EXIT_FAILED
     sys.stdout.write(f"网站已生成：{result.pages} 个页面，位于 {result.site_dir}/（页面源文件在 {result.docs_dir}/）\n")
+    if result.profiles:
+        kept = result.profiles - result.rendered
+        sys.stdout.write(f"介绍页 {result.profiles} 个：重新生成 {result.rendered} 个" +
+                         (f"，{kept} 个所显示的内容没有变化，沿用上次生成的页面\n" if kept else "\n"))
     return EXIT_OK
 
 

@@ -110,5 +110,31 @@ def test_a_build_on_the_last_one_is_the_clean_build(kept: tuple[Path, Path], tmp
     kept_cards = {p.name: p.stat().st_ino for p in (out / "docs" / "og").iterdir()}
     assert all(inode == cards_before[card] for card, inode in kept_cards.items() if card in cards_before)
     assert len(set(kept_cards) & set(cards_before)) > 70
+    assert clean.rendered == clean.profiles == again.profiles
+    if name == "master text":  # the page itself and the few that show it: not the other profiles
+        assert 0 < again.rendered < 10, again.rendered
+    if name == "unit name":  # every page that names the unit: its masters', its studios', its own
+        assert again.rendered > 5, again.rendered
     if name == "deleted master":
         assert not (out / "site" / "masters" / "zeng-liang").exists()
+
+
+@pytest.mark.parametrize("tamper", ["edited page", "added file", "lost records"])
+def test_a_page_is_taken_over_only_as_the_last_build_wrote_it(kept: tuple[Path, Path], tmp_path: Path, tamper: str) -> None:
+    """The last site is not trusted: a profile edited or given a file there is rendered again, and
+    without the last build's records every profile is."""
+    records, out = kept
+    shutil.copytree(out, tmp_path / "copy", symlinks=True)
+    site = tmp_path / "copy" / "site"
+    page = next(p for p in sorted((site / "masters").glob("*/index.html")))
+    if tamper == "edited page":
+        page.unlink()  # a hard link to the kept site's page: replaced, not written through
+        page.write_text((out / "site" / page.relative_to(site)).read_text(encoding="utf-8") + "<script>steal()</script>", encoding="utf-8")
+    elif tamper == "added file":
+        (page.parent / "evil.js").write_text("steal()", encoding="utf-8")
+    else:
+        (tmp_path / "copy" / "jiangpu-pages.json").unlink()
+    again = _build(records, tmp_path / "copy")
+    assert again.rendered == (again.profiles if tamper == "lost records" else 1)
+    assert "steal()" not in page.read_text(encoding="utf-8") and not (page.parent / "evil.js").exists()
+    assert _tree_digest(site) == _tree_digest(out / "site")

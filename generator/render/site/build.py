@@ -27,7 +27,7 @@ import yaml
 
 from generator.model.entities import Registry
 from generator.render.cms import CmsError, CmsOptions, decap_package, write_admin
-from generator.render.site import keys
+from generator.render.site import keys, pagedeps
 from generator.render.site.assemble import (
     add_to_sitemap,
     link_tree,
@@ -39,12 +39,13 @@ from generator.render.site.assemble import (
 )
 from generator.render.site.chrome import Chrome
 from generator.render.site.data import build_site_data
-from generator.render.site.docs import LastBuild, ProfileSite, write_docs
+from generator.render.site.docs import LastBuild, ProfileSite, take_profile, write_docs
 from generator.render.site.photos import publish as publish_photos
 from generator.render.site.search import BUNDLE, SearchIndexError, index_site
 from generator.resources import TEMPLATE_DIR
 
 ENTRIES = "search-entries"  # beside the docs folder: each page's search entry, as last indexed
+PAGE_RECORDS = "jiangpu-pages.json"  # beside the docs folder: what each profile showed (pagedeps.py)
 
 
 class SiteBuildError(Exception):
@@ -67,6 +68,8 @@ class SiteBuild:
     pages: int
     site_dir: Path
     docs_dir: Path
+    profiles: int = 0  # profile pages in the site
+    rendered: int = 0  # of those, rendered by this build (the others showed what they showed last time)
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -335,6 +338,9 @@ def build_site(
     install_theme(config_file)
     docs_work, site_work = _aside(docs_dir), _aside(site_dir)
     entries_dir = docs_dir.parent / ENTRIES  # kept for the next build to link unchanged entries from
+    records_file = docs_dir.parent / PAGE_RECORDS
+    known = {} if clean else pagedeps.load(_read(records_file))
+    key = keys.build_key(config_file, options)
     # Left by versions that carried profiles over from the last site: every page is rendered now.
     (docs_dir.parent / "jiangpu-manifest.json").unlink(missing_ok=True)
     # The pages' dates (sitemap): the registry's last change in git, else the newest date it mentions.
@@ -346,11 +352,13 @@ def build_site(
         site = site_work / "site"
         profiles_out = site_work / "profiles"
 
+        made: dict[str, ProfileSite] = {}
+
         def profile_site(pages: list[str]) -> ProfileSite:
             from mkdocs.exceptions import MkDocsException
 
             try:
-                return ProfileSite(Chrome.load(config_file, docs, site, pages), profiles_out)
+                return made.setdefault("profiles", ProfileSite(Chrome.load(config_file, docs, site, pages), profiles_out, key, known))
             except MkDocsException as exc:
                 raise SiteBuildError(f"MkDocs 构建失败：{exc}") from exc
 
@@ -370,18 +378,34 @@ def build_site(
                     raise SiteBuildError(str(exc)) from exc
         for folder in beside:
             link_tree(docs / folder, site / folder)
-        for page in profiles:
-            (profiles_out / page_url(page)).rename(site / page_url(page))
         add_to_sitemap(site, [page_url(p) for p in profiles])
         (site_work / "pagefind").rename(site / BUNDLE)
         sort_sitemap(site, _profile_dates(history))
+        records_file.unlink(missing_ok=True)  # no records while the folders are swapped
         _swap(entries, entries_dir)
         _swap(docs, docs_dir)
+        for page in profiles:  # last: the unchanged ones leave the last site, which goes next
+            take_profile(profiles_out, page_url(page), site, None if clean else site_dir)
         _swap(site, site_dir)
+        finished = made["profiles"]
+        _write_records(records_file, pagedeps.dump(finished.records))
     finally:
         shutil.rmtree(docs_work, ignore_errors=True)
         shutil.rmtree(site_work, ignore_errors=True)
-    return SiteBuild(pages, site_dir, docs_dir)
+    return SiteBuild(pages, site_dir, docs_dir, len(profiles), finished.rendered[0])
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
+def _write_records(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.new-{os.getpid()}")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
 
 
 # A record's folder -> where its public page is (a programme's page is its progress page).

@@ -14,10 +14,10 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, cast
@@ -26,7 +26,8 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from generator.render.site import cards, feeds, hanzi, lists, opendata
+from generator.files import link_or_copy
+from generator.render.site import cards, feeds, hanzi, lists, opendata, pagedeps
 from generator.render.site.chrome import Chrome, split_page, tidy_body
 from generator.render.site.data import (
     HONOUR_LEVELS,
@@ -37,6 +38,7 @@ from generator.render.site.data import (
     STUDIO_LEVELS,
     SiteData,
 )
+from generator.render.site.pagedeps import PageRecord
 from generator.resources import TEMPLATE_DIR
 
 TEMPLATES = TEMPLATE_DIR
@@ -198,10 +200,23 @@ def is_profile(path: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class ProfileSite:
-    """Where the profiles' finished pages go (``<out>/masters/<id>/index.html``), through ``chrome``."""
+    """Where the profiles' finished pages go (``<out>/masters/<id>/index.html``), through ``chrome``.
+    A page that comes out as the last site has it is not written: ``take_profile`` moves that folder."""
 
     chrome: Chrome
     out: Path
+    key: str = ""  # everything a profile shows besides the site's tables (pagedeps.py)
+    known: Mapping[str, PageRecord] = field(default_factory=dict)  # the last build's pages
+    records: dict[str, PageRecord] = field(default_factory=dict)  # this build's, filled by write_docs
+    rendered: list[int] = field(default_factory=lambda: [0])  # how many profiles were rendered (not taken over)
+
+
+def take_profile(made: Path, url: str, site: Path, last_site: Path | None) -> None:
+    """Put the profile at ``url`` ("masters/li-jun/") into ``site``: the folder this build wrote under
+    ``made``, else the last site's, unchanged (which takes it out of the last site, about to be
+    replaced: call this once everything else has been built)."""
+    source = made / url if (made / url).is_dir() or last_site is None else last_site / url
+    source.rename(site / url)
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +236,8 @@ class _Job:
     entries: Path | None
     profiles: ProfileSite | None
     last: LastBuild
+    digests: pagedeps.Digests | None = None
+    key: str = ""
 
 
 # The pages of the build under way, shared with forked workers without pickling.
@@ -283,7 +300,14 @@ def og_image(title: object, about: object = "", photo: str | None = None) -> str
     site_name = site.site_name
     path = cards.card_path(site_name, str(title), str(about or ""))
     _CARDS[path] = (site_name, str(title), str(about or ""))
+    _PAGE_CARD[:] = [(path, _CARDS[path])]
     return path
+
+
+# The card the page being rendered asked for (recorded with the page, see pagedeps.PageRecord).
+_PAGE_CARD: list[tuple[str, tuple[str, str, str]]] = []
+# The profiles this process rendered or took over: their records for the next build.
+_RECORDS: dict[str, pagedeps.PageRecord] = {}
 
 
 def _draw_share(share: tuple[dict[str, tuple[str, str, str]], Path, Path | None, Path | None]) -> int:
@@ -296,9 +320,14 @@ BATCH = 2000  # pages a worker renders before writing them
 
 def _render_page(job: _Job, page: Page) -> list[tuple[Path, bytes, Path | None]]:
     """The page's Markdown, its search entry and, for a profile, its finished page, each with the
-    last build's file of the same name."""
-    text = job.env.get_template(page.template).render(root=page.root, **page.context)
+    last build's file of the same name; nothing for a profile the last build's files show as it is."""
     profile = is_profile(page.path)
+    if profile and job.profiles is not None and _take_over(job, page):
+        return []
+    folder, _, name = page.path.rpartition("/")
+    _PAGE_CARD.clear()
+    with pagedeps.Recording([(folder, name[: -len(".md")])] if profile else []) as seen:
+        text = job.env.get_template(page.template).render(root=page.root, **page.context)
     if profile:
         text = tidy_body(text)
     files = [(job.out / page.path, text.encode("utf-8"), _beside(job.last.docs, page.path))]
@@ -307,11 +336,57 @@ def _render_page(job: _Job, page: Page) -> list[tuple[Path, bytes, Path | None]]
         files.append((*entry, _beside(job.last.entries, entry[0].relative_to(job.entries).as_posix())))
     if profile and job.profiles is not None:
         path, data = _profile_page(job.profiles, page.path, text)
-        files.append((path, data, _beside(job.last.site, path.relative_to(job.profiles.out).as_posix())))
+        if not _unchanged(_beside(job.last.site, path.relative_to(job.profiles.out).as_posix()), data):
+            path.parent.mkdir()
+            files.append((path, data, None))
+        if job.digests is not None:
+            deps = tuple(sorted(seen))
+            _RECORDS[page.path] = pagedeps.PageRecord(job.digests.page(job.key, page.path, deps), deps, pagedeps.html_digest(data),
+                                                      _PAGE_CARD[0] if _PAGE_CARD else None)
+        job.profiles.rendered[0] += 1
     return files
 
 
-def _render_share(share: tuple[int, int]) -> tuple[int, dict[str, tuple[str, str, str]]]:
+def _take_over(job: _Job, page: Page) -> bool:
+    """Link the last build's Markdown and search entry of a profile whose dependencies hold what they
+    held then (its finished page is moved over at the end, ``take_profile``); False when any of that
+    is not so — its page, checked against the digest recorded, included — and it must be rendered."""
+    assert job.profiles is not None
+    record = job.profiles.known.get(page.path)
+    last = job.last
+    if record is None or job.digests is None or last.docs is None or last.site is None or job.entries is None \
+            or last.entries is None or job.digests.page(job.key, page.path, record.deps) != record.digest:
+        return False
+    entry = page.path[: -len(".md")] + ".html"
+    html = last.site / page.path[: -len(".md")] / "index.html"
+    try:
+        if os.listdir(html.parent) != [html.name] or pagedeps.html_digest(html.read_bytes()) != record.html \
+                or not (last.docs / page.path).is_file() or not (last.entries / entry).is_file():
+            return False
+    except OSError:
+        return False
+    # Checked: a link failing now (a full disk) fails the build rather than leave half a page.
+    for source, target in ((last.docs / page.path, job.out / page.path), (last.entries / entry, job.entries / entry)):
+        if not link_or_copy(source, target):
+            raise OSError(f"无法沿用上次生成的 {source}")
+    if record.card is not None:
+        _CARDS[record.card[0]] = record.card[1]
+    _RECORDS[page.path] = record
+    return True
+
+
+def _unchanged(old: Path | None, data: bytes) -> bool:
+    """The last site's page is these bytes, alone in its folder: the folder itself is moved into the
+    new site at the end (``take_profile``), instead of a new one made (0.3 ms a folder here)."""
+    if old is None:
+        return False
+    try:
+        return os.listdir(old.parent) == [old.name] and old.stat().st_size == len(data) and old.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _render_share(share: tuple[int, int]) -> tuple[int, dict[str, tuple[str, str, str]], dict[str, pagedeps.PageRecord], int]:
     """Render every n-th page, then write them; return the count and the cards they want.
     Creating files is slow on some file systems and releases the GIL, so the writes go to
     threads, after the rendering of each batch (writing while rendering makes both wait for
@@ -320,11 +395,14 @@ def _render_share(share: tuple[int, int]) -> tuple[int, dict[str, tuple[str, str
     index, count = share
     mine = _JOB.pages[index::count]
     _CARDS.clear()
+    _RECORDS.clear()
+    if _JOB.profiles is not None:
+        _JOB.profiles.rendered[0] = 0
     with ThreadPoolExecutor(max_workers=8) as writers:
         for start in range(0, len(mine), BATCH):
             rendered = [item for page in mine[start:start + BATCH] for item in _render_page(_JOB, page)]
             list(writers.map(_write, rendered, chunksize=32))  # list(): a failed write fails the build
-    return len(mine), dict(_CARDS)
+    return len(mine), dict(_CARDS), dict(_RECORDS), _JOB.profiles.rendered[0] if _JOB.profiles is not None else 0
 
 
 def _profile_page(profiles: ProfileSite, path: str, text: str) -> tuple[Path, bytes]:
@@ -384,9 +462,15 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
     pages = list(plan_pages(site))
     out.mkdir(parents=True, exist_ok=True)
     finished = profiles([p.path for p in pages if not is_profile(p.path)] + [FORMS_PAGE]) if profiles is not None else None
+    digests, key = None, ""
+    if finished is not None:
+        digests = pagedeps.Digests(pagedeps.track(site))
+        # What profiles read besides the tables: the site's name, address and date, whether cards are drawn.
+        key = pagedeps.html_digest("\0".join([finished.key, site.as_of, site.site_name, site.site_url,
+                                                repr(cards.font_file())]).encode("utf-8"))
     folders = {(out / p.path).parent for p in pages} | ({(entries / p.path).parent for p in pages} if entries else set())
     if finished is not None:
-        folders |= {finished.out / p.path[: -len(".md")] for p in pages if is_profile(p.path)}
+        folders |= {finished.out / folder for folder in PROFILE_FOLDERS}
     for folder in sorted(folders):
         folder.mkdir(parents=True, exist_ok=True)
     jobs = jobs or os.cpu_count() or 1
@@ -396,7 +480,7 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
         _write_extras(site, specs, out, templates)
         return forms() if callable(forms) else forms or []
 
-    _JOB = _Job(env, pages, out, entries, finished, last or LastBuild())
+    _JOB = _Job(env, pages, out, entries, finished, last or LastBuild(), digests, key)
     serial = jobs == 1 or len(pages) < PARALLEL_THRESHOLD
     try:
         with nullcontext() if serial else ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
@@ -404,15 +488,18 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
             running = mapped(_render_share, shares)
             listed = beside_pages()  # meanwhile, in this otherwise idle process
             done = list(running)
-            _JOB = _Job(env, [forms_page(listed)], out, entries, finished, last or LastBuild())
+            _JOB = _Job(env, [forms_page(listed)], out, entries, finished, last or LastBuild(), digests, key)
             done.append(_render_share((0, 1)))
             # Cards by their names' hash, one share a process: no two draw the same card.
             parts: list[dict[str, tuple[str, str, str]]] = [{} for _ in range(1 if serial else jobs)]
-            for _, asked in done:
+            for _, asked, records, rendered in done:
+                if finished is not None:
+                    finished.records.update(records)
+                    finished.rendered[0] += rendered
                 for path, words in asked.items():
                     parts[int(path[len(cards.FOLDER) + 1:][:8], 16) % len(parts)][path] = words
             list(mapped(_draw_share, [(part, out, (last or LastBuild()).docs, cache / "cards" if cache else None) for part in parts]))
-        count = sum(n for n, _ in done)
+        count = sum(n for n, *_ in done)
     finally:
         _JOB = None
     return count

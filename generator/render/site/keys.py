@@ -26,3 +26,18 @@ def versions(names: Iterable[str]) -> str:
         except metadata.PackageNotFoundError:
             found.append(f"{name}=-")
     return ";".join(found) + f";python={sys.version_info[:3]}"
+
+
+PAGE_PACKAGES = ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "jinja2", "pillow")
+
+
+def build_key(config_file: Path, options: object) -> str:
+    """Everything a profile page depends on besides the site's tables: the generator's code, the
+    templates and theme overrides, the schemas (their vocabularies are printed), the configuration
+    as written and as read, and the libraries that render pages and cards."""
+    from generator.resources import SCHEMA_DIR, TEMPLATE_DIR
+
+    parts = [versions(PAGE_PACKAGES), tree_digest(Path(__file__).resolve().parents[2], (".py",)),
+             tree_digest(TEMPLATE_DIR, (".j2", ".html", ".css", ".js", ".svg", ".yml", ".lock")), tree_digest(SCHEMA_DIR, (".json",)),
+             hashlib.blake2b(config_file.read_bytes(), digest_size=16).hexdigest(), repr(options)]
+    return hashlib.blake2b("\n".join(parts).encode("utf-8"), digest_size=16).hexdigest()

@@ -1,0 +1,182 @@
+"""What each profile page shows, recorded while it renders, so the next build renders it only when that changed.
+
+The site's tables (masters, studios, pairs, units, programmes, the relations, lineage, labels,
+dates, photos) are wrapped in dicts that note every key a template asks for while a page
+renders: the page's dependencies. A page's digest is a hash of the build's key (code,
+templates, theme, configuration, the site's name, address and date) and of the public view
+held under each of those keys. The next build computes the same digest from its own data
+before rendering: when it is unchanged, the page would come out the same, so its files are
+taken from the last build (after checking them against the digests recorded). A template
+that walks a whole table (``.values()``, ``.items()``, a loop) depends on all of it.
+
+A lookup that misses is a dependency too (a key that appears later changes the page).
+Whatever a template reads outside these tables must be in the build's key; the equivalence
+test (a build on the last one equals a clean build, after every kind of edit) is the judge.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+WHOLE = "*"  # the dependency on a whole table
+
+# The dependencies of the page being rendered in this process (None while none is).
+_SEEN: set[tuple[str, str]] | None = None
+
+
+def _note(table: str, key: object) -> None:
+    if _SEEN is not None:
+        _SEEN.add((table, str(key)))
+
+
+class Tracked(dict[str, Any]):
+    """A table of the site whose reads are noted while a page renders."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str, data: Mapping[str, Any]) -> None:
+        super().__init__(data)
+        self.name = name
+
+    def __getitem__(self, key: str) -> Any:
+        _note(self.name, key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        _note(self.name, key)
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        _note(self.name, key)
+        return super().__contains__(key)
+
+    def __iter__(self) -> Iterator[str]:
+        _note(self.name, WHOLE)
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        _note(self.name, WHOLE)
+        return super().__len__()
+
+    def keys(self) -> Any:
+        _note(self.name, WHOLE)
+        return super().keys()
+
+    def values(self) -> Any:
+        _note(self.name, WHOLE)
+        return super().values()
+
+    def items(self) -> Any:
+        _note(self.name, WHOLE)
+        return super().items()
+
+
+def track(site: Any) -> dict[str, dict[str, Any]]:
+    """Wrap ``site``'s tables (a ``SiteData``) in place; return them by name, for the digests."""
+    tables: dict[str, dict[str, Any]] = {}
+    for name in ("programmes", "units", "masters", "studios", "pairs", "progress", "lineage", "teachers", "unit_labels", "photos"):
+        tables[name] = Tracked(name, getattr(site, name))
+        setattr(site, name, tables[name])
+    for group in ("by", "updated"):
+        wrapped = {}
+        for part, table in getattr(site, group).items():
+            wrapped[part] = tables[f"{group}.{part}"] = Tracked(f"{group}.{part}", table)
+        setattr(site, group, wrapped)
+    return tables
+
+
+def _canonical(value: Any) -> bytes:
+    try:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, default=repr).encode("utf-8")
+    except TypeError:  # keys of several types: repr is as stable
+        return repr(value).encode("utf-8")
+
+
+class Digests:
+    """The digest of what a table holds under a key (memoized: a build asks for each many times)."""
+
+    def __init__(self, tables: Mapping[str, dict[str, Any]]) -> None:
+        self._tables = tables
+        self._memo: dict[tuple[str, str], str] = {}
+
+    def of(self, table: str, key: str) -> str:
+        found = self._memo.get((table, key))
+        if found is None:
+            # dict's own methods: reading for a digest is not a page's dependency.
+            data = self._tables.get(table, {})
+            if key == WHOLE:
+                value: Any = sorted((k, self.of(table, k)) for k in dict.keys(data))
+            else:
+                value = dict.get(data, key, ("missing",))
+            found = self._memo[(table, key)] = hashlib.blake2b(_canonical(value), digest_size=12).hexdigest()
+        return found
+
+    def page(self, key: str, path: str, deps: Iterable[tuple[str, str]]) -> str:
+        hasher = hashlib.blake2b(digest_size=16)
+        hasher.update(f"{key}\0{path}\0".encode())
+        for table, item in sorted(deps):
+            hasher.update(f"{table}\0{item}\0{self.of(table, item)}\0".encode())
+        return hasher.hexdigest()
+
+
+class Recording:
+    """Notes the dependencies of one page while it renders (``with Recording(own) as seen``)."""
+
+    def __init__(self, own: Iterable[tuple[str, str]]) -> None:
+        self.seen: set[tuple[str, str]] = set(own)
+
+    def __enter__(self) -> set[tuple[str, str]]:
+        global _SEEN
+        _SEEN = self.seen
+        return self.seen
+
+    def __exit__(self, *_: object) -> None:
+        global _SEEN
+        _SEEN = None
+
+
+@dataclass(frozen=True, slots=True)
+class PageRecord:
+    """What the next build needs to take a page over: its digest and dependencies, the digest of its
+    finished page, and its sharing card (path and words) if it has one."""
+
+    digest: str
+    deps: tuple[tuple[str, str], ...]
+    html: str
+    card: tuple[str, tuple[str, str, str]] | None
+
+    def to_json(self) -> list[Any]:
+        return [self.digest, [list(d) for d in self.deps], self.html, [self.card[0], list(self.card[1])] if self.card else None]
+
+    @classmethod
+    def from_json(cls, data: list[Any]) -> PageRecord:
+        card = data[3]
+        return cls(str(data[0]), tuple((str(t), str(k)) for t, k in data[1]), str(data[2]),
+                   (str(card[0]), (str(card[1][0]), str(card[1][1]), str(card[1][2]))) if card else None)
+
+
+FORMAT = 1
+
+
+def dump(records: Mapping[str, PageRecord]) -> str:
+    return json.dumps({"format": FORMAT, "pages": {p: r.to_json() for p, r in sorted(records.items())}},
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def load(text: str) -> dict[str, PageRecord]:
+    """The last build's records, or none when they cannot be read (then every page is rendered)."""
+    try:
+        data = json.loads(text)
+        if data.get("format") != FORMAT:
+            return {}
+        return {str(p): PageRecord.from_json(r) for p, r in data["pages"].items()}
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return {}
+
+
+def html_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()

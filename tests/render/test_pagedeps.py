@@ -1,0 +1,46 @@
+"""A page's dependencies: every key its template asks for, misses and whole tables included."""
+
+from __future__ import annotations
+
+from jinja2 import Environment
+
+from generator.render.site import pagedeps
+from generator.render.site.pagedeps import Digests, Recording, Tracked
+
+
+def _render(source: str, tables: dict[str, Tracked]) -> set[tuple[str, str]]:
+    with Recording([("masters", "li-jun")]) as seen:
+        Environment().from_string(source).render(**tables)
+    return seen
+
+
+def test_the_keys_a_template_reads_are_its_dependencies() -> None:
+    masters = Tracked("masters", {"li-jun": {"name": "李军"}, "wang-qiang": {"name": "王强"}})
+    units = Tracked("units", {"u1": {"name": "一厂"}})
+    seen = _render("{{ masters['wang-qiang'].name }}{{ units.get('u2') }}{% if 'u9' in units %}x{% endif %}",
+                   {"masters": masters, "units": units})
+    assert seen == {("masters", "li-jun"), ("masters", "wang-qiang"), ("units", "u2"), ("units", "u9")}
+    assert _render("{% for m in masters.values() %}{{ m.name }}{% endfor %}", {"masters": masters}) >= {("masters", pagedeps.WHOLE)}
+    assert _render("{{ masters | length }}", {"masters": masters}) >= {("masters", pagedeps.WHOLE)}
+    masters.get("zhou-min")  # outside a recording: nothing is noted
+    assert pagedeps._SEEN is None
+
+
+def test_a_page_digest_changes_exactly_when_a_dependency_does() -> None:
+    masters = Tracked("masters", {"li-jun": {"name": "李军"}, "wang-qiang": {"name": "王强"}})
+    deps = [("masters", "li-jun"), ("units", "u2")]
+    before = Digests({"masters": masters, "units": Tracked("units", {})}).page("k", "masters/li-jun.md", deps)
+    masters["wang-qiang"] = {"name": "王刚"}  # not a dependency
+    assert Digests({"masters": masters, "units": Tracked("units", {})}).page("k", "masters/li-jun.md", deps) == before
+    assert Digests({"masters": masters, "units": Tracked("units", {"u2": {}})}).page("k", "masters/li-jun.md", deps) != before
+    masters["li-jun"] = {"name": "李俊"}
+    assert Digests({"masters": masters, "units": Tracked("units", {})}).page("k", "masters/li-jun.md", deps) != before
+    assert Digests({"masters": masters, "units": Tracked("units", {})}).page("other key", "masters/li-jun.md", deps) != \
+        Digests({"masters": masters, "units": Tracked("units", {})}).page("k", "masters/li-jun.md", deps)
+
+
+def test_records_survive_the_file_and_a_broken_file_means_none() -> None:
+    record = pagedeps.PageRecord("d", (("masters", "li-jun"),), "h", ("og/x.png", ("匠谱", "李军", "电工")))
+    assert pagedeps.load(pagedeps.dump({"masters/li-jun.md": record})) == {"masters/li-jun.md": record}
+    assert pagedeps.load("{") == {} and pagedeps.load('{"format": 99, "pages": {}}') == {}
+    assert pagedeps.load('{"format": 1, "pages": {"a": [1]}}') == {}
