@@ -42,14 +42,17 @@ def static_folders(docs: Path) -> list[str]:
 
 def prepare_part(docs: Path, part: Path, left_out: set[str], beside: list[str]) -> None:
     """The docs folder MkDocs builds: hard links (cheap) to every file but the ``left_out`` pages
-    and the ``beside`` folders."""
-    for path in sorted(docs.rglob("*")):
-        rel = path.relative_to(docs).as_posix()
-        if path.is_dir() or rel in left_out or rel.split("/")[0] in beside:
-            continue
-        target = part / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.link(path, target)
+    and the ``beside`` folders (not even walked: at M they hold 30,000 files)."""
+    for folder, subfolders, names in os.walk(docs):
+        rel_folder = Path(folder).relative_to(docs).as_posix()
+        if rel_folder == ".":
+            subfolders[:] = [d for d in subfolders if d not in beside]
+            rel_folder = ""
+        wanted = [n for n in sorted(names) if (rel_folder + "/" + n).lstrip("/") not in left_out]
+        if wanted:
+            (part / rel_folder).mkdir(parents=True, exist_ok=True)
+        for name in wanted:
+            os.link(Path(folder) / name, part / rel_folder / name)
 
 
 def link_tree(source: Path, target: Path) -> None:
