@@ -149,6 +149,8 @@ def _pairs(folder: Path, size: Size, masters: list[_Master], rnd: random.Random)
         status = ("已出师", "已出师", "已终止", "已延期", "已出师")[i % 5]
         evaluation = {"已出师": "出师", "已延期": "延期"}.get(status)
         tail = f"evaluation:\n  master: 已达到培养目标。\n  group: 同意。\n  result: {evaluation}\n" if evaluation else ""
+        if status == "已终止":  # ended early: when and why (rule pair.terminated)
+            tail = f"terminated:\n  date: {year}-10-31\n  reason: 徒弟调离本单位\n"
         _write(folder, f"pair-{i:06d}", (
             f"id: pair-{i:06d}\nprogramme: pairing-{i % size.groups}\nunit: {master.unit}\nmaster: {master.id}\n"
             f"apprentice:\n  name: {_name(rnd)}\n  gender: {rnd.choice('男女')}\n  birth_year: {rnd.randint(1995, 2004)}\n"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from jinja2 import Environment
 
 from generator.render.site import pagedeps
@@ -43,4 +45,4 @@ def test_records_survive_the_file_and_a_broken_file_means_none() -> None:
     record = pagedeps.PageRecord("d", (("masters", "li-jun"),), "h", ("og/x.png", ("匠谱", "李军", "电工")))
     assert pagedeps.load(pagedeps.dump({"masters/li-jun.md": record})) == {"masters/li-jun.md": record}
     assert pagedeps.load("{") == {} and pagedeps.load('{"format": 99, "pages": {}}') == {}
-    assert pagedeps.load('{"format": %d, "pages": {"a": [1]}}' % pagedeps.FORMAT) == {}
+    assert pagedeps.load(json.dumps({"format": pagedeps.FORMAT, "pages": {"a": [1]}})) == {}
