@@ -101,6 +101,7 @@ def test_a_build_on_the_last_one_is_the_clean_build(kept: tuple[Path, Path], tmp
     records, out = kept
     step(records)
     cards_before = {p.name: p.stat().st_ino for p in (out / "docs" / "og").iterdir()}
+    bundle_before = (out / "site" / "pagefind" / "pagefind.js").stat().st_ino
     again = _build(records, out)
     clean = _build(records, tmp_path / "clean", clean=True)
     assert _tree_digest(out / "site") == _tree_digest(tmp_path / "clean" / "site"), name
@@ -111,6 +112,8 @@ def test_a_build_on_the_last_one_is_the_clean_build(kept: tuple[Path, Path], tmp
     assert all(inode == cards_before[card] for card, inode in kept_cards.items() if card in cards_before)
     assert len(set(kept_cards) & set(cards_before)) > 70
     assert clean.rendered == clean.profiles == again.profiles
+    # A change no search entry shows (a pair's goal) keeps the last search bundle; any other is indexed again.
+    assert ((out / "site" / "pagefind" / "pagefind.js").stat().st_ino == bundle_before) == (name == "pair"), name
     if name == "master text":  # the page itself and the few that show it: not the other profiles
         assert 0 < again.rendered < 10, again.rendered
     if name == "unit name":  # every page that names the unit: its masters', its studios', its own
@@ -119,10 +122,10 @@ def test_a_build_on_the_last_one_is_the_clean_build(kept: tuple[Path, Path], tmp
         assert not (out / "site" / "masters" / "zeng-liang").exists()
 
 
-@pytest.mark.parametrize("tamper", ["edited page", "added file", "lost records"])
+@pytest.mark.parametrize("tamper", ["edited page", "added file", "lost records", "search bundle"])
 def test_a_page_is_taken_over_only_as_the_last_build_wrote_it(kept: tuple[Path, Path], tmp_path: Path, tamper: str) -> None:
-    """The last site is not trusted: a profile edited or given a file there is rendered again, and
-    without the last build's records every profile is."""
+    """The last site is not trusted: a profile edited or given a file there is rendered again, a
+    search bundle changed there is made again, and without the last build's records every profile is."""
     records, out = kept
     shutil.copytree(out, tmp_path / "copy", symlinks=True)
     site = tmp_path / "copy" / "site"
@@ -132,9 +135,15 @@ def test_a_page_is_taken_over_only_as_the_last_build_wrote_it(kept: tuple[Path, 
         page.write_text((out / "site" / page.relative_to(site)).read_text(encoding="utf-8") + "<script>steal()</script>", encoding="utf-8")
     elif tamper == "added file":
         (page.parent / "evil.js").write_text("steal()", encoding="utf-8")
+    elif tamper == "search bundle":
+        script = site / "pagefind" / "pagefind.js"
+        text = script.read_text(encoding="utf-8")
+        script.unlink()
+        script.write_text(text + "steal();", encoding="utf-8")
     else:
         (tmp_path / "copy" / "jiangpu-pages.json").unlink()
     again = _build(records, tmp_path / "copy")
-    assert again.rendered == (again.profiles if tamper == "lost records" else 1)
+    assert again.rendered == {"lost records": again.profiles, "search bundle": 0}.get(tamper, 1)
+    assert "steal()" not in (site / "pagefind" / "pagefind.js").read_text(encoding="utf-8")
     assert "steal()" not in page.read_text(encoding="utf-8") and not (page.parent / "evil.js").exists()
     assert _tree_digest(site) == _tree_digest(out / "site")

@@ -339,7 +339,7 @@ def build_site(
     docs_work, site_work = _aside(docs_dir), _aside(site_dir)
     entries_dir = docs_dir.parent / ENTRIES  # kept for the next build to link unchanged entries from
     records_file = docs_dir.parent / PAGE_RECORDS
-    known = {} if clean else pagedeps.load(_read(records_file))
+    last = pagedeps.Records({}) if clean else pagedeps.load(_read(records_file))
     key = keys.build_key(config_file, options)
     # Left by versions that carried profiles over from the last site: every page is rendered now.
     (docs_dir.parent / "jiangpu-manifest.json").unlink(missing_ok=True)
@@ -358,7 +358,7 @@ def build_site(
             from mkdocs.exceptions import MkDocsException
 
             try:
-                return made.setdefault("profiles", ProfileSite(Chrome.load(config_file, docs, site, pages), profiles_out, key, known))
+                return made.setdefault("profiles", ProfileSite(Chrome.load(config_file, docs, site, pages), profiles_out, key, last.pages))
             except MkDocsException as exc:
                 raise SiteBuildError(f"MkDocs 构建失败：{exc}") from exc
 
@@ -367,7 +367,11 @@ def build_site(
                                 profiles=profile_site, cache=cache, last=None if clean else LastBuild(docs_dir, entries_dir, site_dir))
             # The search index is built from the entries while MkDocs builds the other pages (a separate process).
             with ThreadPoolExecutor(max_workers=1) as indexer:
-                index = indexer.submit(index_site, entries, site_work / "pagefind")
+                # No search entry changed: the last bundle is the one Pagefind would write (checked against its digest).
+                unchanged = not clean and bool(last.bundle) and keys.same_files(entries, entries_dir) \
+                    and keys.folder_digest(site_dir / BUNDLE) == last.bundle
+                index = indexer.submit(link_tree if unchanged else index_site, site_dir / BUNDLE if unchanged else entries,
+                                       site_work / "pagefind")
                 profiles = profile_pages(docs)
                 beside = static_folders(docs)
                 prepare_part(docs, site_work / "docs-pages", set(profiles), beside)
@@ -380,6 +384,7 @@ def build_site(
             link_tree(docs / folder, site / folder)
         add_to_sitemap(site, [page_url(p) for p in profiles])
         (site_work / "pagefind").rename(site / BUNDLE)
+        bundle = keys.folder_digest(site / BUNDLE)
         sort_sitemap(site, _profile_dates(history))
         records_file.unlink(missing_ok=True)  # no records while the folders are swapped
         _swap(entries, entries_dir)
@@ -388,7 +393,7 @@ def build_site(
             take_profile(profiles_out, page_url(page), site, None if clean else site_dir)
         _swap(site, site_dir)
         finished = made["profiles"]
-        _write_records(records_file, pagedeps.dump(finished.records))
+        _write_records(records_file, pagedeps.dump(pagedeps.Records(finished.records, bundle)))
     finally:
         shutil.rmtree(docs_work, ignore_errors=True)
         shutil.rmtree(site_work, ignore_errors=True)

@@ -28,6 +28,25 @@ def versions(names: Iterable[str]) -> str:
     return ";".join(found) + f";python={sys.version_info[:3]}"
 
 
+def folder_digest(folder: Path) -> str:
+    """Every file below ``folder``, names and bytes, as one digest ("" when there is no folder)."""
+    if not folder.is_dir():
+        return ""
+    hasher = hashlib.blake2b(digest_size=16)
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        hasher.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return hasher.hexdigest()
+
+
+def same_files(folder: Path, last: Path) -> bool:
+    """``folder`` holds exactly ``last``'s files, each a hard link to it (this build wrote nothing new)."""
+    if not folder.is_dir() or not last.is_dir():
+        return False
+    mine = {p.relative_to(folder): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+    theirs = {p.relative_to(last): p.stat().st_ino for p in last.rglob("*") if p.is_file()}
+    return mine == theirs
+
+
 PAGE_PACKAGES = ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "jinja2", "pillow")
 
 

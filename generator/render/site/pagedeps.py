@@ -168,20 +168,28 @@ class PageRecord:
 FORMAT = 2
 
 
-def dump(records: Mapping[str, PageRecord]) -> str:
-    return json.dumps({"format": FORMAT, "pages": {p: r.to_json() for p, r in sorted(records.items())}},
+@dataclass(frozen=True, slots=True)
+class Records:
+    """What a build leaves for the next: each profile's record, and the digest of its search bundle."""
+
+    pages: Mapping[str, PageRecord]
+    bundle: str = ""
+
+
+def dump(records: Records) -> str:
+    return json.dumps({"format": FORMAT, "bundle": records.bundle, "pages": {p: r.to_json() for p, r in sorted(records.pages.items())}},
                       ensure_ascii=False, separators=(",", ":"))
 
 
-def load(text: str) -> dict[str, PageRecord]:
+def load(text: str) -> Records:
     """The last build's records, or none when they cannot be read (then every page is rendered)."""
     try:
         data = json.loads(text)
         if data.get("format") != FORMAT:
-            return {}
-        return {str(p): PageRecord.from_json(r) for p, r in data["pages"].items()}
+            return Records({})
+        return Records({str(p): PageRecord.from_json(r) for p, r in data["pages"].items()}, str(data.get("bundle") or ""))
     except (ValueError, TypeError, KeyError, IndexError, AttributeError):
-        return {}
+        return Records({})
 
 
 def html_digest(data: bytes) -> str:
