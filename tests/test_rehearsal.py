@@ -211,3 +211,18 @@ def test_the_editor_is_told_the_checks_result_with_a_link_to_its_summary(tmp_pat
     fork = {**event, "event": {"pull_request": {**event["event"]["pull_request"], "head": {"sha": "b" * 40, "repo": {"full_name": "someone/fork"}}}}}
     assert Runner(tmp_path / "no-repository", tmp_path, fork, extra_path=[tools]).run(
         WORKFLOWS / "pull-request.yml", "status", needs={"check": result}).outcome == "skipped"  # a fork's token cannot write
+
+
+def test_a_preview_builds_on_the_site_the_pages_job_saved(github: Path, tmp_path: Path) -> None:
+    """Pages on main saves its build; a pull request's preview restores it and renders only the
+    profiles its change shows (the new pair's master), taking the others over."""
+    pages = Runner(github, tmp_path / "main", _event(_git(github, "rev-parse", "main"), event_name="push", ref="refs/heads/main"),
+                   cache=tmp_path / "cache")
+    assert pages.run(WORKFLOWS / "pages.yml", "build").outcome == "success"
+    job = _pr_runner(github, tmp_path / "pr", _pull_request(github, "preview", "add a pair"))
+    job.cache = tmp_path / "cache"
+    done = job.run(WORKFLOWS / "pull-request.yml", "check")
+    assert done.outcome == "success", done.output()[-5000:]
+    said = re.search(r"介绍页 (\d+) 个：重新生成 (\d+) 个", done.output())
+    assert said is not None, done.output()[-3000:]
+    assert 0 < int(said.group(2)) < 10 < int(said.group(1))

@@ -52,14 +52,14 @@ def test_main_is_built_and_deployed_to_pages() -> None:
 
 
 def test_previews_build_on_mains_last_site_and_pages_never_trust_a_cache() -> None:
-    """The pull-request preview restores what the Pages workflow saved (its forms and sharing cards are
-    reused); the published site is always built clean, so a cache can never put files on the public site."""
+    """The pull-request preview restores what the Pages workflow saved (it renders only the pages whose
+    records changed); the published site is always built clean, so a cache can never put files on the public site."""
     pages, preview = _steps(_workflow("pages.yml")), _steps(_workflow("pull-request.yml"))
     assert "python -m generator build --strict --clean" in " ".join(step.get("run", "") for step in pages)
     assert not any(step.get("uses", "").startswith("actions/cache/restore@") for step in pages)
     saved = next(step for step in pages if step.get("uses", "").startswith("actions/cache/save@"))
     restored = next(step for step in preview if step.get("uses", "").startswith("actions/cache/restore@"))
-    assert saved["with"]["path"] == restored["with"]["path"] and "build/docs" in saved["with"]["path"]
+    assert saved["with"]["path"] == restored["with"]["path"] and "build/jiangpu-pages.json" in saved["with"]["path"]
     assert restored["with"]["restore-keys"] == "jiangpu-site-" and saved["with"]["key"].startswith("jiangpu-site-")
     order = [step.get("uses", "") or step.get("run", "") for step in preview]
     assert order.index(restored["uses"]) < order.index(".venv/bin/python -m generator build --strict")
