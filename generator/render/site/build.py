@@ -397,7 +397,7 @@ def build_site(
     finally:
         shutil.rmtree(docs_work, ignore_errors=True)
         shutil.rmtree(site_work, ignore_errors=True)
-    return SiteBuild(pages, site_dir, docs_dir, len(profiles), finished.rendered[0])
+    return SiteBuild(pages, site_dir, docs_dir, len(profiles), len(finished.rendered))
 
 
 def _read(path: Path) -> str:

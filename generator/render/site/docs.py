@@ -208,7 +208,7 @@ class ProfileSite:
     key: str = ""  # everything a profile shows besides the site's tables (pagedeps.py)
     known: Mapping[str, PageRecord] = field(default_factory=dict)  # the last build's pages
     records: dict[str, PageRecord] = field(default_factory=dict)  # this build's, filled by write_docs
-    rendered: list[int] = field(default_factory=lambda: [0])  # how many profiles were rendered (not taken over)
+    rendered: set[str] = field(default_factory=set)  # this build's profiles rendered (not taken over), filled likewise
 
 
 def take_profile(made: Path, url: str, site: Path, last_site: Path | None) -> None:
@@ -308,6 +308,7 @@ def og_image(title: object, about: object = "", photo: str | None = None) -> str
 _PAGE_CARD: list[tuple[str, tuple[str, str, str]]] = []
 # The profiles this process rendered or took over: their records for the next build.
 _RECORDS: dict[str, pagedeps.PageRecord] = {}
+_RENDERED: set[str] = set()  # of those, the ones rendered
 
 
 def _draw_share(share: tuple[dict[str, tuple[str, str, str]], Path, Path | None, Path | None]) -> int:
@@ -343,7 +344,7 @@ def _render_page(job: _Job, page: Page) -> list[tuple[Path, bytes, Path | None]]
             deps = tuple(sorted(seen))
             _RECORDS[page.path] = pagedeps.PageRecord(job.digests.page(job.key, page.path, deps), deps, pagedeps.html_digest(data),
                                                       _PAGE_CARD[0] if _PAGE_CARD else None)
-        job.profiles.rendered[0] += 1
+        _RENDERED.add(page.path)
     return files
 
 
@@ -386,7 +387,7 @@ def _unchanged(old: Path | None, data: bytes) -> bool:
         return False
 
 
-def _render_share(share: tuple[int, int]) -> tuple[int, dict[str, tuple[str, str, str]], dict[str, pagedeps.PageRecord], int]:
+def _render_share(share: tuple[int, int]) -> tuple[int, dict[str, tuple[str, str, str]], dict[str, pagedeps.PageRecord], set[str]]:
     """Render every n-th page, then write them; return the count and the cards they want.
     Creating files is slow on some file systems and releases the GIL, so the writes go to
     threads, after the rendering of each batch (writing while rendering makes both wait for
@@ -396,13 +397,12 @@ def _render_share(share: tuple[int, int]) -> tuple[int, dict[str, tuple[str, str
     mine = _JOB.pages[index::count]
     _CARDS.clear()
     _RECORDS.clear()
-    if _JOB.profiles is not None:
-        _JOB.profiles.rendered[0] = 0
+    _RENDERED.clear()
     with ThreadPoolExecutor(max_workers=8) as writers:
         for start in range(0, len(mine), BATCH):
             rendered = [item for page in mine[start:start + BATCH] for item in _render_page(_JOB, page)]
             list(writers.map(_write, rendered, chunksize=32))  # list(): a failed write fails the build
-    return len(mine), dict(_CARDS), dict(_RECORDS), _JOB.profiles.rendered[0] if _JOB.profiles is not None else 0
+    return len(mine), dict(_CARDS), dict(_RECORDS), set(_RENDERED)
 
 
 def _profile_page(profiles: ProfileSite, path: str, text: str) -> tuple[Path, bytes]:
@@ -495,7 +495,7 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
             for _, asked, records, rendered in done:
                 if finished is not None:
                     finished.records.update(records)
-                    finished.rendered[0] += rendered
+                    finished.rendered.update(rendered)
                 for path, words in asked.items():
                     parts[int(path[len(cards.FOLDER) + 1:][:8], 16) % len(parts)][path] = words
             list(mapped(_draw_share, [(part, out, (last or LastBuild()).docs, cache / "cards" if cache else None) for part in parts]))
