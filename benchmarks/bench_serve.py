@@ -60,7 +60,7 @@ def bench(size: str, work: Path) -> None:
                 text = record.read_text(encoding="utf-8")
                 saved = time.perf_counter()
                 record.write_text(text.replace("bio: ", f"bio: {mark}", 1), encoding="utf-8")
-                page.wait_for_function("mark => document.body.innerText.includes(mark)", arg=mark, timeout=600_000, polling=200)
+                page.wait_for_function("mark => !!document.body && document.body.innerText.includes(mark)", arg=mark, timeout=600_000, polling=200)
                 print(f"  save {attempt + 1}: record saved -> page shows the change after {time.perf_counter() - saved:.1f} s")
             browser.close()
     finally:
