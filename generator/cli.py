@@ -89,9 +89,9 @@ def on_valid_registry(handler: Callable[[argparse.Namespace, Validation], int]) 
     return run_checked
 
 
-def _add_site(parser: argparse.ArgumentParser) -> None:
+def _add_site(parser: argparse.ArgumentParser, docs: str = "build/docs") -> None:
     parser.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs 配置文件（默认 mkdocs.yml）")
-    parser.add_argument("--docs-dir", type=Path, default=Path("build/docs"), help="生成的页面源文件目录（默认 build/docs）")
+    parser.add_argument("--docs-dir", type=Path, default=Path(docs), help=f"生成的页面源文件目录（默认 {docs}）")
     parser.add_argument("--no-cache", action="store_true", help="不使用缓存（记录检查结果；生成网站时还有已印好的表格和分享图）")
 
 
@@ -165,11 +165,12 @@ def cmd_build(args: argparse.Namespace, run: Validation) -> int:
 @on_valid_registry
 def cmd_serve(args: argparse.Namespace, run: Validation) -> int:
     from generator.load.history import last_changed
+    from generator.render.site.build import artefact_cache
     from generator.render.site.serve import serve
 
     _quiet_libraries()
-    return serve(run.registry, records=args.records, config_file=args.config, docs_dir=args.docs_dir,
-                 dev_addr=args.dev_addr, revalidate=lambda: _validated(args), environ=os.environ,
+    return serve(run.registry, records=args.records, config_file=args.config, docs_dir=args.docs_dir, site_dir=args.site_dir,
+                 cache=None if args.no_cache else artefact_cache(os.environ), dev_addr=args.dev_addr, revalidate=lambda: _validated(args), environ=os.environ,
                  history=lambda: last_changed(Path(args.records)), cms_port=None if args.no_editor else args.editor_port,
                  say=_say, gate=lambda folder: validate(folder, today=args.date or date.today()).result)
 
@@ -568,7 +569,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     preview = commands.add_parser("serve", help="在本机预览网站，修改记录后自动刷新")
     _add_records(preview)
-    _add_site(preview)
+    # Its own folders: a preview (its editing backend, its address) is not the site build publishes.
+    _add_site(preview, docs="build/preview/docs")
+    preview.add_argument("--site-dir", type=Path, default=Path("build/preview/site"), help="预览网站的输出目录（默认 build/preview/site）")
     preview.add_argument("--dev-addr", default="127.0.0.1:8000", help="预览地址（默认 127.0.0.1:8000）")
     preview.add_argument("--editor-port", type=int, default=8081, help="在线编辑（/admin/）保存记录所用的本机端口（默认 8081）")
     preview.add_argument("--no-editor", action="store_true", help="不启动在线编辑的本机保存服务")

@@ -1,45 +1,48 @@
-"""serve keeps the docs folder in step with the records, touching only what changed."""
+"""serve: the site as build makes it, rebuilt on each save, served with live reload."""
 
 from __future__ import annotations
 
 import os
+import urllib.request
+from datetime import date
 from pathlib import Path
 
-from generator.render.site.serve import sync_tree
+from generator.render.site.build import SiteBuild, build_site, read_options
+from generator.render.site.serve import said
+from generator.validate.engine import validate
+from tests.conftest import REPO
 
 
-def test_sync_touches_only_changed_files_and_removes_the_rest(tmp_path: Path) -> None:
-    source, target = tmp_path / "new", tmp_path / "docs"
-    (source / "masters").mkdir(parents=True)
-    (target / "masters").mkdir(parents=True)
-    (source / "index.md").write_text("same", encoding="utf-8")
-    (target / "index.md").write_text("same", encoding="utf-8")
-    os.utime(target / "index.md", ns=(1, 1))
-    (source / "masters" / "a.md").write_text("changed", encoding="utf-8")
-    (target / "masters" / "a.md").write_text("old", encoding="utf-8")
-    (target / "masters" / "gone.md").write_text("deleted record", encoding="utf-8")
-    sync_tree(source, target)
-    assert (target / "masters" / "a.md").read_text(encoding="utf-8") == "changed"
-    assert not (target / "masters" / "gone.md").exists()
-    # An unchanged page keeps its time, so MkDocs does not rebuild it.
-    assert (target / "index.md").stat().st_mtime_ns == 1
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 (our own preview on loopback)
+        return str(response.read().decode("utf-8"))
 
 
-def test_the_preview_has_its_search_index(tmp_path: Path) -> None:
-    """serve renders the docs folder with a search bundle in it, since MkDocs' server never runs Pagefind."""
-    from datetime import date
+def test_said_names_the_profiles_rendered_again() -> None:
+    pages = tuple(f"masters/m-{n}.md" for n in range(7))
+    assert said(SiteBuild(90, Path("site"), Path("docs"), 76, 7, pages)) == \
+        "已重新生成 7 个介绍页：masters/m-0、masters/m-1、masters/m-2、masters/m-3、masters/m-4 等"
+    assert said(SiteBuild(90, Path("site"), Path("docs"), 76, 0, ())) == "记录已重新检查，介绍页都没有变化"
 
-    from generator.render.site.build import read_options
-    from generator.render.site.serve import _render_into
-    from generator.validate.engine import validate
-    from tests.conftest import REPO
+
+def test_a_new_editing_token_renders_no_profile_again(tmp_path: Path) -> None:
+    """Each start of serve writes a new token into /admin/'s settings; the profiles of the last
+    preview stay good, so a second start renders none of them (it took every one at M before)."""
+    from dataclasses import replace
 
     registry = validate(REPO / "records", today=date(2026, 11, 22), jobs=1).registry
-    _render_into(registry, tmp_path / "docs", read_options(REPO / "mkdocs.yml", {}), os.environ, None)
-    assert (tmp_path / "docs" / "pagefind" / "pagefind.js").is_file()
-    overviews = 8  # 任务进度, 荣誉榜, the four lists, 表格下载, 开放数据 (test_site checks which)
-    profiles = len(registry.masters) + len(registry.studios) + len(registry.units) + len(registry.programmes)
-    assert len(list((tmp_path / "docs" / "pagefind" / "fragment").iterdir())) == profiles + overviews
+    options = read_options(REPO / "mkdocs.yml", {})
+
+    def start(token: str) -> SiteBuild:
+        with_token = replace(options, cms=replace(options.cms, local_backend=f"http://127.0.0.1:8081/api/v1?token={token}"))
+        return build_site(registry, config_file=REPO / "mkdocs.yml", site_dir=tmp_path / "site", docs_dir=tmp_path / "docs",
+                          environ=os.environ, options=with_token)
+
+    first = start("first")
+    assert first.rendered == first.profiles == len(registry.masters) + len(registry.studios) + len(registry.units)
+    again = start("second")
+    assert again.rendered == 0 and again.profiles == first.profiles
+    assert "token=second" in (tmp_path / "site" / "admin" / "config.yml").read_text(encoding="utf-8")
 
 
 def test_serve_keeps_following_edits_after_a_broken_photo(tmp_path: Path) -> None:
@@ -51,17 +54,14 @@ def test_serve_keeps_following_edits_after_a_broken_photo(tmp_path: Path) -> Non
     import sys
     import time
 
-    from tests.conftest import REPO
-
     records = tmp_path / "records"
     shutil.copytree(REPO / "records", records)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    docs = tmp_path / "docs"
     process = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", "--records", str(records), "--config", str(REPO / "mkdocs.yml"),
-         "--docs-dir", str(docs), "--dev-addr", f"127.0.0.1:{port}", "--no-editor", "--no-cache"],
+         "--dev-addr", f"127.0.0.1:{port}", "--no-editor", "--no-cache"],
         cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
     def wait_for(condition: object, seconds: float = 90) -> bool:
@@ -72,7 +72,7 @@ def test_serve_keeps_following_edits_after_a_broken_photo(tmp_path: Path) -> Non
             time.sleep(0.2)
         return False
 
-    page = docs / "masters" / "li-jun.md"
+    page = f"http://127.0.0.1:{port}/masters/li-jun/"
     master = records / "masters" / "li-jun.yml"
     original = master.read_text(encoding="utf-8")
     try:
@@ -87,10 +87,16 @@ def test_serve_keeps_following_edits_after_a_broken_photo(tmp_path: Path) -> Non
         time.sleep(4)
         master.write_text(original.replace("\nunit:", "\nbio: 预览仍在跟随修改。\nunit:", 1) if "\nbio:" not in original
                           else original.replace("\nbio: ", "\nbio: 预览仍在跟随修改。", 1), encoding="utf-8")
-        assert wait_for(lambda: "预览仍在跟随修改" in page.read_text(encoding="utf-8"), 90), "the preview stopped following edits"
+        assert wait_for(lambda: "预览仍在跟随修改" in _get(page), 90), "the preview stopped following edits"
+        shown = _get(page)
+        assert "livereload" in shown, "the served page reloads itself after the next save"
+        assert "pagefind" in _get(f"http://127.0.0.1:{port}/pagefind/pagefind.js"), "the preview has its search"
     finally:
         process.terminate()
         out, _ = process.communicate(timeout=30)
     assert "Traceback" not in out, out
-    assert "photo.file" in out, out
-    assert "photo.file" in out and "不是完整可读" in out
+    assert "不是完整可读" in out
+    assert "已重新生成" in out and "masters/li-jun" in out, out
+    # Its own folders, beside the ones build publishes from.
+    assert (tmp_path / "build" / "preview" / "site" / "masters" / "li-jun" / "index.html").is_file()
+    assert not (tmp_path / "build" / "docs").exists()

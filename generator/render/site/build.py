@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -70,6 +70,7 @@ class SiteBuild:
     docs_dir: Path
     profiles: int = 0  # profile pages in the site
     rendered: int = 0  # of those, rendered by this build (the others showed what they showed last time)
+    rendered_pages: tuple[str, ...] = ()  # their docs paths ("masters/li-jun.md"), sorted
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -331,16 +332,23 @@ def build_site(
     history: Mapping[str, date] | None = None,
     clean: bool = False,
     cache: Path | None = None,
+    options: SiteOptions | None = None,
 ) -> SiteBuild:
     """Build the site: the profiles' pages straight through Material's template (chrome.py) while
-    our templates render them, then MkDocs over the other pages beside the search indexer."""
-    options = read_options(config_file, environ)
+    our templates render them, then MkDocs over the other pages beside the search indexer.
+    ``options``: instead of mkdocs.yml's (``serve`` adds its local editing backend)."""
+    options = read_options(config_file, environ) if options is None else options
+    # MkDocs reads a relative folder from mkdocs.yml's own folder; ours are the caller's.
+    asked = (site_dir, docs_dir)  # as the caller named them, for its messages
+    site_dir, docs_dir = site_dir.absolute(), docs_dir.absolute()
     install_theme(config_file)
     docs_work, site_work = _aside(docs_dir), _aside(site_dir)
     entries_dir = docs_dir.parent / ENTRIES  # kept for the next build to link unchanged entries from
     records_file = docs_dir.parent / PAGE_RECORDS
     last = pagedeps.Records({}) if clean else pagedeps.load(_read(records_file))
-    key = keys.build_key(config_file, options)
+    # serve's local backend address carries a token new at each start; only /admin/'s settings,
+    # written by every build, show it: the profiles rendered at the last start stay good.
+    key = keys.build_key(config_file, replace(options, cms=replace(options.cms, local_backend="local" if options.cms.local_backend else None)))
     # Left by versions that carried profiles over from the last site: every page is rendered now.
     (docs_dir.parent / "jiangpu-manifest.json").unlink(missing_ok=True)
     # The pages' dates (sitemap): the registry's last change in git, else the newest date it mentions.
@@ -397,7 +405,7 @@ def build_site(
     finally:
         shutil.rmtree(docs_work, ignore_errors=True)
         shutil.rmtree(site_work, ignore_errors=True)
-    return SiteBuild(pages, site_dir, docs_dir, len(profiles), len(finished.rendered))
+    return SiteBuild(pages, *asked, len(profiles), len(finished.rendered), tuple(sorted(finished.rendered)))
 
 
 def _read(path: Path) -> str:
