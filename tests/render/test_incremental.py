@@ -147,3 +147,32 @@ def test_a_page_is_taken_over_only_as_the_last_build_wrote_it(kept: tuple[Path, 
     assert "steal()" not in (site / "pagefind" / "pagefind.js").read_text(encoding="utf-8")
     assert "steal()" not in page.read_text(encoding="utf-8") and not (page.parent / "evil.js").exists()
     assert _tree_digest(site) == _tree_digest(out / "site")
+
+
+def test_a_preview_shows_the_page_before_the_search_index_then_the_clean_site(tmp_path: Path) -> None:
+    """serve's builds (``defer_index``): the changed page at once with the last search bundle, then
+    ``index_pending`` makes the bundle a clean build makes, which the next build takes over."""
+    from generator.render.site.build import index_pending
+    from tests.render.test_site import _filter_index
+
+    records = tmp_path / "records"
+    shutil.copytree(REPO / "records", records)
+    out = tmp_path / "preview"
+    run = validate(records, today=date(2026, 11, 22), jobs=1)
+    first = build_site(run.registry, config_file=REPO / "mkdocs.yml", site_dir=out / "site", docs_dir=out / "docs", defer_index=True)
+    assert not first.search_pending  # nothing to stand in for the first bundle
+    _bio(records)
+    bundle = (out / "site" / "pagefind" / "pagefind.js").stat().st_ino
+    run = validate(records, today=date(2026, 11, 22), jobs=1)
+    shown = build_site(run.registry, config_file=REPO / "mkdocs.yml", site_dir=out / "site", docs_dir=out / "docs", defer_index=True)
+    assert shown.search_pending and shown.rendered_pages and "masters/bai-yun.md" in shown.rendered_pages
+    assert "增量生成测试" in (out / "site" / "masters" / "bai-yun" / "index.html").read_text(encoding="utf-8")
+    assert (out / "site" / "pagefind" / "pagefind.js").stat().st_ino == bundle  # the last bundle, for now
+    index_pending(out / "site", out / "docs")
+    clean = _build(records, tmp_path / "clean", clean=True)
+    assert _tree_digest(out / "site") == _tree_digest(tmp_path / "clean" / "site")
+    assert _filter_index(out / "site") == _filter_index(tmp_path / "clean" / "site")
+    indexed = (out / "site" / "pagefind" / "pagefind.js").stat().st_ino
+    again = build_site(run.registry, config_file=REPO / "mkdocs.yml", site_dir=out / "site", docs_dir=out / "docs", defer_index=True)
+    assert not again.search_pending and again.rendered == 0
+    assert (out / "site" / "pagefind" / "pagefind.js").stat().st_ino == indexed

@@ -41,7 +41,7 @@ from generator.render.site.chrome import Chrome
 from generator.render.site.data import build_site_data
 from generator.render.site.docs import LastBuild, ProfileSite, take_profile, write_docs
 from generator.render.site.photos import publish as publish_photos
-from generator.render.site.search import BUNDLE, SearchIndexError, index_site
+from generator.render.site.search import BUNDLE, IndexCancelled, SearchIndexError, index_site
 from generator.resources import TEMPLATE_DIR
 
 ENTRIES = "search-entries"  # beside the docs folder: each page's search entry, as last indexed
@@ -71,6 +71,7 @@ class SiteBuild:
     profiles: int = 0  # profile pages in the site
     rendered: int = 0  # of those, rendered by this build (the others showed what they showed last time)
     rendered_pages: tuple[str, ...] = ()  # their docs paths ("masters/li-jun.md"), sorted
+    search_pending: bool = False  # the site still has the last search bundle: index_pending() replaces it
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -333,10 +334,13 @@ def build_site(
     clean: bool = False,
     cache: Path | None = None,
     options: SiteOptions | None = None,
+    defer_index: bool = False,
 ) -> SiteBuild:
     """Build the site: the profiles' pages straight through Material's template (chrome.py) while
     our templates render them, then MkDocs over the other pages beside the search indexer.
-    ``options``: instead of mkdocs.yml's (``serve`` adds its local editing backend)."""
+    ``options``: instead of mkdocs.yml's (``serve`` adds its local editing backend).
+    ``defer_index`` (``serve``: the page before the index): where a search entry changed and there is
+    a last bundle, the site gets that bundle for now, and ``index_pending`` makes the new one after."""
     options = read_options(config_file, environ) if options is None else options
     # MkDocs reads a relative folder from mkdocs.yml's own folder; ours are the caller's.
     asked = (site_dir, docs_dir)  # as the caller named them, for its messages
@@ -378,8 +382,10 @@ def build_site(
                 # No search entry changed: the last bundle is the one Pagefind would write (checked against its digest).
                 unchanged = not clean and bool(last.bundle) and keys.same_files(entries, entries_dir) \
                     and keys.folder_digest(site_dir / BUNDLE) == last.bundle
-                index = indexer.submit(link_tree if unchanged else index_site, site_dir / BUNDLE if unchanged else entries,
-                                       site_work / "pagefind")
+                # Deferred, the last bundle stands in (recorded as no bundle: never taken as this build's).
+                deferred = defer_index and not unchanged and not clean and (site_dir / BUNDLE / "pagefind.js").is_file()
+                index = indexer.submit(link_tree if unchanged or deferred else index_site,
+                                       site_dir / BUNDLE if unchanged or deferred else entries, site_work / "pagefind")
                 profiles = profile_pages(docs)
                 beside = static_folders(docs)
                 prepare_part(docs, site_work / "docs-pages", set(profiles), beside)
@@ -392,7 +398,7 @@ def build_site(
             link_tree(docs / folder, site / folder)
         add_to_sitemap(site, [page_url(p) for p in profiles])
         (site_work / "pagefind").rename(site / BUNDLE)
-        bundle = keys.folder_digest(site / BUNDLE)
+        bundle = "" if deferred else keys.folder_digest(site / BUNDLE)
         sort_sitemap(site, _profile_dates(history))
         records_file.unlink(missing_ok=True)  # no records while the folders are swapped
         _swap(entries, entries_dir)
@@ -405,7 +411,32 @@ def build_site(
     finally:
         shutil.rmtree(docs_work, ignore_errors=True)
         shutil.rmtree(site_work, ignore_errors=True)
-    return SiteBuild(pages, *asked, len(profiles), len(finished.rendered), tuple(sorted(finished.rendered)))
+    return SiteBuild(pages, *asked, len(profiles), len(finished.rendered), tuple(sorted(finished.rendered)), deferred)
+
+
+def index_pending(site_dir: Path, docs_dir: Path, stop: Callable[[], bool] | None = None) -> bool:
+    """The search bundle a ``defer_index`` build left for later: the last build's search entries
+    indexed, put in the site in one rename and recorded, so the next build takes it over.
+    False when ``stop`` said so first (the site keeps the bundle it had)."""
+    site_dir, docs_dir = site_dir.absolute(), docs_dir.absolute()
+    work = _aside(site_dir)
+    try:
+        index_site(docs_dir.parent / ENTRIES, work / BUNDLE, stop)
+    except IndexCancelled:
+        shutil.rmtree(work, ignore_errors=True)
+        return False
+    except SearchIndexError as exc:
+        shutil.rmtree(work, ignore_errors=True)
+        raise SiteBuildError(str(exc)) from exc
+    try:
+        bundle = keys.folder_digest(work / BUNDLE)
+        records_file = docs_dir.parent / PAGE_RECORDS
+        last = pagedeps.load(_read(records_file))
+        _swap(work / BUNDLE, site_dir / BUNDLE)
+        _write_records(records_file, pagedeps.dump(pagedeps.Records(last.pages, bundle)))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return True
 
 
 def _read(path: Path) -> str:

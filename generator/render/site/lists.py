@@ -36,12 +36,14 @@ def _polyphone(char: str) -> bool:
     return len(pinyin(char, style=Style.TONE3, heteronym=True)[0]) > 1
 
 
+@cache
 def pinyin_key(text: str) -> tuple[tuple[str, ...], str]:
     """Sort key for Chinese text in the order of a Chinese dictionary (by pinyin, then by tone).
 
     A character at a time (cached): names are made of a few thousand characters, so ten
     thousand names sort in milliseconds. A name with a character of several readings is read
-    whole, with pypinyin's phrase data: 重庆 is chóngqìng (under C), not zhòng."""
+    whole, with pypinyin's phrase data: 重庆 is chóngqìng (under C), not zhòng. Each text's key
+    is kept too: ``serve`` sorts the same names again at every save."""
     if any(_polyphone(c) for c in text):
         from pypinyin import Style, lazy_pinyin
 

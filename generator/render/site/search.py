@@ -14,9 +14,13 @@ from the same docs folder gives the same index.
 from __future__ import annotations
 
 import subprocess
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 BUNDLE = "pagefind"
+TIMEOUT_SECONDS = 1800
+POLL_SECONDS = 0.1  # how often a running index asks ``stop``
 EMPTY_ENTRY = ('<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>首页</title></head><body>'
                '<main data-pagefind-body><h1>首页</h1><p>登记册首页：还没有工作室、名匠和师徒结对的记录。</p></main></body></html>\n')
 
@@ -36,8 +40,13 @@ def executable() -> Path:
         raise SearchIndexError(f"找不到 Pagefind 程序：{exc}") from exc
 
 
-def index_site(site_dir: Path, output: Path) -> None:
-    """Index the HTML under ``site_dir`` (the pages' search entries); write the bundle to ``output``."""
+class IndexCancelled(SearchIndexError):
+    """``stop`` said so while Pagefind ran (``serve``: a newer save makes this index stale)."""
+
+
+def index_site(site_dir: Path, output: Path, stop: Callable[[], bool] | None = None) -> None:
+    """Index the HTML under ``site_dir`` (the pages' search entries); write the bundle to ``output``.
+    ``stop``, asked while Pagefind runs, ends it early (IndexCancelled)."""
     if not any(site_dir.rglob("*.html")):
         # A registry with no profile yet (a new one, from init): Pagefind builds nothing from nothing, and
         # the search page needs its bundle. One entry for the home page keeps both working.
@@ -45,8 +54,21 @@ def index_site(site_dir: Path, output: Path) -> None:
         (site_dir / "index.html").write_text(EMPTY_ENTRY, encoding="utf-8")
     command = [str(executable()), "--site", str(site_dir), "--output-path", str(output), "--force-language", "zh", "--silent"]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    except OSError as exc:
         raise SearchIndexError(f"生成搜索索引失败：{exc}") from exc
-    if done.returncode != 0:
-        raise SearchIndexError(f"生成搜索索引失败（Pagefind 退出码 {done.returncode}）：{(done.stderr or done.stdout).strip()[-2000:]}")
+    deadline = time.monotonic() + TIMEOUT_SECONDS
+    with process:
+        while True:
+            try:
+                out, err = process.communicate(timeout=POLL_SECONDS)
+                break
+            except subprocess.TimeoutExpired:
+                if (stop is not None and stop()) or time.monotonic() > deadline:
+                    process.kill()
+                    process.communicate()
+                    if stop is not None and stop():
+                        raise IndexCancelled("搜索索引已取消") from None
+                    raise SearchIndexError(f"生成搜索索引失败：Pagefind 超过 {TIMEOUT_SECONDS} 秒没有完成") from None
+    if process.returncode != 0:
+        raise SearchIndexError(f"生成搜索索引失败（Pagefind 退出码 {process.returncode}）：{(err or out).strip()[-2000:]}")

@@ -2,7 +2,8 @@
 
 The preview is a build like any other (build.py), into its own folders: a save builds
 again, which renders only the pages whose records it touched and takes the others over
-from the last build, then the browser reloads. MkDocs' live-reload server serves the
+from the last build, then the browser reloads; the search index is made after that, the
+last one serving meanwhile (a changed name is found a few seconds after it is shown). MkDocs' live-reload server serves the
 built site (it holds requests while a build runs, so no half-built page is seen, and
 tells open pages to reload once it is done); nothing of MkDocs' own build runs over the
 ~10,000 profiles. A record with an error leaves the last good site in place.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date
@@ -20,7 +22,7 @@ from pathlib import Path
 from generator.diagnostics import Result
 from generator.model.entities import Registry
 from generator.render.site import editing
-from generator.render.site.build import SiteBuild, SiteBuildError, build_site, read_options
+from generator.render.site.build import SiteBuild, SiteBuildError, build_site, index_pending, read_options
 from generator.validate.engine import Validation
 
 POLL_SECONDS = 0.5  # how often the records folder is looked at for saves
@@ -69,17 +71,40 @@ def serve(
             say(f"网站预览在 {dev_addr} 上对其他设备开放；在线编辑（/admin/）只在本机可用："
                 f"请在这台电脑上打开 http://127.0.0.1:{page_port}/admin/")
 
-    def build(current: Registry) -> SiteBuild:
+    # One build or search indexing at a time; a save stops the index of the last one (it would be
+    # stale) rather than wait for it.
+    busy, newer, pending = threading.Lock(), threading.Event(), threading.Event()
+
+    def build(current: Registry, defer_index: bool = False) -> SiteBuild:
         return build_site(current, config_file=config_file, site_dir=site_dir, docs_dir=docs_dir, environ=environ,
-                          history=history() if history else None, cache=cache, options=options)
+                          history=history() if history else None, cache=cache, options=options, defer_index=defer_index)
+
+    def index() -> None:
+        with busy:
+            if not pending.is_set():  # made meanwhile by the thread of an earlier save
+                return
+            try:
+                if index_pending(site_dir, docs_dir, stop=newer.is_set):
+                    pending.clear()
+            except Exception as exc:  # noqa: BLE001 (said; the pages stay, the next save indexes again)
+                say(f"搜索索引没有更新（{str(exc)[:200]}），保存下一次修改后会再试")
 
     def rebuild() -> None:
         # One failed rebuild (a file that vanished mid-read, a full disk, a bug) is said and the
         # preview goes on: it must keep following the next save.
         try:
-            run = revalidate()
-            if run is not None:
-                say(said(build(run.registry)))
+            newer.set()
+            with busy:
+                newer.clear()
+                run = revalidate()
+                # The page first: the browser reloads when this returns; the search index follows.
+                result = build(run.registry, defer_index=True) if run is not None else None
+            if result is not None:
+                say(said(result))
+                if result.search_pending:
+                    pending.set()
+            if pending.is_set():  # also when this save was refused: the index it stopped is made
+                threading.Thread(target=index, daemon=True).start()
         except SiteBuildError as exc:
             say(f"{exc}；页面保留上一次的内容")
         except Exception as exc:  # noqa: BLE001 (said to the person; the next save is tried again)
@@ -87,7 +112,7 @@ def serve(
 
     try:
         try:
-            first = build(registry)
+            first = build(registry, defer_index=True)
         except SiteBuildError as exc:
             say(str(exc))
             return 1
@@ -97,6 +122,9 @@ def serve(
                                   polling_interval=POLL_SECONDS)
         server.error_handler = lambda code: _not_found(site_dir) if code == 404 else None
         server.watch(str(records))
+        if first.search_pending:  # records changed since the last preview: its search index stands in
+            pending.set()
+            threading.Thread(target=index, daemon=True).start()
         logging.getLogger("mkdocs.livereload").setLevel(logging.ERROR)  # its per-request lines drown ours
         say(f"预览地址：http://{dev_addr}/ （修改 {records} 中的记录并保存后，页面自动刷新；按 Ctrl+C 结束）")
         try:
