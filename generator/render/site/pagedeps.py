@@ -17,10 +17,11 @@ test (a build on the last one equals a clean build, after every kind of edit) is
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 WHOLE = "*"  # the dependency on a whole table
 
@@ -89,10 +90,13 @@ def track(site: Any) -> dict[str, dict[str, Any]]:
     return tables
 
 
+_CANONICAL = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+
+
 def _canonical(value: Any) -> bytes:
     try:
-        return json.dumps(value, sort_keys=True, ensure_ascii=False, default=repr).encode("utf-8")
-    except TypeError:  # keys of several types: repr is as stable
+        return orjson.dumps(value, default=repr, option=_CANONICAL)
+    except TypeError:  # keys of several types (not sortable): repr is as stable
         return repr(value).encode("utf-8")
 
 
@@ -177,14 +181,15 @@ class Records:
 
 
 def dump(records: Records) -> str:
-    return json.dumps({"format": FORMAT, "bundle": records.bundle, "pages": {p: r.to_json() for p, r in sorted(records.pages.items())}},
-                      ensure_ascii=False, separators=(",", ":"))
+    # orjson: at M the standard module took 0.3 s to write and 0.35 s to read, at every save in serve.
+    return orjson.dumps({"format": FORMAT, "bundle": records.bundle,
+                         "pages": {p: r.to_json() for p, r in sorted(records.pages.items())}}).decode("utf-8")
 
 
 def load(text: str) -> Records:
     """The last build's records, or none when they cannot be read (then every page is rendered)."""
     try:
-        data = json.loads(text)
+        data = orjson.loads(text)
         if data.get("format") != FORMAT:
             return Records({})
         return Records({str(p): PageRecord.from_json(r) for p, r in data["pages"].items()}, str(data.get("bundle") or ""))
