@@ -100,3 +100,12 @@ def test_serve_keeps_following_edits_after_a_broken_photo(tmp_path: Path) -> Non
     # Its own folders, beside the ones build publishes from.
     assert (tmp_path / "build" / "preview" / "site" / "masters" / "li-jun" / "index.html").is_file()
     assert not (tmp_path / "build" / "docs").exists()
+
+
+def test_the_records_are_watched_by_system_notification_where_it_works(tmp_path: Path) -> None:
+    """inotify where the folder allows it (no polling of a 100,000-file tree every half second);
+    MkDocs' polling where it does not (here: a folder that cannot be watched)."""
+    from generator.render.site.serve import _native_watch_works
+
+    assert _native_watch_works(tmp_path)
+    assert not _native_watch_works(tmp_path / "missing")
