@@ -109,3 +109,36 @@ def test_the_records_are_watched_by_system_notification_where_it_works(tmp_path:
 
     assert _native_watch_works(tmp_path)
     assert not _native_watch_works(tmp_path / "missing")
+
+
+def test_reading_a_record_starts_no_build_and_saving_one_does(tmp_path: Path) -> None:
+    """Every build reads every record: were a read an event, each build would start the next (it did, with
+    inotify passing on "opened" and "closed without writing" to MkDocs' handler, which rebuilds on anything)."""
+    import time
+
+    from watchdog.events import FileSystemEvent, FileSystemEventHandler
+
+    from generator.render.site.serve import changes_observer
+
+    record = tmp_path / "li-jun.yml"
+    record.write_text("id: li-jun\n", encoding="utf-8")
+    seen: list[FileSystemEvent] = []
+    handler = FileSystemEventHandler()
+    handler.on_any_event = seen.append  # type: ignore[method-assign]
+    observer = changes_observer()
+    observer.schedule(handler, str(tmp_path), recursive=True)
+    observer.start()
+    try:
+        time.sleep(0.3)
+        for _ in range(3):
+            record.read_text(encoding="utf-8")
+        time.sleep(0.5)
+        assert seen == []
+        record.write_text("id: li-jun\nname: 李军\n", encoding="utf-8")
+        deadline = time.monotonic() + 5
+        while not seen and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert seen and all(not event.is_directory for event in seen)
+    finally:
+        observer.stop()
+        observer.join()
