@@ -7,6 +7,8 @@ import urllib.request
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from generator.render.site.build import SiteBuild, build_site, read_options
 from generator.render.site.serve import said
 from generator.validate.engine import validate
@@ -142,3 +144,40 @@ def test_reading_a_record_starts_no_build_and_saving_one_does(tmp_path: Path) ->
     finally:
         observer.stop()
         observer.join()
+
+
+def test_the_editors_page_is_not_reloaded_after_a_save_and_the_others_are(sample_site: Path) -> None:
+    """The editor saves records itself: reloaded after each save, it lost the clerk's place (it did)."""
+    from generator.render.site.serve import NO_RELOAD, PreviewServer
+
+    server = PreviewServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(sample_site))
+    editor = (sample_site / "admin" / "index.html").read_bytes()
+    assert NO_RELOAD in editor
+    assert server._inject_js_into_html(editor, 1) == editor
+    profile = (sample_site / "masters" / "li-jun" / "index.html").read_bytes()
+    assert b"livereload" in server._inject_js_into_html(profile, 1)
+    server.server_close()
+
+
+@pytest.mark.parametrize("which", ["page", "editor"])
+def test_a_taken_port_is_said_before_the_first_build(tmp_path: Path, which: str) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as taken, socket.socket() as free:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        free.bind(("127.0.0.1", 0))
+        port, other = taken.getsockname()[1], free.getsockname()[1]
+        free.close()
+        ports = ["--dev-addr", f"127.0.0.1:{port}", "--no-editor"] if which == "page" else \
+            ["--dev-addr", f"127.0.0.1:{other}", "--editor-port", str(port)]
+        done = subprocess.run([sys.executable, "-m", "generator", "serve", "--records", str(REPO / "records"), "--config",
+                               str(REPO / "mkdocs.yml"), *ports],
+                              cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stdout + done.stderr
+    said = {"page": (f"无法在 127.0.0.1:{port} 上预览", "--dev-addr"), "editor": ("无法启动在线编辑的本机保存服务", "--editor-port")}[which]
+    assert all(words in done.stdout for words in said), done.stdout
+    assert not (tmp_path / "build").exists()  # nothing built for a preview that cannot be shown

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import logging
 import secrets
+import socket
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
+
+from mkdocs.livereload import LiveReloadServer
 
 from generator.diagnostics import Result
 from generator.model.entities import Registry
@@ -58,17 +61,25 @@ def serve(
 ) -> int:
     """Build into ``site_dir`` and serve it on ``dev_addr``; ``say`` is told, after each save,
     which profiles were rendered again. Returns the exit code (1: the first build failed)."""
-    from mkdocs.livereload import LiveReloadServer
-
     options = read_options(config_file, environ)
     host, _, page_port = dev_addr.rpartition(":")
+    bind = host.strip("[]") or "127.0.0.1"
+    taken = _cannot_listen(bind, int(page_port))
+    if taken:  # said before the first build, which takes a minute at M
+        say(f"无法在 {dev_addr} 上预览（{taken}）：这个端口可能已被占用（例如另一个 serve），请用 --dev-addr 换一个端口")
+        return 1
     editor = None
     if cms_port is not None:
         # /admin/ edits the working copy through the local backend (no GitHub, works offline). It
         # listens on loopback only, whatever address the preview is on, and answers only the page
         # served here with the token written into that page's config.
         access = editing.Access.for_page(int(page_port), secrets.token_urlsafe(24))
-        editor = editing.start(records, access, cms_port, gate=gate)
+        try:
+            editor = editing.start(records, access, cms_port, gate=gate)
+        except OSError as exc:
+            say(f"无法启动在线编辑的本机保存服务（端口 {cms_port}：{exc.strerror or exc}）：请用 --editor-port 换一个端口，"
+                "或用 --no-editor 只预览")
+            return 1
         local = f"http://{editing.LOOPBACK}:{editor.server_address[1]}/api/v1?token={access.token}"
         options = replace(options, cms=replace(options.cms, local_backend=local))
         if host.strip("[]") not in editing.LOOPBACK_NAMES:
@@ -122,7 +133,7 @@ def serve(
             return 1
         kept = f"，其余 {first.profiles - first.rendered} 个沿用上次预览" if first.rendered < first.profiles else ""
         say(f"网站预览已生成：{first.pages} 个页面（介绍页 {first.profiles} 个，重新生成 {first.rendered} 个{kept}）")
-        server = LiveReloadServer(builder=rebuild, host=host.strip("[]") or "127.0.0.1", port=int(page_port), root=str(site_dir),
+        server = PreviewServer(builder=rebuild, host=bind, port=int(page_port), root=str(site_dir),
                                   polling_interval=POLL_SECONDS)
         server.error_handler = lambda code: _not_found(site_dir) if code == 404 else None
         if _native_watch_works(records):
@@ -139,6 +150,9 @@ def serve(
             server.serve()
         except KeyboardInterrupt:
             pass
+        except OSError as exc:  # the address taken since it was checked above
+            say(f"无法在 {dev_addr} 上预览（{exc.strerror or exc}），请用 --dev-addr 换一个端口")
+            return 1
         finally:
             server.shutdown()
     finally:
@@ -146,6 +160,19 @@ def serve(
             editor.shutdown()
             editor.server_close()
     return 0
+
+
+NO_RELOAD = b'<meta name="jiangpu-live-reload" content="off">'  # the editor's page (site_templates/admin/index.html)
+
+
+class PreviewServer(LiveReloadServer):
+    """MkDocs' live-reload server, except for the editor's page: it saves records itself, and
+    reloading it after each of its own saves would throw the clerk back to its start."""
+
+    def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:  # MkDocs 1.6's hook for every HTML file served
+        if NO_RELOAD in content:
+            return content
+        return bytes(super()._inject_js_into_html(content, epoch))
 
 
 # A file written, made, removed or renamed. Not opened or read: each build reads every record, and
@@ -186,6 +213,18 @@ def _native_watch_works(folder: Path) -> bool:
             probe.stop()
             probe.join()
     return True
+
+
+def _cannot_listen(host: str, port: int) -> str:
+    """Why a server could not listen on ``host:port`` ("" when it can)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds
+            probe.bind((host, port))
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return ""
 
 
 def _not_found(site_dir: Path) -> bytes | None:
