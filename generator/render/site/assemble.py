@@ -67,6 +67,42 @@ def link_tree(source: Path, target: Path) -> None:
             raise OSError(f"无法把 {path} 放进网站")
 
 
+def _files(root: Path) -> dict[str, tuple[int, int]]:
+    """Each file below ``root`` that link_tree would carry (no dot names), by path: its device and inode."""
+    found = {}
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+        rel = Path(folder).relative_to(root)
+        for name in names:
+            if not name.startswith("."):
+                info = os.stat(os.path.join(folder, name))
+                found[(rel / name).as_posix()] = (info.st_dev, info.st_ino)
+    return found
+
+
+def take_tree(source: Path, target: Path, last: Path | None) -> None:
+    """``target`` as ``link_tree(source, target)`` makes it, starting from ``last`` (the last site's
+    copy, moved over: call this once everything else has been built): only the files that differ
+    are linked or removed. After a one-record change at M, 10,000 sharing cards cost one rename
+    instead of 10,000 links (0.9 s); at L, ten times that."""
+    if last is None or not last.is_dir() or target.exists():  # MkDocs wrote a page there (data.md -> data/): merged
+        link_tree(source, target)
+        return
+    last.rename(target)
+    wanted, held = _files(source), _files(target)
+    for rel, inode in sorted(held.items()):
+        if wanted.get(rel) != inode:
+            (target / rel).unlink()
+    for folder in sorted((p for p in target.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
+        if not (source / folder.relative_to(target)).is_dir() and not any(folder.iterdir()):
+            folder.rmdir()  # deepest first: a folder emptied above is gone before its parent is looked at
+    for rel, inode in sorted(wanted.items()):
+        if held.get(rel) != inode:
+            (target / rel).parent.mkdir(parents=True, exist_ok=True)
+            if not link_or_copy(source / rel, target / rel):
+                raise OSError(f"无法把 {source / rel} 放进网站")
+
+
 _URL_BLOCK = re.compile(r"\s*<url>.*?</url>", re.S)
 _LOC = re.compile(r"<loc>(.*?)</loc>", re.S)
 

@@ -36,6 +36,7 @@ from generator.render.site.assemble import (
     profile_pages,
     sort_sitemap,
     static_folders,
+    take_tree,
 )
 from generator.render.site.chrome import Chrome
 from generator.render.site.data import build_site_data
@@ -394,8 +395,6 @@ def build_site(
                     index.result()
                 except SearchIndexError as exc:
                     raise SiteBuildError(str(exc)) from exc
-        for folder in beside:
-            link_tree(docs / folder, site / folder)
         add_to_sitemap(site, [page_url(p) for p in profiles])
         (site_work / "pagefind").rename(site / BUNDLE)
         bundle = "" if deferred else keys.folder_digest(site / BUNDLE)
@@ -405,6 +404,8 @@ def build_site(
         _swap(docs, docs_dir)
         for page in profiles:  # last: the unchanged ones leave the last site, which goes next
             take_profile(profiles_out, page_url(page), site, None if clean else site_dir)
+        for folder in beside:  # likewise: the last site's folders, with only the files that changed replaced
+            take_tree(docs_dir / folder, site / folder, None if clean else site_dir / folder)
         _swap(site, site_dir)
         finished = made["profiles"]
         _write_records(records_file, pagedeps.dump(pagedeps.Records(finished.records, bundle)))
