@@ -159,6 +159,15 @@ def test_the_editors_page_is_not_reloaded_after_a_save_and_the_others_are(sample
     server.server_close()
 
 
+def test_an_address_without_a_port_is_said() -> None:
+    from generator.render.site.serve import serve
+
+    heard: list[str] = []
+    code = serve(None, records=REPO / "records", config_file=REPO / "mkdocs.yml", docs_dir=Path("unused"),  # type: ignore[arg-type]
+                 site_dir=Path("unused"), dev_addr="localhost", revalidate=lambda: None, environ={}, say=heard.append)
+    assert code == 1 and heard == ["预览地址 localhost 不对：应写成 地址:端口，例如 127.0.0.1:8000"]
+
+
 @pytest.mark.parametrize("which", ["page", "editor"])
 def test_a_taken_port_is_said_before_the_first_build(tmp_path: Path, which: str) -> None:
     import socket

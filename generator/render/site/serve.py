@@ -3,10 +3,11 @@
 The preview is a build like any other (build.py), into its own folders: a save builds
 again, which renders only the pages whose records it touched and takes the others over
 from the last build, then the browser reloads; the search index is made after that, the
-last one serving meanwhile (a changed name is found a few seconds after it is shown). MkDocs' live-reload server serves the
-built site (it holds requests while a build runs, so no half-built page is seen, and
-tells open pages to reload once it is done); nothing of MkDocs' own build runs over the
-~10,000 profiles. A record with an error leaves the last good site in place.
+last one serving meanwhile (a changed name is found a few seconds after it is shown).
+MkDocs' live-reload server serves the built site (it holds requests while a build runs,
+so no half-built page is seen, and tells open pages to reload once it is done); nothing
+of MkDocs' own build runs over the ~10,000 profiles. A record with an error leaves the
+last good site in place.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from generator.validate.engine import Validation
 if TYPE_CHECKING:
     from watchdog.observers.api import BaseObserver, ObservedWatch
 
-POLL_SECONDS = 0.5  # how often the records folder is looked at for saves
+POLL_SECONDS = 0.5  # how often the records folder is looked at, where system notifications cannot be had
 
 
 def said(result: SiteBuild) -> str:
@@ -63,6 +64,9 @@ def serve(
     which profiles were rendered again. Returns the exit code (1: the first build failed)."""
     options = read_options(config_file, environ)
     host, _, page_port = dev_addr.rpartition(":")
+    if not page_port.isdigit() or not 0 < int(page_port) < 65536:
+        say(f"预览地址 {dev_addr} 不对：应写成 地址:端口，例如 127.0.0.1:8000")
+        return 1
     bind = host.strip("[]") or "127.0.0.1"
     taken = _cannot_listen(bind, int(page_port))
     if taken:  # said before the first build, which takes a minute at M
