@@ -85,6 +85,8 @@ def _is_name(kind: str, key: Key) -> bool:
 def control_problems(kind: str, data: dict[str, Any]) -> Iterator[tuple[Key, str]]:
     """Each value holding a character it must not, with the Chinese message (the rule and the editor)."""
     for key, value in _strings(data, ()):
+        if unwanted(value, True) is None:  # clean for a name, so for free text too (its set is the smaller): most text
+            continue
         name = _is_name(kind, key)
         found = unwanted(value, name)
         if found is not None:
@@ -100,7 +102,8 @@ def no_invisible_characters(ctx: Context) -> Iterator[Finding]:
                 yield Finding(record.src, message, key)
 
 
-_WRAPPED = re.compile(r"^[“‘「『\"'].*[”’」』\"']$", re.S)
+_OPENING = "“‘「『\"'"
+_WRAPPED = re.compile(rf"^[{_OPENING}].*[”’」』\"']$", re.S)
 
 
 @rule("text.quotes")
@@ -110,5 +113,6 @@ def names_are_not_quoted(ctx: Context) -> Iterator[Finding]:
         if record.data is None:
             continue
         for key, value in _strings(record.data, ()):
-            if _is_name(record.kind, key) and key[-1] != "id" and len(value) > 2 and _WRAPPED.match(value):
+            # The cheap tests first: this runs for every string of every record.
+            if len(value) > 2 and value[0] in _OPENING and _WRAPPED.match(value) and key[-1] != "id" and _is_name(record.kind, key):
                 yield Finding(record.src, f"名称“{value[:40]}”两端带着引号：输入法加上的引号会成为名字的一部分，请删去两端的引号", key)
