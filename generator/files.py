@@ -50,7 +50,7 @@ def record_path(records: Path, folder: str, record_id: str) -> Path:
     return inside(records, folder, f"{record_id}.yml")
 
 
-def link_or_copy(source: Path, target: Path) -> bool:
+def link_or_copy(source: str | Path, target: str | Path) -> bool:
     """``target`` as a hard link to ``source`` (a copy across file systems); False when ``source``
     is not there or neither works. Builds write new files, never into old ones, so a link is a copy."""
     try:
