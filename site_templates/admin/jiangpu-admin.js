@@ -290,6 +290,32 @@
     window.CMS.registerWidget("jiangpu-withdraw", Withdraw);
   }
 
+  // ------------------------------------------------------------ messages
+
+  // Decap shows a refused save as "保存内容失败: API_ERROR: <the gate's message>": the name of its
+  // error class means nothing to a clerk, and the gate's own Chinese sentence says it all.
+  var ERROR_NAME = /\bAPI_ERROR:\s*/g;
+
+  function dropErrorNames(node) {
+    if (node.nodeType === Node.TEXT_NODE) {
+      if (ERROR_NAME.test(node.nodeValue)) node.nodeValue = node.nodeValue.replace(ERROR_NAME, "");
+      ERROR_NAME.lastIndex = 0;
+      return;
+    }
+    if (node.nodeType !== Node.ELEMENT_NODE || (node.textContent || "").indexOf("API_ERROR") < 0) return;
+    var walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+    for (var text = walker.nextNode(); text; text = walker.nextNode()) dropErrorNames(text);
+  }
+
+  function watchMessages() {
+    new MutationObserver(function (changes) {
+      changes.forEach(function (change) {
+        if (change.type === "characterData") dropErrorNames(change.target);
+        change.addedNodes.forEach(dropErrorNames);
+      });
+    }).observe(document.body, { childList: true, subtree: true, characterData: true });
+  }
+
   // ------------------------------------------------------------ start
 
   function start() {
@@ -303,6 +329,7 @@
     }
     registerIdWidget();
     registerWithdrawWidget();
+    watchMessages();
     window.CMS.init();
   }
 
