@@ -169,7 +169,7 @@ def test_a_preview_shows_the_page_before_the_search_index_then_the_clean_site(tm
     assert "增量生成测试" in (out / "site" / "masters" / "bai-yun" / "index.html").read_text(encoding="utf-8")
     assert (out / "site" / "pagefind" / "pagefind.js").stat().st_ino == bundle  # the last bundle, for now
     index_pending(out / "site", out / "docs")
-    clean = _build(records, tmp_path / "clean", clean=True)
+    _build(records, tmp_path / "clean", clean=True)
     assert _tree_digest(out / "site") == _tree_digest(tmp_path / "clean" / "site")
     assert _filter_index(out / "site") == _filter_index(tmp_path / "clean" / "site")
     indexed = (out / "site" / "pagefind" / "pagefind.js").stat().st_ino

@@ -120,14 +120,14 @@ def test_reading_a_record_starts_no_build_and_saving_one_does(tmp_path: Path) ->
 
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
-    from generator.render.site.serve import changes_observer
+    from generator.render.site.serve import ChangesOnly
 
     record = tmp_path / "li-jun.yml"
     record.write_text("id: li-jun\n", encoding="utf-8")
     seen: list[FileSystemEvent] = []
     handler = FileSystemEventHandler()
     handler.on_any_event = seen.append  # type: ignore[method-assign]
-    observer = changes_observer()
+    observer = ChangesOnly()
     observer.schedule(handler, str(tmp_path), recursive=True)
     observer.start()
     try:

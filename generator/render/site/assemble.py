@@ -125,19 +125,6 @@ def _page_of(loc: str) -> str:
     return "/".join(parts[-2:]) + "/" if len(parts) >= 2 else loc
 
 
-def merge_sitemap(main: Path, part: Path, urls: set[str]) -> None:
-    """Add ``part``'s sitemap entries for ``urls`` to ``main``'s, dated as ``main``'s entries are
-    (a previous build's entries carry the previous build's date)."""
-    blocks = [b for b in _sitemap_blocks(part / "sitemap.xml") if _page_of(_loc(b)) in urls]
-    if blocks and (main / "sitemap.xml").exists():
-        current = _LASTMOD.search((main / "sitemap.xml").read_text(encoding="utf-8"))
-        if current is not None:
-            blocks = [_LASTMOD.sub(current.group(0), b) for b in blocks]
-        # Each block starts with its own line break: insert them before the closing line.
-        text = (main / "sitemap.xml").read_text(encoding="utf-8").replace("\n</urlset>", "".join(blocks) + "\n</urlset>")
-        (main / "sitemap.xml").write_text(text, encoding="utf-8")
-
-
 def sort_sitemap(site: Path, dated: Mapping[str, str] | None = None) -> None:
     """The sitemap's pages in address order, whether one build or several made it (and its
     .gz copy again, keeping MkDocs' time stamp so that builds stay byte-identical). With

@@ -25,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from generator.files import write_atomically
 from generator.model.entities import Registry
 from generator.render.cms import CmsError, CmsOptions, decap_package, write_admin
 from generator.render.site import keys, pagedeps
@@ -408,7 +409,7 @@ def build_site(
             take_tree(docs_dir / folder, site / folder, None if clean else site_dir / folder)
         _swap(site, site_dir)
         finished = made["profiles"]
-        _write_records(records_file, pagedeps.dump(pagedeps.Records(finished.records, bundle)))
+        _write_records(records_file, pagedeps.Records(finished.records, bundle))
     finally:
         shutil.rmtree(docs_work, ignore_errors=True)
         shutil.rmtree(site_work, ignore_errors=True)
@@ -423,18 +424,15 @@ def index_pending(site_dir: Path, docs_dir: Path, stop: Callable[[], bool] | Non
     work = _aside(site_dir)
     try:
         index_site(docs_dir.parent / ENTRIES, work / BUNDLE, stop)
-    except IndexCancelled:
-        shutil.rmtree(work, ignore_errors=True)
-        return False
-    except SearchIndexError as exc:
-        shutil.rmtree(work, ignore_errors=True)
-        raise SiteBuildError(str(exc)) from exc
-    try:
         bundle = keys.folder_digest(work / BUNDLE)
         records_file = docs_dir.parent / PAGE_RECORDS
         last = pagedeps.load(_read(records_file))
         _swap(work / BUNDLE, site_dir / BUNDLE)
-        _write_records(records_file, pagedeps.dump(pagedeps.Records(last.pages, bundle)))
+        _write_records(records_file, pagedeps.Records(last.pages, bundle))
+    except IndexCancelled:
+        return False
+    except SearchIndexError as exc:
+        raise SiteBuildError(str(exc)) from exc
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return True
@@ -447,10 +445,8 @@ def _read(path: Path) -> str:
         return ""
 
 
-def _write_records(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.new-{os.getpid()}")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+def _write_records(path: Path, records: pagedeps.Records) -> None:
+    write_atomically(path, pagedeps.dump(records).encode("utf-8"), path.parent)
 
 
 # A record's folder -> where its public page is (a programme's page is its progress page).

@@ -17,7 +17,7 @@ import shutil
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, cast
@@ -484,7 +484,8 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
         _write_extras(site, specs, out, templates)
         return forms() if callable(forms) else forms or []
 
-    _JOB = _Job(env, pages, out, entries, finished, last or LastBuild(), digests, key)
+    last = last or LastBuild()
+    _JOB = _Job(env, pages, out, entries, finished, last, digests, key)
     serial = jobs == 1 or len(pages) < PARALLEL_THRESHOLD
     try:
         with nullcontext() if serial else ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
@@ -492,7 +493,7 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
             running = mapped(_render_share, shares)
             listed = beside_pages()  # meanwhile, in this otherwise idle process
             done = list(running)
-            _JOB = _Job(env, [forms_page(listed)], out, entries, finished, last or LastBuild(), digests, key)
+            _JOB = replace(_JOB, pages=[forms_page(listed)])
             done.append(_render_share((0, 1)))
             # Cards by their names' hash, one share a process: no two draw the same card.
             parts: list[dict[str, tuple[str, str, str]]] = [{} for _ in range(1 if serial else jobs)]
@@ -502,7 +503,7 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
                     finished.rendered.update(rendered)
                 for path, words in asked.items():
                     parts[int(path[len(cards.FOLDER) + 1:][:8], 16) % len(parts)][path] = words
-            list(mapped(_draw_share, [(part, out, (last or LastBuild()).docs, cache / "cards" if cache else None) for part in parts]))
+            list(mapped(_draw_share, [(part, out, last.docs, cache / "cards" if cache else None) for part in parts]))
         count = sum(n for n, *_ in done)
     finally:
         _JOB = None

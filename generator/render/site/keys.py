@@ -9,12 +9,17 @@ from importlib import metadata
 from pathlib import Path
 
 
-def tree_digest(root: Path, suffixes: Iterable[str]) -> str:
-    wanted = tuple(suffixes)
+def _digest(root: Path, files: Iterable[Path]) -> str:
+    """The files' names below ``root`` and their bytes, as one digest."""
     hasher = hashlib.blake2b(digest_size=16)
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in wanted and "__pycache__" not in p.parts):
+    for path in sorted(files):
         hasher.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return hasher.hexdigest()
+
+
+def tree_digest(root: Path, suffixes: Iterable[str]) -> str:
+    wanted = tuple(suffixes)
+    return _digest(root, (p for p in root.rglob("*") if p.is_file() and p.suffix in wanted and "__pycache__" not in p.parts))
 
 
 def versions(names: Iterable[str]) -> str:
@@ -30,12 +35,7 @@ def versions(names: Iterable[str]) -> str:
 
 def folder_digest(folder: Path) -> str:
     """Every file below ``folder``, names and bytes, as one digest ("" when there is no folder)."""
-    if not folder.is_dir():
-        return ""
-    hasher = hashlib.blake2b(digest_size=16)
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        hasher.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return hasher.hexdigest()
+    return _digest(folder, (p for p in folder.rglob("*") if p.is_file())) if folder.is_dir() else ""
 
 
 def same_files(folder: Path, last: Path) -> bool:

@@ -20,18 +20,25 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
 
 from mkdocs.livereload import LiveReloadServer
+from watchdog.events import (
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
+from watchdog.observers import Observer
+from watchdog.observers.api import ObservedWatch
 
 from generator.diagnostics import Result
 from generator.model.entities import Registry
 from generator.render.site import editing
 from generator.render.site.build import SiteBuild, SiteBuildError, build_site, index_pending, read_options
 from generator.validate.engine import Validation
-
-if TYPE_CHECKING:
-    from watchdog.observers.api import BaseObserver, ObservedWatch
 
 POLL_SECONDS = 0.5  # how often the records folder is looked at, where system notifications cannot be had
 
@@ -143,7 +150,7 @@ def serve(
         if _native_watch_works(records):
             # Told by the system (inotify and the like) instead of MkDocs' polling, which reads the
             # whole records tree every half second: 60 ms of CPU at M, more than that interval at L.
-            server.observer = changes_observer()  # type: ignore[assignment]  # both are watchdog BaseObservers
+            server.observer = ChangesOnly()
         server.watch(str(records))
         if first.search_pending:  # records changed since the last preview: its search index stands in
             pending.set()
@@ -181,31 +188,21 @@ class PreviewServer(LiveReloadServer):
 
 # A file written, made, removed or renamed. Not opened or read: each build reads every record, and
 # MkDocs' handler rebuilds on any event it is given (with inotify, each build would start the next).
-CHANGES = ("FileCreatedEvent", "FileModifiedEvent", "FileDeletedEvent", "FileMovedEvent", "FileClosedEvent")
+CHANGES: list[type[FileSystemEvent]] = [FileCreatedEvent, FileModifiedEvent, FileDeletedEvent, FileMovedEvent, FileClosedEvent]
 
 
-def changes_observer() -> BaseObserver:
+class ChangesOnly(Observer):  # type: ignore[valid-type, misc]  # Observer names the platform's class
     """The system's observer, passing on only the events that change a file."""
-    import watchdog.events
-    from watchdog.observers import Observer
 
-    wanted: list[type[watchdog.events.FileSystemEvent]] = [getattr(watchdog.events, name) for name in CHANGES]
-
-    class ChangesOnly(Observer):  # type: ignore[valid-type, misc]  # Observer is the platform's class
-        def schedule(self, event_handler: watchdog.events.FileSystemEventHandler, path: str | Path, *, recursive: bool = False,
-                     event_filter: list[type[watchdog.events.FileSystemEvent]] | None = None, follow_symlink: bool = False) -> ObservedWatch:
-            return super().schedule(event_handler, path, recursive=recursive, event_filter=event_filter or wanted,
-                                    follow_symlink=follow_symlink)
-
-    return cast("BaseObserver", ChangesOnly())
+    def schedule(self, event_handler: FileSystemEventHandler, path: str | Path, *, recursive: bool = False,
+                 event_filter: list[type[FileSystemEvent]] | None = None, follow_symlink: bool = False) -> ObservedWatch:
+        return super().schedule(event_handler, path, recursive=recursive, event_filter=event_filter or CHANGES,
+                                follow_symlink=follow_symlink)
 
 
 def _native_watch_works(folder: Path) -> bool:
     """The system's file notifications can watch ``folder`` (not so on some network and container
     file systems, or past the number of watches allowed): else MkDocs' polling stays."""
-    from watchdog.events import FileSystemEventHandler
-    from watchdog.observers import Observer
-
     probe = Observer()
     try:
         probe.schedule(FileSystemEventHandler(), str(folder), recursive=True)
