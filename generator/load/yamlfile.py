@@ -13,6 +13,7 @@ nodes into plain Python values ourselves, so that:
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import re
 import stat
@@ -288,6 +289,25 @@ def load_file(file_path: str, shown_path: str | None = None) -> Loaded:
     if isinstance(text, Diagnostic):
         return Loaded(None, [text])
     return parse(text, shown)
+
+
+# Documents parsed again only to find a diagnostic's line, by path and content: a rule warning about
+# 400 records at M re-parsed all of them at every validation of a ``serve`` session.
+_LOCATED: dict[tuple[str, str, bytes], Document | None] = {}
+LOCATED_KEPT = 4096
+
+
+def load_located(file_path: str, shown_path: str) -> Document | None:
+    """``load_file``'s document, reused while the file holds the same bytes (for the lines of diagnostics)."""
+    raw = read_regular(file_path)
+    if isinstance(raw, str):
+        return None
+    key = (file_path, shown_path, hashlib.blake2b(raw, digest_size=16).digest())
+    if key not in _LOCATED:
+        if len(_LOCATED) >= LOCATED_KEPT:
+            del _LOCATED[next(iter(_LOCATED))]  # the oldest
+        _LOCATED[key] = load_file(file_path, shown_path).document
+    return _LOCATED[key]
 
 
 class _Builder:

@@ -11,7 +11,7 @@ from dataclasses import field as _field  # a studio has a data field named "fiel
 from datetime import date
 from typing import Any
 
-from generator.load.yamlfile import Document, Key, Mark, load_file
+from generator.load.yamlfile import Document, Key, Mark, load_located
 
 
 @dataclass(slots=True, eq=False)
@@ -28,7 +28,7 @@ class Source:
 
     def locate(self, key: Key = (), *, at_key: bool = False) -> Mark:
         if self.document is None:
-            self.document = load_file(self.file_path, self.path).document
+            self.document = load_located(self.file_path, self.path)
             if self.document is None:
                 return (1, 1)
         return self.document.locate(key, at_key=at_key)

@@ -264,14 +264,20 @@ def talent_holders(registry: Registry, programme: Programme, year: int,
     so a 技术标兵 promoted to 首席技工 is paid the 首席技工 allowance from then on, never both.
     Tiers rank as the programme lists them, highest first (南浔工匠, 首席技工, 技术标兵)."""
     rank = {t.name: i for i, t in enumerate(programme.tiers)}
+    held = _held(rank, people if people is not None else talent_people(registry, programme.id), year)
+    return sorted(held, key=lambda x: (rank.get(x[1], 99), x[2], x[0].id))
+
+
+def _held(rank: Mapping[str, int], people: list[tuple[Master, str, int]], year: int) -> list[tuple[Master, str, int]]:
+    """``talent_holders`` in no particular order (counting them needs none: sorting took most of the time)."""
     held: dict[str, tuple[Master, str, int]] = {}
-    for master, tier, named in people if people is not None else talent_people(registry, programme.id):
+    for master, tier, named in people:
         if named > year:
             continue
         before = held.get(master.id)
         if before is None or rank.get(tier, 99) < rank.get(before[1], 99):
             held[master.id] = (master, tier, named)
-    return sorted(held.values(), key=lambda x: (rank.get(x[1], 99), x[2], x[0].id))
+    return list(held.values())
 
 
 def talent_progress(registry: Registry, programme: Programme) -> tuple[Progress, list[TierYear]]:
@@ -281,7 +287,8 @@ def talent_progress(registry: Registry, programme: Programme) -> tuple[Progress,
     counts = Counter((tier, year) for _, tier, year in people)
     rows: list[TierYear] = []
     years = [programme.start_year + offset for offset in range(programme.years)]
-    held = {year: talent_holders(registry, programme, year, people) for year in years}
+    rank = {t.name: i for i, t in enumerate(programme.tiers)}
+    held = {year: _held(rank, people, year) for year in years}
     holding = {year: Counter(tier for _, tier, _ in held[year]) for year in years}
     paying = {year: Counter(tier for m, tier, _ in held[year] if paid_in(m, year)) for year in years}
     for tier in programme.tiers:

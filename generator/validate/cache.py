@@ -4,9 +4,10 @@ changed file does not parse the whole registry again.
 Entries are keyed by a hash of the file's bytes, never by its modification
 time or size: an edit that keeps both (``touch -r``) is still re-checked. The
 whole cache is keyed by the schemas and the source of the modules whose result
-it stores (loader, schema check, this module), so a change to either starts
-afresh. A per-file result depends on nothing else: the rules across files
-(programme parameters, references) run on every call and are never cached.
+it stores (loader, schema check, the rules on one record alone, this module), so
+a change to either starts afresh. A per-file result depends on nothing else: the
+rules across files (programme parameters, references) run on every call and are
+never cached.
 
 Plain JSON, never pickle, so that loading it cannot run code; and it lives in
 the user's cache folder, not in the checkout, so a pull request cannot bring a
@@ -26,12 +27,13 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from generator import characters, formulas
 from generator.diagnostics import Diagnostic, Severity
 from generator.kinds import NAMES
 from generator.load import yamlfile
 from generator.load.discover import RecordFile
 from generator.resources import SCHEMA_DIR
-from generator.validate import schema
+from generator.validate import rules, schema
 
 if TYPE_CHECKING:
     from generator.validate.engine import CheckedFile
@@ -50,7 +52,9 @@ def _fingerprint() -> str:
     digest = hashlib.sha256()
     for kind in NAMES:
         digest.update((SCHEMA_DIR / f"{kind}.schema.json").read_bytes())
-    for module in (yamlfile, schema, sys.modules[__name__]):
+    # The per-file results include the rules on one record alone (rules.RECORD_RULES): their code too.
+    for module in (yamlfile, schema, sys.modules[__name__], rules, characters, formulas,
+                   *sorted({sys.modules[f.__module__] for f in rules.RECORD_RULES.values()}, key=lambda m: m.__name__)):
         digest.update(Path(str(module.__file__)).read_bytes())
     return digest.hexdigest()[:16]
 

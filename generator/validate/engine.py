@@ -5,11 +5,9 @@ Pure: takes options, returns a :class:`Validation`; never prints or exits.
 
 from __future__ import annotations
 
-import gc
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from multiprocessing import get_context
@@ -19,11 +17,12 @@ from typing import Any
 from generator.diagnostics import Diagnostic, Result, Severity
 from generator.load.discover import RecordFile, discover, shown_path
 from generator.load.yamlfile import Document, load_file
+from generator.memory import collector_paused
 from generator.model.build import RecordData, build_registry
 from generator.model.entities import Registry, Source
 from generator.validate import schema
 from generator.validate.cache import FileCache
-from generator.validate.rules import Context, run_rules
+from generator.validate.rules import Context, run_record_rules, run_rules
 
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 400
@@ -52,7 +51,11 @@ def check_file(file: RecordFile) -> CheckedFile:
     if document is None:
         return CheckedFile(file, None, loaded.diagnostics)
     problems = schema.check(file.kind, document)
-    return CheckedFile(file, None if problems else document.data, problems, document)
+    if problems:
+        return CheckedFile(file, None, problems, document)
+    # The rules on this record alone, here: they run in the workers and are kept in the cache.
+    found = run_record_rules(RecordData(file.kind, file.id, Source(file.path, file.file_path, document), document.data))
+    return CheckedFile(file, document.data, found, document)
 
 
 def _check_without_document(file: RecordFile) -> CheckedFile:
@@ -70,19 +73,6 @@ def check_files(files: Sequence[RecordFile], jobs: int | None = None) -> list[Ch
         return list(pool.map(_check_without_document, files, chunksize=chunk))
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Loading a registry allocates millions of small acyclic objects; the cyclic
-    garbage collector would walk them again and again (about a third of the time)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def validate(
     records_dir: Path,
     *,
@@ -92,7 +82,7 @@ def validate(
     cache_dir: Path | None = None,
 ) -> Validation:
     """Check the whole registry; report on ``only`` these files when given."""
-    with _collector_paused():
+    with collector_paused():
         return _validate(records_dir, today, only, jobs, cache_dir)
 
 

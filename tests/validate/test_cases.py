@@ -18,7 +18,7 @@ import yaml
 
 from generator.diagnostics import Diagnostic
 from generator.validate.engine import validate
-from generator.validate.rules import RULES
+from generator.validate.rules import RECORD_RULES, RULES
 from tests.conftest import CASES, make_registry
 
 # Cases are written against a fixed day, so that "overdue" stays overdue.
@@ -68,7 +68,7 @@ def test_invalid_case_reports_rule_file_and_line(case: Path, tmp_path: Path, mon
 
 
 def test_every_rule_has_both_cases() -> None:
-    for rule_id in set(RULES) | FILE_RULES:
+    for rule_id in set(RULES) | set(RECORD_RULES) | FILE_RULES:
         assert (CASES / rule_id / "valid").is_dir(), f"{rule_id} has no valid case"
         assert (CASES / rule_id / "invalid" / "expected.yml").is_file(), f"{rule_id} has no invalid case"
     for rule_id in LOADER_RULES:

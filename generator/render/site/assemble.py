@@ -161,3 +161,21 @@ def add_to_sitemap(site: Path, urls: list[str]) -> None:
     text = sitemap.read_text(encoding="utf-8")
     added = "".join(home.replace(f"<loc>{base}</loc>", f"<loc>{base}{url}</loc>") for url in urls)
     sitemap.write_text(text.replace("\n</urlset>", added + "\n</urlset>"), encoding="utf-8")
+
+
+def differs(new: Path, old: Path, *, skip: set[str] | frozenset[str] = frozenset(), both_ways: bool = False) -> bool:
+    """A file below ``new`` (not under a top folder named in ``skip``) is not in ``old`` with the same
+    bytes; ``both_ways``: or ``old`` has a file ``new`` has not. Files that are one (a link) are not read."""
+    mine = {rel: inode for rel, inode in _files(new).items() if rel.split("/", 1)[0] not in skip}
+    if both_ways and set(_files(old) if old.is_dir() else {}) - set(mine):
+        return True
+    for rel, inode in mine.items():
+        try:
+            info = os.stat(old / rel)
+        except OSError:
+            return True
+        if (info.st_dev, info.st_ino) == inode:
+            continue
+        if (new / rel).stat().st_size != info.st_size or (new / rel).read_bytes() != (old / rel).read_bytes():
+            return True
+    return False

@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -26,11 +26,13 @@ from typing import Any
 import yaml
 
 from generator.files import write_atomically
+from generator.memory import collector_paused
 from generator.model.entities import Registry
 from generator.render.cms import CmsError, CmsOptions, decap_package, write_admin
 from generator.render.site import keys, pagedeps
 from generator.render.site.assemble import (
     add_to_sitemap,
+    differs,
     link_tree,
     page_url,
     prepare_part,
@@ -41,8 +43,19 @@ from generator.render.site.assemble import (
 )
 from generator.render.site.chrome import Chrome
 from generator.render.site.data import build_site_data
-from generator.render.site.docs import LastBuild, ProfileSite, take_profile, write_docs
+from generator.render.site.docs import (
+    FORMS_PAGE,
+    LastBuild,
+    ProfileSite,
+    check_stopped,
+    is_profile,
+    plan_pages,
+    render_in_place,
+    take_profile,
+    write_docs,
+)
 from generator.render.site.photos import publish as publish_photos
+from generator.render.site.photos import published
 from generator.render.site.search import BUNDLE, IndexCancelled, SearchIndexError, index_site
 from generator.resources import TEMPLATE_DIR
 
@@ -74,6 +87,7 @@ class SiteBuild:
     rendered: int = 0  # of those, rendered by this build (the others showed what they showed last time)
     rendered_pages: tuple[str, ...] = ()  # their docs paths ("masters/li-jun.md"), sorted
     search_pending: bool = False  # the site still has the last search bundle: index_pending() replaces it
+    others_changed: bool = True  # a file besides the profiles and the search bundle differs from the last site's
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -302,7 +316,7 @@ def artefact_cache(environ: Mapping[str, str]) -> Path:
 def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, environ: Mapping[str, str] | None = None,
                 history: Mapping[str, date] | None = None, entries: Path | None = None,
                 profiles: Callable[[list[str]], ProfileSite] | None = None, cache: Path | None = None,
-                last: LastBuild | None = None) -> int:
+                last: LastBuild | None = None, stop: Callable[[], bool] | None = None) -> int:
     """The docs folder; with ``environ`` (to find the Chinese font) the blank forms too;
     with ``entries``, the pages' search entries there, for the indexer; with ``profiles``, the
     profiles' finished pages (see ``docs.write_docs``); ``cache``: the user's folder of forms and
@@ -310,18 +324,20 @@ def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, enviro
     cards and unchanged files are taken again."""
     site = build_site_data(registry, mask_apprentices=options.mask_apprentice_names, history=history, site_name=options.site_name,
                            site_url=options.site_url, as_of=newest_date(registry))
+    check_stopped(stop)
     site.add_photos(publish_photos(registry, docs_dir))
+    check_stopped(stop)
     as_of = date.fromisoformat(site.as_of) if site.as_of else None
     try:
         write_admin(docs_dir / "admin", options.cms, decap_package(os.environ if environ is None else environ), registry)
     except CmsError as exc:
         raise SiteBuildError(str(exc)) from exc
     if environ is None:
-        return write_docs(site, docs_dir, entries=entries, profiles=profiles, cache=cache, last=last)
+        return write_docs(site, docs_dir, entries=entries, profiles=profiles, cache=cache, last=last, stop=stop)
     known = environ
     previous = last.docs if last is not None else None
     return write_docs(site, docs_dir, forms=lambda: write_blank_forms(registry, docs_dir, known, as_of, previous, cache), entries=entries,
-                      profiles=profiles, cache=cache, last=last)
+                      profiles=profiles, cache=cache, last=last, stop=stop)
 
 
 def build_site(
@@ -337,12 +353,17 @@ def build_site(
     cache: Path | None = None,
     options: SiteOptions | None = None,
     defer_index: bool = False,
+    stop: Callable[[], bool] | None = None,
+    commit: AbstractContextManager[Any] | None = None,
 ) -> SiteBuild:
     """Build the site: the profiles' pages straight through Material's template (chrome.py) while
     our templates render them, then MkDocs over the other pages beside the search indexer.
     ``options``: instead of mkdocs.yml's (``serve`` adds its local editing backend).
     ``defer_index`` (``serve``: the page before the index): where a search entry changed and there is
-    a last bundle, the site gets that bundle for now, and ``index_pending`` makes the new one after."""
+    a last bundle, the site gets that bundle for now, and ``index_pending`` makes the new one after.
+    ``stop`` (``serve``: a newer save) is asked between the steps and while pages render: when it says
+    so, the build ends (``Cancelled``) and the last site stays. ``commit`` is held while the new site is
+    put in place (``serve``: no page is patched by ``show_changed`` meanwhile)."""
     options = read_options(config_file, environ) if options is None else options
     # MkDocs reads a relative folder from mkdocs.yml's own folder; ours are the caller's.
     asked = (site_dir, docs_dir)  # as the caller named them, for its messages
@@ -351,15 +372,13 @@ def build_site(
     docs_work, site_work = _aside(docs_dir), _aside(site_dir)
     entries_dir = docs_dir.parent / ENTRIES  # kept for the next build to link unchanged entries from
     records_file = docs_dir.parent / PAGE_RECORDS
-    last = pagedeps.Records({}) if clean else pagedeps.load(_read(records_file))
+    last = pagedeps.Records({}) if clean else _last_records(records_file)
     # serve's local backend address carries a token new at each start; only /admin/'s settings,
     # written by every build, show it: the profiles rendered at the last start stay good.
-    key = keys.build_key(config_file, replace(options, cms=replace(options.cms, local_backend="local" if options.cms.local_backend else None)))
+    key = _profiles_key(config_file, options)
     # Left by versions that carried profiles over from the last site: every page is rendered now.
     (docs_dir.parent / "jiangpu-manifest.json").unlink(missing_ok=True)
-    # The pages' dates (sitemap): the registry's last change in git, else the newest date it mentions.
-    day = max(history.values()) if history else newest_date(registry)
-    epoch = int(datetime.combine(day, datetime.min.time(), tzinfo=UTC).timestamp())
+    epoch = _epoch(registry, history)
     try:
         entries = docs_work / "search-entries"
         docs = docs_work / "docs"
@@ -378,7 +397,9 @@ def build_site(
 
         with _source_date(epoch):
             pages = render_docs(registry, docs, options, environ if environ is not None else os.environ, history, entries,
-                                profiles=profile_site, cache=cache, last=None if clean else LastBuild(docs_dir, entries_dir, site_dir))
+                                profiles=profile_site, cache=cache, last=None if clean else LastBuild(docs_dir, entries_dir, site_dir),
+                                stop=stop)
+            check_stopped(stop)
             # The search index is built from the entries while MkDocs builds the other pages (a separate process).
             with ThreadPoolExecutor(max_workers=1) as indexer:
                 # No search entry changed: the last bundle is the one Pagefind would write (checked against its digest).
@@ -391,6 +412,7 @@ def build_site(
                 profiles = profile_pages(docs)
                 beside = static_folders(docs)
                 prepare_part(docs, site_work / "docs-pages", set(profiles), beside)
+                check_stopped(stop)
                 _mkdocs_build(config_file, site_work / "docs-pages", site, strict)
                 try:
                     index.result()
@@ -400,35 +422,122 @@ def build_site(
         (site_work / "pagefind").rename(site / BUNDLE)
         bundle = "" if deferred else keys.folder_digest(site / BUNDLE)
         sort_sitemap(site, _profile_dates(history))
-        records_file.unlink(missing_ok=True)  # no records while the folders are swapped
-        _swap(entries, entries_dir)
-        _swap(docs, docs_dir)
-        for page in profiles:  # last: the unchanged ones leave the last site, which goes next
-            take_profile(profiles_out, page_url(page), site, None if clean else site_dir)
-        for folder in beside:  # likewise: the last site's folders, with only the files that changed replaced
-            take_tree(docs_dir / folder, site / folder, None if clean else site_dir / folder)
-        _swap(site, site_dir)
-        finished = made["profiles"]
-        _write_records(records_file, pagedeps.Records(finished.records, bundle))
+        others = clean or differs(site, site_dir, skip={BUNDLE}) \
+            or any(differs(docs / folder, site_dir / folder, both_ways=True) for folder in beside)
+        with commit if commit is not None else nullcontext():
+            check_stopped(stop)
+            records_file.unlink(missing_ok=True)  # no records while the folders are swapped
+            _swap(entries, entries_dir)
+            _swap(docs, docs_dir)
+            for page in profiles:  # last: the unchanged ones leave the last site, which goes next
+                take_profile(profiles_out, page_url(page), site, None if clean else site_dir)
+            for folder in beside:  # likewise: the last site's folders, with only the files that changed replaced
+                take_tree(docs_dir / folder, site / folder, None if clean else site_dir / folder)
+            _swap(site, site_dir)
+            finished = made["profiles"]
+            _write_records(records_file, pagedeps.Records(finished.records, bundle))
     finally:
         shutil.rmtree(docs_work, ignore_errors=True)
         shutil.rmtree(site_work, ignore_errors=True)
-    return SiteBuild(pages, *asked, len(profiles), len(finished.rendered), tuple(sorted(finished.rendered)), deferred)
+    return SiteBuild(pages, *asked, len(profiles), len(finished.rendered), tuple(sorted(finished.rendered)), deferred, others)
 
 
-def index_pending(site_dir: Path, docs_dir: Path, stop: Callable[[], bool] | None = None) -> bool:
+def _profiles_key(config_file: Path, options: SiteOptions) -> str:
+    # serve's local backend address carries a token new at each start; only /admin/'s settings,
+    # written by every build, show it: the profiles rendered at the last start stay good.
+    return keys.build_key(config_file, replace(options, cms=replace(options.cms, local_backend="local" if options.cms.local_backend else None)))
+
+
+def _epoch(registry: Registry, history: Mapping[str, date] | None) -> int:
+    """The pages' dates (sitemap): the registry's last change in git, else the newest date it mentions."""
+    day = max(history.values()) if history else newest_date(registry)
+    return int(datetime.combine(day, datetime.min.time(), tzinfo=UTC).timestamp())
+
+
+_CHROME: dict[tuple[Any, ...], Chrome] = {}  # show_changed's, for the next save
+
+IN_PLACE_LIMIT = 200  # profiles changed by one save: beyond this, serve builds the whole site before it reloads
+
+
+def show_changed(registry: Registry, *, config_file: Path, site_dir: Path, docs_dir: Path, options: SiteOptions,
+                 history: Mapping[str, date] | None = None) -> SiteBuild | None:
+    """``serve``, right after a save: the profiles it changed, rendered over the last build's files in
+    place (each file in one rename), so that the browser can show the page at once; ``build_site``
+    then builds the whole site in the background, takes these pages over by their records (or renders
+    them again where they are not what it would make) and puts the rest in place. None, and nothing
+    written, when there is no last build here, more than IN_PLACE_LIMIT profiles changed, or the
+    pages MkDocs builds changed (their navigation is on every page): then the whole build it is."""
+    with collector_paused():
+        return _show_changed(registry, config_file, site_dir.absolute(), docs_dir.absolute(), options, history)
+
+
+def _show_changed(registry: Registry, config_file: Path, site_dir: Path, docs_dir: Path, options: SiteOptions,
+                  history: Mapping[str, date] | None) -> SiteBuild | None:
+    records_file, entries_dir = docs_dir.parent / PAGE_RECORDS, docs_dir.parent / ENTRIES
+    last = _last_records(records_file)
+    if not last.pages or not site_dir.is_dir() or not entries_dir.is_dir():
+        return None
+    site = build_site_data(registry, mask_apprentices=options.mask_apprentice_names, history=history, site_name=options.site_name,
+                           site_url=options.site_url, as_of=newest_date(registry))
+    # The photos as the last build published them: a photo replaced since shows at its new size
+    # once the whole build has run (its pages' records then differ, and they are rendered again).
+    site.add_photos(published(registry, docs_dir))
+    planned = list(plan_pages(site))
+    others = [page.path for page in planned if not is_profile(page.path)] + [FORMS_PAGE]
+    if any(not (docs_dir / page).is_file() for page in others):
+        return None
+    from mkdocs.exceptions import MkDocsException
+
+    key, epoch = _profiles_key(config_file, options), _epoch(registry, history)
+    with _source_date(epoch):
+        # MkDocs' configuration and theme, loaded at the first save (a third of a second): the key
+        # holds the code, templates, theme and configuration; the epoch, the pages' dates.
+        chrome_key = (key, epoch, tuple(others), docs_dir, site_dir)
+        chrome = _CHROME.get(chrome_key)
+        if chrome is None:
+            try:
+                chrome = Chrome.load(config_file, docs_dir, site_dir, others)
+            except MkDocsException as exc:
+                raise SiteBuildError(f"MkDocs 构建失败：{exc}") from exc
+            _CHROME.clear()
+            _CHROME[chrome_key] = chrome
+        patch = render_in_place(site, ProfileSite(chrome, site_dir, key, last.pages),
+                                LastBuild(docs_dir, entries_dir, site_dir), limit=IN_PLACE_LIMIT, planned=planned)
+    if patch is None:
+        return None
+    records = pagedeps.Records(patch.records, "" if patch.entries_changed else last.bundle)
+    if patch.entries_changed:
+        # Written first: a changed search entry leaves no bundle recorded, even should this stop half-way
+        # (the pages not yet what their records say are then rendered again by the next build).
+        _write_records(records_file, records)
+    else:
+        # Kept in memory only (a tenth of a second saved): this process's next build, and the whole build
+        # forked from it, start from these; any other finds pages that differ from the file's records
+        # (their finished pages are checked against them) and renders them again.
+        _remember(records_file, records)
+    patch.apply((docs_dir, entries_dir, site_dir))
+    return SiteBuild(len(others) + len(patch.records), site_dir, docs_dir, len(patch.records), len(patch.rendered), patch.rendered,
+                     patch.entries_changed, False)
+
+
+def index_pending(site_dir: Path, docs_dir: Path, stop: Callable[[], bool] | None = None,
+                  commit: AbstractContextManager[Any] | None = None) -> bool:
     """The search bundle a ``defer_index`` build left for later: the last build's search entries
     indexed, put in the site in one rename and recorded, so the next build takes it over.
-    False when ``stop`` said so first (the site keeps the bundle it had)."""
+    False when ``stop`` said so first (the site keeps the bundle it had). ``commit`` is held while
+    the bundle is put in place."""
     site_dir, docs_dir = site_dir.absolute(), docs_dir.absolute()
     work = _aside(site_dir)
     try:
         index_site(docs_dir.parent / ENTRIES, work / BUNDLE, stop)
         bundle = keys.folder_digest(work / BUNDLE)
         records_file = docs_dir.parent / PAGE_RECORDS
-        last = pagedeps.load(_read(records_file))
-        _swap(work / BUNDLE, site_dir / BUNDLE)
-        _write_records(records_file, pagedeps.Records(last.pages, bundle))
+        with commit if commit is not None else nullcontext():
+            if stop is not None and stop():  # the entries changed meanwhile: this bundle is stale
+                return False
+            last = _last_records(records_file)
+            _swap(work / BUNDLE, site_dir / BUNDLE)
+            _write_records(records_file, pagedeps.Records(last.pages, bundle))
     except IndexCancelled:
         return False
     except SearchIndexError as exc:
@@ -447,6 +556,44 @@ def _read(path: Path) -> str:
 
 def _write_records(path: Path, records: pagedeps.Records) -> None:
     write_atomically(path, pagedeps.dump(records).encode("utf-8"), path.parent)
+    _remember(path, records)
+
+
+# The records this process last wrote or read, by file: ``serve`` reads them at every save (0.4 s at M).
+_KNOWN: dict[Path, tuple[tuple[int, int, int], pagedeps.Records]] = {}
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_ino, info.st_size, info.st_mtime_ns
+
+
+def _remember(path: Path, records: pagedeps.Records) -> None:
+    stamp = _stamp(path)
+    _KNOWN.clear()
+    if stamp is not None:
+        _KNOWN[path] = (stamp, records)
+
+
+def known_records(docs_dir: Path) -> pagedeps.Records:
+    """What the last build beside ``docs_dir`` recorded of its pages (kept in memory for the next call)."""
+    return _last_records(docs_dir.absolute().parent / PAGE_RECORDS)
+
+
+def _last_records(path: Path) -> pagedeps.Records:
+    """The records file's contents; taken from memory when the file is the one this process last saw
+    (every write is a new file, by rename: another inode)."""
+    stamp = _stamp(path)
+    known = _KNOWN.get(path)
+    if stamp is not None and known is not None and known[0] == stamp:
+        return known[1]
+    records = pagedeps.load(_read(path))
+    if stamp is not None:
+        _remember(path, records)
+    return records
 
 
 # A record's folder -> where its public page is (a programme's page is its progress page).

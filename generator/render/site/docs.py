@@ -14,8 +14,9 @@ import json
 import os
 import re
 import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
@@ -26,7 +27,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from generator.files import link_or_copy
+from generator.files import link_or_copy, write_atomically
 from generator.render.site import cards, feeds, hanzi, lists, opendata, pagedeps
 from generator.render.site.chrome import Chrome, split_page, tidy_body
 from generator.render.site.data import (
@@ -409,6 +410,106 @@ def _render_share(share: tuple[int, int]) -> tuple[int, dict[str, tuple[str, str
     return len(mine), dict(_CARDS), dict(_RECORDS), set(_RENDERED)
 
 
+def _pages_key(profiles: ProfileSite, site: SiteData) -> str:
+    """What profiles read besides the tables: the build's key, the site's name, address and date, whether cards are drawn."""
+    return pagedeps.html_digest("\0".join([profiles.key, site.as_of, site.site_name, site.site_url,
+                                            repr(cards.font_file())]).encode("utf-8"))
+
+
+@dataclass(frozen=True, slots=True)
+class Patch:
+    """The profiles ``render_in_place`` rendered again, as files to put over the last build's."""
+
+    rendered: tuple[str, ...]  # docs paths, sorted
+    records: dict[str, PageRecord]  # every profile's record now (the unchanged ones as they were)
+    files: list[tuple[Path, bytes]]  # the files that differ, at their places in the last build's folders
+    entries_changed: bool  # a search entry among them: the search bundle is out of date
+
+    def apply(self, roots: Iterable[Path]) -> None:
+        """Each file in one rename (a page being read is the old one or the new, never half of one)."""
+        inside = tuple(roots)
+        for path, data in self.files:
+            write_atomically(path, data, next(r for r in inside if path.is_relative_to(r)))
+
+
+_ENVS: dict[tuple[Path, str], Environment] = {}  # render_in_place's, for the next save
+# What render_in_place last made: its key, the tables it read, and the records it left, which agree with them.
+_SHOWN: list[tuple[str, dict[str, dict[str, Any]], Mapping[str, PageRecord]]] = []
+
+
+def _since_last(tables: dict[str, dict[str, Any]], key: str, known: Mapping[str, PageRecord]) -> set[tuple[str, str]] | None:
+    """The dependencies changed since the last ``render_in_place``, when ``known`` are the records it left
+    (nobody wrote others since) and the key is the same: only the pages that read one of them need their
+    digest computed (a third of a second at M for all of them). None: every page's is computed."""
+    if not _SHOWN or _SHOWN[0][0] != key or _SHOWN[0][2] is not known:
+        return None
+    return pagedeps.changed_keys(_SHOWN[0][1], tables)
+
+
+def render_in_place(site: SiteData, profiles: ProfileSite, last: LastBuild, *, limit: int, planned: list[Page] | None = None,
+                    templates: Path = TEMPLATES) -> Patch | None:
+    """The profiles whose dependencies changed since the last build (``profiles.known``), rendered
+    as ``write_docs`` renders them, as files over that build's (``last``): ``serve`` shows a saved
+    record's page this way within a second, before the whole build runs and checks every page again
+    (it takes these pages over by their records, or renders them again where they were not what it
+    would make). None when more than ``limit`` profiles changed: a full build is then as quick.
+    ``planned``: ``plan_pages(site)``, when the caller has it."""
+    global _JOB
+    assert last.docs is not None and last.entries is not None and last.site is not None
+    # The templates compiled at the first save (0.4 s), kept while the build's key (which holds them) stays.
+    env = _ENVS.get((templates, profiles.key))
+    if env is None:
+        _ENVS.clear()
+        env = _ENVS[(templates, profiles.key)] = make_env(templates)
+    env.globals["site"] = site  # profiles read no lists: those are not tracked (pagedeps.py)
+    tables = pagedeps.track(site)
+    digests, key = pagedeps.Digests(tables), _pages_key(profiles, site)
+    pages = [page for page in (plan_pages(site) if planned is None else planned) if is_profile(page.path)]
+    since = _since_last(tables, key, profiles.known)
+    changed = [page for page in pages if (record := profiles.known.get(page.path)) is None
+               or (since is None or not since.isdisjoint(record.deps)) and digests.page(key, page.path, record.deps) != record.digest]
+    if len(changed) > limit:
+        return None
+    with tempfile.TemporaryDirectory(prefix=".jiangpu-in-place-", dir=last.site.parent) as made:
+        for folder in PROFILE_FOLDERS:
+            (Path(made) / folder).mkdir()
+        _JOB = _Job(env, changed, last.docs, last.entries, replace(profiles, out=Path(made)), last, digests, key)
+        _RECORDS.clear()
+        try:
+            written = [item for page in changed for item in _render_page(_JOB, page)]
+        finally:
+            _JOB = None
+        files = [(last.site / path.relative_to(made) if path.is_relative_to(made) else path, data) for path, data, _ in written]
+    files = [(path, data) for path, data in files if not _holds(path, data)]
+    records = {page.path: _RECORDS.get(page.path) or profiles.known[page.path] for page in pages}
+    _SHOWN[:] = [(key, tables, records)]
+    return Patch(tuple(sorted(_RECORDS)), records, files, any(path.is_relative_to(last.entries) for path, _ in files))
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+class Cancelled(Exception):
+    """``stop`` said so before the build was done; nothing of it was put in place."""
+
+
+def _results(pool: ProcessPoolExecutor, running: list[Future[Any]], stop: Callable[[], bool] | None) -> list[Any]:
+    """The workers' results in order; with ``stop``, asked every tenth of a second, the workers are
+    ended at once when it says so (a stale build must not hold both cores while the newer one runs)."""
+    while stop is not None and not all(future.done() for future in running):
+        wait(running, timeout=0.1)
+        if stop():
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.kill()  # the executor has no public way to end a task under way
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise Cancelled
+    return [future.result() for future in running]
+
+
 def _profile_page(profiles: ProfileSite, path: str, text: str) -> tuple[Path, bytes]:
     front, body = split_page(text)
     meta = yaml.load(front, Loader=_FRONT_LOADER) or {}  # noqa: S506 (a safe loader)
@@ -418,15 +519,27 @@ def _profile_page(profiles: ProfileSite, path: str, text: str) -> tuple[Path, by
 _FRONT_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _write_extras(site: SiteData, specs: dict[str, lists.ListSpec], out: Path, templates: Path) -> None:
-    shutil.copytree(templates / "assets", out / "assets")
-    opendata.write(site, out / "data")
-    lists.write(specs, out / "lists")
-    lists.write_facet_order(site, out / "lists")
-    (out / "lists" / "t2s.json").write_text(json.dumps(hanzi.fold_table(), ensure_ascii=False, separators=(",", ":")) + "\n",
-                                            encoding="utf-8")
-    feeds.write(site, out / "feeds", templates)
-    write_robots(site, out, templates)
+def _write_extras(site: SiteData, specs: dict[str, lists.ListSpec], out: Path, templates: Path,
+                  stop: Callable[[], bool] | None = None) -> None:
+    steps: list[Callable[[], object]] = [
+        lambda: shutil.copytree(templates / "assets", out / "assets"),
+        lambda: opendata.write(site, out / "data"),
+        lambda: lists.write(specs, out / "lists"),
+        lambda: lists.write_facet_order(site, out / "lists"),
+        lambda: (out / "lists" / "t2s.json").write_text(json.dumps(hanzi.fold_table(), ensure_ascii=False, separators=(",", ":")) + "\n",
+                                                        encoding="utf-8"),
+        lambda: feeds.write(site, out / "feeds", templates),
+        lambda: write_robots(site, out, templates),
+    ]
+    for step in steps:
+        check_stopped(stop)  # a second of work in all at M: a stale build stops between the steps
+        step()
+
+
+def check_stopped(stop: Callable[[], bool] | None) -> None:
+    """``Cancelled`` when ``stop`` says so (``serve``: a newer save made this build stale)."""
+    if stop is not None and stop():
+        raise Cancelled
 
 
 def write_robots(site: SiteData, out: Path, templates: Path = TEMPLATES) -> None:
@@ -448,7 +561,7 @@ Forms = list[dict[str, Any]] | Callable[[], list[dict[str, Any]]] | None
 def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Path = TEMPLATES, jobs: int | None = None,
                entries: Path | None = None,
                profiles: Callable[[list[str]], ProfileSite] | None = None, cache: Path | None = None,
-               last: LastBuild | None = None) -> int:
+               last: LastBuild | None = None, stop: Callable[[], bool] | None = None) -> int:
     """Write the whole docs folder into ``out`` (new, or holding only the photos and the editor); return the page count.
     ``forms`` lists the downloadable forms, or is a function that writes them and lists them: it
     then runs in this process while the workers render the pages (else one core would wait).
@@ -457,8 +570,10 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
     ``cache`` folder (cards.py).
     With ``profiles`` (given the pages MkDocs is to build, it says where and how), each profile's
     finished page is written too, and MkDocs need not build the profiles (chrome.py). A file that
-    comes out as the ``last`` build wrote it is linked from there (``_write``)."""
+    comes out as the ``last`` build wrote it is linked from there (``_write``). ``stop``, asked while
+    the workers render, ends the build early (``Cancelled``: in ``serve``, a newer save made it stale)."""
     global _JOB
+    check_stopped(stop)
     env = make_env(templates)
     env.globals["site"] = site  # read by the shared macros, which are imported without context
     specs = lists.build_lists(site)
@@ -468,10 +583,7 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
     finished = profiles([p.path for p in pages if not is_profile(p.path)] + [FORMS_PAGE]) if profiles is not None else None
     digests, key = None, ""
     if finished is not None:
-        digests = pagedeps.Digests(pagedeps.track(site))
-        # What profiles read besides the tables: the site's name, address and date, whether cards are drawn.
-        key = pagedeps.html_digest("\0".join([finished.key, site.as_of, site.site_name, site.site_url,
-                                                repr(cards.font_file())]).encode("utf-8"))
+        digests, key = pagedeps.Digests(pagedeps.track(site)), _pages_key(finished, site)
     folders = {(out / p.path).parent for p in pages} | ({(entries / p.path).parent for p in pages} if entries else set())
     if finished is not None:
         folders |= {finished.out / folder for folder in PROFILE_FOLDERS}
@@ -481,7 +593,8 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
     shares = [(i, jobs) for i in range(jobs)]
 
     def beside_pages() -> list[dict[str, Any]]:
-        _write_extras(site, specs, out, templates)
+        _write_extras(site, specs, out, templates, stop)
+        check_stopped(stop)
         return forms() if callable(forms) else forms or []
 
     last = last or LastBuild()
@@ -490,9 +603,13 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
     try:
         with nullcontext() if serial else ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
             mapped = pool.map if pool is not None else map
-            running = mapped(_render_share, shares)
-            listed = beside_pages()  # meanwhile, in this otherwise idle process
-            done = list(running)
+            if pool is None:
+                listed = beside_pages()
+                done = [_render_share(share) for share in shares]
+            else:
+                running = [pool.submit(_render_share, share) for share in shares]
+                listed = beside_pages()  # meanwhile, in this otherwise idle process
+                done = _results(pool, running, stop)
             _JOB = replace(_JOB, pages=[forms_page(listed)])
             done.append(_render_share((0, 1)))
             # Cards by their names' hash, one share a process: no two draw the same card.

@@ -106,6 +106,7 @@ class Digests:
     def __init__(self, tables: Mapping[str, dict[str, Any]]) -> None:
         self._tables = tables
         self._memo: dict[tuple[str, str], str] = {}
+        self._lines: dict[tuple[str, str], bytes] = {}  # what a page's digest takes of each dependency
 
     def of(self, table: str, key: str) -> str:
         found = self._memo.get((table, key))
@@ -120,11 +121,32 @@ class Digests:
         return found
 
     def page(self, key: str, path: str, deps: Iterable[tuple[str, str]]) -> str:
-        hasher = hashlib.blake2b(digest_size=16)
-        hasher.update(f"{key}\0{path}\0".encode())
-        for table, item in sorted(deps):
-            hasher.update(f"{table}\0{item}\0{self.of(table, item)}\0".encode())
-        return hasher.hexdigest()
+        """The page's digest; ``deps`` in sorted order (as recorded): the same set gives the same digest."""
+        lines = self._lines
+        parts = [f"{key}\0{path}\0".encode()]
+        for dep in deps:
+            line = lines.get(dep)
+            if line is None:
+                line = lines[dep] = f"{dep[0]}\0{dep[1]}\0{self.of(*dep)}\0".encode()
+            parts.append(line)
+        return hashlib.blake2b(b"".join(parts), digest_size=16).hexdigest()
+
+
+_MISSING = object()
+
+
+def changed_keys(before: Mapping[str, dict[str, Any]], after: Mapping[str, dict[str, Any]]) -> set[tuple[str, str]]:
+    """The dependencies whose values differ between two sets of tables (``track``'s), compared as
+    Python values (1 == 1.0 == True: equal here, different in a digest — ``show_changed``, the only
+    user, is checked by the whole build after it); a table whose keys changed, as a whole too."""
+    changed: set[tuple[str, str]] = set()
+    for name in set(before) | set(after):
+        old, new = before.get(name, {}), after.get(name, {})
+        keys = set(dict.keys(new)) | set(dict.keys(old))
+        differ = {key for key in keys if dict.get(old, key, _MISSING) != dict.get(new, key, _MISSING)}
+        if differ:
+            changed |= {(name, key) for key in differ} | {(name, WHOLE)}
+    return changed
 
 
 class Recording:

@@ -76,3 +76,24 @@ def publish(registry: Registry, docs: Path) -> dict[str, Published]:
         small = _resized(image, WIDTHS["thumb"], docs / f"{stem}-{WIDTHS['thumb']}.jpg")
         published[f"{kind}/{record_id}"] = Published(f"{stem}-{WIDTHS['photo']}.jpg", *full, f"{stem}-{WIDTHS['thumb']}.jpg", *small)
     return published
+
+
+def published(registry: Registry, docs: Path) -> dict[str, Published]:
+    """The photos as ``publish`` last wrote them into ``docs``, by "<kind>/<id>", without decoding a
+    photo again (only the sizes in the files' headers are read): ``serve`` shows a saved page with these."""
+    from PIL import Image, UnidentifiedImageError
+
+    found: dict[str, Published] = {}
+    records = [("masters", m.id, m.photo) for m in registry.masters.values()]
+    records += [("studios", s.id, s.photo) for s in registry.studios.values()]
+    for kind, record_id, name in sorted(records):
+        if not name:
+            continue
+        stem = f"photos/{kind}/{record_id}"
+        try:
+            with Image.open(docs / f"{stem}-{WIDTHS['photo']}.jpg") as full, Image.open(docs / f"{stem}-{WIDTHS['thumb']}.jpg") as small:
+                found[f"{kind}/{record_id}"] = Published(f"{stem}-{WIDTHS['photo']}.jpg", *full.size,
+                                                          f"{stem}-{WIDTHS['thumb']}.jpg", *small.size)
+        except (OSError, UnidentifiedImageError):
+            continue  # not published last time: the whole build publishes it
+    return found

@@ -13,12 +13,15 @@ last good site in place.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import secrets
 import socket
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from mkdocs.livereload import LiveReloadServer
@@ -37,7 +40,17 @@ from watchdog.observers.api import ObservedWatch
 from generator.diagnostics import Result
 from generator.model.entities import Registry
 from generator.render.site import editing
-from generator.render.site.build import SiteBuild, SiteBuildError, build_site, index_pending, read_options
+from generator.render.site.build import (
+    SiteBuild,
+    SiteBuildError,
+    build_site,
+    index_pending,
+    known_records,
+    read_options,
+    show_changed,
+)
+from generator.render.site.docs import Cancelled
+from generator.render.site.search import IndexCancelled
 from generator.validate.engine import Validation
 
 POLL_SECONDS = 0.5  # how often the records folder is looked at, where system notifications cannot be had
@@ -97,55 +110,126 @@ def serve(
             say(f"网站预览在 {dev_addr} 上对其他设备开放；在线编辑（/admin/）只在本机可用："
                 f"请在这台电脑上打开 http://127.0.0.1:{page_port}/admin/")
 
-    # One build or search indexing at a time; a save stops the index of the last one (it would be
-    # stale) rather than wait for it.
-    busy, newer, pending = threading.Lock(), threading.Event(), threading.Event()
+    # A save's pages are rendered in place (show_changed) and the browser reloads; the whole build
+    # (build_site, which checks every page) and then the search index follow in a child process
+    # (forked: it has the records already; in a thread, its work held Python's lock while the next
+    # save was being checked). A newer save makes that work stale: it stops at its next step, and
+    # puts nothing in place after the newer save's pages.
+    context = multiprocessing.get_context("fork")
+    latest = context.Value("q", 0, lock=False)  # the latest save's number (only the server's build loop counts)
+    writing = context.Lock()  # the live folders and their records: one writer at a time, across the processes
+    finishing = threading.Lock()  # one background build at a time
+    pending = threading.Event()  # the site has an older search bundle than its entries
+    good: list[Registry] = [registry]  # the last records that passed the gate
+    reloads: list[Callable[[], None]] = []  # the server's, once it runs
+    children: list[multiprocessing.process.BaseProcess] = []  # the background build under way
 
-    def build(current: Registry, defer_index: bool = False) -> SiteBuild:
+    def stale(mine: int) -> Callable[[], bool]:
+        return lambda: latest.value != mine
+
+    def build(current: Registry, mine: int) -> SiteBuild:
         return build_site(current, config_file=config_file, site_dir=site_dir, docs_dir=docs_dir, environ=environ,
-                          history=history() if history else None, cache=cache, options=options, defer_index=defer_index)
+                          history=history() if history else None, cache=cache, options=options, defer_index=True,
+                          stop=stale(mine), commit=writing)
 
-    def index() -> None:
-        with busy:
-            if not pending.is_set():  # made meanwhile by the thread of an earlier save
+    def background(send: Connection, current: Registry, mine: int, whole: bool, index: bool) -> None:
+        """In the child: after a page shown in place (``whole``), the whole build; then the search index."""
+        try:
+            if whole and not stale(mine)():
+                result = build(current, mine)
+                send.send(("built", result.others_changed or bool(result.rendered_pages), result.search_pending))
+                index = index or result.search_pending
+            if index and not stale(mine)() and index_pending(site_dir, docs_dir, stop=stale(mine), commit=writing):
+                send.send(("indexed",))
+        except (Cancelled, IndexCancelled):
+            pass  # a newer save's child does this work again
+        except Exception as exc:  # noqa: BLE001 (said; the pages stay, the next save builds again)
+            send.send(("said", f"网站的其余部分没有更新（{str(exc)[:200]}），保存下一次修改后会再试"))
+        finally:
+            send.close()
+
+    def finish(current: Registry, mine: int, whole: bool) -> None:
+        with finishing:
+            if stale(mine)() or not whole and not pending.is_set():
                 return
+            receive, send = context.Pipe(duplex=False)
+            # Not a daemon (those may not start the workers that render pages): ended when serve ends.
+            child = context.Process(target=background, args=(send, current, mine, whole, pending.is_set()))
+            children.append(child)
+            child.start()
+            send.close()
             try:
-                if index_pending(site_dir, docs_dir, stop=newer.is_set):
-                    pending.clear()
-            except Exception as exc:  # noqa: BLE001 (said; the pages stay, the next save indexes again)
-                say(f"搜索索引没有更新（{str(exc)[:200]}），保存下一次修改后会再试")
+                while True:
+                    try:
+                        message = receive.recv()
+                    except EOFError:
+                        break
+                    if message[0] == "built":
+                        if message[2]:
+                            pending.set()
+                        if message[1]:  # lists, open data, other pages changed: shown too
+                            for reload in reloads:
+                                reload()
+                    elif message[0] == "indexed":
+                        pending.clear()
+                    else:
+                        say(message[1])
+            finally:
+                receive.close()
+                child.join()
+                children.remove(child)
+            known_records(docs_dir)  # read now, while nothing waits: the next save finds them in memory
+
+    def warm(current: Registry) -> None:
+        """Right after start-up: what a save needs (templates compiled, MkDocs' theme loaded, every
+        page's digest) made now, while the clerk looks, instead of at the first save (a second at M).
+        Nothing changed: nothing is written."""
+        try:
+            with writing:
+                show_changed(current, config_file=config_file, site_dir=site_dir, docs_dir=docs_dir, options=options,
+                             history=history() if history else None)
+        except Exception:  # noqa: BLE001, S110 (the first save does this again, and says what went wrong)
+            pass
+
+    def follow(current: Registry, mine: int, whole: bool) -> None:
+        threading.Thread(target=finish, args=(current, mine, whole), daemon=True).start()
 
     def rebuild() -> None:
         # One failed rebuild (a file that vanished mid-read, a full disk, a bug) is said and the
         # preview goes on: it must keep following the next save.
+        latest.value += 1
+        mine = latest.value
         try:
-            newer.set()
-            with busy:
-                newer.clear()
-                run = revalidate()
-                # The page first: the browser reloads when this returns; the search index follows.
-                result = build(run.registry, defer_index=True) if run is not None else None
-            if result is not None:
-                say(said(result))
-                if result.search_pending:
-                    pending.set()
-            if pending.is_set():  # also when this save was refused: the index it stopped is made
-                threading.Thread(target=index, daemon=True).start()
-        except SiteBuildError as exc:
+            run = revalidate()
+            if run is None:  # refused: the work this save stopped is done again for the last good records
+                follow(good[0], mine, True)
+                return
+            good[0] = run.registry
+            with writing:
+                shown = show_changed(run.registry, config_file=config_file, site_dir=site_dir, docs_dir=docs_dir, options=options,
+                                     history=history() if history else None)
+            whole = shown is None  # too much changed to patch: the whole build before the browser reloads
+            result = build(run.registry, mine) if shown is None else shown
+            say(said(result))
+            if result.search_pending:
+                pending.set()
+            follow(run.registry, mine, not whole)
+        except (SiteBuildError, Cancelled) as exc:
             say(f"{exc}；页面保留上一次的内容")
         except Exception as exc:  # noqa: BLE001 (said to the person; the next save is tried again)
             say(f"重新生成预览时出错（{type(exc).__name__}：{str(exc)[:200]}），页面保留上一次的内容；保存下一次修改后会再试")
 
     try:
         try:
-            first = build(registry, defer_index=True)
+            first = build(registry, latest.value)
         except SiteBuildError as exc:
             say(str(exc))
             return 1
         kept = f"，其余 {first.profiles - first.rendered} 个沿用上次预览" if first.rendered < first.profiles else ""
         say(f"网站预览已生成：{first.pages} 个页面（介绍页 {first.profiles} 个，重新生成 {first.rendered} 个{kept}）")
         server = PreviewServer(builder=rebuild, host=bind, port=int(page_port), root=str(site_dir),
-                                  polling_interval=POLL_SECONDS)
+                               polling_interval=POLL_SECONDS)
+        reloads.append(server.reload)
         server.error_handler = lambda code: _not_found(site_dir) if code == 404 else None
         if _native_watch_works(records):
             # Told by the system (inotify and the like) instead of MkDocs' polling, which reads the
@@ -154,7 +238,12 @@ def serve(
         server.watch(str(records))
         if first.search_pending:  # records changed since the last preview: its search index stands in
             pending.set()
-            threading.Thread(target=index, daemon=True).start()
+
+        def start() -> None:  # one after the other: no process is forked while the other thread works
+            warm(registry)
+            finish(registry, latest.value, False)
+
+        threading.Thread(target=start, daemon=True).start()
         logging.getLogger("mkdocs.livereload").setLevel(logging.ERROR)  # its per-request lines drown ours
         say(f"预览地址：http://{dev_addr}/ （修改 {records} 中的记录并保存后，页面自动刷新；按 Ctrl+C 结束）")
         try:
@@ -167,6 +256,8 @@ def serve(
         finally:
             server.shutdown()
     finally:
+        for child in list(children):
+            child.terminate()  # its folders beside the site's are removed by the next build
         if editor is not None:
             editor.shutdown()
             editor.server_close()
@@ -184,6 +275,13 @@ class PreviewServer(LiveReloadServer):
         if NO_RELOAD in content:
             return content
         return bytes(super()._inject_js_into_html(content, epoch))
+
+    def reload(self) -> None:
+        """Tell the open pages to load again, unless a build under way will (it reloads them when done)."""
+        with self._epoch_cond:
+            if self._visible_epoch == self._wanted_epoch:
+                self._wanted_epoch = self._visible_epoch = max(self._visible_epoch + 1, round(time.monotonic() * 1000))
+                self._epoch_cond.notify_all()
 
 
 # A file written, made, removed or renamed. Not opened or read: each build reads every record, and

@@ -9,7 +9,8 @@ from typing import Any
 from generator.characters import describe, unwanted
 from generator.formulas import FORMULA_TRIGGERS
 from generator.load.yamlfile import Key
-from generator.validate.rules import Context, Finding, rule
+from generator.model.build import RecordData
+from generator.validate.rules import Finding, record_rule
 
 # Fields that name a person, studio, unit, honour, trade or title, per kind
 # ("*" is every item of a list). No real name starts with = + - @ or a tab,
@@ -55,15 +56,12 @@ def _shown(text: str) -> str:
     return f"“{first}”"
 
 
-@rule("text.formula")
-def names_are_not_formulas(ctx: Context) -> Iterator[Finding]:
-    for record in ctx.records:
-        if record.data is None:
-            continue
-        for pattern in NAME_FIELDS.get(record.kind, ()):
-            for key, value in _offending(record.data, pattern):
-                yield Finding(record.src, f"名称不能以 {_shown(value)} 开头：表格软件会把这样的内容当作公式执行，"
-                                          "请删去开头的符号", key)
+@record_rule("text.formula")
+def names_are_not_formulas(record: RecordData) -> Iterator[Finding]:
+    for pattern in NAME_FIELDS.get(record.kind, ()):
+        for key, value in _offending(record.data or {}, pattern):
+            yield Finding(record.src, f"名称不能以 {_shown(value)} 开头：表格软件会把这样的内容当作公式执行，"
+                                      "请删去开头的符号", key)
 
 
 def _strings(value: Any, key: Key) -> Iterator[tuple[Key, str]]:
@@ -94,25 +92,20 @@ def control_problems(kind: str, data: dict[str, Any]) -> Iterator[tuple[Key, str
                         "请删去这个字符后重新输入这一项")
 
 
-@rule("text.control")
-def no_invisible_characters(ctx: Context) -> Iterator[Finding]:
-    for record in ctx.records:
-        if record.data is not None:
-            for key, message in control_problems(record.kind, record.data):
-                yield Finding(record.src, message, key)
+@record_rule("text.control")
+def no_invisible_characters(record: RecordData) -> Iterator[Finding]:
+    for key, message in control_problems(record.kind, record.data or {}):
+        yield Finding(record.src, message, key)
 
 
 _OPENING = "“‘「『\"'"
 _WRAPPED = re.compile(rf"^[{_OPENING}].*[”’」』\"']$", re.S)
 
 
-@rule("text.quotes")
-def names_are_not_quoted(ctx: Context) -> Iterator[Finding]:
+@record_rule("text.quotes")
+def names_are_not_quoted(record: RecordData) -> Iterator[Finding]:
     """A name typed with the input method's quotes (“周强”) keeps them as part of the name."""
-    for record in ctx.records:
-        if record.data is None:
-            continue
-        for key, value in _strings(record.data, ()):
-            # The cheap tests first: this runs for every string of every record.
-            if len(value) > 2 and value[0] in _OPENING and _WRAPPED.match(value) and key[-1] != "id" and _is_name(record.kind, key):
-                yield Finding(record.src, f"名称“{value[:40]}”两端带着引号：输入法加上的引号会成为名字的一部分，请删去两端的引号", key)
+    for key, value in _strings(record.data or {}, ()):
+        # The cheap tests first: this runs for every string of every record.
+        if len(value) > 2 and value[0] in _OPENING and _WRAPPED.match(value) and key[-1] != "id" and _is_name(record.kind, key):
+            yield Finding(record.src, f"名称“{value[:40]}”两端带着引号：输入法加上的引号会成为名字的一部分，请删去两端的引号", key)
