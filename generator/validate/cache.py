@@ -54,7 +54,7 @@ def _fingerprint() -> str:
         digest.update((SCHEMA_DIR / f"{kind}.schema.json").read_bytes())
     # The per-file results include the rules on one record alone (rules.RECORD_RULES): their code too.
     for module in (yamlfile, schema, sys.modules[__name__], rules, characters, formulas,
-                   *sorted({sys.modules[f.__module__] for f in rules.RECORD_RULES.values()}, key=lambda m: m.__name__)):
+                   *(sys.modules[name] for name in sorted(rules.RECORD_RULE_MODULES))):
         digest.update(Path(str(module.__file__)).read_bytes())
     return digest.hexdigest()[:16]
 

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.render.site.build import SiteBuild, build_site
+from generator.render.site.build import SiteBuild, build_site, read_options, show_changed
+from generator.render.site.docs import Cancelled
 from generator.validate.engine import validate
 from tests.conftest import REPO
 from tests.render.test_site import _filter_index, _tree_digest
@@ -176,3 +177,64 @@ def test_a_preview_shows_the_page_before_the_search_index_then_the_clean_site(tm
     again = build_site(run.registry, config_file=REPO / "mkdocs.yml", site_dir=out / "site", docs_dir=out / "docs", defer_index=True)
     assert not again.search_pending and again.rendered == 0
     assert (out / "site" / "pagefind" / "pagefind.js").stat().st_ino == indexed
+
+
+@pytest.fixture(scope="module")
+def shown(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Like ``kept``, for serve's saves: each step's pages shown in place, then the whole build."""
+    work = tmp_path_factory.mktemp("shown")
+    records = work / "records"
+    shutil.copytree(REPO / "records", records)
+    _build(records, work / "kept")
+    return records, work / "kept"
+
+
+@pytest.mark.parametrize(("name", "step"), STEPS, ids=[name for name, _ in STEPS])
+def test_pages_shown_in_place_are_the_pages_the_whole_build_makes(shown: tuple[Path, Path], tmp_path: Path, name: str,
+                                                                  step: Callable[[Path], None]) -> None:
+    """serve shows a save's profiles at once (show_changed), written over the last build's; they are
+    what a clean build makes of them, and the whole build that follows renders none of them again."""
+    records, out = shown
+    step(records)
+    run = validate(records, today=date(2026, 11, 22), jobs=1)
+    patched = show_changed(run.registry, config_file=REPO / "mkdocs.yml", site_dir=out / "site", docs_dir=out / "docs",
+                           options=read_options(REPO / "mkdocs.yml"))
+    assert patched is not None
+    assert bool(patched.rendered_pages) == (name != "pair"), name  # a pair's goal is on no profile
+    clean = _build(records, tmp_path / "clean", clean=True)
+    for page in patched.rendered_pages:
+        html = f"{page.removesuffix('.md')}/index.html"
+        assert (out / "site" / html).read_bytes() == (tmp_path / "clean" / "site" / html).read_bytes(), (name, page)
+        assert (out / "docs" / page).read_bytes() == (tmp_path / "clean" / "docs" / page).read_bytes(), (name, page)
+    if name == "master text":
+        assert "masters/bai-yun.md" in patched.rendered_pages and len(patched.rendered_pages) < 10
+    again = _build(records, out)
+    assert again.rendered == 0, (name, again.rendered_pages)  # the records left in place agree with the pages
+    assert _tree_digest(out / "site") == _tree_digest(tmp_path / "clean" / "site"), name
+    assert _filter_index(out / "site") == _filter_index(tmp_path / "clean" / "site"), name
+    assert again.pages == clean.pages
+
+
+@pytest.mark.parametrize("asked", [1, 2, 4, 8])
+def test_a_stopped_build_leaves_the_last_site_as_it_was(tmp_path: Path, asked: int) -> None:
+    """``stop`` (serve: a newer save) ends a build at whichever step it is asked: the last site, docs
+    and records stay as they were, and nothing is left beside them."""
+    records = tmp_path / "records"
+    shutil.copytree(REPO / "records", records)
+    out = tmp_path / "out"
+    _build(records, out)
+    before = {name: _tree_digest(out / name) for name in ("site", "docs")}
+    pages = (out / "jiangpu-pages.json").read_bytes()
+    _bio(records)
+    run = validate(records, today=date(2026, 11, 22), jobs=1)
+    calls = [0]
+
+    def stop() -> bool:
+        calls[0] += 1
+        return calls[0] >= asked
+
+    with pytest.raises(Cancelled):
+        build_site(run.registry, config_file=REPO / "mkdocs.yml", site_dir=out / "site", docs_dir=out / "docs", stop=stop)
+    assert {name: _tree_digest(out / name) for name in ("site", "docs")} == before
+    assert (out / "jiangpu-pages.json").read_bytes() == pages
+    assert sorted(p.name for p in out.iterdir()) == ["docs", "jiangpu-pages.json", "search-entries", "site"]

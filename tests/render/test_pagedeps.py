@@ -50,3 +50,14 @@ def test_records_survive_the_file_and_a_broken_file_means_none() -> None:
     none = pagedeps.Records({})
     assert pagedeps.load("{") == none and pagedeps.load('{"format": 99, "pages": {}}') == none
     assert pagedeps.load(json.dumps({"format": pagedeps.FORMAT, "pages": {"a": [1]}})) == none
+
+
+def test_the_changed_keys_between_two_sets_of_tables() -> None:
+    before = {"masters": Tracked("masters", {"li-jun": {"name": "李军"}, "wang-qiang": {"name": "王强"}}),
+              "units": Tracked("units", {"u1": {"name": "一厂"}})}
+    after = {"masters": Tracked("masters", {"li-jun": {"name": "李俊"}, "wang-qiang": {"name": "王强"}, "zhou-min": {}}),
+             "units": Tracked("units", {"u1": {"name": "一厂"}})}
+    assert pagedeps.changed_keys(before, after) == {("masters", "li-jun"), ("masters", "zhou-min"), ("masters", pagedeps.WHOLE)}
+    assert pagedeps.changed_keys(after, after) == set()
+    gone = {"masters": after["masters"]}  # a table dropped: each of its keys and the whole of it
+    assert pagedeps.changed_keys(after, gone) == {("units", "u1"), ("units", pagedeps.WHOLE)}

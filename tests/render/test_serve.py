@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.cli import main
 from generator.render.site.build import SiteBuild, build_site, read_options
 from generator.render.site.serve import said
 from generator.validate.engine import validate
@@ -190,3 +191,68 @@ def test_a_taken_port_is_said_before_the_first_build(tmp_path: Path, which: str)
     said = {"page": (f"无法在 127.0.0.1:{port} 上预览", "--dev-addr"), "editor": ("无法启动在线编辑的本机保存服务", "--editor-port")}[which]
     assert all(words in done.stdout for words in said), done.stdout
     assert not (tmp_path / "build").exists()  # nothing built for a preview that cannot be shown
+
+
+def test_a_save_shows_its_page_first_then_the_rest_of_the_site(tmp_path: Path) -> None:
+    """A renamed master: the profile shows the new name as soon as the save is checked (in place);
+    the lists, the open data and the search index follow from the whole build, and the preview then
+    is the site a clean build makes of the same records."""
+    import shutil
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    from tests.render.test_site import _filter_index, _tree_digest
+
+    records = tmp_path / "records"
+    shutil.copytree(REPO / "records", records)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--records", str(records), "--config", str(REPO / "mkdocs.yml"),
+         "--dev-addr", f"127.0.0.1:{port}", "--no-editor", "--no-cache"],
+        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    preview = tmp_path / "build" / "preview"
+
+    def wait_for(condition: object, seconds: float = 120) -> bool:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                if condition():  # type: ignore[operator]
+                    return True
+            except OSError:
+                pass  # the server starting, or a folder being swapped
+            time.sleep(0.1)
+        return False
+
+    base = f"http://127.0.0.1:{port}"
+    try:
+        assert wait_for(lambda: "叶青" in _get(f"{base}/masters/ye-qing/")), "the preview never started"
+        time.sleep(1.5)  # the watcher's first look at the records
+        bundle = _tree_digest(preview / "site" / "pagefind")
+        master = records / "masters" / "ye-qing.yml"
+        master.write_text(master.read_text(encoding="utf-8").replace("name: 叶青", "name: 叶青华", 1), encoding="utf-8")
+        assert wait_for(lambda: "叶青华" in _get(f"{base}/masters/ye-qing/")), "the page never showed the save"
+        assert wait_for(lambda: "叶青华" in _get(f"{base}/lists/masters.json")), "the masters' list never followed"
+        assert "叶青华" in _get(f"{base}/data/masters.json")
+        assert wait_for(lambda: _tree_digest(preview / "site" / "pagefind") != bundle), "the search index never followed"
+        assert wait_for(lambda: pagedeps_bundle(preview) != "", 120), "the new bundle was never recorded"
+    finally:
+        process.terminate()
+        out, _ = process.communicate(timeout=30)
+    assert "Traceback" not in out, out
+    assert "已重新生成" in out and "masters/ye-qing" in out, out
+    clean = tmp_path / "clean"
+    assert main(["build", "--records", str(records), "--config", str(REPO / "mkdocs.yml"), "--docs-dir", str(clean / "docs"),
+                 "--site-dir", str(clean / "site"), "--no-cache"]) == 0
+    assert _tree_digest(preview / "site") == _tree_digest(clean / "site")
+    assert _filter_index(preview / "site") == _filter_index(clean / "site")
+
+
+def pagedeps_bundle(preview: Path) -> str:
+    """The search bundle's digest recorded beside the preview ("" while the last one stands in)."""
+    from generator.render.site import pagedeps
+
+    return pagedeps.load((preview / "jiangpu-pages.json").read_text(encoding="utf-8")).bundle

@@ -561,6 +561,7 @@ def _write_records(path: Path, records: pagedeps.Records) -> None:
 
 # The records this process last wrote or read, by file: ``serve`` reads them at every save (0.4 s at M).
 _KNOWN: dict[Path, tuple[tuple[int, int, int], pagedeps.Records]] = {}
+KNOWN_KEPT = 4  # folders (serve uses one; a process that builds several keeps each)
 
 
 def _stamp(path: Path) -> tuple[int, int, int] | None:
@@ -573,7 +574,9 @@ def _stamp(path: Path) -> tuple[int, int, int] | None:
 
 def _remember(path: Path, records: pagedeps.Records) -> None:
     stamp = _stamp(path)
-    _KNOWN.clear()
+    _KNOWN.pop(path, None)
+    if len(_KNOWN) >= KNOWN_KEPT:
+        del _KNOWN[next(iter(_KNOWN))]  # the oldest
     if stamp is not None:
         _KNOWN[path] = (stamp, records)
 

@@ -56,6 +56,7 @@ RULES: dict[str, RuleFn] = {}
 # validation cache with them: the text rules took two thirds of a warm validation at M).
 RecordRuleFn = Callable[[RecordData], Iterable[Finding]]
 RECORD_RULES: dict[str, RecordRuleFn] = {}
+RECORD_RULE_MODULES: set[str] = set()  # where they are written: their source keys the cache
 
 
 def rule(rule_id: str) -> Callable[[RuleFn], RuleFn]:
@@ -74,6 +75,7 @@ def record_rule(rule_id: str) -> Callable[[RecordRuleFn], RecordRuleFn]:
         if rule_id in RULES or rule_id in RECORD_RULES:
             raise ValueError(f"duplicate rule id {rule_id}")
         RECORD_RULES[rule_id] = function
+        RECORD_RULE_MODULES.add(function.__module__)
         return function
 
     return register
