@@ -24,6 +24,10 @@ def last_changed(records: Path) -> dict[str, date]:
     folder = records.resolve()
     try:
         top = _top(folder)
+        head = subprocess.run(["git", "-C", top, "rev-parse", "--verify", "--quiet", "HEAD"],
+                              capture_output=True, text=True, timeout=60, check=False).stdout.strip()
+        if (folder, head) in _SEEN:  # serve asks at every save; the answer changes only with a commit
+            return dict(_SEEN[(folder, head)])
         log = subprocess.run(["git", "-C", top, "log", "--format=%x00%cs", "--name-only", "--no-renames", "--", str(folder)],
                              capture_output=True, text=True, timeout=600, check=True).stdout
     except (OSError, subprocess.SubprocessError):
@@ -36,7 +40,13 @@ def last_changed(records: Path) -> dict[str, date]:
         elif line and when is not None:
             inside = Path(top, line).relative_to(folder).as_posix()
             dates.setdefault(inside, when)  # newest first: the first date seen is the last change
+    if head:
+        _SEEN.clear()
+        _SEEN[(folder, head)] = dict(dates)
     return dates
+
+
+_SEEN: dict[tuple[Path, str], dict[str, date]] = {}  # the last answer, by records folder and commit
 
 
 def changed_files(records: Path, base: str) -> list[tuple[str, Path]] | None:

@@ -1,13 +1,13 @@
 """Preview while editing records: the site as ``build`` makes it, served with live reload.
 
-The preview is a build like any other (build.py), into its own folders: a save builds
-again, which renders only the pages whose records it touched and takes the others over
-from the last build, then the browser reloads; the search index is made after that, the
-last one serving meanwhile (a changed name is found a few seconds after it is shown).
-MkDocs' live-reload server serves the built site (it holds requests while a build runs,
-so no half-built page is seen, and tells open pages to reload once it is done); nothing
-of MkDocs' own build runs over the ~10,000 profiles. A record with an error leaves the
-last good site in place.
+The preview is a build like any other (build.py), into its own folders. A save is checked by
+the gate, then its profiles are rendered in place over the last build's files
+(``show_changed``: a second at M) and the browser reloads. The whole build follows in a child
+process: it checks every page again, takes these over by their records, puts the lists, the
+open data and the other pages in place (the browser reloads again if any of that changed),
+then makes the search index. A newer save makes that work stale: it stops at its next step and
+puts nothing in place. MkDocs' live-reload server serves the built site; nothing of MkDocs' own
+build runs over the ~10,000 profiles. A record with an error leaves the last good site in place.
 """
 
 from __future__ import annotations
@@ -301,6 +301,9 @@ class ChangesOnly(Observer):  # type: ignore[valid-type, misc]  # Observer names
 def _native_watch_works(folder: Path) -> bool:
     """The system's file notifications can watch ``folder`` (not so on some network and container
     file systems, or past the number of watches allowed): else MkDocs' polling stays."""
+    # Stopping an observer logs an English "error" about its thread that means nothing to a clerk
+    # (and nothing is wrong); a watch that cannot be made raises, handled here.
+    logging.getLogger("watchdog").setLevel(logging.CRITICAL)
     probe = Observer()
     try:
         probe.schedule(FileSystemEventHandler(), str(folder), recursive=True)
