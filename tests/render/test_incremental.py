@@ -238,3 +238,26 @@ def test_a_stopped_build_leaves_the_last_site_as_it_was(tmp_path: Path, asked: i
     assert {name: _tree_digest(out / name) for name in ("site", "docs")} == before
     assert (out / "jiangpu-pages.json").read_bytes() == pages
     assert sorted(p.name for p in out.iterdir()) == ["docs", "jiangpu-pages.json", "search-entries", "site"]
+
+
+def test_a_first_preview_leaves_forms_and_cards_for_the_whole_build(tmp_path: Path) -> None:
+    """serve's first build on a machine that never printed the forms or drew the cards: the pages
+    first (the forms listed, not printed; no card drawn), then the whole build makes the clean site."""
+    records = tmp_path / "records"
+    shutil.copytree(REPO / "records", records)
+    out = tmp_path / "preview"
+    run = validate(records, today=date(2026, 11, 22), jobs=1)
+    first = build_site(run.registry, config_file=REPO / "mkdocs.yml", site_dir=out / "site", docs_dir=out / "docs",
+                       defer_artefacts=True, cache=tmp_path / "empty-cache")
+    assert first.artefacts_pending
+    assert not (out / "site" / "forms").is_dir() or not any((out / "site" / "forms").glob("*.pdf"))
+    assert not (out / "site" / "og").is_dir() or not any((out / "site" / "og").glob("*.png"))
+    listing = (out / "site" / "forms" / "index.html").read_text(encoding="utf-8")
+    assert ".pdf" in listing and ".docx" in listing  # listed all the same
+    assert first.rendered == first.profiles
+    whole = build_site(run.registry, config_file=REPO / "mkdocs.yml", site_dir=out / "site", docs_dir=out / "docs",
+                       cache=tmp_path / "empty-cache")
+    assert not whole.artefacts_pending and whole.others_changed and whole.rendered == 0
+    _build(records, tmp_path / "clean", clean=True)
+    assert _tree_digest(out / "site") == _tree_digest(tmp_path / "clean" / "site")
+    assert any((out / "site" / "forms").glob("*.pdf")) and any((out / "site" / "og").glob("*.png"))

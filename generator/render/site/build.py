@@ -45,6 +45,7 @@ from generator.render.site.chrome import Chrome
 from generator.render.site.data import build_site_data
 from generator.render.site.docs import (
     FORMS_PAGE,
+    Deferred,
     LastBuild,
     ProfileSite,
     check_stopped,
@@ -88,6 +89,7 @@ class SiteBuild:
     rendered_pages: tuple[str, ...] = ()  # their docs paths ("masters/li-jun.md"), sorted
     search_pending: bool = False  # the site still has the last search bundle: index_pending() replaces it
     others_changed: bool = True  # a file besides the profiles and the search bundle differs from the last site's
+    artefacts_pending: bool = False  # forms or sharing cards left out (defer_artefacts): a whole build makes them
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -261,10 +263,11 @@ def _forms_key(forms: list[Any], environ: Mapping[str, str]) -> str:
 
 
 def write_blank_forms(registry: Registry, docs_dir: Path, environ: Mapping[str, str], as_of: date | None = None,
-                      previous: Path | None = None, cache: Path | None = None) -> list[dict[str, Any]]:
+                      previous: Path | None = None, cache: Path | None = None, defer: Deferred | None = None) -> list[dict[str, Any]]:
     """The blank forms for the download page, into docs/forms/ (public data only: 附件4's counts).
     When ``previous`` (the last build's docs folder) or the ``cache`` (kept by their key) holds the
-    same forms, they are taken from there; forms printed here are kept in the cache."""
+    same forms, they are taken from there; forms printed here are kept in the cache. With ``defer``
+    asked, forms not printed before are listed but not printed (``defer.left`` says so)."""
     from generator.render.forms.build import Written, write_forms
     from generator.render.forms.definitions import blank_forms
     from generator.render.forms.fonts import FontNotFound
@@ -281,6 +284,9 @@ def write_blank_forms(registry: Registry, docs_dir: Path, environ: Mapping[str, 
         for path in [*(p for paths in files.values() for p in paths.values()), out / FORMS_KEY]:
             shutil.copy2(old / path.name, path)
         written = [Written(f, files[f.id]) for f in forms]
+    elif defer is not None and defer.asked:
+        written = [Written(f, {ext: out / f"{f.id}.{ext}" for ext in ("pdf", "docx", "html")}) for f in forms]
+        defer.left.append("forms")
     else:
         try:
             written = write_forms(forms, out, environ, ("pdf", "docx", "html"))
@@ -316,7 +322,7 @@ def artefact_cache(environ: Mapping[str, str]) -> Path:
 def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, environ: Mapping[str, str] | None = None,
                 history: Mapping[str, date] | None = None, entries: Path | None = None,
                 profiles: Callable[[list[str]], ProfileSite] | None = None, cache: Path | None = None,
-                last: LastBuild | None = None, stop: Callable[[], bool] | None = None) -> int:
+                last: LastBuild | None = None, stop: Callable[[], bool] | None = None, defer: Deferred | None = None) -> int:
     """The docs folder; with ``environ`` (to find the Chinese font) the blank forms too;
     with ``entries``, the pages' search entries there, for the indexer; with ``profiles``, the
     profiles' finished pages (see ``docs.write_docs``); ``cache``: the user's folder of forms and
@@ -333,11 +339,11 @@ def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, enviro
     except CmsError as exc:
         raise SiteBuildError(str(exc)) from exc
     if environ is None:
-        return write_docs(site, docs_dir, entries=entries, profiles=profiles, cache=cache, last=last, stop=stop)
+        return write_docs(site, docs_dir, entries=entries, profiles=profiles, cache=cache, last=last, stop=stop, defer=defer)
     known = environ
     previous = last.docs if last is not None else None
-    return write_docs(site, docs_dir, forms=lambda: write_blank_forms(registry, docs_dir, known, as_of, previous, cache), entries=entries,
-                      profiles=profiles, cache=cache, last=last, stop=stop)
+    return write_docs(site, docs_dir, forms=lambda: write_blank_forms(registry, docs_dir, known, as_of, previous, cache, defer),
+                      entries=entries, profiles=profiles, cache=cache, last=last, stop=stop, defer=defer)
 
 
 def build_site(
@@ -355,6 +361,7 @@ def build_site(
     defer_index: bool = False,
     stop: Callable[[], bool] | None = None,
     commit: AbstractContextManager[Any] | None = None,
+    defer_artefacts: bool = False,
 ) -> SiteBuild:
     """Build the site: the profiles' pages straight through Material's template (chrome.py) while
     our templates render them, then MkDocs over the other pages beside the search indexer.
@@ -363,7 +370,9 @@ def build_site(
     a last bundle, the site gets that bundle for now, and ``index_pending`` makes the new one after.
     ``stop`` (``serve``: a newer save) is asked between the steps and while pages render: when it says
     so, the build ends (``Cancelled``) and the last site stays. ``commit`` is held while the new site is
-    put in place (``serve``: no page is patched by ``show_changed`` meanwhile)."""
+    put in place (``serve``: no page is patched by ``show_changed`` meanwhile). ``defer_artefacts``
+    (``serve``): blank forms and sharing cards never made before are left for a later build
+    (``SiteBuild.artefacts_pending``): they take longer than all the pages at M."""
     options = read_options(config_file, environ) if options is None else options
     # MkDocs reads a relative folder from mkdocs.yml's own folder; ours are the caller's.
     asked = (site_dir, docs_dir)  # as the caller named them, for its messages
@@ -396,9 +405,10 @@ def build_site(
                 raise SiteBuildError(f"MkDocs 构建失败：{exc}") from exc
 
         with _source_date(epoch):
+            left_out = Deferred(defer_artefacts)
             pages = render_docs(registry, docs, options, environ if environ is not None else os.environ, history, entries,
                                 profiles=profile_site, cache=cache, last=None if clean else LastBuild(docs_dir, entries_dir, site_dir),
-                                stop=stop)
+                                stop=stop, defer=left_out)
             check_stopped(stop)
             # The search index is built from the entries while MkDocs builds the other pages (a separate process).
             with ThreadPoolExecutor(max_workers=1) as indexer:
@@ -439,7 +449,8 @@ def build_site(
     finally:
         shutil.rmtree(docs_work, ignore_errors=True)
         shutil.rmtree(site_work, ignore_errors=True)
-    return SiteBuild(pages, *asked, len(profiles), len(finished.rendered), tuple(sorted(finished.rendered)), deferred, others)
+    return SiteBuild(pages, *asked, len(profiles), len(finished.rendered), tuple(sorted(finished.rendered)), deferred, others,
+                     bool(left_out.left))
 
 
 def _profiles_key(config_file: Path, options: SiteOptions) -> str:

@@ -135,10 +135,12 @@ def draw(site_name: str, title: str, about: str) -> bytes:
     return out.getvalue()
 
 
-def write_cards(wanted: dict[str, tuple[str, str, str]], out: Path, previous: Path | None = None, cache: Path | None = None) -> int:
+def write_cards(wanted: dict[str, tuple[str, str, str]], out: Path, previous: Path | None = None, cache: Path | None = None,
+                draw_missing: bool = True) -> int:
     """Write each wanted card (path -> site name, title, about) under ``out``: linked from the last
     build's docs folder or the user's cache when either has it, drawn otherwise (and kept in the
-    cache: a clean build, in CI too, draws only cards it has never drawn). Returns how many were drawn."""
+    cache: a clean build, in CI too, draws only cards it has never drawn). Returns how many were drawn,
+    or without ``draw_missing`` (``serve``: the pages first), how many were left out to draw later."""
     drawn = 0
     for path, words in sorted(wanted.items()):
         target = out / path
@@ -146,6 +148,9 @@ def write_cards(wanted: dict[str, tuple[str, str, str]], out: Path, previous: Pa
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         if any(link_or_copy(folder / path, target) for folder in (previous, cache) if folder is not None):
+            continue
+        if not draw_missing:
+            drawn += 1
             continue
         target.write_bytes(draw(*words))
         drawn += 1

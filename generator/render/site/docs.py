@@ -314,9 +314,9 @@ _RECORDS: dict[str, pagedeps.PageRecord] = {}
 _RENDERED: set[str] = set()  # of those, the ones rendered
 
 
-def _draw_share(share: tuple[dict[str, tuple[str, str, str]], Path, Path | None, Path | None]) -> int:
-    wanted, out, previous, cache = share
-    return cards.write_cards(wanted, out, previous, cache)
+def _draw_share(share: tuple[dict[str, tuple[str, str, str]], Path, Path | None, Path | None, bool]) -> int:
+    wanted, out, previous, cache, draw = share
+    return cards.write_cards(wanted, out, previous, cache, draw)
 
 
 BATCH = 2000  # pages a worker renders before writing them
@@ -507,6 +507,15 @@ def _holds(path: Path, data: bytes) -> bool:
         return False
 
 
+@dataclass(frozen=True, slots=True)
+class Deferred:
+    """``serve``'s first build: the site before what takes long to make and nobody looks at while
+    editing (the blank forms printed, sharing cards drawn); the whole build after it makes them."""
+
+    asked: bool = False
+    left: list[str] = field(default_factory=list)  # what was left out ("forms", "cards"), filled by the build
+
+
 class Cancelled(Exception):
     """``stop`` said so before the build was done; nothing of it was put in place."""
 
@@ -575,7 +584,7 @@ Forms = list[dict[str, Any]] | Callable[[], list[dict[str, Any]]] | None
 def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Path = TEMPLATES, jobs: int | None = None,
                entries: Path | None = None,
                profiles: Callable[[list[str]], ProfileSite] | None = None, cache: Path | None = None,
-               last: LastBuild | None = None, stop: Callable[[], bool] | None = None) -> int:
+               last: LastBuild | None = None, stop: Callable[[], bool] | None = None, defer: Deferred | None = None) -> int:
     """Write the whole docs folder into ``out`` (new, or holding only the photos and the editor); return the page count.
     ``forms`` lists the downloadable forms, or is a function that writes them and lists them: it
     then runs in this process while the workers render the pages (else one core would wait).
@@ -585,9 +594,11 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
     With ``profiles`` (given the pages MkDocs is to build, it says where and how), each profile's
     finished page is written too, and MkDocs need not build the profiles (chrome.py). A file that
     comes out as the ``last`` build wrote it is linked from there (``_write``). ``stop``, asked while
-    the workers render, ends the build early (``Cancelled``: in ``serve``, a newer save made it stale)."""
+    the workers render, ends the build early (``Cancelled``: in ``serve``, a newer save made it stale).
+    ``defer`` asked: sharing cards not drawn before are left out (and said in ``defer.left``)."""
     global _JOB
     check_stopped(stop)
+    defer = defer or Deferred()
     env = make_env(templates)
     env.globals["site"] = site  # read by the shared macros, which are imported without context
     specs = lists.build_lists(site)
@@ -634,7 +645,10 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
                     finished.rendered.update(rendered)
                 for path, words in asked.items():
                     parts[int(path[len(cards.FOLDER) + 1:][:8], 16) % len(parts)][path] = words
-            list(mapped(_draw_share, [(part, out, last.docs, cache / "cards" if cache else None) for part in parts]))
+            counts = sum(mapped(_draw_share, [(part, out, last.docs, cache / "cards" if cache else None, not defer.asked)
+                                              for part in parts]))
+            if defer.asked and counts:  # cards left out (when drawing, the count is of cards drawn)
+                defer.left.append("cards")
         count = sum(n for n, *_ in done)
     finally:
         _JOB = None

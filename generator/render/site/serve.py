@@ -127,16 +127,18 @@ def serve(
     def stale(mine: int) -> Callable[[], bool]:
         return lambda: latest.value != mine
 
-    def build(current: Registry, mine: int) -> SiteBuild:
+    def build(current: Registry, mine: int, first: bool = True) -> SiteBuild:
+        """``first``: the build the browser waits for, without forms or cards never made before."""
         return build_site(current, config_file=config_file, site_dir=site_dir, docs_dir=docs_dir, environ=environ,
                           history=history() if history else None, cache=cache, options=options, defer_index=True,
-                          stop=stale(mine), commit=writing)
+                          stop=stale(mine), commit=writing, defer_artefacts=first)
 
     def background(send: Connection, current: Registry, mine: int, whole: bool, index: bool) -> None:
-        """In the child: after a page shown in place (``whole``), the whole build; then the search index."""
+        """In the child: after a page shown in place, or a build that left forms or cards out (``whole``),
+        the whole build; then the search index."""
         try:
             if whole and not stale(mine)():
-                result = build(current, mine)
+                result = build(current, mine, first=False)
                 send.send(("built", result.others_changed or bool(result.rendered_pages), result.search_pending))
                 index = index or result.search_pending
             if index and not stale(mine)() and index_pending(site_dir, docs_dir, stop=stale(mine), commit=writing):
@@ -208,12 +210,12 @@ def serve(
             with writing:
                 shown = show_changed(run.registry, config_file=config_file, site_dir=site_dir, docs_dir=docs_dir, options=options,
                                      history=history() if history else None)
-            whole = shown is None  # too much changed to patch: the whole build before the browser reloads
+            # Too much changed to patch: a build before the browser reloads (what it leaves out, after).
             result = build(run.registry, mine) if shown is None else shown
             say(said(result))
             if result.search_pending:
                 pending.set()
-            follow(run.registry, mine, not whole)
+            follow(run.registry, mine, shown is not None or result.artefacts_pending)
         except (SiteBuildError, Cancelled) as exc:
             say(f"{exc}；页面保留上一次的内容")
         except Exception as exc:  # noqa: BLE001 (said to the person; the next save is tried again)
@@ -226,7 +228,8 @@ def serve(
             say(str(exc))
             return 1
         kept = f"，其余 {first.profiles - first.rendered} 个沿用上次预览" if first.rendered < first.profiles else ""
-        say(f"网站预览已生成：{first.pages} 个页面（介绍页 {first.profiles} 个，重新生成 {first.rendered} 个{kept}）")
+        later = "；空白表格和分享图片是第一次生成，稍后在后台完成" if first.artefacts_pending else ""
+        say(f"网站预览已生成：{first.pages} 个页面（介绍页 {first.profiles} 个，重新生成 {first.rendered} 个{kept}）{later}")
         server = PreviewServer(builder=rebuild, host=bind, port=int(page_port), root=str(site_dir),
                                polling_interval=POLL_SECONDS)
         reloads.append(server.reload)
@@ -241,7 +244,7 @@ def serve(
 
         def start() -> None:  # one after the other: no process is forked while the other thread works
             warm(registry)
-            finish(registry, latest.value, False)
+            finish(registry, latest.value, first.artefacts_pending)
 
         threading.Thread(target=start, daemon=True).start()
         logging.getLogger("mkdocs.livereload").setLevel(logging.ERROR)  # its per-request lines drown ours
