@@ -627,7 +627,6 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
     serial = jobs == 1 or len(pages) < PARALLEL_THRESHOLD
     try:
         with nullcontext() if serial else ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
-            mapped = pool.map if pool is not None else map
             if pool is None:
                 listed = beside_pages()
                 done = [_render_share(share) for share in shares]
@@ -645,8 +644,10 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
                     finished.rendered.update(rendered)
                 for path, words in asked.items():
                     parts[int(path[len(cards.FOLDER) + 1:][:8], 16) % len(parts)][path] = words
-            counts = sum(mapped(_draw_share, [(part, out, last.docs, cache / "cards" if cache else None, not defer.asked)
-                                              for part in parts]))
+            shares_of_cards = [(part, out, last.docs, cache / "cards" if cache else None, not defer.asked) for part in parts]
+            # Drawing cards never drawn before takes seconds at M: a stale build stops here too.
+            counts = sum(_results(pool, [pool.submit(_draw_share, share) for share in shares_of_cards], stop) if pool is not None
+                         else map(_draw_share, shares_of_cards))
             if defer.asked and counts:  # cards left out (when drawing, the count is of cards drawn)
                 defer.left.append("cards")
         count = sum(n for n, *_ in done)
