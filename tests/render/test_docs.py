@@ -24,7 +24,7 @@ def test_a_stopped_build_ends_its_workers_at_once() -> None:
             _results(pool, running, lambda: time.monotonic() - started > 0.3)
     for worker in workers:
         worker.join(timeout=10)
-    assert not any(worker.is_alive() for worker in workers)
+    assert not any(worker.is_alive() for worker in workers), [(w.pid, w.exitcode, w.is_alive()) for w in workers]
     assert time.monotonic() - started < 60  # not the two minutes the tasks would have taken
 
 
