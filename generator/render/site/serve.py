@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import secrets
 import socket
 import threading
@@ -53,6 +54,7 @@ from generator.render.site.docs import Cancelled
 from generator.render.site.search import IndexCancelled
 from generator.validate.engine import Validation
 
+BACKGROUND_NICENESS = 10  # the whole build and the search index behind a save (os.nice: 19 is the lowest)
 POLL_SECONDS = 0.5  # how often the records folder is looked at, where system notifications cannot be had
 
 
@@ -136,6 +138,9 @@ def serve(
     def background(send: Connection, current: Registry, mine: int, whole: bool, index: bool) -> None:
         """In the child: after a page shown in place, or a build that left forms or cards out (``whole``),
         the whole build; then the search index."""
+        # At a lower priority, with the page workers and Pagefind it starts: the next save's check
+        # and pages, in the serve process, come first on the machine's cores.
+        os.nice(BACKGROUND_NICENESS)
         try:
             if whole and not stale(mine)():
                 result = build(current, mine, first=False)
@@ -183,9 +188,8 @@ def serve(
             known_records(docs_dir)  # read now, while nothing waits: the next save finds them in memory
 
     def warm(current: Registry) -> None:
-        """Right after start-up: what a save needs (templates compiled, MkDocs' theme loaded, every
-        page's digest) made now, while the clerk looks, instead of at the first save (a second at M).
-        Nothing changed: nothing is written."""
+        """At start-up: what a save needs (templates compiled, MkDocs' theme loaded, every page's
+        digest) made now instead of at the first save (a second at M). Nothing changed: nothing is written."""
         try:
             with writing:
                 show_changed(current, config_file=config_file, site_dir=site_dir, docs_dir=docs_dir, options=options,
@@ -242,11 +246,9 @@ def serve(
         if first.search_pending:  # records changed since the last preview: its search index stands in
             pending.set()
 
-        def start() -> None:  # one after the other: no process is forked while the other thread works
-            warm(registry)
-            finish(registry, latest.value, first.artefacts_pending)
-
-        threading.Thread(target=start, daemon=True).start()
+        # Before the first page is served: a save right after start-up finds it all ready.
+        warm(registry)
+        threading.Thread(target=finish, args=(registry, latest.value, first.artefacts_pending), daemon=True).start()
         logging.getLogger("mkdocs.livereload").setLevel(logging.ERROR)  # its per-request lines drown ours
         say(f"预览地址：http://{dev_addr}/ （修改 {records} 中的记录并保存后，页面自动刷新；按 Ctrl+C 结束）")
         try:
