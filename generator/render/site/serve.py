@@ -55,6 +55,7 @@ from generator.render.site.search import IndexCancelled
 from generator.validate.engine import Validation
 
 BACKGROUND_NICENESS = 10  # the whole build and the search index behind a save (os.nice: 19 is the lowest)
+FOLLOW_DELAY = 1.5  # seconds after a save is shown before the whole build behind it starts
 POLL_SECONDS = 0.5  # how often the records folder is looked at, where system notifications cannot be had
 
 
@@ -157,6 +158,11 @@ def serve(
 
     def finish(current: Registry, mine: int, whole: bool) -> None:
         with finishing:
+            # A moment first: saves in a row (a clerk fixing a typo) fork no child each, whose copy of
+            # this process's memory would slow the next save's check.
+            deadline = time.monotonic() + FOLLOW_DELAY
+            while time.monotonic() < deadline and not stale(mine)():
+                time.sleep(0.05)
             if stale(mine)() or not whole and not pending.is_set():
                 return
             receive, send = context.Pipe(duplex=False)
