@@ -294,7 +294,7 @@ def load_file(file_path: str, shown_path: str | None = None) -> Loaded:
 # Documents parsed again only to find a diagnostic's line, by path and content: a rule warning about
 # 400 records at M re-parsed all of them at every validation of a ``serve`` session.
 _LOCATED: dict[tuple[str, str, bytes], Document | None] = {}
-LOCATED_KEPT = 4096
+LOCATED_KEPT = 1024  # about 30 MB of marks at most
 
 
 def load_located(file_path: str, shown_path: str) -> Document | None:
