@@ -20,7 +20,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -44,6 +44,7 @@ from generator.render.site import editing
 from generator.render.site.build import (
     SiteBuild,
     SiteBuildError,
+    SiteOptions,
     build_site,
     index_pending,
     known_records,
@@ -113,136 +114,19 @@ def serve(
             say(f"网站预览在 {dev_addr} 上对其他设备开放；在线编辑（/admin/）只在本机可用："
                 f"请在这台电脑上打开 http://127.0.0.1:{page_port}/admin/")
 
-    # A save's pages are rendered in place (show_changed) and the browser reloads; the whole build
-    # (build_site, which checks every page) and then the search index follow in a child process
-    # (forked: it has the records already; in a thread, its work held Python's lock while the next
-    # save was being checked). A newer save makes that work stale: it stops at its next step, and
-    # puts nothing in place after the newer save's pages.
-    context = multiprocessing.get_context("fork")
-    latest = context.Value("q", 0, lock=False)  # the latest save's number (only the server's build loop counts)
-    writing = context.Lock()  # the live folders and their records: one writer at a time, across the processes
-    finishing = threading.Lock()  # one background build at a time
-    pending = threading.Event()  # the site has an older search bundle than its entries
-    good: list[Registry] = [registry]  # the last records that passed the gate
-    reloads: list[Callable[[], None]] = []  # the server's, once it runs
-    children: list[multiprocessing.process.BaseProcess] = []  # the background build under way
-
-    def stale(mine: int) -> Callable[[], bool]:
-        return lambda: latest.value != mine
-
-    def build(current: Registry, mine: int, first: bool = True) -> SiteBuild:
-        """``first``: the build the browser waits for, without forms or cards never made before."""
-        return build_site(current, config_file=config_file, site_dir=site_dir, docs_dir=docs_dir, environ=environ,
-                          history=history() if history else None, cache=cache, options=options, defer_index=True,
-                          stop=stale(mine), commit=writing, defer_artefacts=first)
-
-    def background(send: Connection, current: Registry, mine: int, whole: bool, index: bool) -> None:
-        """In the child: after a page shown in place, or a build that left forms or cards out (``whole``),
-        the whole build; then the search index."""
-        # At a lower priority, with the page workers and Pagefind it starts: the next save's check
-        # and pages, in the serve process, come first on the machine's cores.
-        os.nice(BACKGROUND_NICENESS)
-        try:
-            if whole and not stale(mine)():
-                result = build(current, mine, first=False)
-                send.send(("built", result.others_changed or bool(result.rendered_pages), result.search_pending))
-                index = index or result.search_pending
-            if index and not stale(mine)() and index_pending(site_dir, docs_dir, stop=stale(mine), commit=writing):
-                send.send(("indexed",))
-        except (Cancelled, IndexCancelled):
-            pass  # a newer save's child does this work again
-        except Exception as exc:  # noqa: BLE001 (said; the pages stay, the next save builds again)
-            send.send(("said", f"网站的其余部分没有更新（{str(exc)[:200]}），保存下一次修改后会再试"))
-        finally:
-            send.close()
-
-    def finish(current: Registry, mine: int, whole: bool) -> None:
-        with finishing:
-            # A moment first: saves in a row (a clerk fixing a typo) fork no child each, whose copy of
-            # this process's memory would slow the next save's check.
-            deadline = time.monotonic() + FOLLOW_DELAY
-            while time.monotonic() < deadline and not stale(mine)():
-                time.sleep(0.05)
-            if stale(mine)() or not whole and not pending.is_set():
-                return
-            receive, send = context.Pipe(duplex=False)
-            # Not a daemon (those may not start the workers that render pages): ended when serve ends.
-            child = context.Process(target=background, args=(send, current, mine, whole, pending.is_set()))
-            children.append(child)
-            child.start()
-            send.close()
-            try:
-                while True:
-                    try:
-                        message = receive.recv()
-                    except EOFError:
-                        break
-                    if message[0] == "built":
-                        if message[2]:
-                            pending.set()
-                        if message[1]:  # lists, open data, other pages changed: shown too
-                            for reload in reloads:
-                                reload()
-                    elif message[0] == "indexed":
-                        pending.clear()
-                    else:
-                        say(message[1])
-            finally:
-                receive.close()
-                child.join()
-                children.remove(child)
-            known_records(docs_dir)  # read now, while nothing waits: the next save finds them in memory
-
-    def warm(current: Registry) -> None:
-        """At start-up: what a save needs (templates compiled, MkDocs' theme loaded, every page's
-        digest) made now instead of at the first save (a second at M). Nothing changed: nothing is written."""
-        try:
-            with writing:
-                show_changed(current, config_file=config_file, site_dir=site_dir, docs_dir=docs_dir, options=options,
-                             history=history() if history else None)
-        except Exception:  # noqa: BLE001, S110 (the first save does this again, and says what went wrong)
-            pass
-
-    def follow(current: Registry, mine: int, whole: bool) -> None:
-        threading.Thread(target=finish, args=(current, mine, whole), daemon=True).start()
-
-    def rebuild() -> None:
-        # One failed rebuild (a file that vanished mid-read, a full disk, a bug) is said and the
-        # preview goes on: it must keep following the next save.
-        latest.value += 1
-        mine = latest.value
-        try:
-            run = revalidate()
-            if run is None:  # refused: the work this save stopped is done again for the last good records
-                follow(good[0], mine, True)
-                return
-            good[0] = run.registry
-            with writing:
-                shown = show_changed(run.registry, config_file=config_file, site_dir=site_dir, docs_dir=docs_dir, options=options,
-                                     history=history() if history else None)
-            # Too much changed to patch: a build before the browser reloads (what it leaves out, after).
-            result = build(run.registry, mine) if shown is None else shown
-            say(said(result))
-            if result.search_pending:
-                pending.set()
-            follow(run.registry, mine, shown is not None or result.artefacts_pending)
-        except (SiteBuildError, Cancelled) as exc:
-            say(f"{exc}；页面保留上一次的内容")
-        except Exception as exc:  # noqa: BLE001 (said to the person; the next save is tried again)
-            say(f"重新生成预览时出错（{type(exc).__name__}：{str(exc)[:200]}），页面保留上一次的内容；保存下一次修改后会再试")
-
+    loop = SaveLoop(registry, Preview(config_file, site_dir, docs_dir, environ, options, cache, history), revalidate, say)
     try:
         try:
-            first = build(registry, latest.value)
+            first = loop.build(registry, loop.latest.value)
         except SiteBuildError as exc:
             say(str(exc))
             return 1
         kept = f"，其余 {first.profiles - first.rendered} 个沿用上次预览" if first.rendered < first.profiles else ""
         later = "；空白表格和分享图片是第一次生成，稍后在后台完成" if first.artefacts_pending else ""
         say(f"网站预览已生成：{first.pages} 个页面（介绍页 {first.profiles} 个，重新生成 {first.rendered} 个{kept}）{later}")
-        server = PreviewServer(builder=rebuild, host=bind, port=int(page_port), root=str(site_dir),
+        server = PreviewServer(builder=loop.rebuild, host=bind, port=int(page_port), root=str(site_dir),
                                polling_interval=POLL_SECONDS)
-        reloads.append(server.reload)
+        loop.reloads.append(server.reload)
         server.error_handler = lambda code: _not_found(site_dir) if code == 404 else None
         if _native_watch_works(records):
             # Told by the system (inotify and the like) instead of MkDocs' polling, which reads the
@@ -250,11 +134,9 @@ def serve(
             server.observer = ChangesOnly()
         server.watch(str(records))
         if first.search_pending:  # records changed since the last preview: its search index stands in
-            pending.set()
-
-        # Before the first page is served: a save right after start-up finds it all ready.
-        warm(registry)
-        threading.Thread(target=finish, args=(registry, latest.value, first.artefacts_pending), daemon=True).start()
+            loop.pending.set()
+        loop.warm(registry)  # before the first page is served: a save right after start-up finds it all ready
+        loop.follow(registry, loop.latest.value, first.artefacts_pending)
         logging.getLogger("mkdocs.livereload").setLevel(logging.ERROR)  # its per-request lines drown ours
         say(f"预览地址：http://{dev_addr}/ （修改 {records} 中的记录并保存后，页面自动刷新；按 Ctrl+C 结束）")
         try:
@@ -267,12 +149,164 @@ def serve(
         finally:
             server.shutdown()
     finally:
-        for child in list(children):
-            child.terminate()  # its folders beside the site's are removed by the next build
+        loop.end()
         if editor is not None:
             editor.shutdown()
             editor.server_close()
     return 0
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """Where and how the preview is built."""
+
+    config_file: Path
+    site_dir: Path
+    docs_dir: Path
+    environ: Mapping[str, str]
+    options: SiteOptions
+    cache: Path | None
+    history: Callable[[], Mapping[str, date]] | None
+
+    def dates(self) -> Mapping[str, date] | None:
+        return self.history() if self.history else None
+
+
+class SaveLoop:
+    """What a save sets off. Its pages are rendered in place (``show_changed``) and the browser
+    reloads; the whole build (``build_site``, which checks every page) and then the search index
+    follow in a child process (forked: it has the records already; in a thread, its work held
+    Python's lock while the next save was being checked). A newer save makes that work stale: it
+    stops at its next step, and puts nothing in place after the newer save's pages."""
+
+    def __init__(self, registry: Registry, preview: Preview, revalidate: Callable[[], Validation | None],
+                 say: Callable[[str], None]) -> None:
+        self.preview, self.revalidate, self.say = preview, revalidate, say
+        self.context = multiprocessing.get_context("fork")
+        self.latest = self.context.Value("q", 0, lock=False)  # the latest save's number (only the server's build loop counts)
+        self.writing = self.context.Lock()  # the live folders and their records: one writer at a time, across the processes
+        self.finishing = threading.Lock()  # one background build at a time
+        self.pending = threading.Event()  # the site has an older search bundle than its entries
+        self.good = registry  # the last records that passed the gate
+        self.reloads: list[Callable[[], None]] = []  # the server's, once it runs
+        self.children: list[multiprocessing.process.BaseProcess] = []  # the background build under way
+
+    def stale(self, mine: int) -> Callable[[], bool]:
+        return lambda: self.latest.value != mine
+
+    def build(self, current: Registry, mine: int, first: bool = True) -> SiteBuild:
+        """``first``: the build the browser waits for, without forms or cards never made before."""
+        p = self.preview
+        return build_site(current, config_file=p.config_file, site_dir=p.site_dir, docs_dir=p.docs_dir, environ=p.environ,
+                          history=p.dates(), cache=p.cache, options=p.options, defer_index=True,
+                          stop=self.stale(mine), commit=self.writing, defer_artefacts=first)
+
+    def show(self, current: Registry) -> SiteBuild | None:
+        p = self.preview
+        with self.writing:
+            return show_changed(current, config_file=p.config_file, site_dir=p.site_dir, docs_dir=p.docs_dir, options=p.options,
+                                history=p.dates())
+
+    def rebuild(self) -> None:
+        """The server's builder, after each save. One failed rebuild (a file that vanished mid-read,
+        a full disk, a bug) is said and the preview goes on: it must keep following the next save."""
+        self.latest.value += 1
+        mine = self.latest.value
+        try:
+            run = self.revalidate()
+            if run is None:  # refused: the work this save stopped is done again for the last good records
+                self.follow(self.good, mine, True)
+                return
+            self.good = run.registry
+            shown = self.show(run.registry)
+            # Too much changed to patch: a build before the browser reloads (what it leaves out, after).
+            result = self.build(run.registry, mine) if shown is None else shown
+            self.say(said(result))
+            if result.search_pending:
+                self.pending.set()
+            self.follow(run.registry, mine, shown is not None or result.artefacts_pending)
+        except (SiteBuildError, Cancelled) as exc:
+            self.say(f"{exc}；页面保留上一次的内容")
+        except Exception as exc:  # noqa: BLE001 (said to the person; the next save is tried again)
+            self.say(f"重新生成预览时出错（{type(exc).__name__}：{str(exc)[:200]}），页面保留上一次的内容；保存下一次修改后会再试")
+
+    def warm(self, current: Registry) -> None:
+        """At start-up: what a save needs (templates compiled, MkDocs' theme loaded, every page's
+        digest) made now instead of at the first save (a second at M). Nothing changed: nothing is written."""
+        try:
+            self.show(current)
+        except Exception:  # noqa: BLE001, S110 (the first save does this again, and says what went wrong)
+            pass
+
+    def follow(self, current: Registry, mine: int, whole: bool) -> None:
+        """After a page shown in place, or a build that left forms or cards out (``whole``), the whole
+        build; then the search index, if one is pending. In the background."""
+        threading.Thread(target=self._finish, args=(current, mine, whole), daemon=True).start()
+
+    def _finish(self, current: Registry, mine: int, whole: bool) -> None:
+        with self.finishing:
+            # A moment first: saves in a row (a clerk fixing a typo) fork no child each, whose copy of
+            # this process's memory would slow the next save's check.
+            deadline = time.monotonic() + FOLLOW_DELAY
+            while time.monotonic() < deadline and not self.stale(mine)():
+                time.sleep(0.05)
+            if self.stale(mine)() or not whole and not self.pending.is_set():
+                return
+            receive, send = self.context.Pipe(duplex=False)
+            # Not a daemon (those may not start the workers that render pages): ended when serve ends.
+            child = self.context.Process(target=self._background, args=(send, current, mine, whole, self.pending.is_set()))
+            self.children.append(child)
+            child.start()
+            send.close()
+            try:
+                self._listen(receive)
+            finally:
+                receive.close()
+                child.join()
+                self.children.remove(child)
+            known_records(self.preview.docs_dir)  # read now, while nothing waits: the next save finds them in memory
+
+    def _listen(self, receive: Connection) -> None:
+        """What the child says, until it ends."""
+        while True:
+            try:
+                message = receive.recv()
+            except EOFError:
+                return
+            if message[0] == "built":
+                if message[2]:
+                    self.pending.set()
+                if message[1]:  # lists, open data, other pages changed: shown too
+                    for reload in self.reloads:
+                        reload()
+            elif message[0] == "indexed":
+                self.pending.clear()
+            else:
+                self.say(message[1])
+
+    def _background(self, send: Connection, current: Registry, mine: int, whole: bool, index: bool) -> None:
+        """In the child: the whole build (``whole``), then the search index (``index``, or the build's own)."""
+        # At a lower priority, with the page workers and Pagefind it starts: the next save's check
+        # and pages, in the serve process, come first on the machine's cores.
+        os.nice(BACKGROUND_NICENESS)
+        stale = self.stale(mine)
+        try:
+            if whole and not stale():
+                result = self.build(current, mine, first=False)
+                send.send(("built", result.others_changed or bool(result.rendered_pages), result.search_pending))
+                index = index or result.search_pending
+            if index and not stale() and index_pending(self.preview.site_dir, self.preview.docs_dir, stop=stale, commit=self.writing):
+                send.send(("indexed",))
+        except (Cancelled, IndexCancelled):
+            pass  # a newer save's child does this work again
+        except Exception as exc:  # noqa: BLE001 (said; the pages stay, the next save builds again)
+            send.send(("said", f"网站的其余部分没有更新（{str(exc)[:200]}），保存下一次修改后会再试"))
+        finally:
+            send.close()
+
+    def end(self) -> None:
+        for child in list(self.children):
+            child.terminate()  # its folders beside the site's are removed by the next build
 
 
 NO_RELOAD = b'<meta name="jiangpu-live-reload" content="off">'  # the editor's page (site_templates/admin/index.html)
