@@ -86,14 +86,18 @@ STEPS: list[tuple[str, Callable[[Path], None]]] = [
 ]
 
 
-@pytest.fixture(scope="module")
-def kept(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The registry being edited and the folder whose site each step builds on."""
-    work = tmp_path_factory.mktemp("incremental")
+def _registry_and_site(factory: pytest.TempPathFactory, name: str) -> tuple[Path, Path]:
+    work = factory.mktemp(name)
     records = work / "records"
     shutil.copytree(REPO / "records", records)
     _build(records, work / "kept")
     return records, work / "kept"
+
+
+@pytest.fixture(scope="module")
+def kept(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The registry being edited and the folder whose site each step builds on."""
+    return _registry_and_site(tmp_path_factory, "incremental")
 
 
 @pytest.mark.parametrize(("name", "step"), STEPS, ids=[name for name, _ in STEPS])
@@ -182,11 +186,7 @@ def test_a_preview_shows_the_page_before_the_search_index_then_the_clean_site(tm
 @pytest.fixture(scope="module")
 def shown(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """Like ``kept``, for serve's saves: each step's pages shown in place, then the whole build."""
-    work = tmp_path_factory.mktemp("shown")
-    records = work / "records"
-    shutil.copytree(REPO / "records", records)
-    _build(records, work / "kept")
-    return records, work / "kept"
+    return _registry_and_site(tmp_path_factory, "shown")
 
 
 @pytest.mark.parametrize(("name", "step"), STEPS, ids=[name for name, _ in STEPS])
@@ -215,14 +215,19 @@ def test_pages_shown_in_place_are_the_pages_the_whole_build_makes(shown: tuple[P
     assert again.pages == clean.pages
 
 
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The sample and its site, built once, for tests that work on copies."""
+    return _registry_and_site(tmp_path_factory, "built")
+
+
 @pytest.mark.parametrize("asked", [1, 2, 4, 8])
-def test_a_stopped_build_leaves_the_last_site_as_it_was(tmp_path: Path, asked: int) -> None:
+def test_a_stopped_build_leaves_the_last_site_as_it_was(built: tuple[Path, Path], tmp_path: Path, asked: int) -> None:
     """``stop`` (serve: a newer save) ends a build at whichever step it is asked: the last site, docs
     and records stay as they were, and nothing is left beside them."""
-    records = tmp_path / "records"
-    shutil.copytree(REPO / "records", records)
-    out = tmp_path / "out"
-    _build(records, out)
+    records, out = tmp_path / "records", tmp_path / "out"
+    shutil.copytree(built[0], records)
+    shutil.copytree(built[1], out)
     before = {name: _tree_digest(out / name) for name in ("site", "docs")}
     pages = (out / "jiangpu-pages.json").read_bytes()
     _bio(records)

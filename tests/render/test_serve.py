@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
 import urllib.request
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +25,32 @@ from tests.conftest import REPO
 def _get(url: str) -> str:
     with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 (our own preview on loopback)
         return str(response.read().decode("utf-8"))
+
+
+def _serve(tmp_path: Path) -> tuple[Path, subprocess.Popen[str], str]:
+    """``serve`` on a copy of the sample, in a process of its own: the records, the process, the address."""
+    records = tmp_path / "records"
+    shutil.copytree(REPO / "records", records)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--records", str(records), "--config", str(REPO / "mkdocs.yml"),
+         "--dev-addr", f"127.0.0.1:{port}", "--no-editor", "--no-cache"],
+        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return records, process, f"http://127.0.0.1:{port}"
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float = 120) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if condition():
+                return True
+        except OSError:
+            pass  # the server starting, or a folder being swapped
+        time.sleep(0.1)
+    return False
 
 
 def test_said_names_the_profiles_rendered_again() -> None:
@@ -51,49 +83,22 @@ def test_a_new_editing_token_renders_no_profile_again(tmp_path: Path) -> None:
 def test_serve_keeps_following_edits_after_a_broken_photo(tmp_path: Path) -> None:
     """A photo cut short by an upload is refused by the gate (never a crash in the renderer) and the
     preview follows the next save; before, the watcher thread died and the preview stopped silently."""
-    import shutil
-    import socket
-    import subprocess
-    import sys
-    import time
-
-    records = tmp_path / "records"
-    shutil.copytree(REPO / "records", records)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--records", str(records), "--config", str(REPO / "mkdocs.yml"),
-         "--dev-addr", f"127.0.0.1:{port}", "--no-editor", "--no-cache"],
-        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-
-    def wait_for(condition: object, seconds: float = 90) -> bool:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if condition():  # type: ignore[operator]
-                return True
-            time.sleep(0.2)
-        return False
-
-    page = f"http://127.0.0.1:{port}/masters/li-jun/"
+    records, process, base = _serve(tmp_path)
+    page = f"{base}/masters/li-jun/"
     master = records / "masters" / "li-jun.yml"
     original = master.read_text(encoding="utf-8")
     try:
-        def listening() -> bool:
-            with socket.socket() as client:
-                return client.connect_ex(("127.0.0.1", port)) == 0
-
-        assert wait_for(listening), "the preview never started"
+        assert _wait_for(lambda: "李军" in _get(page)), "the preview never started"
         time.sleep(1.5)  # the watcher's first look at the records
         shutil.copy(REPO / "tests" / "hostile" / "photos" / "truncated-eoi.jpg", records / "photos" / "cut.jpg")
         master.write_text(original.replace("\nunit:", "\nphoto: cut.jpg\nunit:", 1), encoding="utf-8")
         time.sleep(4)
         master.write_text(original.replace("\nunit:", "\nbio: 预览仍在跟随修改。\nunit:", 1) if "\nbio:" not in original
                           else original.replace("\nbio: ", "\nbio: 预览仍在跟随修改。", 1), encoding="utf-8")
-        assert wait_for(lambda: "预览仍在跟随修改" in _get(page), 90), "the preview stopped following edits"
+        assert _wait_for(lambda: "预览仍在跟随修改" in _get(page), 90), "the preview stopped following edits"
         shown = _get(page)
         assert "livereload" in shown, "the served page reloads itself after the next save"
-        assert "pagefind" in _get(f"http://127.0.0.1:{port}/pagefind/pagefind.js"), "the preview has its search"
+        assert "pagefind" in _get(f"{base}/pagefind/pagefind.js"), "the preview has its search"
     finally:
         process.terminate()
         out, _ = process.communicate(timeout=30)
@@ -117,8 +122,6 @@ def test_the_records_are_watched_by_system_notification_where_it_works(tmp_path:
 def test_reading_a_record_starts_no_build_and_saving_one_does(tmp_path: Path) -> None:
     """Every build reads every record: were a read an event, each build would start the next (it did, with
     inotify passing on "opened" and "closed without writing" to MkDocs' handler, which rebuilds on anything)."""
-    import time
-
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
     from generator.render.site.serve import ChangesOnly
@@ -171,10 +174,6 @@ def test_an_address_without_a_port_is_said() -> None:
 
 @pytest.mark.parametrize("which", ["page", "editor"])
 def test_a_taken_port_is_said_before_the_first_build(tmp_path: Path, which: str) -> None:
-    import socket
-    import subprocess
-    import sys
-
     with socket.socket() as taken, socket.socket() as free:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -197,48 +196,21 @@ def test_a_save_shows_its_page_first_then_the_rest_of_the_site(tmp_path: Path) -
     """A renamed master: the profile shows the new name as soon as the save is checked (in place);
     the lists, the open data and the search index follow from the whole build, and the preview then
     is the site a clean build makes of the same records."""
-    import shutil
-    import socket
-    import subprocess
-    import sys
-    import time
-
     from tests.render.test_site import _filter_index, _tree_digest
 
-    records = tmp_path / "records"
-    shutil.copytree(REPO / "records", records)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--records", str(records), "--config", str(REPO / "mkdocs.yml"),
-         "--dev-addr", f"127.0.0.1:{port}", "--no-editor", "--no-cache"],
-        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    records, process, base = _serve(tmp_path)
     preview = tmp_path / "build" / "preview"
-
-    def wait_for(condition: object, seconds: float = 120) -> bool:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            try:
-                if condition():  # type: ignore[operator]
-                    return True
-            except OSError:
-                pass  # the server starting, or a folder being swapped
-            time.sleep(0.1)
-        return False
-
-    base = f"http://127.0.0.1:{port}"
     try:
-        assert wait_for(lambda: "叶青" in _get(f"{base}/masters/ye-qing/")), "the preview never started"
+        assert _wait_for(lambda: "叶青" in _get(f"{base}/masters/ye-qing/")), "the preview never started"
         time.sleep(1.5)  # the watcher's first look at the records
         bundle = _tree_digest(preview / "site" / "pagefind")
         master = records / "masters" / "ye-qing.yml"
         master.write_text(master.read_text(encoding="utf-8").replace("name: 叶青", "name: 叶青华", 1), encoding="utf-8")
-        assert wait_for(lambda: "叶青华" in _get(f"{base}/masters/ye-qing/")), "the page never showed the save"
-        assert wait_for(lambda: "叶青华" in _get(f"{base}/lists/masters.json")), "the masters' list never followed"
+        assert _wait_for(lambda: "叶青华" in _get(f"{base}/masters/ye-qing/")), "the page never showed the save"
+        assert _wait_for(lambda: "叶青华" in _get(f"{base}/lists/masters.json")), "the masters' list never followed"
         assert "叶青华" in _get(f"{base}/data/masters.json")
-        assert wait_for(lambda: _tree_digest(preview / "site" / "pagefind") != bundle), "the search index never followed"
-        assert wait_for(lambda: pagedeps_bundle(preview) != "", 120), "the new bundle was never recorded"
+        assert _wait_for(lambda: _tree_digest(preview / "site" / "pagefind") != bundle), "the search index never followed"
+        assert _wait_for(lambda: pagedeps_bundle(preview) != "", 120), "the new bundle was never recorded"
     finally:
         process.terminate()
         out, _ = process.communicate(timeout=30)
