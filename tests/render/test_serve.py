@@ -163,6 +163,25 @@ def test_the_editors_page_is_not_reloaded_after_a_save_and_the_others_are(sample
     server.server_close()
 
 
+def test_the_whole_build_reloads_open_pages_unless_a_build_is_under_way(sample_site: Path) -> None:
+    """After a page shown in place, the whole build behind it reloads the open pages when the lists or
+    other pages changed; while the server's own build runs, that build's end reloads them instead (the
+    pages it holds back must not be let through early)."""
+    from generator.render.site.serve import PreviewServer
+
+    server = PreviewServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(sample_site))
+    try:
+        shown = server._visible_epoch
+        server.reload()
+        assert server._visible_epoch > shown and server._visible_epoch == server._wanted_epoch
+        server._wanted_epoch = server._visible_epoch + 1000  # a save being built
+        building = server._visible_epoch
+        server.reload()
+        assert server._visible_epoch == building
+    finally:
+        server.server_close()
+
+
 def test_an_address_without_a_port_is_said() -> None:
     from generator.render.site.serve import serve
 
