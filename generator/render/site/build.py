@@ -42,7 +42,7 @@ from generator.render.site.assemble import (
     take_tree,
 )
 from generator.render.site.chrome import Chrome
-from generator.render.site.data import build_site_data
+from generator.render.site.data import SiteData, build_site_data
 from generator.render.site.docs import (
     FORMS_PAGE,
     Deferred,
@@ -319,6 +319,12 @@ def artefact_cache(environ: Mapping[str, str]) -> Path:
     return Path(environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "jiangpu" / "artefacts"
 
 
+def _site_data(registry: Registry, options: SiteOptions, history: Mapping[str, date] | None) -> SiteData:
+    """What the pages read, as every build (and ``show_changed``) makes it."""
+    return build_site_data(registry, mask_apprentices=options.mask_apprentice_names, history=history, site_name=options.site_name,
+                           site_url=options.site_url, as_of=newest_date(registry))
+
+
 def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, environ: Mapping[str, str] | None = None,
                 history: Mapping[str, date] | None = None, entries: Path | None = None,
                 profiles: Callable[[list[str]], ProfileSite] | None = None, cache: Path | None = None,
@@ -328,8 +334,7 @@ def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, enviro
     profiles' finished pages (see ``docs.write_docs``); ``cache``: the user's folder of forms and
     sharing cards drawn before, by what they show; ``last``: the last build's folders, whose forms,
     cards and unchanged files are taken again."""
-    site = build_site_data(registry, mask_apprentices=options.mask_apprentice_names, history=history, site_name=options.site_name,
-                           site_url=options.site_url, as_of=newest_date(registry))
+    site = _site_data(registry, options, history)
     check_stopped(stop)
     site.add_photos(publish_photos(registry, docs_dir))
     check_stopped(stop)
@@ -488,8 +493,7 @@ def _show_changed(registry: Registry, config_file: Path, site_dir: Path, docs_di
     last = _last_records(records_file)
     if not last.pages or not site_dir.is_dir() or not entries_dir.is_dir():
         return None
-    site = build_site_data(registry, mask_apprentices=options.mask_apprentice_names, history=history, site_name=options.site_name,
-                           site_url=options.site_url, as_of=newest_date(registry))
+    site = _site_data(registry, options, history)
     # The photos as the last build published them: a photo replaced since shows at its new size
     # once the whole build has run (its pages' records then differ, and they are rendered again).
     site.add_photos(published(registry, docs_dir))

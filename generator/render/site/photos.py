@@ -52,6 +52,13 @@ def _decoded(data: bytes) -> object | None:
         return None
 
 
+def _with_photos(registry: Registry) -> list[tuple[str, str, str, str]]:
+    """Masters and studios that name a photo: (folder, id, photo's name, record file), in order."""
+    records = [("masters", m.id, m.photo, m.src.file_path) for m in registry.masters.values()]
+    records += [("studios", s.id, s.photo, s.src.file_path) for s in registry.studios.values()]
+    return sorted((kind, rid, name, path) for kind, rid, name, path in records if name)
+
+
 def publish(registry: Registry, docs: Path) -> dict[str, Published]:
     """Write docs/photos/<kind>/<id>-<width>.jpg; return them by "<kind>/<id>".
 
@@ -60,11 +67,7 @@ def publish(registry: Registry, docs: Path) -> dict[str, Published]:
     copied) must not stop the build."""
 
     published: dict[str, Published] = {}
-    records = [("masters", m.id, m.photo, m.src.file_path) for m in registry.masters.values()]
-    records += [("studios", s.id, s.photo, s.src.file_path) for s in registry.studios.values()]
-    for kind, record_id, name, file_path in sorted(records):
-        if not name:
-            continue
+    for kind, record_id, name, file_path in _with_photos(registry):
         data = read_regular(str(photo_path(file_path, name)), MAX_PHOTO_BYTES)
         if isinstance(data, str):
             continue
@@ -84,11 +87,7 @@ def published(registry: Registry, docs: Path) -> dict[str, Published]:
     from PIL import Image, UnidentifiedImageError
 
     found: dict[str, Published] = {}
-    records = [("masters", m.id, m.photo) for m in registry.masters.values()]
-    records += [("studios", s.id, s.photo) for s in registry.studios.values()]
-    for kind, record_id, name in sorted(records):
-        if not name:
-            continue
+    for kind, record_id, _, _ in _with_photos(registry):
         stem = f"photos/{kind}/{record_id}"
         try:
             with Image.open(docs / f"{stem}-{WIDTHS['photo']}.jpg") as full, Image.open(docs / f"{stem}-{WIDTHS['thumb']}.jpg") as small:
