@@ -159,6 +159,8 @@ def cmd_build(args: argparse.Namespace, run: Validation) -> int:
         kept = result.profiles - result.rendered
         sys.stdout.write(f"介绍页 {result.profiles} 个：重新生成 {result.rendered} 个" +
                          (f"，{kept} 个所显示的内容没有变化，沿用上次生成的页面\n" if kept else "\n"))
+    if result.search_updated:
+        sys.stdout.write(f"搜索索引：只为改动的 {result.search_updated} 个条目更新\n")
     return EXIT_OK
 
 

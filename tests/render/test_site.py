@@ -18,6 +18,7 @@ import yaml
 from generator.cli import main
 from generator.render.public import mask_name
 from generator.render.site.build import SiteBuildError, build_site, newest_date
+from generator.render.site.searchupdate import content
 from tests.conftest import REPO, build_sample_site
 
 CANARY_YEAR = 1927  # a plausible birth year that appears nowhere else in the sample
@@ -83,17 +84,14 @@ def _site_text(site: Path) -> dict[str, str]:
     return texts
 
 
-def _unstable(rel: str) -> bool:
-    """Pagefind writes its filter index from a hash map, in an order (and so under names) that
-    change from run to run (Pagefind issue #638: fragments are stable since 1.3, the filter and
-    meta files not): the one part of the site that is not byte-identical."""
-    return rel.startswith("pagefind/filter/") or rel == "pagefind/pagefind-entry.json" or \
-        (rel.startswith("pagefind/pagefind.") and rel.endswith(".pf_meta"))
-
-
 def _tree_digest(folder: Path) -> dict[str, str]:
-    return {rel: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*"))
-            if p.is_file() and not _unstable(rel := str(p.relative_to(folder)))}
+    """Every file's bytes, but the search bundle's: that by what a search reads (``searchupdate.content``:
+    a bundle updated for a changed entry is compressed by us, one indexed whole by Pagefind)."""
+    digests = {rel: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*"))
+               if p.is_file() and not (rel := str(p.relative_to(folder))).startswith("pagefind/")}
+    if (folder / "pagefind").is_dir():
+        digests["pagefind"] = hashlib.sha256(repr(content(folder / "pagefind")).encode()).hexdigest()
+    return digests
 
 
 def _filter_index(folder: Path) -> list[int]:

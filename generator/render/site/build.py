@@ -8,6 +8,7 @@ newest date in the registry unless the caller sets it.
 
 from __future__ import annotations
 
+import gc
 import glob
 import hashlib
 import os
@@ -16,10 +17,11 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from multiprocessing import get_context
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +60,7 @@ from generator.render.site.docs import (
 from generator.render.site.photos import publish as publish_photos
 from generator.render.site.photos import published
 from generator.render.site.search import BUNDLE, IndexCancelled, SearchIndexError, index_site
+from generator.render.site.searchupdate import NotUpdatable, update_bundle
 from generator.resources import TEMPLATE_DIR
 
 ENTRIES = "search-entries"  # beside the docs folder: each page's search entry, as last indexed
@@ -90,6 +93,7 @@ class SiteBuild:
     search_pending: bool = False  # the site still has the last search bundle: index_pending() replaces it
     others_changed: bool = True  # a file besides the profiles and the search bundle differs from the last site's
     artefacts_pending: bool = False  # forms or sharing cards left out (defer_artefacts): a whole build makes them
+    search_updated: int | None = None  # the last search bundle updated for this many changed entries (searchupdate.py)
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -416,26 +420,28 @@ def build_site(
                                 stop=stop, defer=left_out)
             check_stopped(stop)
             # The search index is built from the entries while MkDocs builds the other pages (a separate process).
-            with ThreadPoolExecutor(max_workers=1) as indexer:
-                # No search entry changed: the last bundle is the one Pagefind would write (checked against its digest).
-                unchanged = not clean and bool(last.bundle) and keys.same_files(entries, entries_dir) \
-                    and keys.folder_digest(site_dir / BUNDLE) == last.bundle
-                # Deferred, the last bundle stands in (recorded as no bundle: never taken as this build's).
-                deferred = defer_index and not unchanged and not clean and (site_dir / BUNDLE / "pagefind.js").is_file()
-                index = indexer.submit(link_tree if unchanged or deferred else index_site,
-                                       site_dir / BUNDLE if unchanged or deferred else entries, site_work / "pagefind")
+            # The last bundle, checked against its digest, is the one Pagefind wrote over the last entries.
+            trusted = not clean and bool(last.bundle) and keys.bundle_digest(site_dir / BUNDLE) == last.bundle
+            # Deferred (serve), where a search entry changed, the last bundle stands in (recorded as no bundle:
+            # never taken as this build's).
+            deferred = defer_index and not clean and not (trusted and keys.same_files(entries, entries_dir)) \
+                and (site_dir / BUNDLE / "pagefind.js").is_file()
+            with _Indexer(link_tree, site_dir / BUNDLE, site_work / "pagefind") if deferred else \
+                    _Indexer(index_entries, entries, site_work / "pagefind", (site_dir / BUNDLE, entries_dir) if trusted else None, stop) as index:
                 profiles = profile_pages(docs)
                 beside = static_folders(docs)
                 prepare_part(docs, site_work / "docs-pages", set(profiles), beside)
                 check_stopped(stop)
                 _mkdocs_build(config_file, site_work / "docs-pages", site, strict)
                 try:
-                    index.result()
+                    updated = index.result()
                 except SearchIndexError as exc:
                     raise SiteBuildError(str(exc)) from exc
+                except Exception as exc:  # noqa: BLE001 - the child's failure, told as a build failure
+                    raise SiteBuildError(f"生成搜索索引失败：{exc}") from exc
         add_to_sitemap(site, [page_url(p) for p in profiles])
         (site_work / "pagefind").rename(site / BUNDLE)
-        bundle = "" if deferred else keys.folder_digest(site / BUNDLE)
+        bundle = "" if deferred else keys.bundle_digest(site / BUNDLE)
         sort_sitemap(site, _profile_dates(history))
         others = clean or differs(site, site_dir, skip={BUNDLE}) \
             or any(differs(docs / folder, site_dir / folder, both_ways=True) for folder in beside)
@@ -455,7 +461,67 @@ def build_site(
         shutil.rmtree(docs_work, ignore_errors=True)
         shutil.rmtree(site_work, ignore_errors=True)
     return SiteBuild(pages, *asked, len(profiles), len(finished.rendered), tuple(sorted(finished.rendered)), deferred, others,
-                     bool(left_out.left))
+                     bool(left_out.left), updated)
+
+
+class _Indexer:
+    """``work(*args)`` in a child process (forked: nothing is pickled but the result), so that the search
+    index's own Python work runs on the other core while MkDocs builds in this one; leaving the block
+    waits for it (or, on an error here, ends it), so nothing writes into the build's folders after."""
+
+    def __init__(self, work: Callable[..., Any], *args: Any) -> None:
+        self.work, self.args = work, args
+
+    def __enter__(self) -> _Indexer:
+        context = get_context("fork")
+        self.reader, writer = context.Pipe(duplex=False)
+        self.process = context.Process(target=self._run, args=(writer,))
+        self.process.start()
+        writer.close()
+        return self
+
+    def _run(self, writer: Connection) -> None:
+        # The parent's objects (all the site's data) are left out of the collector: walking them would
+        # touch, and so copy, every page of the parent's memory. This short-lived process frees its own at exit.
+        gc.freeze()
+        gc.disable()
+        try:
+            writer.send(("ok", self.work(*self.args)))
+        except BaseException as exc:  # noqa: BLE001 - sent to the parent, which raises it
+            try:
+                writer.send(("error", exc))
+            except Exception:  # noqa: BLE001 - an exception that does not pickle: its message
+                writer.send(("error", SearchIndexError(str(exc))))
+
+    def result(self) -> Any:
+        try:
+            kind, value = self.reader.recv()
+        except EOFError:
+            self.process.join()
+            raise SearchIndexError(f"生成搜索索引失败：索引进程意外退出（退出码 {self.process.exitcode}）") from None
+        if kind == "error":
+            raise value
+        return value
+
+    def __exit__(self, *exc: object) -> None:
+        if exc[0] is not None and self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.reader.close()
+
+
+def index_entries(entries: Path, output: Path, last: tuple[Path, Path] | None,
+                  stop: Callable[[], bool] | None = None) -> int | None:
+    """The search bundle of ``entries`` in ``output``: with ``last`` (the last bundle and the entries it was
+    written from), that bundle updated for the entries that changed, when it can be (returns how many);
+    else Pagefind over every entry (returns None)."""
+    if last is not None:
+        try:
+            return update_bundle(*last, entries, output, lambda site, out: index_site(site, out, stop))
+        except NotUpdatable:
+            shutil.rmtree(output, ignore_errors=True)
+    index_site(entries, output, stop)
+    return None
 
 
 def _profiles_key(config_file: Path, options: SiteOptions) -> str:
@@ -545,7 +611,7 @@ def index_pending(site_dir: Path, docs_dir: Path, stop: Callable[[], bool] | Non
     work = _aside(site_dir)
     try:
         index_site(docs_dir.parent / ENTRIES, work / BUNDLE, stop)
-        bundle = keys.folder_digest(work / BUNDLE)
+        bundle = keys.bundle_digest(work / BUNDLE)
         records_file = docs_dir.parent / PAGE_RECORDS
         with commit if commit is not None else nullcontext():
             if stop is not None and stop():  # the entries changed meanwhile: this bundle is stale

@@ -38,6 +38,21 @@ def folder_digest(folder: Path) -> str:
     return _digest(folder, (p for p in folder.rglob("*") if p.is_file())) if folder.is_dir() else ""
 
 
+def bundle_digest(folder: Path) -> str:
+    """A search bundle as one digest: every file's name and size, and the bytes of all but the pages'
+    fragments. A fragment is named by a hash of its content, so its name stands for its bytes: reading
+    10,000 of them (41 MB at M) for each build's check cost 0.4 s."""
+    if not folder.is_dir():
+        return ""
+    hasher = hashlib.blake2b(digest_size=16)
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        name = path.relative_to(folder).as_posix()
+        hasher.update(f"{name}\0{path.stat().st_size}\0".encode())
+        if not name.startswith("fragment/"):
+            hasher.update(path.read_bytes() + b"\0")
+    return hasher.hexdigest()
+
+
 def same_files(folder: Path, last: Path) -> bool:
     """``folder`` holds exactly ``last``'s files, each a hard link to it (this build wrote nothing new)."""
     if not folder.is_dir() or not last.is_dir():

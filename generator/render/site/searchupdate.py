@@ -1,0 +1,500 @@
+"""The search bundle updated for a few changed entries, instead of Pagefind over every entry.
+
+Pagefind (search.py) indexes every search entry of the site: 3–8 s at M and 42 s, 4.4 GB at L, for a
+build where one record changed. Its bundle is plain data: a meta file (the pages in order, the word
+index's chunks, the filter files), the word index in chunks (each word, the pages holding it and where),
+filter files and one fragment per page; each is CBOR behind a short header, gzipped, and named by a
+hash of its content. What a page puts in the index does not depend on the other pages. So when a few
+entries changed and the pages keep their order, the last bundle is updated: Pagefind runs over the
+changed entries alone, once as they were (what they put in the index) and once as they are now, and
+their postings, filter values and fragments replace the old ones in the chunks that hold them.
+
+The result is the bundle Pagefind writes over every entry: the same files under the same names, the
+same content (tests/render/site/test_searchupdate.py compares them file by file). Two things differ,
+neither read by a search: the compression of the files rewritten here, and the order of the filter
+files' values (a hash map in Pagefind, in a new order at each of its own runs).
+
+Anything this does not cover (a page added, removed or moved in Pagefind's order, a meta field
+appearing or vanishing, a sort, a short name shared by two files, many entries changed) raises
+``NotUpdatable``, and the caller runs Pagefind over every entry.
+"""
+
+from __future__ import annotations
+
+import bisect
+import gzip
+import hashlib
+import io
+import itertools
+import json
+import operator
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import cbor2
+
+HEADER = b"pagefind_dcd"
+CHUNK_SIZE = 20000  # Pagefind's index chunk size (postings and positions) in 1.5.2
+SHORT = 7  # hex digits in a file's name, after the language ("zh_3f9a2c1")
+META_SHORT = 10  # in the meta file's
+ENTRY_FILE = "pagefind-entry.json"
+# Beyond this share of the pages, Pagefind over every entry is about as quick.
+MOST = 0.05
+FLOOR = 50
+
+Posting = list[Any]  # [page number, positions, meta positions]
+Word = list[Any]  # [word, postings, variants]
+
+
+class NotUpdatable(Exception):
+    """The bundle cannot be updated in place; the message says why (for the build's own log)."""
+
+
+def name_hash(data: bytes) -> str:
+    """Pagefind's content hash: SHA-1, each byte in hex without its leading zero (as Pagefind writes it)."""
+    return "".join(format(b, "x") for b in hashlib.sha1(data).digest())
+
+
+def read(path: Path) -> Any:
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(HEADER):
+        raise NotUpdatable(f"{path.name}: not a Pagefind file")
+    return cbor2.loads(data[len(HEADER):])
+
+
+def encoded(value: Any) -> bytes:
+    return cbor2.dumps(value)
+
+
+def write(path: Path, data: bytes) -> None:
+    path.write_bytes(gzip.compress(HEADER + data, compresslevel=6, mtime=0))
+
+
+def walk_order(folder: Path) -> list[str]:
+    """The entries as Pagefind walks them (its page numbers): each folder in the order the file system
+    lists it, a subfolder's files where the subfolder is listed."""
+    found: list[str] = []
+
+    def walk(path: str, prefix: str) -> None:
+        with os.scandir(path) as listing:
+            for item in listing:
+                if item.is_dir(follow_symlinks=False):
+                    walk(item.path, prefix + item.name + "/")
+                elif item.name.endswith(".html"):
+                    found.append(prefix + item.name)
+
+    walk(str(folder), "")
+    return found
+
+
+def page_url(entry: str) -> str:
+    """The address Pagefind gives an entry file: its path, a folder's index.html as the folder."""
+    return "/" + (entry[: -len("index.html")] if entry == "index.html" or entry.endswith("/index.html") else entry)
+
+
+@dataclass
+class Part:
+    """A bundle Pagefind wrote over the changed entries alone: their fragments and postings."""
+
+    folder: Path
+    meta: list[Any]
+    pages: dict[str, int]  # entry path → page number in this bundle
+
+    @classmethod
+    def load(cls, folder: Path, entries: Iterable[str]) -> Part:
+        meta = read(_meta_file(folder))
+        by_url = {page_url(e): e for e in entries}
+        pages = {}
+        for number, (name, _count) in enumerate(meta[1]):
+            url = json.loads(gzip.decompress((folder / "fragment" / f"{name}.pf_fragment").read_bytes())[len(HEADER):])["url"]
+            pages[by_url[url]] = number
+        if len(pages) != len(by_url):
+            raise NotUpdatable("an entry changed has no words")
+        return cls(folder, meta, pages)
+
+    def words(self, numbers: dict[str, int], fields: list[str]) -> dict[str, Word]:
+        """Its words, the page numbers those of the whole bundle (``numbers``), the meta fields' numbers
+        those of the whole bundle's ``fields``."""
+        own = {i: numbers[entry] for entry, i in self.pages.items()}
+        field = [fields.index(name) for name in self.meta[5]]
+        out: dict[str, Word] = {}
+        for _first, _last, name in self.meta[2]:
+            for word, postings, variants in read(self.folder / "index" / f"{name}.pf_index")[0]:
+                out[word] = [word, _renumber(postings, own, field),
+                             [[form, _renumber(pages, own, field)] for form, pages in variants]]
+        return out
+
+    def filters(self, numbers: dict[str, int]) -> dict[str, dict[str, list[int]]]:
+        own = {i: numbers[entry] for entry, i in self.pages.items()}
+        out: dict[str, dict[str, list[int]]] = {}
+        for _label, file in self.meta[3]:
+            label, values = read(self.folder / "filter" / f"{file}.pf_filter")
+            out[label] = {value: sorted(own[p] for p in pages) for value, pages in values}
+        return out
+
+
+def _renumber(postings: list[Posting], own: dict[int, int], field: list[int]) -> list[Posting]:
+    out, page = [], 0
+    for delta, locs, meta_locs in postings:
+        page += delta
+        out.append([own[page], locs, [-(field[-x - 1] + 1) if x < 0 else x for x in meta_locs]])
+    return sorted(out, key=lambda p: p[0])
+
+
+def _meta_file(folder: Path) -> Path:
+    found = sorted(folder.glob("pagefind.*.pf_meta"))
+    if len(found) != 1:
+        raise NotUpdatable("no single meta file")
+    return found[0]
+
+
+def _absolute(postings: list[Posting]) -> list[Posting]:
+    out, page = [], 0
+    for delta, locs, meta_locs in postings:
+        page += delta
+        out.append([page, locs, meta_locs])
+    return out
+
+
+def _deltas(postings: list[Posting]) -> list[Posting]:
+    out, last = [], 0
+    for page, locs, meta_locs in postings:
+        out.append([page - last, locs, meta_locs])
+        last = page
+    return out
+
+
+def _prefixes(a: str, b: str) -> tuple[str, str]:
+    common = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        common += 1
+    return a[: common + 1], b[: common + 1]
+
+
+def changed_entries(entries: Path, last: Path, order: list[str]) -> list[str]:
+    """The entries of ``order`` that are not the last build's file (hard links are the same file)."""
+    mine, theirs = str(entries) + os.sep, str(last) + os.sep
+    return [e for e in order if os.stat(mine + e).st_ino != os.stat(theirs + e).st_ino
+            and (entries / e).read_bytes() != (last / e).read_bytes()]
+
+
+def update_bundle(last_bundle: Path, last_entries: Path, entries: Path, output: Path,
+                  index: Callable[[Path, Path], None]) -> int:
+    """Write to ``output`` the bundle of ``entries``, from ``last_bundle`` (that of ``last_entries``) and
+    Pagefind (``index(site, output)``) over the entries that changed. Returns how many changed."""
+    order = walk_order(entries)
+    if walk_order(last_entries) != order:
+        raise NotUpdatable("pages added, removed or in a new order")
+    version, pages, chunks, filter_files, sorts, fields = read(_meta_file(last_bundle))
+    if sorts or len(pages) != len(order):
+        raise NotUpdatable("sorts, or pages without words")
+    changed = changed_entries(entries, last_entries, order)
+    if not changed:
+        shutil.copytree(last_bundle, output, copy_function=os.link)
+        return 0
+    if len(changed) > max(FLOOR, MOST * len(order)):
+        raise NotUpdatable(f"{len(changed)} entries changed")
+    position = {e: i for i, e in enumerate(order)}
+    numbers = {e: position[e] for e in changed}
+    gone = set(numbers.values())
+    with tempfile.TemporaryDirectory(prefix="jiangpu-search-") as work:
+        before = _index_part(Path(work), "before", last_entries, changed, index)
+        after = _index_part(Path(work), "after", entries, changed, index)
+        if set(before.meta[5]) - set(after.meta[5]) or not set(after.meta[5]) <= set(fields) or before.meta[4] or after.meta[4]:
+            raise NotUpdatable("meta fields or sorts changed")
+        for entry in changed:  # what Pagefind writes for the old entry alone is what the bundle holds for it
+            if list(pages[numbers[entry]]) != list(before.meta[1][before.pages[entry]]):
+                raise NotUpdatable("the last bundle is not the last entries'")
+        others = {name[: 3 + SHORT] for i, (name, _count) in enumerate(pages) if i not in gone}
+        for entry in changed:
+            name, count = after.meta[1][after.pages[entry]]
+            if len(name) != 3 + SHORT or name in others:
+                raise NotUpdatable("a fragment's short name is shared")
+            pages[numbers[entry]] = [name, count]
+        words, had = after.words(numbers, fields), before.words(numbers, fields)
+        # A word whose postings for the changed pages are what they were (a name, a unit before the edited
+        # text) is left as it is: on a common word, that is most of the work.
+        touched = {w for w in had.keys() | words.keys() if had.get(w) != words.get(w)}
+        new_chunks, chunk_files = _rechunk(last_bundle, chunks, touched, gone, words)
+        new_filters, filter_files_written = _refilter(last_bundle, filter_files, gone, after.filters(numbers))
+        output.mkdir(parents=True)
+        _link_unchanged(last_bundle, output, {n for n, _c in pages}, {n for _f, _t, n in new_chunks} - set(chunk_files),
+                        {n for _f, n in new_filters} - set(filter_files_written))
+        for name, _count in pages:
+            if not (output / "fragment" / f"{name}.pf_fragment").exists():
+                shutil.copyfile(after.folder / "fragment" / f"{name}.pf_fragment", output / "fragment" / f"{name}.pf_fragment")
+        for name, data in chunk_files.items():
+            write(output / "index" / f"{name}.pf_index", data)
+        for name, data in filter_files_written.items():
+            write(output / "filter" / f"{name}.pf_filter", data)
+        meta = encoded([version, pages, new_chunks, new_filters, sorts, fields])
+        meta_name = "zh_" + name_hash(meta)[:META_SHORT]
+        write(output / f"pagefind.{meta_name}.pf_meta", meta)
+        entry_file = json.loads((last_bundle / ENTRY_FILE).read_text(encoding="utf-8"))
+        entry_file["languages"]["zh"]["hash"] = meta_name
+        (output / ENTRY_FILE).write_text(json.dumps(entry_file, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    return len(changed)
+
+
+def _index_part(work: Path, name: str, entries: Path, changed: list[str], index: Callable[[Path, Path], None]) -> Part:
+    site = work / f"{name}-entries"
+    for entry in changed:
+        (site / entry).parent.mkdir(parents=True, exist_ok=True)
+        os.link(entries / entry, site / entry)
+    index(site, work / name)
+    return Part.load(work / name, changed)
+
+
+@dataclass
+class Item:
+    """One word of a chunk: its encoded bytes as they are in the file, unless it changed (``value``)."""
+
+    word: str
+    size: int  # Pagefind's measure of a chunk: the word's postings and their positions
+    raw: bytes = b""
+    value: Word | None = None
+
+    def encoded(self) -> bytes:
+        return self.raw if self.value is None else encoded(self.value)
+
+
+def _size(word: Word) -> int:
+    postings = word[1]
+    return len(postings) + sum(map(len, map(_LOCS, postings))) + sum(map(len, map(_META_LOCS, postings)))
+
+
+_LOCS, _META_LOCS = operator.itemgetter(1), operator.itemgetter(2)
+
+
+def _items(data: bytes) -> list[Item]:
+    """A chunk's words, each with its own bytes (a chunk is [[word, …]]: the words are read one by one)."""
+    if data[0] != 0x81 or not 0x80 <= data[1] <= 0x9B:
+        raise NotUpdatable("not an index chunk")
+    stream = io.BytesIO(data)
+    stream.seek(2 + {0x98: 1, 0x99: 2, 0x9A: 4, 0x9B: 8}.get(data[1], 0))
+    decoder = cbor2.CBORDecoder(stream)
+    out = []
+    start = stream.tell()
+    while start < len(data):
+        word = decoder.decode()
+        end = stream.tell()
+        out.append(Item(word[0], _size(word), data[start:end]))
+        start = end
+    return out
+
+
+def _head(count: int) -> bytes:
+    """The CBOR header of an array of ``count`` items."""
+    if count < 24:
+        return bytes([0x80 + count])
+    for marker, width in ((0x98, 1), (0x99, 2), (0x9A, 4), (0x9B, 8)):
+        if count < 1 << (8 * width):
+            return bytes([marker]) + count.to_bytes(width, "big")
+    raise NotUpdatable("too many words")
+
+
+def _updated(chunk: list[Item], touched: set[str], gone: set[int], words: dict[str, Word], mine: set[str]) -> list[Item]:
+    """A chunk's words with the changed pages' postings replaced, and the new words that sort into it."""
+    kept: list[Item] = []
+    for item in chunk:
+        if item.word not in touched:
+            kept.append(item)
+            continue
+        word, postings, variants = cbor2.loads(item.raw)
+        new = words.get(word, [word, [], []])
+        postings = _replace(postings, gone, new[1])
+        variants = [[f, _replace(ps, gone, [])] for f, ps in variants]
+        variants = _merge_variants(variants, new[2])
+        variants = [v for v in variants if v[1]]
+        if postings or variants:
+            value = [word, postings, variants]
+            kept.append(Item(word, _size(value), value=value))
+    known = {item.word for item in chunk}
+    kept.extend(_item(words[w]) for w in mine if w not in known)
+    kept.sort(key=lambda item: item.word)
+    return kept
+
+
+def _replace(postings: list[Posting], gone: set[int], new: list[Posting]) -> list[Posting]:
+    """Postings as the file holds them (each page number the step from the one before), the changed
+    pages' taken out and ``new`` (page numbers whole) put in. A common word is on most pages: only the
+    steps around a change are written again."""
+    pages = list(itertools.accumulate(p[0] for p in postings))
+    for page in sorted(gone):
+        at = bisect.bisect_left(pages, page)
+        if at < len(pages) and pages[at] == page:
+            del pages[at], postings[at]
+    for page, locs, meta_locs in new:
+        at = bisect.bisect_left(pages, page)
+        pages.insert(at, page)
+        postings.insert(at, [0, locs, meta_locs])
+    for posting, step in zip(postings, [b - a for a, b in zip([0, *pages], pages, strict=False)], strict=True):
+        posting[0] = step
+    return postings
+
+
+def _item(word: Word) -> Item:
+    """A changed word, its page numbers as the file holds them (each the step from the one before)."""
+    value = [word[0], _deltas(word[1]), [[f, _deltas(p)] for f, p in word[2]]]
+    return Item(word[0], _size(word), value=value)
+
+
+def _rechunk(bundle: Path, chunks: list[list[str]], touched: set[str], gone: set[int],
+             words: dict[str, Word]) -> tuple[list[list[str]], dict[str, bytes]]:
+    """The word index with the changed pages' postings replaced: from the first chunk a touched word
+    falls in, cut again as Pagefind cuts (a chunk ends once its postings and positions reach
+    CHUNK_SIZE), until a cut meets an old chunk's start past the last touched chunk; the chunks before
+    and after stay as they were. Returns the meta's chunk list and the chunk files to write."""
+    starts = [first for first, _last, _name in chunks]
+    home: dict[int, set[str]] = {}
+    for w in touched:
+        home.setdefault(max(0, bisect.bisect_right(starts, w) - 1), set()).add(w)
+    if not home:
+        return chunks, {}
+    decoded: dict[int, list[Item]] = {}
+
+    def load(i: int) -> list[Item]:
+        if i not in decoded:
+            data = gzip.decompress((bundle / "index" / f"{chunks[i][2]}.pf_index").read_bytes())
+            if not data.startswith(HEADER):
+                raise NotUpdatable("not a Pagefind file")
+            decoded[i] = _items(data[len(HEADER):])
+            if i in home:
+                decoded[i] = _updated(decoded[i], touched, gone, words, {w for w in home[i] if w in words})
+        return decoded[i]
+
+    first, last_hit = min(home), max(home)
+    cut: list[list[Item]] = []
+    i, current, size = first, [], 0
+    while i < len(chunks):
+        for item in load(i):
+            size += item.size
+            current.append(item)
+            if size >= CHUNK_SIZE:
+                cut.append(current)
+                current, size = [], 0
+        i += 1
+        if not current and i > last_hit:
+            break  # a cut where an old chunk starts, past every change: the rest is as it was
+    if current:
+        cut.append(current)
+    rest = i
+    written: dict[str, bytes] = {}
+    middle: list[list[str]] = []
+    for chunk in cut:
+        data = b"\x81" + _head(len(chunk)) + b"".join(item.encoded() for item in chunk)
+        name = "zh_" + name_hash(data)[:SHORT]
+        if name in written:
+            raise NotUpdatable("an index chunk's short name is shared")
+        written[name] = data
+        middle.append([chunk[0].word, chunk[-1].word, name])
+    table = [list(c) for c in chunks[:first]] + middle + [list(c) for c in chunks[rest:]]
+    if len({row[2][: 3 + SHORT] for row in table}) != len(table):
+        raise NotUpdatable("an index chunk's short name is shared")
+    _trim(table, first, len(middle), lambda j: load(j if j < first else j - first - len(middle) + rest))
+    return table, written
+
+
+def _trim(table: list[list[str]], first: int, count: int, old: Callable[[int], list[Item]]) -> None:
+    """The meta's ranges around the new chunks (``first`` to ``first + count``), as Pagefind names them:
+    at each cut, the shortest prefixes of the last word before and the first word after that tell them
+    apart (a chunk's end is shortened only where that keeps it after the chunk's own start, so a new start
+    reaches one chunk further). The neighbours' own first and last words are read for it."""
+    low, high = max(first - 1, 0), min(first + count + 1, len(table) - 1)
+    real: dict[int, tuple[str, str]] = {}
+    for j in range(low, high + 1):
+        if first <= j < first + count:
+            real[j] = (table[j][0], table[j][1])
+        else:
+            items = old(j)
+            real[j] = (items[0].word, items[-1].word)
+    for j in range(low, high):
+        table[j][1] = real[j][1]
+    for j in range(low, high):
+        a, b = _prefixes(real[j][1], real[j + 1][0])
+        if a >= table[j][0]:
+            table[j][1] = a
+        table[j + 1][0] = b
+
+
+def _merge_variants(old: list[list[Any]], new: list[list[Any]]) -> list[list[Any]]:
+    """Variants (``old`` as the file holds them) with ``new`` ones (page numbers whole) added."""
+    forms = {f: ps for f, ps in old}
+    for form, pages in new:
+        forms[form] = _replace(forms.get(form, []), set(), pages)
+    known = {f for f, _ in old}
+    return [[f, forms[f]] for f in [f for f, _ in old] + [f for f, _ in new if f not in known]]
+
+
+def _refilter(bundle: Path, files: list[list[str]], gone: set[int],
+              new: dict[str, dict[str, list[int]]]) -> tuple[list[list[str]], dict[str, bytes]]:
+    """The filter files with the changed pages' values replaced; a value no page holds any more goes."""
+    out: list[list[str]] = []
+    written: dict[str, bytes] = {}
+    for label, name in files:
+        _label, values = read(bundle / "filter" / f"{name}.pf_filter")
+        table = {v: [p for p in ps if p not in gone] for v, ps in values}
+        for value, pages in new.get(label, {}).items():
+            table[value] = sorted(table.get(value, []) + pages)
+        rows = [[v, ps] for v, ps in table.items() if ps]
+        if rows == [[v, ps] for v, ps in values]:
+            out.append([label, name])
+        elif rows:
+            out.append([label, _named(encoded([label, rows]), written)])
+    known = {label for label, _name in files}
+    for label, found in new.items():
+        if label not in known:
+            out.append([label, _named(encoded([label, [[v, ps] for v, ps in found.items()]]), written)])
+    if len({n[: 3 + SHORT] for _l, n in out}) != len(out):
+        raise NotUpdatable("a filter file's short name is shared")
+    return out, written
+
+
+def _named(data: bytes, written: dict[str, bytes]) -> str:
+    name = "zh_" + name_hash(data)[:SHORT]
+    written[name] = data
+    return name
+
+
+def _link_unchanged(last: Path, output: Path, fragments: set[str], chunks: set[str], filters: set[str]) -> None:
+    """The last bundle's files the new one keeps, hard-linked: its script, styles and WebAssembly, the
+    unchanged pages' fragments and the chunks and filter files not written again."""
+    for item in last.iterdir():
+        if item.is_file() and not item.name.endswith(".pf_meta") and item.name != ENTRY_FILE:
+            os.link(item, output / item.name)
+        elif item.is_dir() and item.name not in ("fragment", "index", "filter"):
+            shutil.copytree(item, output / item.name, copy_function=os.link)
+    for folder, suffix, keep in (("fragment", ".pf_fragment", fragments), ("index", ".pf_index", chunks),
+                                 ("filter", ".pf_filter", filters)):
+        target = output / folder
+        target.mkdir()
+        into = str(target) + os.sep
+        for found in os.scandir(last / folder):
+            if found.name[: -len(suffix)] in keep:
+                os.link(found.path, into + found.name)
+
+
+def content(bundle: Path) -> dict[str, Any]:
+    """A bundle as a search reads it: the meta, each filter's values, the chunks' and fragments' content
+    by name, the other files' bytes. Two bundles that are equal here answer every search alike; what is
+    left out differs between two of Pagefind's own runs (the order in the filter files, so their names
+    and the meta's) or is not read (the compression)."""
+    version, pages, chunks, filters, sorts, fields = read(_meta_file(bundle))
+    out: dict[str, Any] = {"meta": [version, pages, chunks, sorts, fields]}
+    out["filters"] = {label: sorted((value, tuple(pages)) for value, pages in read(bundle / "filter" / f"{name}.pf_filter")[1])
+                      for label, name in sorted(filters)}
+    for folder in ("fragment", "index"):
+        out[folder] = {p.name: gzip.decompress(p.read_bytes()) for p in sorted((bundle / folder).iterdir())}
+    out["other"] = {p.relative_to(bundle).as_posix(): p.read_bytes() for p in sorted(bundle.rglob("*")) if p.is_file()
+                    and p.parent.name not in ("fragment", "index", "filter") and not p.name.endswith(".pf_meta") and p.name != ENTRY_FILE}
+    entry = json.loads((bundle / ENTRY_FILE).read_text(encoding="utf-8"))
+    entry["languages"]["zh"].pop("hash", None)
+    out["entry"] = entry
+    return out
