@@ -1,0 +1,193 @@
+"""The search bundle updated for a few changed entries is the bundle Pagefind writes over every entry.
+
+Each case edits the sample's search entries as a build would write them (a new file where an entry
+changed, hard links to the last build's elsewhere), updates the last bundle with ``update_bundle``
+and runs Pagefind over every entry; the two must hold the same content (``content``: the same
+pages in the same order, the same words with the same postings in the same chunks under the same
+names, the same filters and fragments). The results of a search are read from nothing else.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import random
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.render.site.build import ENTRIES, index_entries
+from generator.render.site.search import BUNDLE, index_site
+from generator.render.site.searchupdate import HEADER, NotUpdatable, content, name_hash, read, update_bundle, walk_order
+
+
+@pytest.fixture(scope="module")
+def last(sample_site: Path) -> tuple[Path, Path]:
+    """The sample's last bundle and the entries it was written from."""
+    return sample_site / BUNDLE, sample_site.parent / ENTRIES
+
+
+def _entries_after(last_entries: Path, target: Path, edits: dict[str, Callable[[str], str]]) -> Path:
+    """The entries as the next build writes them: unchanged ones hard links, edited ones new files."""
+    for folder, _subfolders, names in os.walk(last_entries):
+        rel = Path(folder).relative_to(last_entries)
+        (target / rel).mkdir(parents=True, exist_ok=True)
+        for name in names:
+            os.link(Path(folder) / name, target / rel / name)
+    for entry, edit in edits.items():
+        text = (target / entry).read_text(encoding="utf-8")
+        (target / entry).unlink()
+        (target / entry).write_text(edit(text), encoding="utf-8")
+    return target
+
+
+def _a(kind: str, last_entries: Path, n: int = 0) -> str:
+    return sorted(e for e in walk_order(last_entries) if e.startswith(kind + "/") and not e.endswith("index.html"))[n]
+
+
+def _replace(old: str, new: str) -> Callable[[str], str]:
+    def edit(text: str) -> str:
+        assert old in text, old
+        return text.replace(old, new, 1)
+    return edit
+
+
+def _index(site: Path, out: Path) -> None:
+    index_site(site, out)
+
+
+CASES: dict[str, Callable[[Path], dict[str, Callable[[str], str]]]] = {
+    # new words in a master's introduction (the meta text and the body's tokens)
+    "text": lambda e: {_a("masters", e): _replace('data-pagefind-meta="text:', 'data-pagefind-meta="text:新增的简介词语，')},
+    # a studio renamed: its whole-name token gone, a new one (title meta, weighted body)
+    "title": lambda e: {_a("studios", e): _replace('data-pagefind-meta="title:', 'data-pagefind-meta="title:更名')},
+    # a filter value no page had, and a filter taken off a page
+    "filters": lambda e: {_a("masters", e, 1): _replace('data-pagefind-filter="单位:', 'data-pagefind-filter="单位:新单位'),
+                          _a("masters", e, 2): _replace('data-pagefind-filter="类型:', 'data-pagefind-x="类型:')},
+    # several pages of several kinds at once
+    "several": lambda e: {_a("masters", e, 3): _replace("<p>", "<p>bdacalfn alfnzzzz "),
+                          _a("units", e): _replace('data-pagefind-meta="summary:', 'data-pagefind-meta="summary:改过 '),
+                          _a("studios", e, 1): _replace("<p>", "<p>qqqqzzzz ")},
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_an_updated_bundle_is_pagefinds_own(last: tuple[Path, Path], tmp_path: Path, case: str) -> None:
+    bundle, last_entries = last
+    edits = CASES[case](last_entries)
+    entries = _entries_after(last_entries, tmp_path / "entries", edits)
+    assert update_bundle(bundle, last_entries, entries, tmp_path / "updated", _index) == len(edits)
+    index_site(entries, tmp_path / "whole")
+    updated, whole = content(tmp_path / "updated"), content(tmp_path / "whole")
+    assert updated.keys() == whole.keys()
+    for part in updated:
+        assert updated[part] == whole[part], part
+    assert updated != content(bundle)  # the edit shows
+    # Nothing more than the bundle: no file left from the last one that the new one does not name.
+    assert sorted(p.name for p in (tmp_path / "updated" / "fragment").iterdir()) == \
+        sorted(p.name for p in (tmp_path / "whole" / "fragment").iterdir())
+    assert len(list((tmp_path / "updated" / "filter").iterdir())) == len(list((tmp_path / "whole" / "filter").iterdir()))
+
+
+def test_unchanged_entries_keep_the_last_bundle(last: tuple[Path, Path], tmp_path: Path) -> None:
+    bundle, last_entries = last
+    entries = _entries_after(last_entries, tmp_path / "entries", {})
+    assert update_bundle(bundle, last_entries, entries, tmp_path / "updated", _index) == 0
+    assert {p.relative_to(tmp_path / "updated"): p.stat().st_ino for p in (tmp_path / "updated").rglob("*") if p.is_file()} == \
+        {p.relative_to(bundle): p.stat().st_ino for p in bundle.rglob("*") if p.is_file()}
+
+
+def test_what_it_cannot_update_it_says(last: tuple[Path, Path], tmp_path: Path) -> None:
+    bundle, last_entries = last
+    added = _entries_after(last_entries, tmp_path / "added", {})
+    shutil.copyfile(added / _a("masters", last_entries), added / "masters" / "zz-new.html")
+    with pytest.raises(NotUpdatable):
+        update_bundle(bundle, last_entries, added, tmp_path / "out-added", _index)
+    # A meta field no page had: every page's field numbers would move.
+    field = _entries_after(last_entries, tmp_path / "field", {_a("masters", last_entries): _replace(
+        '<span data-pagefind-meta="text:', '<span data-pagefind-meta="zzz:新字段"></span><span data-pagefind-meta="text:')})
+    with pytest.raises(NotUpdatable):
+        update_bundle(bundle, last_entries, field, tmp_path / "out-field", _index)
+    # The build then indexes every entry: the bundle is Pagefind's own.
+    assert index_entries(field, tmp_path / "out-field", (bundle, last_entries)) is None
+    index_site(field, tmp_path / "whole")
+    assert content(tmp_path / "out-field") == content(tmp_path / "whole")
+
+
+def test_a_bundle_that_is_not_the_last_entries_is_not_updated(last: tuple[Path, Path], tmp_path: Path) -> None:
+    """The entries changed since the bundle was written (the build's digest check aside): found out."""
+    bundle, last_entries = last
+    entry = _a("masters", last_entries)
+    older = _entries_after(last_entries, tmp_path / "older", {entry: _replace("<p>", "<p>aaaabbbb ")})
+    newer = _entries_after(last_entries, tmp_path / "newer", {entry: _replace("<p>", "<p>ccccdddd ")})
+    with pytest.raises(NotUpdatable):
+        update_bundle(bundle, older, newer, tmp_path / "out", _index)
+
+
+def test_names_are_pagefinds_hashes(last: tuple[Path, Path]) -> None:
+    """Pagefind names each file by SHA-1 of its content, bytes in hex without their leading zero."""
+    bundle, _ = last
+    files = [*(bundle / "fragment").iterdir(), *(bundle / "index").iterdir()]
+    for path in files:
+        name = path.name.split(".")[0]
+        data = gzip.decompress(path.read_bytes())[len(HEADER):]
+        assert name == "zh_" + name_hash(data)[: len(name) - 3], path.name
+    assert any(len(name_hash(gzip.decompress(p.read_bytes())[len(HEADER):])) < 40 for p in files)  # the quirk is met
+    assert read(next((bundle / "index").iterdir()))[0]  # words
+
+
+def _page(n: int, words: list[str], rnd: random.Random) -> str:
+    body = " ".join(rnd.choices(words, weights=[1 / (i + 1) for i in range(len(words))], k=rnd.randint(40, 120)))
+    # Two words on every page, each enough for a chunk of its own: the second's chunk starts and ends with
+    # it, and its end, shortened against the next word (kkkl), would come before its start: left whole.
+    body += " kkkkkkkj" * 15 + " kkkkkkkk" * 15 + (" kkkl" if n % 50 == 0 else "")
+    return ('<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>p</title></head><body><div hidden data-pagefind-body>'
+            f'<span data-pagefind-meta="title:页面{n}"></span><span data-pagefind-filter="组:{n % 7}"></span>'
+            f'<p data-pagefind-weight="10">w{n:05d}</p><p>{body}</p></div></body></html>')
+
+
+@pytest.fixture(scope="module")
+def chunked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Entries enough for an index in several chunks (the sample's fits one), and their bundle: where
+    a change moves the cuts between chunks, and the prefixes that name them."""
+    work = tmp_path_factory.mktemp("chunked")
+    rnd = random.Random(7)
+    words = ["".join(rnd.choices("abcdefghijklmnopqrstuvwxyz", k=8)) for _ in range(3000)]
+    for n in range(1500):
+        path = work / "entries" / f"g{n % 3}" / f"p{n:05d}.html"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(_page(n, words, rnd), encoding="utf-8")
+    index_site(work / "entries", work / "bundle")
+    assert len(list((work / "bundle" / "index").iterdir())) >= 5
+    return work / "bundle", work / "entries"
+
+
+CHUNKED: dict[str, Callable[[list[str]], dict[str, Callable[[str], str]]]] = {
+    # many new words on one page: its chunks grow, the cuts after them move
+    "grows": lambda e: {e[10]: _replace("<p>", "<p>" + " ".join(f"zz{i:06d}" for i in range(400)) + " ")},
+    # a page's body gone: words vanish from every chunk, the cuts move the other way
+    "shrinks": lambda e: {e[20]: lambda t: t.split("<p>")[0] + "<p>" + t.split("<p>")[1] + "<p>aaaaaaaa</p></div></body></html>"},
+    # words before the first chunk's first word and after the last's
+    "ends": lambda e: {e[30]: _replace("<p>", "<p>0000 ~~~~~~~ "), e[-1]: _replace("<p>", "<p>zzzzzzzzzz ")},
+    # a word between the chunk of one word and the next
+    "one word": lambda e: {e[50]: _replace("<p>", "<p>kkkkkkkm kkkkkkkj ")},
+    # a few pages at once, a filter value new
+    "several": lambda e: {e[5]: _replace("组:", "组:新"), e[700]: _replace("<p>", "<p>mmmmmmmm "), e[1400]: _replace("<p>", "<p>")},
+}
+
+
+@pytest.mark.parametrize("case", sorted(CHUNKED))
+def test_an_index_in_chunks_is_cut_as_pagefind_cuts_it(chunked: tuple[Path, Path], tmp_path: Path, case: str) -> None:
+    bundle, last_entries = chunked
+    edits = {k: v for k, v in CHUNKED[case](walk_order(last_entries)).items()}
+    entries = _entries_after(last_entries, tmp_path / "entries", edits)
+    changed = update_bundle(bundle, last_entries, entries, tmp_path / "updated", _index)
+    index_site(entries, tmp_path / "whole")
+    updated, whole = content(tmp_path / "updated"), content(tmp_path / "whole")
+    for part in updated:
+        assert updated[part] == whole[part], part
+    assert changed == len([e for e in edits if (entries / e).read_bytes() != (last_entries / e).read_bytes()])
+    if case == "grows":
+        assert updated["meta"][2] != content(bundle)["meta"][2]  # the chunks are cut anew
