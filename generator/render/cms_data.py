@@ -20,6 +20,7 @@ from typing import Any
 from generator.ids import PAIR_ID
 from generator.kinds import BY_NAME, KINDS
 from generator.model.entities import Registry, mask_name
+from generator.render import readings
 
 
 def _label(registry: Registry, kind: str, record: Any) -> str:
@@ -67,9 +68,8 @@ def pair_prefixes(registry: Registry) -> dict[str, str]:
 
 @functools.cache
 def pinyin_table() -> dict[str, str]:
-    """Every GB 2312 hanzi → its most common reading, as the import's ids read it (pypinyin)."""
-    from pypinyin import lazy_pinyin
-
+    """Every GB 2312 hanzi → its most common reading, as the import's ids read it (pypinyin; kept
+    between builds, readings.py)."""
     chars = []
     for high in range(0xB0, 0xF8):
         for low in range(0xA1, 0xFF):
@@ -77,7 +77,13 @@ def pinyin_table() -> dict[str, str]:
                 chars.append(bytes([high, low]).decode("gb2312"))
             except UnicodeDecodeError:
                 continue
-    return dict(zip(chars, lazy_pinyin(chars), strict=True))
+    return dict(zip(chars, readings.reading("gb2312", "".join(chars), lambda _: _plain(chars)), strict=True))
+
+
+def _plain(chars: list[str]) -> list[str]:
+    from pypinyin import lazy_pinyin
+
+    return list(lazy_pinyin(chars))
 
 
 def editor_data(registry: Registry) -> dict[str, Any]:
@@ -91,8 +97,6 @@ def editor_data(registry: Registry) -> dict[str, Any]:
     extra = {c for names in ids.values() for name in names.values() for c in name if "\u4e00" <= c <= "\u9fff"}
     table = pinyin_table()
     if extra - set(table):  # a rare character in a name: its reading too
-        from pypinyin import lazy_pinyin
-
         rare = sorted(extra - set(table))
-        table = {**table, **dict(zip(rare, lazy_pinyin(rare), strict=True))}
+        table = {**table, **{char: readings.reading("plain", char, lambda c: _plain([c]))[0] for char in rare}}
     return {"ids": ids, "referrers": referrers(registry), "pair_prefixes": pair_prefixes(registry), "pinyin": table}

@@ -30,6 +30,7 @@ import yaml
 from generator.files import write_atomically
 from generator.memory import collector_paused
 from generator.model.entities import Registry
+from generator.render import readings
 from generator.render.cms import CmsError, CmsOptions, decap_package, write_admin
 from generator.render.site import keys, pagedeps
 from generator.render.site.assemble import (
@@ -397,6 +398,7 @@ def build_site(
     # Left by versions that carried profiles over from the last site: every page is rendered now.
     (docs_dir.parent / "jiangpu-manifest.json").unlink(missing_ok=True)
     epoch = _epoch(registry, history)
+    readings.load(cache)
     try:
         entries = docs_work / "search-entries"
         docs = docs_work / "docs"
@@ -457,6 +459,7 @@ def build_site(
             _swap(site, site_dir)
             finished = made["profiles"]
             _write_records(records_file, pagedeps.Records(finished.records, bundle))
+        readings.save(cache)
     finally:
         shutil.rmtree(docs_work, ignore_errors=True)
         shutil.rmtree(site_work, ignore_errors=True)

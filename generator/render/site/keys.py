@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 from collections.abc import Iterable
 from importlib import metadata
@@ -41,15 +42,27 @@ def folder_digest(folder: Path) -> str:
 def bundle_digest(folder: Path) -> str:
     """A search bundle as one digest: every file's name and size, and the bytes of all but the pages'
     fragments. A fragment is named by a hash of its content, so its name stands for its bytes: reading
-    10,000 of them (41 MB at M) for each build's check cost 0.4 s."""
+    10,000 of them (41 MB at M) for each build's check cost 0.4 s. Walked with ``os.scandir``: pathlib's
+    walk and a ``stat`` a file took another 0.35 s at M for each of the build's two checks."""
     if not folder.is_dir():
         return ""
+    files: list[tuple[str, str, int]] = []  # name, path, size
+
+    def walk(path: str, prefix: str) -> None:
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, f"{prefix}{entry.name}/")
+                elif entry.is_file():
+                    files.append((prefix + entry.name, entry.path, entry.stat().st_size))
+
+    walk(str(folder), "")
     hasher = hashlib.blake2b(digest_size=16)
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        name = path.relative_to(folder).as_posix()
-        hasher.update(f"{name}\0{path.stat().st_size}\0".encode())
+    for name, path, size in sorted(files, key=lambda file: file[0].split("/")):  # pathlib's order, as before
+        hasher.update(f"{name}\0{size}\0".encode())
         if not name.startswith("fragment/"):
-            hasher.update(path.read_bytes() + b"\0")
+            with open(path, "rb") as handle:
+                hasher.update(handle.read() + b"\0")
     return hasher.hexdigest()
 
 

@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from generator.render import readings
 from generator.render.site.data import HONOUR_LEVELS, PAIR_STATUSES, SKILL_LEVELS, STUDIO_LEVELS, SiteData
 
 PAGE_ROWS = 50
@@ -43,12 +44,17 @@ def pinyin_key(text: str) -> tuple[tuple[str, ...], str]:
     A character at a time (cached): names are made of a few thousand characters, so ten
     thousand names sort in milliseconds. A name with a character of several readings is read
     whole, with pypinyin's phrase data: 重庆 is chóngqìng (under C), not zhòng. Each text's key
-    is kept too: ``serve`` sorts the same names again at every save."""
+    is kept too: ``serve`` sorts the same names again at every save, and each build finds the
+    readings of the last in the user's cache (readings.py)."""
+    return (tuple(readings.reading("tone3", text, _tone3)), text)
+
+
+def _tone3(text: str) -> list[str]:
     if any(_polyphone(c) for c in text):
         from pypinyin import Style, lazy_pinyin
 
-        return (tuple(lazy_pinyin(text, style=Style.TONE3, errors="default")), text)
-    return (tuple(_syllable(c) for c in text), text)
+        return list(lazy_pinyin(text, style=Style.TONE3, errors="default"))
+    return [_syllable(c) for c in text]
 
 
 @dataclass(frozen=True, slots=True)
