@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from multiprocessing import get_context
@@ -333,12 +333,13 @@ def _site_data(registry: Registry, options: SiteOptions, history: Mapping[str, d
 def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, environ: Mapping[str, str] | None = None,
                 history: Mapping[str, date] | None = None, entries: Path | None = None,
                 profiles: Callable[[list[str]], ProfileSite] | None = None, cache: Path | None = None,
-                last: LastBuild | None = None, stop: Callable[[], bool] | None = None, defer: Deferred | None = None) -> int:
+                last: LastBuild | None = None, stop: Callable[[], bool] | None = None, defer: Deferred | None = None,
+                entries_done: Callable[[], object] | None = None) -> int:
     """The docs folder; with ``environ`` (to find the Chinese font) the blank forms too;
     with ``entries``, the pages' search entries there, for the indexer; with ``profiles``, the
     profiles' finished pages (see ``docs.write_docs``); ``cache``: the user's folder of forms and
     sharing cards drawn before, by what they show; ``last``: the last build's folders, whose forms,
-    cards and unchanged files are taken again."""
+    cards and unchanged files are taken again; ``entries_done``: called once the search entries are written."""
     site = _site_data(registry, options, history)
     check_stopped(stop)
     site.add_photos(publish_photos(registry, docs_dir))
@@ -349,11 +350,12 @@ def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, enviro
     except CmsError as exc:
         raise SiteBuildError(str(exc)) from exc
     if environ is None:
-        return write_docs(site, docs_dir, entries=entries, profiles=profiles, cache=cache, last=last, stop=stop, defer=defer)
+        return write_docs(site, docs_dir, entries=entries, profiles=profiles, cache=cache, last=last, stop=stop, defer=defer,
+                          entries_done=entries_done)
     known = environ
     previous = last.docs if last is not None else None
     return write_docs(site, docs_dir, forms=lambda: write_blank_forms(registry, docs_dir, known, as_of, previous, cache, defer),
-                      entries=entries, profiles=profiles, cache=cache, last=last, stop=stop, defer=defer)
+                      entries=entries, profiles=profiles, cache=cache, last=last, stop=stop, defer=defer, entries_done=entries_done)
 
 
 def build_site(
@@ -415,32 +417,39 @@ def build_site(
             except MkDocsException as exc:
                 raise SiteBuildError(f"MkDocs 构建失败：{exc}") from exc
 
-        with _source_date(epoch):
+        with _source_date(epoch), ExitStack() as running:
+            started: list[tuple[_Indexer, bool]] = []  # the indexer, and whether it only copies the last bundle (deferred)
+
+            def start_index() -> None:
+                # The search index is built from the entries while the cards are drawn and MkDocs builds the
+                # other pages (a separate process). The last bundle, checked against its digest, is the one
+                # Pagefind wrote over the last entries.
+                trusted = not clean and bool(last.bundle) and keys.bundle_digest(site_dir / BUNDLE) == last.bundle
+                # Deferred (serve), where a search entry changed, the last bundle stands in (recorded as no bundle:
+                # never taken as this build's).
+                deferred = defer_index and not clean and not (trusted and keys.same_files(entries, entries_dir)) \
+                    and (site_dir / BUNDLE / "pagefind.js").is_file()
+                indexer = _Indexer(link_tree, site_dir / BUNDLE, site_work / "pagefind") if deferred else \
+                    _Indexer(index_entries, entries, site_work / "pagefind", (site_dir / BUNDLE, entries_dir) if trusted else None, stop)
+                started.append((running.enter_context(indexer), deferred))
+
             left_out = Deferred(defer_artefacts)
             pages = render_docs(registry, docs, options, environ if environ is not None else os.environ, history, entries,
                                 profiles=profile_site, cache=cache, last=None if clean else LastBuild(docs_dir, entries_dir, site_dir),
-                                stop=stop, defer=left_out)
+                                stop=stop, defer=left_out, entries_done=start_index)
             check_stopped(stop)
-            # The search index is built from the entries while MkDocs builds the other pages (a separate process).
-            # The last bundle, checked against its digest, is the one Pagefind wrote over the last entries.
-            trusted = not clean and bool(last.bundle) and keys.bundle_digest(site_dir / BUNDLE) == last.bundle
-            # Deferred (serve), where a search entry changed, the last bundle stands in (recorded as no bundle:
-            # never taken as this build's).
-            deferred = defer_index and not clean and not (trusted and keys.same_files(entries, entries_dir)) \
-                and (site_dir / BUNDLE / "pagefind.js").is_file()
-            with _Indexer(link_tree, site_dir / BUNDLE, site_work / "pagefind") if deferred else \
-                    _Indexer(index_entries, entries, site_work / "pagefind", (site_dir / BUNDLE, entries_dir) if trusted else None, stop) as index:
-                profiles = profile_pages(docs)
-                beside = static_folders(docs)
-                prepare_part(docs, site_work / "docs-pages", set(profiles), beside)
-                check_stopped(stop)
-                _mkdocs_build(config_file, site_work / "docs-pages", site, strict)
-                try:
-                    updated = index.result()
-                except SearchIndexError as exc:
-                    raise SiteBuildError(str(exc)) from exc
-                except Exception as exc:  # noqa: BLE001 - the child's failure, told as a build failure
-                    raise SiteBuildError(f"生成搜索索引失败：{exc}") from exc
+            index, deferred = started[0]
+            profiles = profile_pages(docs)
+            beside = static_folders(docs)
+            prepare_part(docs, site_work / "docs-pages", set(profiles), beside)
+            check_stopped(stop)
+            _mkdocs_build(config_file, site_work / "docs-pages", site, strict)
+            try:
+                updated = index.result()
+            except SearchIndexError as exc:
+                raise SiteBuildError(str(exc)) from exc
+            except Exception as exc:  # noqa: BLE001 - the child's failure, told as a build failure
+                raise SiteBuildError(f"生成搜索索引失败：{exc}") from exc
         add_to_sitemap(site, [page_url(p) for p in profiles])
         (site_work / "pagefind").rename(site / BUNDLE)
         bundle = "" if deferred else keys.bundle_digest(site / BUNDLE)

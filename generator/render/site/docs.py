@@ -584,7 +584,8 @@ Forms = list[dict[str, Any]] | Callable[[], list[dict[str, Any]]] | None
 def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Path = TEMPLATES, jobs: int | None = None,
                entries: Path | None = None,
                profiles: Callable[[list[str]], ProfileSite] | None = None, cache: Path | None = None,
-               last: LastBuild | None = None, stop: Callable[[], bool] | None = None, defer: Deferred | None = None) -> int:
+               last: LastBuild | None = None, stop: Callable[[], bool] | None = None, defer: Deferred | None = None,
+               entries_done: Callable[[], object] | None = None) -> int:
     """Write the whole docs folder into ``out`` (new, or holding only the photos and the editor); return the page count.
     ``forms`` lists the downloadable forms, or is a function that writes them and lists them: it
     then runs in this process while the workers render the pages (else one core would wait).
@@ -595,7 +596,9 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
     finished page is written too, and MkDocs need not build the profiles (chrome.py). A file that
     comes out as the ``last`` build wrote it is linked from there (``_write``). ``stop``, asked while
     the workers render, ends the build early (``Cancelled``: in ``serve``, a newer save made it stale).
-    ``defer`` asked: sharing cards not drawn before are left out (and said in ``defer.left``)."""
+    ``defer`` asked: sharing cards not drawn before are left out (and said in ``defer.left``).
+    ``entries_done`` is called once every search entry is written, before the cards are drawn: the
+    indexer can start then."""
     global _JOB
     check_stopped(stop)
     defer = defer or Deferred()
@@ -636,6 +639,8 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
                 done = _results(pool, running, stop)
             _JOB = replace(_JOB, pages=[forms_page(listed)])
             done.append(_render_share((0, 1)))
+            if entries_done is not None:
+                entries_done()
             # Cards by their names' hash, one share a process: no two draw the same card.
             parts: list[dict[str, tuple[str, str, str]]] = [{} for _ in range(1 if serial else jobs)]
             for _, asked, records, rendered in done:
