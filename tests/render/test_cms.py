@@ -467,3 +467,39 @@ def test_the_generated_configuration_passes_decaps_own_validation(browser: Any, 
     made["collections"][0]["fields"][0]["pattern"] = "not-a-pair"  # what Decap's schema refuses: the check can fail
     config_file.write_text(yaml.safe_dump(made, allow_unicode=True), encoding="utf-8")
     assert _decap_verdict(browser, url), "Decap accepted a configuration its schema refuses"
+
+
+def test_the_lock_records_the_digest_of_the_release_files_a_site_carries() -> None:
+    """decap-cms.lock's second line: a new Decap release with the old line would only cost time, but this says so."""
+    from generator.render import cms
+
+    info = DECAP_PACKAGE.stat()
+    assert cms.DECAP_DIST == cms.dist_digest(cms._package_files(DECAP_PACKAGE, (info.st_size, info.st_mtime_ns)))
+
+
+def _unpacking_refused(*_: object) -> dict[str, bytes]:
+    raise AssertionError("the package was unpacked again")
+
+
+def test_a_build_takes_the_last_builds_decap_files_only_when_they_are_the_releases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.render import cms
+
+    options = CmsOptions(repo="union/registry")
+    write_admin(tmp_path / "last", options)
+    shipped = {p.name: p.read_bytes() for p in (tmp_path / "last").iterdir() if cms.is_decap_file(p.name)}
+    assert "decap-cms.js" in shipped
+    with monkeypatch.context() as patched:
+        patched.setattr(cms, "_package_files", _unpacking_refused)
+        write_admin(tmp_path / "next", options, previous=tmp_path / "last")
+    assert {name: (tmp_path / "next" / name).read_bytes() for name in shipped} == shipped
+
+    # A last copy that is not the release's (changed, or a file added beside it): the package again.
+    for change in ("changed", "added"):
+        last = tmp_path / f"last-{change}"
+        shutil.copytree(tmp_path / "last", last)
+        if change == "changed":
+            (last / "decap-cms.js").write_bytes(shipped["decap-cms.js"] + b"\nalert(1);")
+        else:
+            (last / "evil.decap-cms.js").write_bytes(b"alert(1);")
+        write_admin(tmp_path / change, options, previous=last)
+        assert {p.name: p.read_bytes() for p in (tmp_path / change).iterdir() if cms.is_decap_file(p.name)} == shipped

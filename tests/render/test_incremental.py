@@ -277,3 +277,34 @@ def test_a_first_preview_leaves_forms_and_cards_for_the_whole_build(tmp_path: Pa
     _build(records, tmp_path / "clean", clean=True)
     assert _tree_digest(out / "site") == _tree_digest(tmp_path / "clean" / "site")
     assert any((out / "site" / "forms").glob("*.pdf")) and any((out / "site" / "og").glob("*.png"))
+
+
+def test_a_failed_search_index_leaves_the_last_site_whole(built: tuple[Path, Path], tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """``build`` takes the unchanged profiles out of the last site while the search index is still being
+    made; when the index then fails, they are put back: the last site, docs and records are as they were."""
+    from generator.render.site import build
+    from generator.render.site.build import SiteBuildError
+    from generator.render.site.search import SearchIndexError
+
+    records, out = tmp_path / "records", tmp_path / "out"
+    shutil.copytree(built[0], records)
+    shutil.copytree(built[1], out)
+    before = {name: _tree_digest(out / name) for name in ("site", "docs")}
+    pages = (out / "jiangpu-pages.json").read_bytes()
+    _bio(records)
+    run = validate(records, today=date(2026, 11, 22), jobs=1)
+    taken: list[int] = []
+
+    def fails(*_: object) -> None:  # in the indexer's process: the parent takes the profiles before it asks for the result
+        raise SearchIndexError("测试：索引失败")
+
+    real_take = build._Taken.take
+    monkeypatch.setattr(build, "index_entries", fails)
+    monkeypatch.setattr(build._Taken, "take", lambda self, profiles: (taken.append(len(profiles)), real_take(self, profiles))[1])
+    with pytest.raises(SiteBuildError, match="测试：索引失败"):
+        build_site(run.registry, config_file=REPO / "mkdocs.yml", site_dir=out / "site", docs_dir=out / "docs")
+    assert taken and taken[0] > 0
+    assert {name: _tree_digest(out / name) for name in ("site", "docs")} == before
+    assert (out / "jiangpu-pages.json").read_bytes() == pages
+    assert sorted(p.name for p in out.iterdir()) == ["docs", "jiangpu-pages.json", "search-entries", "site"]

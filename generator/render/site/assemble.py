@@ -68,15 +68,27 @@ def link_tree(source: Path, target: Path) -> None:
 
 
 def _files(root: Path) -> dict[str, tuple[int, int]]:
-    """Each file below ``root`` that link_tree would carry (no dot names), by path: its device and inode."""
-    found = {}
-    for folder, subfolders, names in os.walk(root):
-        subfolders[:] = [d for d in subfolders if not d.startswith(".")]
-        rel = Path(folder).relative_to(root)
-        for name in names:
-            if not name.startswith("."):
-                info = os.stat(os.path.join(folder, name))
-                found[(rel / name).as_posix()] = (info.st_dev, info.st_ino)
+    """Each file below ``root`` that link_tree would carry (no dot names), by path: its device and inode.
+    The inode comes from the folder's listing (no ``stat`` a file: at M a sharing-card folder holds 10,000);
+    the device is its folder's. A symbolic link is followed, as ``stat`` would (none is written by a build)."""
+    found: dict[str, tuple[int, int]] = {}
+
+    def walk(folder: str, prefix: str) -> None:
+        device = os.stat(folder).st_dev
+        with os.scandir(folder) as listing:
+            for entry in listing:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_symlink():
+                    if not entry.is_dir():
+                        info = os.stat(entry.path)
+                        found[prefix + entry.name] = (info.st_dev, info.st_ino)
+                elif entry.is_dir():
+                    walk(entry.path, f"{prefix}{entry.name}/")
+                else:
+                    found[prefix + entry.name] = (device, entry.inode())
+
+    walk(str(root), "")
     return found
 
 

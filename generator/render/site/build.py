@@ -346,7 +346,8 @@ def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, enviro
     check_stopped(stop)
     as_of = date.fromisoformat(site.as_of) if site.as_of else None
     try:
-        write_admin(docs_dir / "admin", options.cms, decap_package(os.environ if environ is None else environ), registry)
+        write_admin(docs_dir / "admin", options.cms, decap_package(os.environ if environ is None else environ), registry,
+                    previous=last.docs / "admin" if last is not None and last.docs is not None else None)
     except CmsError as exc:
         raise SiteBuildError(str(exc)) from exc
     if environ is None:
@@ -401,11 +402,12 @@ def build_site(
     (docs_dir.parent / "jiangpu-manifest.json").unlink(missing_ok=True)
     epoch = _epoch(registry, history)
     readings.load(cache)
+    entries = docs_work / "search-entries"
+    docs = docs_work / "docs"
+    site = site_work / "site"
+    profiles_out = site_work / "profiles"
+    taken = _Taken(profiles_out, site, None if clean else site_dir)
     try:
-        entries = docs_work / "search-entries"
-        docs = docs_work / "docs"
-        site = site_work / "site"
-        profiles_out = site_work / "profiles"
 
         made: dict[str, ProfileSite] = {}
 
@@ -444,36 +446,75 @@ def build_site(
             prepare_part(docs, site_work / "docs-pages", set(profiles), beside)
             check_stopped(stop)
             _mkdocs_build(config_file, site_work / "docs-pages", site, strict)
+            # While the indexer works: the sitemap, whether anything besides the profiles changed, and (when
+            # nobody serves the site meanwhile, as in ``build``) the profiles taken into the new site.
+            add_to_sitemap(site, [page_url(p) for p in profiles])
+            sort_sitemap(site, _profile_dates(history))
+            others = clean or differs(site, site_dir, skip={BUNDLE}) \
+                or any(differs(docs / folder, site_dir / folder, both_ways=True) for folder in beside)
+            if commit is None:
+                taken.take(profiles)
             try:
                 updated = index.result()
             except SearchIndexError as exc:
                 raise SiteBuildError(str(exc)) from exc
             except Exception as exc:  # noqa: BLE001 - the child's failure, told as a build failure
                 raise SiteBuildError(f"生成搜索索引失败：{exc}") from exc
-        add_to_sitemap(site, [page_url(p) for p in profiles])
         (site_work / "pagefind").rename(site / BUNDLE)
         bundle = "" if deferred else keys.bundle_digest(site / BUNDLE)
-        sort_sitemap(site, _profile_dates(history))
-        others = clean or differs(site, site_dir, skip={BUNDLE}) \
-            or any(differs(docs / folder, site_dir / folder, both_ways=True) for folder in beside)
         with commit if commit is not None else nullcontext():
             check_stopped(stop)
             records_file.unlink(missing_ok=True)  # no records while the folders are swapped
             _swap(entries, entries_dir)
             _swap(docs, docs_dir)
-            for page in profiles:  # last: the unchanged ones leave the last site, which goes next
-                take_profile(profiles_out, page_url(page), site, None if clean else site_dir)
+            taken.take(profiles)  # last (unless taken above): the unchanged ones leave the last site, which goes next
             for folder in beside:  # likewise: the last site's folders, with only the files that changed replaced
                 take_tree(docs_dir / folder, site / folder, None if clean else site_dir / folder)
             _swap(site, site_dir)
+            taken.kept()
             finished = made["profiles"]
             _write_records(records_file, pagedeps.Records(finished.records, bundle))
         readings.save(cache)
+    except BaseException:
+        taken.undo()  # the last site's profiles back where they were: it stays whole
+        raise
     finally:
         shutil.rmtree(docs_work, ignore_errors=True)
         shutil.rmtree(site_work, ignore_errors=True)
     return SiteBuild(pages, *asked, len(profiles), len(finished.rendered), tuple(sorted(finished.rendered)), deferred, others,
                      bool(left_out.left), updated)
+
+
+class _Taken:
+    """The profiles put into the new site (``take_profile``): the unchanged ones leave the last site, so
+    until the new site is in place, ``undo`` can put them back."""
+
+    def __init__(self, made: Path, site: Path, last_site: Path | None) -> None:
+        self.made, self.site, self.last_site = made, site, last_site
+        self.moved: list[str] | None = None  # urls moved from the last site; None: not taken yet
+
+    def take(self, profiles: list[str]) -> None:
+        if self.moved is not None:
+            return
+        self.moved = []
+        for page in profiles:
+            url = page_url(page)
+            if self.last_site is not None and not os.path.isdir(os.path.join(self.made, url)):
+                self.moved.append(url)
+            take_profile(self.made, url, self.site, self.last_site)
+
+    def kept(self) -> None:
+        """The new site is in place: nothing to put back."""
+        self.moved = []
+
+    def undo(self) -> None:
+        for url in reversed(self.moved or []):
+            assert self.last_site is not None
+            try:
+                os.rename(os.path.join(self.site, url), os.path.join(self.last_site, url))
+            except OSError:
+                continue  # not moved (the failure came half-way): still where it was
+        self.moved = []
 
 
 class _Indexer:

@@ -217,7 +217,8 @@ class ProfileSite:
 def take_profile(made: Path, url: str, site: Path, last_site: Path | None) -> None:
     """Put the profile at ``url`` ("masters/li-jun/") into ``site``: the folder this build wrote under
     ``made``, else the last site's, unchanged (which takes it out of the last site, about to be
-    replaced: call this once everything else has been built)."""
+    replaced: call this once everything else has been built, or through ``build._Taken``, which can
+    put it back)."""
     made_here = os.path.join(made, url)
     os.rename(made_here if last_site is None or os.path.isdir(made_here) else os.path.join(last_site, url), os.path.join(site, url))
 
