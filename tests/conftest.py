@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.rehearsal import Machine
+
 CASES = Path(__file__).parent / "cases"
 BASE = CASES / "_base" / "records"
 REPO = Path(__file__).resolve().parents[1]
@@ -59,3 +61,9 @@ def build_sample_site(target: Path, records: Path | None = None) -> Path:
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_sample_site(tmp_path_factory.mktemp("sample"))
+
+
+@pytest.fixture(scope="session")
+def machine(tmp_path_factory: pytest.TempPathFactory, _font_cache: Path) -> Machine:
+    """The runner the workflow rehearsals share: its Python, pip's cache of the locked wheels, the font."""
+    return Machine.prepare(tmp_path_factory.mktemp("runner-machine"), REPO, _font_cache)

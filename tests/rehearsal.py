@@ -10,12 +10,18 @@ GitHub's releases), so this harness does what a job does, in order:
 - ``if:`` on jobs and steps, with ``success()`` as the default;
 - each ``uses:`` step the project relies on, replaced by its local equivalent: checkout → a
   clone of the repository at the event's commit and depth (credentials are never stored);
-  setup-python → a fresh virtual environment first on ``PATH``; cache save/restore → a folder;
+  setup-python → a Python first on ``PATH`` (the machine's, shared by jobs as the runner image's
+  tool cache is, or a fresh virtual environment); cache save/restore → a folder;
   upload-pages-artifact → the path checked and packed as the action packs it (tar, links
   dereferenced, .git and .github left out); upload-artifact → a copy; deploy-pages → the
   packed artifact must be there.
 
 Unknown actions fail loudly: a workflow that starts using one must teach this file first.
+
+A ``Machine`` stands for what a runner already has before the job starts: the tool cache's
+Python and pip's cache (setup-python's ``cache: pip``), here the locked wheels in a folder pip
+installs from without asking an index, and the compact font the set-up cuts. Each job still makes its own ``.venv`` and installs
+every locked package, hash-checked, as the workflow says.
 """
 
 from __future__ import annotations
@@ -129,6 +135,36 @@ class Job:
         return next(s for s in self.steps if s.name.startswith(name))
 
 
+@dataclass(frozen=True)
+class Machine:
+    python: Path  # a virtual environment standing for the tool cache's Python (jobs never install into it)
+    wheels: Path  # every locked wheel and the build backend: pip's cache, restored
+    font_cache: Path  # the forms' compact font, cut once (JIANGPU_FONT_CACHE)
+
+    @classmethod
+    def prepare(cls, root: Path, repository: Path, font_cache: Path) -> Machine:
+        python, wheels = root / "toolcache-python", root / "wheels"
+        venv.create(python, with_pip=True)
+        pip = [str(python / "bin" / "python"), "-m", "pip", "download", "-q", "-d", str(wheels)]
+        for extra in (["--require-hashes", "-r", str(repository / "requirements" / "site.lock")],
+                      ["--no-deps", _build_backend(repository)]):
+            done = subprocess.run(pip + extra, capture_output=True, text=True, env=_machine_env())
+            if done.returncode != 0:
+                raise RuntimeError(done.stderr)
+        return cls(python, wheels, font_cache)
+
+    def env(self) -> dict[str, str]:
+        return {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(self.wheels), "JIANGPU_FONT_CACHE": str(self.font_cache)}
+
+
+def _build_backend(repository: Path) -> str:
+    import tomllib
+
+    project = tomllib.loads((repository / "pyproject.toml").read_text(encoding="utf-8"))
+    [requirement] = project["build-system"]["requires"]
+    return str(requirement)
+
+
 @dataclass
 class Runner:
     """One machine a job runs on: the repository it clones (as github.com has it), the event."""
@@ -141,6 +177,7 @@ class Runner:
     extra_path: list[Path] = field(default_factory=list)  # stand-ins for tools GitHub's image has (gh)
     cache: Path | None = None
     extra_env: dict[str, str] = field(default_factory=dict)  # the machine's own settings (git's insteadOf for github.com)
+    machine: Machine | None = None
 
     def run(self, workflow: Path, job_id: str, needs: Mapping[str, str] | None = None) -> Job:
         """Run one job; ``needs`` gives the results of the jobs it waits for (job id -> success/failure)."""
@@ -158,7 +195,8 @@ class Runner:
         for path in files.values():
             path.write_text("", encoding="utf-8")
         (self.work / "runner-temp").mkdir(exist_ok=True)
-        env = {**_machine_env(), **self.extra_env, **self._github_env(workspace, files)}
+        env = {**_machine_env(), **(self.machine.env() if self.machine else {}), **self.extra_env,
+               **self._github_env(workspace, files)}
         env["PATH"] = os.pathsep.join([*map(str, self.extra_path), env["PATH"]])
         env.update({k: substitute(str(v), contexts) for k, v in (flow.get("env") or {}).items()})
         env.update({k: substitute(str(v), contexts) for k, v in (job.get("env") or {}).items()})
@@ -213,8 +251,8 @@ class Runner:
         if action == "actions/checkout":
             return self._checkout(workspace / given.get("path", "."), given)
         if action == "actions/setup-python":
-            # A fresh Python environment first on PATH, as the action puts its Python there.
-            python = self.work / "setup-python"
+            # A Python first on PATH, as the action puts the tool cache's there.
+            python = self.machine.python if self.machine else self.work / "setup-python"
             if not python.exists():
                 venv.create(python, with_pip=True)
             with open(env["GITHUB_PATH"], "a", encoding="utf-8") as handle:

@@ -2,7 +2,7 @@
 
 Both tests install from this checkout into fresh environments: the wheel (its
 schemas and templates inside), and the ``jiangpu-validate`` hook through
-``pre-commit try-repo`` in a separate git repository holding only records.
+pre-commit in a separate git repository holding only records.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
+from tests.rehearsal import Machine
 
 GIT_ENV = {"GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "t@example.invalid",
            "GIT_COMMITTER_NAME": "测试", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
@@ -74,21 +75,26 @@ def test_the_installed_wheel_validates_a_registry_outside_the_checkout(wheel: Pa
     assert made.returncode == 0 and (work / "records" / "units" / "unit-001.yml").is_file(), made.stderr
 
 
-def test_pre_commit_try_repo_validates_another_registry_repository(tmp_path: Path) -> None:
-    """What another registry's .pre-commit-config.yaml gets from .pre-commit-hooks.yaml."""
+def test_pre_commit_validates_another_registry_repository(tmp_path: Path, machine: Machine) -> None:
+    """What another registry's .pre-commit-config.yaml gets from .pre-commit-hooks.yaml: this repository
+    at its last commit, installed by pre-commit into its own environment (from pip's cache of the
+    locked wheels: ``machine``), once for both runs."""
     registry = tmp_path / "registry"
     shutil.copytree(REPO / "records", registry / "records")
-    env = {**GIT_ENV, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
+    head = _run(["git", "rev-parse", "HEAD"], cwd=REPO).stdout.strip()
+    (registry / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {REPO.as_uri()}\n    rev: {head}\n    hooks:\n      - id: jiangpu-validate\n", encoding="utf-8")
+    env = {**GIT_ENV, **machine.env(), "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
     for cmd in (["git", "init", "-q"], ["git", "add", "."], ["git", "commit", "-q", "-m", "登记册"]):
         assert _run(cmd, cwd=registry, env=env).returncode == 0
     pre_commit = str(Path(sys.executable).with_name("pre-commit"))
-    ok = _run([pre_commit, "try-repo", str(REPO), "jiangpu-validate", "--all-files"], cwd=registry, env=env, timeout=900)
+    ok = _run([pre_commit, "run", "jiangpu-validate", "--all-files"], cwd=registry, env=env, timeout=900)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "匠谱记录检查" in ok.stdout and "Passed" in ok.stdout
     broken = registry / "records" / "units" / "broken.yml"
     broken.write_text("id: broken\nname: 某厂\ntype: 公司\n", encoding="utf-8")
     assert _run(["git", "add", "."], cwd=registry, env=env).returncode == 0
-    bad = _run([pre_commit, "try-repo", str(REPO), "jiangpu-validate", "--all-files"], cwd=registry, env=env, timeout=900)
+    bad = _run([pre_commit, "run", "jiangpu-validate", "--all-files"], cwd=registry, env=env, timeout=900)
     assert bad.returncode == 1, bad.stdout + bad.stderr
     assert "records/units/broken.yml:3:7: error schema" in bad.stdout
 
@@ -180,7 +186,7 @@ def test_a_changed_editor_package_is_refused_at_build_time(tmp_path: Path) -> No
     assert not (tmp_path / "admin").exists()
 
 
-def test_init_makes_a_registry_whose_own_checks_pass_and_whose_site_builds(wheel: Path, tmp_path: Path) -> None:
+def test_init_makes_a_registry_whose_own_checks_pass_and_whose_site_builds(wheel: Path, tmp_path: Path, machine: Machine) -> None:
     """``init`` from the installed wheel: a new repository with one programme and no people, that validates,
     is in fmt's form, builds its site, and whose own workflows (rehearsed as GitHub runs them, installing the
     tool from requirements.txt) publish the site and pass a pull request that adds a unit."""
@@ -208,7 +214,7 @@ def test_init_makes_a_registry_whose_own_checks_pass_and_whose_site_builds(wheel
     github = {"sha": main_sha, "repository": "test-union/union-registry", "repository_owner": "test-union", "token": "t",
               "event": {"repository": {"name": "union-registry"}}, "event_name": "push", "ref": "refs/heads/main"}
     workflows = registry / ".github" / "workflows"
-    pages = Runner(registry, tmp_path / "pages-run", github).run(workflows / "pages.yml", "build")
+    pages = Runner(registry, tmp_path / "pages-run", github, machine=machine).run(workflows / "pages.yml", "build")
     assert pages.outcome == "success", pages.output()[-4000:]
     assert "index.html" in pages_files(pages.artifacts["github-pages"])
     for command in (["git", "checkout", "-q", "-b", "pr"], ["git", "add", "-A"]):
@@ -220,7 +226,7 @@ def test_init_makes_a_registry_whose_own_checks_pass_and_whose_site_builds(wheel
         assert _run(command, cwd=registry, env=GIT_ENV).returncode == 0, command
     merge = _run(["git", "rev-parse", "HEAD"], cwd=registry).stdout.strip()
     check = Runner(registry, tmp_path / "pr-run", {**github, "sha": merge, "event_name": "pull_request",
-                                                    "event": {"pull_request": {"number": 1}}}).run(workflows / "pull-request.yml", "check")
+                                                    "event": {"pull_request": {"number": 1}}}, machine=machine).run(workflows / "pull-request.yml", "check")
     assert check.outcome == "success", check.output()[-4000:]
     assert "| 新增 | 单位 | `测试机械厂` |" in check.summary
 

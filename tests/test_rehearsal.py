@@ -1,10 +1,12 @@
 """The workflows, rehearsed: each job run the way GitHub runs it (tests/rehearsal.py), from a
-fresh clone of this repository with a fresh virtual environment.
+fresh clone of this repository, each job installing its own ``.venv`` (the runner's Python and
+pip's cache shared, as on GitHub: ``machine`` in conftest.py).
 
-- Pages: a push to main builds a site that can be deployed (the artifact packed as GitHub packs it).
+- Pages: a push to main builds a site that can be deployed (the artifact packed as GitHub packs it)
+  and saves it for previews (built once for the module: ``pages_run``).
 - Pull request: a change to records only runs the registry checks (no test suite), passes on a
-  good pair, fails on a broken one with the annotation on that record's line, and writes a Chinese
-  job summary.
+  good pair with a preview built on main's saved site, fails on a broken one with the annotation on
+  that record's line, and writes a Chinese job summary.
 - Reminders: the weekly job writes the issue body and hands it to ``gh``.
 - The editor's branches: cms-format.yml makes the format patch, cms-format-apply.yml checks it and
   pushes it back (the apply step's refusals are tested in test_workflow.py).
@@ -19,13 +21,14 @@ import os
 import re
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
 
 from tests.conftest import REPO
-from tests.rehearsal import Runner, pages_files
+from tests.rehearsal import Job, Machine, Runner, pages_files
 
 WORKFLOWS = REPO / ".github" / "workflows"
 GIT = {"GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "t@example.invalid", "GIT_COMMITTER_NAME": "测试",
@@ -50,17 +53,32 @@ def _event(sha: str, **more: object) -> dict[str, object]:
             "event": {"repository": {"name": "registry"}}, **more}
 
 
-def test_the_pages_job_builds_a_deployable_site_from_a_fresh_clone(github: Path, tmp_path: Path) -> None:
-    runner = Runner(github, tmp_path, _event(_git(github, "rev-parse", "main"), event_name="push", ref="refs/heads/main"),
-                    cache=tmp_path / "cache")
-    build = runner.run(WORKFLOWS / "pages.yml", "build")
+@dataclass
+class PagesRun:
+    job: Job
+    runner: Runner
+    cache: Path  # what actions/cache/save kept, for pull requests' previews
+
+
+@pytest.fixture(scope="module")
+def pages_run(github: Path, machine: Machine, tmp_path_factory: pytest.TempPathFactory) -> PagesRun:
+    """A push to main, built once for the module: the pull-request previews build on what it saved.
+    (Set up before the per-test user cache is: it is given its own.)"""
+    work = tmp_path_factory.mktemp("pages")
+    runner = Runner(github, work, _event(_git(github, "rev-parse", "main"), event_name="push", ref="refs/heads/main"),
+                    cache=work / "cache", machine=machine, extra_env={"XDG_CACHE_HOME": str(work / "xdg-cache")})
+    return PagesRun(runner.run(WORKFLOWS / "pages.yml", "build"), runner, work / "cache")
+
+
+def test_the_pages_job_builds_a_deployable_site_from_a_fresh_clone(pages_run: PagesRun) -> None:
+    build = pages_run.job
     assert build.outcome == "success", build.output()[-5000:]
     files = pages_files(build.artifacts["github-pages"])
     assert {"index.html", "404.html", "admin/index.html", "admin/config.yml", "admin/decap-cms.js", "sitemap.xml"} <= set(files)
     assert not [name for name, member in files.items() if member.issym() or member.islnk()], "links are dereferenced"
-    assert "https://union.github.io/registry/" in (build.workspace / "site" / "sitemap.xml").read_text(encoding="utf-8")
-    assert (tmp_path / "cache").is_dir() and any((tmp_path / "cache").iterdir()), "the site is saved for previews"
-    assert runner.run(WORKFLOWS / "pages.yml", "deploy").outcome == "success"
+    assert "https://union.github.io/registry/" in (build.workspace / "site" / "sitemap.xml").read_text(encoding="utf-8")  # type: ignore[operator]
+    assert pages_run.cache.is_dir() and any(pages_run.cache.iterdir()), "the site is saved for previews"
+    assert pages_run.runner.run(WORKFLOWS / "pages.yml", "deploy").outcome == "success"
 
 
 def _pull_request(github: Path, name: str, change: str) -> str:
@@ -82,23 +100,32 @@ def _pull_request(github: Path, name: str, change: str) -> str:
     return sha
 
 
-def _pr_runner(github: Path, tmp_path: Path, sha: str) -> Runner:
+def _pr_runner(github: Path, tmp_path: Path, sha: str, machine: Machine, cache: Path) -> Runner:
     event = _event(sha, event_name="pull_request", ref="refs/pull/7/merge")
     event["event"] = {**event["event"], "pull_request": {"number": 7, "base": {"sha": _git(github, "rev-parse", "main")}}}  # type: ignore[dict-item]
-    return Runner(github, tmp_path, event, cache=tmp_path / "cache")
+    return Runner(github, tmp_path, event, cache=cache, machine=machine)
 
 
-def test_a_records_only_pull_request_runs_the_registry_checks_and_passes(github: Path, tmp_path: Path) -> None:
-    job = _pr_runner(github, tmp_path, _pull_request(github, "good", "add a pair")).run(WORKFLOWS / "pull-request.yml", "check")
+def test_a_records_only_pull_request_runs_the_registry_checks_and_passes_on_mains_saved_site(
+        github: Path, tmp_path: Path, machine: Machine, pages_run: PagesRun) -> None:
+    """A new pair: the registry checks only (no test suite), and a preview that restores the site the
+    Pages job saved and renders only the profiles the change shows (its master's page, and the units'
+    pages, which show the programme's progress), taking the others over. Without a saved site (the
+    first pull request) the same step makes the whole site, as the Pages job does."""
+    job = _pr_runner(github, tmp_path, _pull_request(github, "good", "add a pair"), machine, pages_run.cache).run(
+        WORKFLOWS / "pull-request.yml", "check")
     assert job.outcome == "success", job.output()[-5000:]
     assert job.step("运行测试").outcome == "skipped" and job.step("检查工作流的安全问题").outcome == "skipped"
     assert job.step("严格构建网站").outcome == "success" and "site-preview" in job.artifacts
     assert "::error" not in job.output() and "::warning" not in job.output(), "the sample's own warnings are not annotated"
     assert "## 记录检查：通过" in job.summary and "| 新增 | 师徒结对 |" in job.summary and "taoyuan-2026-101.yml" in job.summary
+    said = re.search(r"介绍页 (\d+) 个：重新生成 (\d+) 个", job.output())
+    assert said is not None, job.output()[-3000:]
+    assert 0 < int(said.group(2)) < int(said.group(1)) // 2
 
 
-def test_a_broken_record_fails_with_the_annotation_on_its_line(github: Path, tmp_path: Path) -> None:
-    job = _pr_runner(github, tmp_path, _pull_request(github, "bad", "break another")).run(WORKFLOWS / "pull-request.yml", "check")
+def test_a_broken_record_fails_with_the_annotation_on_its_line(github: Path, tmp_path: Path, machine: Machine) -> None:
+    job = _pr_runner(github, tmp_path, _pull_request(github, "bad", "break another"), machine, tmp_path / "cache").run(WORKFLOWS / "pull-request.yml", "check")
     assert job.outcome == "failure"
     review = job.step("检查记录")
     assert review.outcome == "failure"
@@ -113,7 +140,7 @@ def test_a_broken_record_fails_with_the_annotation_on_its_line(github: Path, tmp
     (tmp_path / "summary.md").write_text(job.summary, encoding="utf-8")
 
 
-def test_the_reminders_job_writes_its_issue_body(github: Path, tmp_path: Path) -> None:
+def test_the_reminders_job_writes_its_issue_body(github: Path, tmp_path: Path, machine: Machine) -> None:
     tools = tmp_path / "tools"
     tools.mkdir()
     calls = tmp_path / "gh-calls"
@@ -126,7 +153,7 @@ done
 """, encoding="utf-8")
     fake.chmod(0o755)
     runner = Runner(github, tmp_path, _event(_git(github, "rev-parse", "main"), event_name="schedule", ref="refs/heads/main"),
-                    extra_path=[tools])
+                    extra_path=[tools], machine=machine)
     job = runner.run(WORKFLOWS / "reminders.yml", "remind")
     assert job.outcome == "success", job.output()[-5000:]
     assert "issue create" in calls.read_text(encoding="utf-8")
@@ -142,7 +169,8 @@ def test_unknown_actions_are_refused_by_the_rehearsal(tmp_path: Path) -> None:
     shutil.rmtree(tmp_path / "workspace")
 
 
-def test_an_editor_branch_is_tidied_by_a_patch_and_pushed_back_without_running_its_code(github: Path, tmp_path: Path) -> None:
+def test_an_editor_branch_is_tidied_by_a_patch_and_pushed_back_without_running_its_code(github: Path, tmp_path: Path,
+                                                                                       machine: Machine) -> None:
     """cms-format.yml (branch code, no secret) makes the patch; cms-format-apply.yml (the token, git only)
     downloads it with `gh run download`, checks and pushes it to the same branch."""
     branch = "cms/units/taoyuan-demo-motor"
@@ -155,7 +183,7 @@ def test_an_editor_branch_is_tidied_by_a_patch_and_pushed_back_without_running_i
     head = _git(github, "rev-parse", "HEAD")
     _git(github, "checkout", "-q", "main")
     pull = {"number": 9, "head": {"ref": branch, "sha": head, "repo": {"full_name": "union/registry"}}}
-    made = Runner(github, tmp_path / "fmt", _event(head, event_name="pull_request", event={"pull_request": pull}))
+    made = Runner(github, tmp_path / "fmt", _event(head, event_name="pull_request", event={"pull_request": pull}), machine=machine)
     (tmp_path / "fmt").mkdir()
     fmt = made.run(WORKFLOWS / "cms-format.yml", "fmt")
     assert fmt.outcome == "success", fmt.output()[-4000:]
@@ -172,7 +200,7 @@ for ((i = 1; i <= $#; i++)); do if [ "${{!i}}" = --dir ]; then j=$((i + 1)); cp 
     run = {"conclusion": "success", "event": "pull_request", "head_branch": branch, "head_sha": head, "id": 4242,
            "head_repository": {"full_name": "union/registry"}}
     apply = Runner(github, tmp_path / "apply", _event(head, event_name="workflow_run", event={"workflow_run": run}),
-                   secrets={"JIANGPU_FMT_TOKEN": "pat-secret"}, extra_path=[tools],
+                   secrets={"JIANGPU_FMT_TOKEN": "pat-secret"}, extra_path=[tools], machine=machine,
                    extra_env={"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": f"url.{github.as_uri()}.insteadOf",
                               "GIT_CONFIG_VALUE_0": "https://github.com/union/registry.git"})
     (tmp_path / "apply").mkdir()
@@ -211,19 +239,3 @@ def test_the_editor_is_told_the_checks_result_with_a_link_to_its_summary(tmp_pat
     fork = {**event, "event": {"pull_request": {**event["event"]["pull_request"], "head": {"sha": "b" * 40, "repo": {"full_name": "someone/fork"}}}}}
     assert Runner(tmp_path / "no-repository", tmp_path, fork, extra_path=[tools]).run(
         WORKFLOWS / "pull-request.yml", "status", needs={"check": result}).outcome == "skipped"  # a fork's token cannot write
-
-
-def test_a_preview_builds_on_the_site_the_pages_job_saved(github: Path, tmp_path: Path) -> None:
-    """Pages on main saves its build; a pull request's preview restores it and renders only the
-    profiles its change shows (a new pair: its master's page, and the units' pages, which show
-    the programme's progress), taking the others over."""
-    pages = Runner(github, tmp_path / "main", _event(_git(github, "rev-parse", "main"), event_name="push", ref="refs/heads/main"),
-                   cache=tmp_path / "cache")
-    assert pages.run(WORKFLOWS / "pages.yml", "build").outcome == "success"
-    job = _pr_runner(github, tmp_path / "pr", _pull_request(github, "preview", "add a pair"))
-    job.cache = tmp_path / "cache"
-    done = job.run(WORKFLOWS / "pull-request.yml", "check")
-    assert done.outcome == "success", done.output()[-5000:]
-    said = re.search(r"介绍页 (\d+) 个：重新生成 (\d+) 个", done.output())
-    assert said is not None, done.output()[-3000:]
-    assert 0 < int(said.group(2)) < int(said.group(1)) // 2
