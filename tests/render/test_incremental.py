@@ -11,6 +11,7 @@ index compared by what a search reads: see ``searchupdate.content``).
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 from collections.abc import Callable
@@ -94,6 +95,29 @@ def _registry_and_site(factory: pytest.TempPathFactory, name: str) -> tuple[Path
     return records, work / "kept"
 
 
+CleanBuild = Callable[[Path], tuple[Path, SiteBuild]]
+
+
+@pytest.fixture(scope="module")
+def clean_build(tmp_path_factory: pytest.TempPathFactory) -> CleanBuild:
+    """A clean build of the records as they are now, made once for each state of the records: the
+    two step-by-step tests below edit two copies of the sample through the same states."""
+    made: dict[str, tuple[Path, SiteBuild]] = {}
+
+    def build(records: Path) -> tuple[Path, SiteBuild]:
+        digest = hashlib.sha256()
+        for path in sorted(records.rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(records).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        key = digest.hexdigest()
+        if key not in made:
+            out = tmp_path_factory.mktemp("clean")
+            made[key] = out, _build(records, out, clean=True)
+        return made[key]
+
+    return build
+
+
 @pytest.fixture(scope="module")
 def kept(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The registry being edited and the folder whose site each step builds on."""
@@ -101,7 +125,7 @@ def kept(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 @pytest.mark.parametrize(("name", "step"), STEPS, ids=[name for name, _ in STEPS])
-def test_a_build_on_the_last_one_is_the_clean_build(kept: tuple[Path, Path], tmp_path: Path, name: str,
+def test_a_build_on_the_last_one_is_the_clean_build(kept: tuple[Path, Path], clean_build: CleanBuild, name: str,
                                                     step: Callable[[Path], None]) -> None:
     records, out = kept
     step(records)
@@ -109,9 +133,9 @@ def test_a_build_on_the_last_one_is_the_clean_build(kept: tuple[Path, Path], tmp
     bundle_before = (out / "site" / "pagefind" / "pagefind.js").stat().st_ino
     meta_before = sorted(p.name for p in (out / "site" / "pagefind").glob("*.pf_meta"))
     again = _build(records, out)
-    clean = _build(records, tmp_path / "clean", clean=True)
-    assert _tree_digest(out / "site") == _tree_digest(tmp_path / "clean" / "site"), name
-    assert _filter_index(out / "site") == _filter_index(tmp_path / "clean" / "site"), name
+    clean_out, clean = clean_build(records)
+    assert _tree_digest(out / "site") == _tree_digest(clean_out / "site"), name
+    assert _filter_index(out / "site") == _filter_index(clean_out / "site"), name
     assert again.pages == clean.pages
     # The cards that show the same words are the last build's files, not drawn again.
     kept_cards = {p.name: p.stat().st_ino for p in (out / "docs" / "og").iterdir()}
@@ -201,7 +225,7 @@ def shown(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 @pytest.mark.parametrize(("name", "step"), STEPS, ids=[name for name, _ in STEPS])
-def test_pages_shown_in_place_are_the_pages_the_whole_build_makes(shown: tuple[Path, Path], tmp_path: Path, name: str,
+def test_pages_shown_in_place_are_the_pages_the_whole_build_makes(shown: tuple[Path, Path], clean_build: CleanBuild, name: str,
                                                                   step: Callable[[Path], None]) -> None:
     """serve shows a save's profiles at once (show_changed), written over the last build's; they are
     what a clean build makes of them, and the whole build that follows renders none of them again."""
@@ -212,17 +236,17 @@ def test_pages_shown_in_place_are_the_pages_the_whole_build_makes(shown: tuple[P
                            options=read_options(REPO / "mkdocs.yml"))
     assert patched is not None
     assert bool(patched.rendered_pages) == (name != "pair"), name  # a pair's goal is on no profile
-    clean = _build(records, tmp_path / "clean", clean=True)
+    clean_out, clean = clean_build(records)
     for page in patched.rendered_pages:
         html = f"{page.removesuffix('.md')}/index.html"
-        assert (out / "site" / html).read_bytes() == (tmp_path / "clean" / "site" / html).read_bytes(), (name, page)
-        assert (out / "docs" / page).read_bytes() == (tmp_path / "clean" / "docs" / page).read_bytes(), (name, page)
+        assert (out / "site" / html).read_bytes() == (clean_out / "site" / html).read_bytes(), (name, page)
+        assert (out / "docs" / page).read_bytes() == (clean_out / "docs" / page).read_bytes(), (name, page)
     if name == "master text":
         assert "masters/bai-yun.md" in patched.rendered_pages and len(patched.rendered_pages) < 10
     again = _build(records, out)
     assert again.rendered == 0, (name, again.rendered_pages)  # the records left in place agree with the pages
-    assert _tree_digest(out / "site") == _tree_digest(tmp_path / "clean" / "site"), name
-    assert _filter_index(out / "site") == _filter_index(tmp_path / "clean" / "site"), name
+    assert _tree_digest(out / "site") == _tree_digest(clean_out / "site"), name
+    assert _filter_index(out / "site") == _filter_index(clean_out / "site"), name
     assert again.pages == clean.pages
 
 
