@@ -17,6 +17,7 @@ import shutil
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -256,17 +257,29 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return _registry_and_site(tmp_path_factory, "built")
 
 
-@pytest.mark.parametrize("asked", [1, 2, 4, 8])
-def test_a_stopped_build_leaves_the_last_site_as_it_was(built: tuple[Path, Path], tmp_path: Path, asked: int) -> None:
-    """``stop`` (serve: a newer save) ends a build at whichever step it is asked: the last site, docs
-    and records stay as they were, and nothing is left beside them."""
+def _edited_copy(built: tuple[Path, Path], tmp_path: Path) -> tuple[Any, Path, Callable[[], None]]:
+    """A copy of the built sample and its build folder, one master's bio edited and validated; and the
+    check that the build folder is still exactly as it was (site, docs, page records, nothing beside)."""
     records, out = tmp_path / "records", tmp_path / "out"
     shutil.copytree(built[0], records)
     shutil.copytree(built[1], out)
     before = {name: _tree_digest(out / name) for name in ("site", "docs")}
     pages = (out / "jiangpu-pages.json").read_bytes()
     _bio(records)
-    run = validate(records, today=date(2026, 11, 22), jobs=1)
+
+    def unchanged() -> None:
+        assert {name: _tree_digest(out / name) for name in ("site", "docs")} == before
+        assert (out / "jiangpu-pages.json").read_bytes() == pages
+        assert sorted(p.name for p in out.iterdir()) == ["docs", "jiangpu-pages.json", "search-entries", "site"]
+
+    return validate(records, today=date(2026, 11, 22), jobs=1), out, unchanged
+
+
+@pytest.mark.parametrize("asked", [1, 2, 4, 8])
+def test_a_stopped_build_leaves_the_last_site_as_it_was(built: tuple[Path, Path], tmp_path: Path, asked: int) -> None:
+    """``stop`` (serve: a newer save) ends a build at whichever step it is asked: the last site, docs
+    and records stay as they were, and nothing is left beside them."""
+    run, out, unchanged = _edited_copy(built, tmp_path)
     calls = [0]
 
     def stop() -> bool:
@@ -275,9 +288,7 @@ def test_a_stopped_build_leaves_the_last_site_as_it_was(built: tuple[Path, Path]
 
     with pytest.raises(Cancelled):
         build_site(run.registry, config_file=REPO / "mkdocs.yml", site_dir=out / "site", docs_dir=out / "docs", stop=stop)
-    assert {name: _tree_digest(out / name) for name in ("site", "docs")} == before
-    assert (out / "jiangpu-pages.json").read_bytes() == pages
-    assert sorted(p.name for p in out.iterdir()) == ["docs", "jiangpu-pages.json", "search-entries", "site"]
+    unchanged()
 
 
 def test_a_first_preview_leaves_forms_and_cards_for_the_whole_build(tmp_path: Path) -> None:
@@ -311,13 +322,7 @@ def test_a_failed_search_index_leaves_the_last_site_whole(built: tuple[Path, Pat
     from generator.render.site.build import SiteBuildError
     from generator.render.site.search import SearchIndexError
 
-    records, out = tmp_path / "records", tmp_path / "out"
-    shutil.copytree(built[0], records)
-    shutil.copytree(built[1], out)
-    before = {name: _tree_digest(out / name) for name in ("site", "docs")}
-    pages = (out / "jiangpu-pages.json").read_bytes()
-    _bio(records)
-    run = validate(records, today=date(2026, 11, 22), jobs=1)
+    run, out, unchanged = _edited_copy(built, tmp_path)
     taken: list[int] = []
 
     def fails(*_: object) -> None:  # in the indexer's process: the parent takes the profiles before it asks for the result
@@ -329,6 +334,4 @@ def test_a_failed_search_index_leaves_the_last_site_whole(built: tuple[Path, Pat
     with pytest.raises(SiteBuildError, match="测试：索引失败"):
         build_site(run.registry, config_file=REPO / "mkdocs.yml", site_dir=out / "site", docs_dir=out / "docs")
     assert taken and taken[0] > 0
-    assert {name: _tree_digest(out / name) for name in ("site", "docs")} == before
-    assert (out / "jiangpu-pages.json").read_bytes() == pages
-    assert sorted(p.name for p in out.iterdir()) == ["docs", "jiangpu-pages.json", "search-entries", "site"]
+    unchanged()
