@@ -20,8 +20,8 @@ Unknown actions fail loudly: a workflow that starts using one must teach this fi
 
 A ``Machine`` stands for what a runner already has before the job starts: the tool cache's
 Python and pip's cache (setup-python's ``cache: pip``), here the locked wheels in a folder pip
-installs from without asking an index, and the compact font the set-up cuts. Each job still makes its own ``.venv`` and installs
-every locked package, hash-checked, as the workflow says.
+installs from without asking an index, and the compact font the set-up cuts. Each job still
+makes its own ``.venv`` and installs every locked package, hash-checked, as the workflow says.
 """
 
 from __future__ import annotations

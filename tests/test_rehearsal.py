@@ -110,8 +110,8 @@ def test_a_records_only_pull_request_runs_the_registry_checks_and_passes_on_main
         github: Path, tmp_path: Path, machine: Machine, pages_run: PagesRun) -> None:
     """A new pair: the registry checks only (no test suite), and a preview that restores the site the
     Pages job saved and renders only the profiles the change shows (its master's page, and the units'
-    pages, which show the programme's progress), taking the others over. Without a saved site (the
-    first pull request) the same step makes the whole site, as the Pages job does."""
+    pages, which show the programme's progress), taking the others over. (A first pull request, with
+    no saved site, builds the whole site as the Pages job does: that path is not rehearsed apart.)"""
     job = _pr_runner(github, tmp_path, _pull_request(github, "good", "add a pair"), machine, pages_run.cache).run(
         WORKFLOWS / "pull-request.yml", "check")
     assert job.outcome == "success", job.output()[-5000:]
