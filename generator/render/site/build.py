@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
@@ -178,8 +179,9 @@ def _mkdocs_build(config_file: Path, docs_dir: Path, site_dir: Path, strict: boo
         raise SiteBuildError(f"MkDocs 构建失败：{exc}") from exc
 
 
-def _swap(new: Path, target: Path) -> None:
-    """Put ``new`` in the place of ``target`` with two renames; the old copy is removed after."""
+def _swap(new: Path, target: Path, watch: tuple[Path, ...] = ()) -> None:
+    """Put ``new`` in the place of ``target`` with two renames; the old copy is removed after, in the
+    background, pausing while a build writes in ``target``'s folder or one of ``watch``."""
     old = target.with_name(f".{target.name}.old-{os.getpid()}")
     if target.exists():
         target.rename(old)
@@ -189,21 +191,23 @@ def _swap(new: Path, target: Path) -> None:
         if old.exists():
             old.rename(target)  # the previous site stays in place
         raise
-    _discard(old)
+    _discard(old, target.name, (target.parent, *watch))
 
 
-def _discard(old: Path) -> None:
-    """Delete the replaced tree in the background: at M it is 42,000 files (4 s), which the user
-    need not wait for. A shell starts ``rm`` detached and returns at once (no child left to reap);
-    should ``rm`` die, the next build removes the folder (``remove_stale``: its name carries
-    this build's process id). It runs at the lowest CPU and disk priority (nice, ionice idle class
-    where there is one): a save made while it still runs builds at full speed, it waits."""
+def _discard(old: Path, name: str, watch: tuple[Path, ...]) -> None:
+    """Delete the replaced tree in the background (remover.py): at M it is 42,000 files, which the user
+    need not wait for, and which the next build should not have to share the disk with. A shell starts
+    the remover detached and returns at once (no child left to reap); should the remover die, the next
+    build removes the folder (``remove_stale``). It runs at the lowest CPU and disk priority (nice,
+    ionice idle class where there is one)."""
     if not old.exists():
         return
     script = ('if command -v ionice >/dev/null 2>&1; then set -- ionice -c 3 "$@"; fi; '
               'nice -n 19 "$@" </dev/null >/dev/null 2>&1 &')
+    remover = [sys.executable, "-I", str(Path(__file__).with_name("remover.py")), str(old),
+               str(old.with_name(f".{name}.old-")), *sorted({str(folder.absolute()) for folder in watch})]
     try:
-        subprocess.run(["sh", "-c", script, "sh", "rm", "-rf", "--", str(old)], check=True, timeout=30)
+        subprocess.run(["sh", "-c", script, "sh", *remover], check=True, timeout=30)
     except (OSError, subprocess.SubprocessError):
         shutil.rmtree(old, ignore_errors=True)
 
@@ -465,12 +469,12 @@ def build_site(
         with commit if commit is not None else nullcontext():
             check_stopped(stop)
             records_file.unlink(missing_ok=True)  # no records while the folders are swapped
-            _swap(entries, entries_dir)
-            _swap(docs, docs_dir)
+            _swap(entries, entries_dir, (site_dir.parent,))
+            _swap(docs, docs_dir, (site_dir.parent,))
             taken.take(profiles)  # last (unless taken above): the unchanged ones leave the last site, which goes next
             for folder in beside:  # likewise: the last site's folders, with only the files that changed replaced
                 take_tree(docs_dir / folder, site / folder, None if clean else site_dir / folder)
-            _swap(site, site_dir)
+            _swap(site, site_dir, (docs_dir.parent,))
             taken.kept()
             finished = made["profiles"]
             _write_records(records_file, pagedeps.Records(finished.records, bundle))
@@ -670,7 +674,7 @@ def index_pending(site_dir: Path, docs_dir: Path, stop: Callable[[], bool] | Non
             if stop is not None and stop():  # the entries changed meanwhile: this bundle is stale
                 return False
             last = _last_records(records_file)
-            _swap(work / BUNDLE, site_dir / BUNDLE)
+            _swap(work / BUNDLE, site_dir / BUNDLE, (site_dir.parent, docs_dir.parent))
             _write_records(records_file, pagedeps.Records(last.pages, bundle))
     except IndexCancelled:
         return False
