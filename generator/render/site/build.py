@@ -477,7 +477,7 @@ def build_site(
             _swap(site, site_dir, (docs_dir.parent,))
             taken.kept()
             finished = made["profiles"]
-            _write_records(records_file, pagedeps.Records(finished.records, bundle))
+            _write_records(records_file, pagedeps.Records(pagedeps.stamped(finished.records, str(site_dir)), bundle))
         readings.save(cache)
     except BaseException:
         taken.undo()  # the last site's profiles back where they were: it stays whole

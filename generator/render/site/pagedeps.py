@@ -17,8 +17,9 @@ test (a build on the last one equals a clean build, after every kind of edit) is
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import orjson
@@ -168,18 +169,20 @@ class Recording:
 @dataclass(frozen=True, slots=True)
 class PageRecord:
     """What the next build needs to take a page over: its digest and dependencies, the digest of its
-    finished page, and its sharing card (path and words) if it has one."""
+    finished page, its sharing card (path and words) if it has one, and the page's ``stamp`` as it
+    was left in the site (None until the build has put it there)."""
 
     digest: str
     deps: tuple[tuple[str, str], ...]
     html: str
     card: tuple[str, tuple[str, str, str]] | None
+    stamp: tuple[int, ...] | None = None
 
     def to_json(self) -> list[Any]:
         # The dependencies as one string ("table\tkey" a line): 10,000 pages' worth of small lists
         # took a second to write.
         return [self.digest, "\n".join(f"{t}\t{k}" for t, k in self.deps), self.html,
-                [self.card[0], *self.card[1]] if self.card else None]
+                [self.card[0], *self.card[1]] if self.card else None, list(self.stamp) if self.stamp else None]
 
     @classmethod
     def from_json(cls, data: list[Any]) -> PageRecord:
@@ -187,8 +190,10 @@ class PageRecord:
         deps = tuple(tuple(line.split("\t", 1)) for line in str(data[1]).split("\n") if line)
         if any(len(d) != 2 for d in deps):
             raise ValueError("a dependency without its table")
+        stamp = data[4] if len(data) > 4 else None  # absent: written before stamps were kept
         return cls(str(data[0]), deps, str(data[2]),  # type: ignore[arg-type]
-                   (str(card[0]), (str(card[1]), str(card[2]), str(card[3]))) if card else None)
+                   (str(card[0]), (str(card[1]), str(card[2]), str(card[3]))) if card else None,
+                   tuple(int(n) for n in stamp) if stamp else None)
 
 
 FORMAT = 2
@@ -217,6 +222,25 @@ def load(text: str) -> Records:
         return Records({str(p): PageRecord.from_json(r) for p, r in data["pages"].items()}, str(data.get("bundle") or ""))
     except (ValueError, TypeError, KeyError, IndexError, AttributeError):
         return Records({})
+
+
+def stamp(folder: str) -> tuple[int, ...] | None:
+    """A profile's folder and page as the file system has them: the folder's inode and modification time
+    (any file added, removed or renamed in it changes that; moving the folder does not), the page's
+    inode, size, modification and change times (any write changes the change time, which no one can
+    set back). The same stamp means the same bytes the build left there, without reading them; None
+    when the page is not there."""
+    try:
+        where, page = os.stat(folder), os.stat(os.path.join(folder, "index.html"))
+    except OSError:
+        return None
+    return where.st_ino, where.st_mtime_ns, page.st_ino, page.st_size, page.st_mtime_ns, page.st_ctime_ns
+
+
+def stamped(records: Mapping[str, PageRecord], site: str) -> dict[str, PageRecord]:
+    """``records`` with the stamp of each page that has none yet (rendered by this build), read from ``site``."""
+    return {path: record if record.stamp is not None else replace(record, stamp=stamp(os.path.join(site, path[: -len(".md")])))
+            for path, record in records.items()}
 
 
 def html_digest(data: bytes) -> str:
