@@ -29,7 +29,7 @@ from typing import Any
 import yaml
 
 from generator.files import write_atomically
-from generator.memory import collector_paused
+from generator.memory import collector_paused, collector_settled
 from generator.model.entities import Registry
 from generator.render import readings
 from generator.render.cms import CmsError, CmsOptions, decap_package, write_admin
@@ -338,13 +338,16 @@ def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, enviro
                 history: Mapping[str, date] | None = None, entries: Path | None = None,
                 profiles: Callable[[list[str]], ProfileSite] | None = None, cache: Path | None = None,
                 last: LastBuild | None = None, stop: Callable[[], bool] | None = None, defer: Deferred | None = None,
-                entries_done: Callable[[], object] | None = None) -> int:
+                entries_done: Callable[[], object] | None = None, settle: Callable[[], object] | None = None) -> int:
     """The docs folder; with ``environ`` (to find the Chinese font) the blank forms too;
     with ``entries``, the pages' search entries there, for the indexer; with ``profiles``, the
     profiles' finished pages (see ``docs.write_docs``); ``cache``: the user's folder of forms and
     sharing cards drawn before, by what they show; ``last``: the last build's folders, whose forms,
-    cards and unchanged files are taken again; ``entries_done``: called once the search entries are written."""
+    cards and unchanged files are taken again; ``entries_done``: called once the search entries are written;
+    ``settle``: called once the site's tables are built (``collector_settled``)."""
     site = _site_data(registry, options, history)
+    if settle is not None:
+        settle()
     check_stopped(stop)
     site.add_photos(publish_photos(registry, docs_dir))
     check_stopped(stop)
@@ -390,103 +393,104 @@ def build_site(
     put in place (``serve``: no page is patched by ``show_changed`` meanwhile). ``defer_artefacts``
     (``serve``): blank forms and sharing cards never made before are left for a later build
     (``SiteBuild.artefacts_pending``): they take longer than all the pages at M."""
-    options = read_options(config_file, environ) if options is None else options
-    # MkDocs reads a relative folder from mkdocs.yml's own folder; ours are the caller's.
-    asked = (site_dir, docs_dir)  # as the caller named them, for its messages
-    site_dir, docs_dir = site_dir.absolute(), docs_dir.absolute()
-    install_theme(config_file)
-    docs_work, site_work = _aside(docs_dir), _aside(site_dir)
-    entries_dir = docs_dir.parent / ENTRIES  # kept for the next build to link unchanged entries from
-    records_file = docs_dir.parent / PAGE_RECORDS
-    last = pagedeps.Records({}) if clean else _last_records(records_file)
-    # serve's local backend address carries a token new at each start; only /admin/'s settings,
-    # written by every build, show it: the profiles rendered at the last start stay good.
-    key = _profiles_key(config_file, options)
-    # Left by versions that carried profiles over from the last site: every page is rendered now.
-    (docs_dir.parent / "jiangpu-manifest.json").unlink(missing_ok=True)
-    epoch = _epoch(registry, history)
-    readings.load(cache)
-    entries = docs_work / "search-entries"
-    docs = docs_work / "docs"
-    site = site_work / "site"
-    profiles_out = site_work / "profiles"
-    taken = _Taken(profiles_out, site, None if clean else site_dir)
-    try:
+    with collector_settled() as settle:
+        options = read_options(config_file, environ) if options is None else options
+        # MkDocs reads a relative folder from mkdocs.yml's own folder; ours are the caller's.
+        asked = (site_dir, docs_dir)  # as the caller named them, for its messages
+        site_dir, docs_dir = site_dir.absolute(), docs_dir.absolute()
+        install_theme(config_file)
+        docs_work, site_work = _aside(docs_dir), _aside(site_dir)
+        entries_dir = docs_dir.parent / ENTRIES  # kept for the next build to link unchanged entries from
+        records_file = docs_dir.parent / PAGE_RECORDS
+        last = pagedeps.Records({}) if clean else _last_records(records_file)
+        # serve's local backend address carries a token new at each start; only /admin/'s settings,
+        # written by every build, show it: the profiles rendered at the last start stay good.
+        key = _profiles_key(config_file, options)
+        # Left by versions that carried profiles over from the last site: every page is rendered now.
+        (docs_dir.parent / "jiangpu-manifest.json").unlink(missing_ok=True)
+        epoch = _epoch(registry, history)
+        readings.load(cache)
+        entries = docs_work / "search-entries"
+        docs = docs_work / "docs"
+        site = site_work / "site"
+        profiles_out = site_work / "profiles"
+        taken = _Taken(profiles_out, site, None if clean else site_dir)
+        try:
 
-        made: dict[str, ProfileSite] = {}
+            made: dict[str, ProfileSite] = {}
 
-        def profile_site(pages: list[str]) -> ProfileSite:
-            from mkdocs.exceptions import MkDocsException
+            def profile_site(pages: list[str]) -> ProfileSite:
+                from mkdocs.exceptions import MkDocsException
 
-            try:
-                return made.setdefault("profiles", ProfileSite(Chrome.load(config_file, docs, site, pages), profiles_out, key, last.pages))
-            except MkDocsException as exc:
-                raise SiteBuildError(f"MkDocs 构建失败：{exc}") from exc
+                try:
+                    return made.setdefault("profiles", ProfileSite(Chrome.load(config_file, docs, site, pages), profiles_out, key, last.pages))
+                except MkDocsException as exc:
+                    raise SiteBuildError(f"MkDocs 构建失败：{exc}") from exc
 
-        with _source_date(epoch), ExitStack() as running:
-            started: list[tuple[_Indexer, bool]] = []  # the indexer, and whether it only copies the last bundle (deferred)
+            with _source_date(epoch), ExitStack() as running:
+                started: list[tuple[_Indexer, bool]] = []  # the indexer, and whether it only copies the last bundle (deferred)
 
-            def start_index() -> None:
-                # The search index is built from the entries while the cards are drawn and MkDocs builds the
-                # other pages (a separate process). The last bundle, checked against its digest, is the one
-                # Pagefind wrote over the last entries.
-                trusted = not clean and bool(last.bundle) and keys.bundle_digest(site_dir / BUNDLE) == last.bundle
-                # Deferred (serve), where a search entry changed, the last bundle stands in (recorded as no bundle:
-                # never taken as this build's).
-                deferred = defer_index and not clean and not (trusted and keys.same_files(entries, entries_dir)) \
-                    and (site_dir / BUNDLE / "pagefind.js").is_file()
-                indexer = _Indexer(link_tree, site_dir / BUNDLE, site_work / "pagefind") if deferred else \
-                    _Indexer(index_entries, entries, site_work / "pagefind", (site_dir / BUNDLE, entries_dir) if trusted else None, stop)
-                started.append((running.enter_context(indexer), deferred))
+                def start_index() -> None:
+                    # The search index is built from the entries while the cards are drawn and MkDocs builds the
+                    # other pages (a separate process). The last bundle, checked against its digest, is the one
+                    # Pagefind wrote over the last entries.
+                    trusted = not clean and bool(last.bundle) and keys.bundle_digest(site_dir / BUNDLE) == last.bundle
+                    # Deferred (serve), where a search entry changed, the last bundle stands in (recorded as no bundle:
+                    # never taken as this build's).
+                    deferred = defer_index and not clean and not (trusted and keys.same_files(entries, entries_dir)) \
+                        and (site_dir / BUNDLE / "pagefind.js").is_file()
+                    indexer = _Indexer(link_tree, site_dir / BUNDLE, site_work / "pagefind") if deferred else \
+                        _Indexer(index_entries, entries, site_work / "pagefind", (site_dir / BUNDLE, entries_dir) if trusted else None, stop)
+                    started.append((running.enter_context(indexer), deferred))
 
-            left_out = Deferred(defer_artefacts)
-            pages = render_docs(registry, docs, options, environ if environ is not None else os.environ, history, entries,
-                                profiles=profile_site, cache=cache, last=None if clean else LastBuild(docs_dir, entries_dir, site_dir),
-                                stop=stop, defer=left_out, entries_done=start_index)
-            check_stopped(stop)
-            index, deferred = started[0]
-            profiles = profile_pages(docs)
-            beside = static_folders(docs)
-            prepare_part(docs, site_work / "docs-pages", set(profiles), beside)
-            check_stopped(stop)
-            _mkdocs_build(config_file, site_work / "docs-pages", site, strict)
-            # While the indexer works: the sitemap, whether anything besides the profiles changed, and (when
-            # nobody serves the site meanwhile, as in ``build``) the profiles taken into the new site.
-            add_to_sitemap(site, [page_url(p) for p in profiles])
-            sort_sitemap(site, _profile_dates(history))
-            others = clean or differs(site, site_dir, skip={BUNDLE}) \
-                or any(differs(docs / folder, site_dir / folder, both_ways=True) for folder in beside)
-            if commit is None:
-                taken.take(profiles)
-            try:
-                updated = index.result()
-            except SearchIndexError as exc:
-                raise SiteBuildError(str(exc)) from exc
-            except Exception as exc:  # noqa: BLE001 - the child's failure, told as a build failure
-                raise SiteBuildError(f"生成搜索索引失败：{exc}") from exc
-        (site_work / "pagefind").rename(site / BUNDLE)
-        bundle = "" if deferred else keys.bundle_digest(site / BUNDLE)
-        with commit if commit is not None else nullcontext():
-            check_stopped(stop)
-            records_file.unlink(missing_ok=True)  # no records while the folders are swapped
-            _swap(entries, entries_dir, (site_dir.parent,))
-            _swap(docs, docs_dir, (site_dir.parent,))
-            taken.take(profiles)  # last (unless taken above): the unchanged ones leave the last site, which goes next
-            for folder in beside:  # likewise: the last site's folders, with only the files that changed replaced
-                take_tree(docs_dir / folder, site / folder, None if clean else site_dir / folder)
-            _swap(site, site_dir, (docs_dir.parent,))
-            taken.kept()
-            finished = made["profiles"]
-            _write_records(records_file, pagedeps.Records(pagedeps.stamped(finished.records, str(site_dir)), bundle))
-        readings.save(cache)
-    except BaseException:
-        taken.undo()  # the last site's profiles back where they were: it stays whole
-        raise
-    finally:
-        shutil.rmtree(docs_work, ignore_errors=True)
-        shutil.rmtree(site_work, ignore_errors=True)
-    return SiteBuild(pages, *asked, len(profiles), len(finished.rendered), tuple(sorted(finished.rendered)), deferred, others,
-                     bool(left_out.left), updated)
+                left_out = Deferred(defer_artefacts)
+                pages = render_docs(registry, docs, options, environ if environ is not None else os.environ, history, entries,
+                                    profiles=profile_site, cache=cache, last=None if clean else LastBuild(docs_dir, entries_dir, site_dir),
+                                    stop=stop, defer=left_out, entries_done=start_index, settle=settle)
+                check_stopped(stop)
+                index, deferred = started[0]
+                profiles = profile_pages(docs)
+                beside = static_folders(docs)
+                prepare_part(docs, site_work / "docs-pages", set(profiles), beside)
+                check_stopped(stop)
+                _mkdocs_build(config_file, site_work / "docs-pages", site, strict)
+                # While the indexer works: the sitemap, whether anything besides the profiles changed, and (when
+                # nobody serves the site meanwhile, as in ``build``) the profiles taken into the new site.
+                add_to_sitemap(site, [page_url(p) for p in profiles])
+                sort_sitemap(site, _profile_dates(history))
+                others = clean or differs(site, site_dir, skip={BUNDLE}) \
+                    or any(differs(docs / folder, site_dir / folder, both_ways=True) for folder in beside)
+                if commit is None:
+                    taken.take(profiles)
+                try:
+                    updated = index.result()
+                except SearchIndexError as exc:
+                    raise SiteBuildError(str(exc)) from exc
+                except Exception as exc:  # noqa: BLE001 - the child's failure, told as a build failure
+                    raise SiteBuildError(f"生成搜索索引失败：{exc}") from exc
+            (site_work / "pagefind").rename(site / BUNDLE)
+            bundle = "" if deferred else keys.bundle_digest(site / BUNDLE)
+            with commit if commit is not None else nullcontext():
+                check_stopped(stop)
+                records_file.unlink(missing_ok=True)  # no records while the folders are swapped
+                _swap(entries, entries_dir, (site_dir.parent,))
+                _swap(docs, docs_dir, (site_dir.parent,))
+                taken.take(profiles)  # last (unless taken above): the unchanged ones leave the last site, which goes next
+                for folder in beside:  # likewise: the last site's folders, with only the files that changed replaced
+                    take_tree(docs_dir / folder, site / folder, None if clean else site_dir / folder)
+                _swap(site, site_dir, (docs_dir.parent,))
+                taken.kept()
+                finished = made["profiles"]
+                _write_records(records_file, pagedeps.Records(pagedeps.stamped(finished.records, str(site_dir)), bundle))
+            readings.save(cache)
+        except BaseException:
+            taken.undo()  # the last site's profiles back where they were: it stays whole
+            raise
+        finally:
+            shutil.rmtree(docs_work, ignore_errors=True)
+            shutil.rmtree(site_work, ignore_errors=True)
+        return SiteBuild(pages, *asked, len(profiles), len(finished.rendered), tuple(sorted(finished.rendered)), deferred, others,
+                         bool(left_out.left), updated)
 
 
 class _Taken:
