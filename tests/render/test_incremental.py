@@ -158,13 +158,16 @@ def test_a_build_on_the_last_one_is_the_clean_build(kept: tuple[Path, Path], cle
         assert (out / "site" / "pagefind" / "pagefind.js").stat().st_ino == bundle_before
     if name == "master text":  # the page itself and the few that show it: not the other profiles
         assert 0 < again.rendered < 10, again.rendered
+    # MkDocs' pages (lists, home, theme files) are taken from the last site when what they are made of is the
+    # same (a biography is on no list), and built again when it is not (a master more on the list).
+    assert again.mkdocs_ran == (name not in ("master text", "pair")), name
     if name == "unit name":  # every page that names the unit: its masters', its studios', its own
         assert again.rendered > 5, again.rendered
     if name == "deleted master":
         assert not (out / "site" / "masters" / "zeng-liang").exists()
 
 
-@pytest.mark.parametrize("tamper", ["edited page", "edited in place", "added file", "lost records", "search bundle"])
+@pytest.mark.parametrize("tamper", ["edited page", "edited in place", "added file", "lost records", "search bundle", "list page"])
 def test_a_page_is_taken_over_only_as_the_last_build_wrote_it(kept: tuple[Path, Path], tmp_path: Path, tamper: str) -> None:
     """The last site is not trusted: a profile edited or given a file there is rendered again, a
     search bundle changed there is made again, and without the last build's records every profile is."""
@@ -186,6 +189,11 @@ def test_a_page_is_taken_over_only_as_the_last_build_wrote_it(kept: tuple[Path, 
         page.write_text((out / "site" / page.relative_to(site)).read_text(encoding="utf-8") + "<script>steal()</script>", encoding="utf-8")
     elif tamper == "added file":
         (page.parent / "evil.js").write_text("steal()", encoding="utf-8")
+    elif tamper == "list page":  # one MkDocs builds
+        page = site / "masters" / "index.html"
+        text = page.read_text(encoding="utf-8")
+        page.unlink()
+        page.write_text(text.replace("</body>", "<script>steal()</script></body>"), encoding="utf-8")
     elif tamper == "search bundle":
         script = site / "pagefind" / "pagefind.js"
         text = script.read_text(encoding="utf-8")
@@ -194,7 +202,8 @@ def test_a_page_is_taken_over_only_as_the_last_build_wrote_it(kept: tuple[Path, 
     else:
         (tmp_path / "copy" / "jiangpu-pages.json").unlink()
     again = _build(records, tmp_path / "copy")
-    assert again.rendered == {"lost records": again.profiles, "search bundle": 0}.get(tamper, 1)
+    assert again.rendered == {"lost records": again.profiles, "search bundle": 0, "list page": 0}.get(tamper, 1)
+    assert again.mkdocs_ran == (tamper in ("list page", "lost records"))
     assert "steal()" not in (site / "pagefind" / "pagefind.js").read_text(encoding="utf-8")
     assert "steal()" not in page.read_text(encoding="utf-8") and not (page.parent / "evil.js").exists()
     assert "<i>x</i>" not in page.read_text(encoding="utf-8")

@@ -46,7 +46,8 @@ def test_a_page_digest_changes_exactly_when_a_dependency_does() -> None:
 
 def test_records_survive_the_file_and_a_broken_file_means_none() -> None:
     record = pagedeps.PageRecord("d", (("masters", "li-jun"),), "h", ("og/x.png", ("匠谱", "李军", "电工")))
-    kept = pagedeps.Records({"masters/li-jun.md": record, "masters/wang.md": replace(record, stamp=(1, 2, 3, 4, 5, 6))}, "b")
+    kept = pagedeps.Records({"masters/li-jun.md": record, "masters/wang.md": replace(record, stamp=(1, 2, 3, 4, 5, 6))}, "b",
+                            pagedeps.Made("k", {"index.html": "d1", "assets/x.css": "d2"}, "<urlset/>", "H4sI"))
     assert pagedeps.load(pagedeps.dump(kept)) == kept
     none = pagedeps.Records({})
     assert pagedeps.load("{") == none and pagedeps.load('{"format": 99, "pages": {}}') == none

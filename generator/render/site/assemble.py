@@ -11,14 +11,18 @@ with plain MkDocs or Zensical.
 
 from __future__ import annotations
 
+import base64
 import gzip
+import hashlib
 import os
 import re
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
 from generator.files import link_or_copy
 from generator.render.site.docs import PROFILE_FOLDERS
+from generator.render.site.pagedeps import Made
 
 
 def profile_pages(docs: Path) -> list[str]:
@@ -53,6 +57,62 @@ def prepare_part(docs: Path, part: Path, left_out: set[str], beside: list[str]) 
             (part / rel_folder).mkdir(parents=True, exist_ok=True)
         for name in wanted:
             os.link(Path(folder) / name, part / rel_folder / name)
+
+
+def _file_digest(path: str | Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
+
+
+def _files_below(root: Path) -> list[str]:
+    """Every file below ``root``, by its path there ("masters/index.html"), in a stable order."""
+    found = []
+    for folder, subfolders, names in os.walk(root):
+        subfolders.sort()
+        rel = os.path.relpath(folder, root).replace(os.sep, "/")
+        found += [name if rel == "." else f"{rel}/{name}" for name in sorted(names)]
+    return found
+
+
+def part_key(part: Path, *parts: str) -> str:
+    """What MkDocs' pages are made of: every file of the docs folder it builds (path and bytes), and
+    ``parts`` (the build's key: code, templates, theme, configuration; the pages' date; strictness)."""
+    digest = hashlib.blake2b("\0".join(parts).encode("utf-8"), digest_size=16)
+    for rel in _files_below(part):
+        digest.update(f"\0{rel}\0{_file_digest(part / rel)}".encode())
+    return digest.hexdigest()
+
+
+SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")  # the build adds the profiles to them: kept as MkDocs wrote them
+
+
+def made_by_mkdocs(site: Path, key: str) -> Made:
+    """What MkDocs has just made in ``site`` (nothing else there yet): each file's digest, and the sitemaps."""
+    files = {rel: _file_digest(site / rel) for rel in _files_below(site) if rel not in SITEMAPS}
+    sitemap = (site / SITEMAPS[0]).read_text(encoding="utf-8") if (site / SITEMAPS[0]).is_file() else ""
+    packed = base64.b64encode((site / SITEMAPS[1]).read_bytes()).decode("ascii") if (site / SITEMAPS[1]).is_file() else ""
+    return Made(key, files, sitemap, packed)
+
+
+def take_made(made: Made, last_site: Path, site: Path) -> bool:
+    """MkDocs' pages as ``made`` records them, linked from ``last_site`` into ``site`` (which does not exist
+    yet), and its sitemaps written again. False, with no ``site`` left, when a file there is not what the
+    record says (edited, lost): MkDocs then builds them."""
+    try:
+        if any(_file_digest(last_site / rel) != digest for rel, digest in made.files.items()):
+            return False
+        for rel in sorted(made.files):
+            (site / rel).parent.mkdir(parents=True, exist_ok=True)
+            if not link_or_copy(last_site / rel, site / rel):
+                raise OSError(rel)
+        if made.sitemap:
+            (site / SITEMAPS[0]).write_text(made.sitemap, encoding="utf-8")
+        if made.packed:
+            (site / SITEMAPS[1]).write_bytes(base64.b64decode(made.packed))
+    except (OSError, ValueError):
+        shutil.rmtree(site, ignore_errors=True)
+        return False
+    return True
 
 
 def link_tree(source: Path, target: Path) -> None:

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from jinja2 import BytecodeCache
+
 from generator.files import valid_id
 
 # Stand-in words: ASCII a template passes through unchanged (escaping, striptags), and that no
@@ -61,8 +63,9 @@ class Chrome:
     _layouts: dict[tuple[Any, ...], list[str] | None] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, config_file: Path, docs_dir: Path, site_dir: Path, pages: Iterable[str]) -> Chrome:
-        """``pages``: every page of the docs folder MkDocs builds (not the profiles)."""
+    def load(cls, config_file: Path, docs_dir: Path, site_dir: Path, pages: Iterable[str], compiled: BytecodeCache | None = None) -> Chrome:
+        """``pages``: every page of the docs folder MkDocs builds (not the profiles); ``compiled``: where
+        the theme's templates compiled before are kept."""
         from mkdocs import config as mkdocs_config
         from mkdocs.structure.files import File, Files, set_exclusions
         from mkdocs.structure.nav import get_navigation
@@ -73,7 +76,9 @@ class Chrome:
         files = Files([File(p, config.docs_dir, config.site_dir, config.use_directory_urls) for p in sorted(pages)])
         set_exclusions(files, config)
         nav = get_navigation(files, config)
-        return cls(config, files, nav, config.theme.get_env().get_template("main.html"))
+        env = config.theme.get_env()
+        env.bytecode_cache = compiled
+        return cls(config, files, nav, env.get_template("main.html"))
 
     def render(self, path: str, meta: Mapping[str, Any], body: str) -> str:
         """The page of ``path`` (docs-relative, "masters/li-jun.md") as MkDocs renders it."""
