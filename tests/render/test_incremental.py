@@ -278,7 +278,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 def _edited_copy(built: tuple[Path, Path], tmp_path: Path) -> tuple[Any, Path, Callable[[], None]]:
-    """A copy of the built sample and its build folder, one master's bio edited and validated; and the
+    """A copy of the built sample and its build folder, one master's bio and name edited and validated; and the
     check that the build folder is still exactly as it was (site, docs, page records, nothing beside)."""
     records, out = tmp_path / "records", tmp_path / "out"
     shutil.copytree(built[0], records)
@@ -286,6 +286,8 @@ def _edited_copy(built: tuple[Path, Path], tmp_path: Path) -> tuple[Any, Path, C
     before = {name: _tree_digest(out / name) for name in ("site", "docs")}
     pages = (out / "jiangpu-pages.json").read_bytes()
     _bio(records)
+    # And a name: the master's sharing card is another (the last one unwanted, a new one drawn).
+    _edit(records / "masters" / "bai-yun.yml", "name: 白云", "name: 白云峰")
 
     def unchanged() -> None:
         assert {name: _tree_digest(out / name) for name in ("site", "docs")} == before

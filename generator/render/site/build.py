@@ -55,6 +55,7 @@ from generator.render.site.docs import (
     Deferred,
     LastBuild,
     ProfileSite,
+    carry_cards_back,
     check_stopped,
     compiled_in,
     is_profile,
@@ -504,6 +505,7 @@ def build_site(
             readings.save(cache)
         except BaseException:
             taken.undo()  # the last site's profiles back where they were: it stays whole
+            carry_cards_back(docs, docs_dir)
             raise
         finally:
             shutil.rmtree(docs_work, ignore_errors=True)

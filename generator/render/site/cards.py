@@ -156,7 +156,10 @@ def write_cards(wanted: dict[str, tuple[str, str, str]], out: Path, previous: Pa
         if not draw_missing:
             drawn += 1
             continue
-        Path(target).write_bytes(draw(*words))
+        # Under another name first: a card is taken again by its name alone (a build stopped while
+        # drawing leaves no half a picture under it).
+        Path(f"{target}.new-{os.getpid()}").write_bytes(draw(*words))
+        os.replace(f"{target}.new-{os.getpid()}", target)
         drawn += 1
         if cache is not None:
             _keep(Path(target), cache / path)
