@@ -56,6 +56,7 @@ from generator.render.site.docs import (
     LastBuild,
     ProfileSite,
     carry_cards_back,
+    carry_folders_back,
     check_stopped,
     compiled_in,
     is_profile,
@@ -506,6 +507,7 @@ def build_site(
         except BaseException:
             taken.undo()  # the last site's profiles back where they were: it stays whole
             carry_cards_back(docs, docs_dir)
+            carry_folders_back(docs_work)
             raise
         finally:
             shutil.rmtree(docs_work, ignore_errors=True)

@@ -23,6 +23,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, cast
 
+import orjson
 import yaml
 from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.bccache import Bucket
@@ -255,6 +256,7 @@ class _Job:
     last: LastBuild
     digests: pagedeps.Digests | None = None
     key: str = ""
+    carried: bool = False  # the profile folders are the last build's, carried over (carry_folders)
 
 
 # The pages of the build under way, shared with forked workers without pickling.
@@ -287,7 +289,14 @@ def _write(item: tuple[Path, bytes, Path | None]) -> None:
     making a file costs 0.4 ms on this machine's disk, a link fifty times less, and after a
     one-record edit nearly every page is what it was."""
     path, data, old = item
-    if old is not None:
+    if old == path:  # a carried folder's file: left as it is when the same, else set aside and replaced
+        try:
+            if path.stat().st_size == len(data) and path.read_bytes() == data:
+                return
+            set_aside(path)
+        except FileNotFoundError:
+            pass  # a new page
+    elif old is not None:
         try:
             if old.stat().st_size == len(data) and old.read_bytes() == data:
                 os.link(old, path)
@@ -348,7 +357,8 @@ def _render_page(job: _Job, page: Page) -> list[tuple[Path, bytes, Path | None]]
         text = job.env.get_template(page.template).render(root=page.root, **page.context)
     if profile:
         text = tidy_body(text)
-    files = [(job.out / page.path, text.encode("utf-8"), _beside(job.last.docs, page.path))]
+    here = job.carried and folder in PROFILE_FOLDERS  # its folder is the last build's, carried over
+    files = [(job.out / page.path, text.encode("utf-8"), job.out / page.path if here else _beside(job.last.docs, page.path))]
     entry = search_entry(page, text, job.entries) if job.entries is not None else None
     if entry is not None and job.entries is not None:
         files.append((*entry, _beside(job.last.entries, entry[0].relative_to(job.entries).as_posix())))
@@ -378,7 +388,9 @@ def _take_over(job: _Job, page: Page) -> bool:
     # Paths as strings: this runs for every unchanged profile (10,000 at M), and pathlib's joins cost more than the links.
     entry = page.path[: -len(".md")] + ".html"
     folder = os.path.join(last.site, page.path[: -len(".md")])
-    docs_file, entry_file = os.path.join(last.docs, page.path), os.path.join(last.entries, entry)
+    # The page's Markdown is where it was when its folder was carried over.
+    docs_file = os.path.join(job.out if job.carried else last.docs, page.path)
+    entry_file = os.path.join(last.entries, entry)
     try:
         # The page as the last build left it (by its stamp: 10,000 pages read and hashed took seconds), else by its bytes.
         if record.stamp is None or pagedeps.stamp(folder) != record.stamp:
@@ -393,7 +405,7 @@ def _take_over(job: _Job, page: Page) -> bool:
         return False
     # Checked: a link failing now (a full disk) fails the build rather than leave half a page.
     for source, target in ((docs_file, os.path.join(job.out, page.path)), (entry_file, os.path.join(job.entries, entry))):
-        if not link_or_copy(source, target):
+        if source != target and not link_or_copy(source, target):
             raise OSError(f"无法沿用上次生成的 {source}")
     if record.card is not None:
         _CARDS[record.card[0]] = record.card[1]
@@ -577,6 +589,70 @@ def _write_extras(site: SiteData, specs: dict[str, lists.ListSpec], out: Path, t
         step()
 
 
+CARRIED = "carried"  # beside the docs folder a build makes: what carry_folders took, and the files it replaced
+
+
+def carry_folders(last: LastBuild, out: Path) -> bool:
+    """The last build's profile folders of the docs moved into this build's whole: at M, 10,000 pages
+    nearly all as they were cost three renames instead of 10,000 links (and as many removals after). A
+    file that changes is replaced, the last one set aside first (``set_aside``), so that
+    ``carry_folders_back`` can return every folder as it was should the build fail. True when carried.
+    (The search entries are linked one by one: the search bundle's update compares them with the last.)"""
+    if last.docs is None:
+        return False
+    moves = [(last.docs / f, out / f) for f in PROFILE_FOLDERS]
+    if any(source.is_symlink() or not source.is_dir() or target.exists() for source, target in moves):
+        return False
+    held = {target.relative_to(out.parent).as_posix(): {"from": str(source), "names": os.listdir(source)} for source, target in moves}
+    (out.parent / CARRIED).mkdir()
+    (out.parent / CARRIED / "held.json").write_bytes(orjson.dumps(held))
+    for source, target in moves:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(source, target)
+    return True
+
+
+def set_aside(path: Path) -> None:
+    """A carried folder's file about to be replaced or removed, kept beside the build until it is done."""
+    assert _JOB is not None
+    root = _JOB.out.parent
+    aside = root / CARRIED / "replaced" / path.relative_to(root)
+    aside.parent.mkdir(parents=True, exist_ok=True)
+    os.rename(path, aside)
+
+
+def _drop_stale(out: Path, pages: list[Page]) -> None:
+    """The carried folders' files of pages this build no longer has (a master deleted, renamed), set aside."""
+    made = {page.path for page in pages}
+    for folder in PROFILE_FOLDERS:
+        for name in os.listdir(out / folder):
+            if f"{folder}/{name}" not in made:
+                set_aside(out / folder / name)
+
+
+def carry_folders_back(work: Path) -> None:
+    """After a failed build: each folder ``carry_folders`` took (``work`` holds this build's docs), back
+    where it was, as it was: the files the build added removed, the ones it replaced or removed put back."""
+    try:
+        held = orjson.loads((work / CARRIED / "held.json").read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return
+    for rel, was in held.items():
+        folder, source = work / rel, Path(was["from"])
+        if not folder.is_dir() or source.exists():
+            continue
+        names = set(was["names"])
+        with os.scandir(folder) as listing:
+            for entry in listing:
+                if entry.name not in names:
+                    os.unlink(entry.path)
+        replaced = work / CARRIED / "replaced" / rel
+        if replaced.is_dir():
+            for entry in replaced.iterdir():
+                os.replace(entry, folder / entry.name)
+        os.rename(folder, source)
+
+
 CARDS_LEFT = "cards-left"  # beside the docs folder a build makes: the cards carry_cards took out
 CARDS_HELD = "cards-held"  # and the names the carried folder held
 
@@ -672,6 +748,8 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
     digests, key = None, ""
     if finished is not None:
         digests, key = pagedeps.Digests(pagedeps.track(site)), _pages_key(finished, site)
+    last = last or LastBuild()
+    carried = finished is not None and carry_folders(last, out)
     folders = {(out / p.path).parent for p in pages} | ({(entries / p.path).parent for p in pages} if entries else set())
     if finished is not None:
         folders |= {finished.out / folder for folder in PROFILE_FOLDERS}
@@ -685,8 +763,7 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
         check_stopped(stop)
         return forms() if callable(forms) else forms or []
 
-    last = last or LastBuild()
-    _JOB = _Job(env, pages, out, entries, finished, last, digests, key)
+    _JOB = _Job(env, pages, out, entries, finished, last, digests, key, carried)
     serial = jobs == 1 or len(pages) < PARALLEL_THRESHOLD
     try:
         with nullcontext() if serial else ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
@@ -699,6 +776,8 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
                 done = _results(pool, running, stop)
             _JOB = replace(_JOB, pages=[forms_page(listed)])
             done.append(_render_share((0, 1)))
+            if carried:
+                _drop_stale(out, pages)
             if entries_done is not None:
                 entries_done()
             # Cards by their names' hash, one share a process: no two draw the same card.
