@@ -55,6 +55,8 @@ def bench(size: str, work: Path) -> None:
     out = Path(tempfile.mkdtemp(prefix=f"jiangpu-incremental-{size}-"))
     env = {**os.environ, "XDG_CACHE_HOME": str(out / "cache")}
     env.pop("CI", None)
+    # As on a user's machine, Python keeps the generator's compiled modules (this workplace turns that off).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     try:
         records = out / "records"
         shutil.copytree(source, records)
