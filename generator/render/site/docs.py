@@ -644,7 +644,11 @@ def carry_folders_back(work: Path) -> None:
         names = set(was["names"])
         with os.scandir(folder) as listing:
             for entry in listing:
-                if entry.name not in names:
+                if entry.name in names:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path)
+                else:
                     os.unlink(entry.path)
         replaced = work / CARRIED / "replaced" / rel
         if replaced.is_dir():
