@@ -60,3 +60,19 @@ def test_a_build_of_a_dead_process_does_not_hold_the_removal(tmp_path: Path) -> 
     remover.remove(str(old), [str(tmp_path)], wait=60.0)  # would wait a minute if it took the dead build as running
     assert not old.exists()
 
+
+
+def test_builds_in_a_row_in_one_process_each_hand_their_last_tree_to_a_remover(tmp_path: Path) -> None:
+    """The replaced tree is renamed after its remover before the build returns: the next build, even in the
+    same process and while the removal waits (a build running beside), puts its own in place."""
+    target = tmp_path / "site"
+    building = tmp_path / f".docs.new-{os.getpid()}-x"
+    building.mkdir()
+    for i in range(3):
+        site_build._swap(_tree(tmp_path / f"new{i}", 40), target)
+    olds = [p for p in tmp_path.iterdir() if p.name.startswith(".site.old-")]
+    assert len(olds) == 2 and f".site.old-{os.getpid()}" not in {p.name for p in olds}
+    assert site_build.remove_stale(target) == []  # each owned by a live remover
+    building.rmdir()
+    assert _wait(lambda: not any(p.name.startswith(".site.old-") for p in tmp_path.iterdir()))
+    assert (target / "d1" / "1.html").is_file() and not (tmp_path / "new2").exists()

@@ -8,6 +8,7 @@ newest date in the registry unless the caller sets it.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import glob
 import hashlib
@@ -209,19 +210,33 @@ def _swap(new: Path, target: Path, watch: tuple[Path, ...] = ()) -> None:
 def _discard(old: Path, name: str, watch: tuple[Path, ...]) -> None:
     """Delete the replaced tree in the background (remover.py): at M it is 42,000 files, which the user
     need not wait for, and which the next build should not have to share the disk with. A shell starts
-    the remover detached and returns at once (no child left to reap); should the remover die, the next
-    build removes the folder (``remove_stale``). It runs at the lowest CPU and disk priority (nice,
-    ionice idle class where there is one)."""
+    the remover detached (no child left to reap) and says its process id; the tree is then renamed after
+    that process, here and now, so that a build starting meanwhile, even in this process, sees a live owner
+    and leaves it alone, and only then is the remover told its name. Should the remover die, the next build
+    removes the folder (``remove_stale``)."""
     if not old.exists():
         return
-    script = ('if command -v ionice >/dev/null 2>&1; then set -- ionice -c 3 "$@"; fi; '
-              'nice -n 19 "$@" </dev/null >/dev/null 2>&1 &')
-    remover = [sys.executable, "-I", str(Path(__file__).with_name("remover.py")), str(old),
-               str(old.with_name(f".{name}.old-")), *sorted({str(folder.absolute()) for folder in watch})]
+    script = 'exec 3<&0; "$@" <&3 >/dev/null 2>&1 & echo $!'  # the remover reads the tree's name from this pipe
+    remover = [sys.executable, "-I", str(Path(__file__).with_name("remover.py")), *sorted({str(f.absolute()) for f in watch})]
     try:
-        subprocess.run(["sh", "-c", script, "sh", *remover], check=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):
+        shell = subprocess.Popen(["sh", "-c", script, "sh", *remover], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    except OSError:
         shutil.rmtree(old, ignore_errors=True)
+        return
+    assert shell.stdin is not None and shell.stdout is not None
+    owned = ""
+    try:
+        pid = int(shell.stdout.readline())
+        shell.wait(timeout=30)
+        os.rename(old, old.with_name(f".{name}.old-{pid}"))
+        owned = str(old.with_name(f".{name}.old-{pid}"))
+    except (OSError, ValueError, subprocess.SubprocessError):
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        with contextlib.suppress(OSError):
+            shell.stdin.write(owned.encode("utf-8"))
+            shell.stdin.close()
+        shell.stdout.close()
 
 
 def _aside(target: Path) -> Path:

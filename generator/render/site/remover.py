@@ -1,11 +1,11 @@
 """Removes a replaced site, docs or entries tree in the background, out of the next build's way.
 
-Run detached by ``build._discard`` as ``python -I remover.py OLD PREFIX WATCH...`` (a script: it imports
-nothing of the generator, so it starts at once). It renames OLD to PREFIX + its own process id, so a build
-starting meanwhile sees a live owner and leaves the tree to it (``build.remove_stale``), then deletes it,
-pausing while a build writes beside it (a ``.<name>.new-<pid>-*`` folder of a live process in a WATCH
-folder): at M the tree is 42,000 files, and deleting them at once slows the next build's own writes by
-seconds even at the lowest priority (the file system's journal is shared).
+Run detached by ``build._discard`` as ``python -I remover.py WATCH...`` (a script: it imports nothing of
+the generator, so it starts at once); the build renames the tree after this process (a build starting
+meanwhile then sees a live owner and leaves the tree to it: ``build.remove_stale``) and writes its name on
+standard input. The remover deletes it, pausing while a build writes beside it (a ``.<name>.new-<pid>-*``
+folder of a live process in a WATCH folder): at M the tree is 42,000 files, and deleting them at once slows
+the next build's own writes by seconds even at the lowest priority (the file system's journal is shared).
 """
 
 from __future__ import annotations
@@ -67,14 +67,13 @@ def remove(tree: str, watch: list[str], wait: float = PAUSE) -> None:
         pass
 
 
-def main(argv: list[str]) -> int:
-    old, prefix, *watch = argv
-    mine = f"{prefix}{os.getpid()}"
-    try:
-        os.rename(old, mine)
-    except OSError:
-        return 1
-    remove(mine, watch)
+def main(watch: list[str]) -> int:
+    """Remove the tree named on standard input (once the build has renamed it after this process)."""
+    tree = sys.stdin.read()
+    os.nice(19)  # the lowest CPU priority from here on: a build running meanwhile goes first
+    if not tree or not os.path.basename(tree).endswith(f".old-{os.getpid()}"):
+        return 1  # not named after this process: left to the next build
+    remove(tree, watch)
     return 0
 
 
