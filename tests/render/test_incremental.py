@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -357,3 +358,20 @@ def test_a_failed_search_index_leaves_the_last_site_whole(built: tuple[Path, Pat
         build_site(run.registry, config_file=REPO / "mkdocs.yml", site_dir=out / "site", docs_dir=out / "docs")
     assert taken and taken[0] > 0
     unchanged()
+
+
+@pytest.mark.parametrize("served", [True, False], ids=["serve", "build"])
+def test_a_served_preview_keeps_its_docs_in_place_while_the_whole_build_runs(built: tuple[Path, Path], tmp_path: Path,
+                                                                               served: bool) -> None:
+    """serve patches the preview's docs in place after a save while the whole build runs behind (``commit``):
+    that build must leave them where they are. ``build`` (nobody serves its folders) carries them over."""
+    run, out, _unchanged = _edited_copy(built, tmp_path)
+    seen: list[bool] = []
+
+    def looking() -> bool:  # asked between the steps and while the pages render
+        seen.append((out / "docs" / "masters").is_dir() and (out / "docs" / "og").is_dir())
+        return False
+
+    build_site(run.registry, config_file=REPO / "mkdocs.yml", site_dir=out / "site", docs_dir=out / "docs", stop=looking,
+               commit=nullcontext() if served else None)
+    assert seen and all(seen) == served

@@ -473,7 +473,8 @@ def build_site(
 
                 left_out = Deferred(defer_artefacts)
                 pages = render_docs(registry, docs, options, environ if environ is not None else os.environ, history, entries,
-                                    profiles=profile_site, cache=cache, last=None if clean else LastBuild(docs_dir, entries_dir, site_dir),
+                                    profiles=profile_site, cache=cache,
+                                    last=None if clean else LastBuild(docs_dir, entries_dir, site_dir, carry=commit is None),
                                     stop=stop, defer=left_out, entries_done=start_index, settle=settle)
                 check_stopped(stop)
                 index, deferred = started[0]

@@ -244,6 +244,9 @@ class LastBuild:
     docs: Path | None = None
     entries: Path | None = None
     site: Path | None = None
+    # Whether its folders may be moved into the new build (carry_folders, carry_cards): not while they are
+    # served and patched in place (serve), only when nobody reads them until the new ones replace them.
+    carry: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -753,7 +756,7 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
     if finished is not None:
         digests, key = pagedeps.Digests(pagedeps.track(site)), _pages_key(finished, site)
     last = last or LastBuild()
-    carried = finished is not None and carry_folders(last, out)
+    carried = last.carry and finished is not None and carry_folders(last, out)
     folders = {(out / p.path).parent for p in pages} | ({(entries / p.path).parent for p in pages} if entries else set())
     if finished is not None:
         folders |= {finished.out / folder for folder in PROFILE_FOLDERS}
@@ -792,7 +795,8 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
                     finished.rendered.update(rendered)
                 for path, words in asked.items():
                     parts[int(path[len(cards.FOLDER) + 1:][:8], 16) % len(parts)][path] = words
-            carry_cards(last.docs, out, {path for part in parts for path in part})
+            if last.carry:
+                carry_cards(last.docs, out, {path for part in parts for path in part})
             shares_of_cards = [(part, out, last.docs, cache / "cards" if cache else None, not defer.asked) for part in parts]
             # Drawing cards never drawn before takes seconds at M: a stale build stops here too.
             counts = sum(_results(pool, [pool.submit(_draw_share, share) for share in shares_of_cards], stop) if pool is not None
