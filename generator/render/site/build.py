@@ -56,7 +56,6 @@ from generator.render.site.docs import (
     Deferred,
     LastBuild,
     ProfileSite,
-    carry_cards_back,
     carry_folders_back,
     check_stopped,
     compiled_in,
@@ -522,7 +521,6 @@ def build_site(
             readings.save(cache)
         except BaseException:
             taken.undo()  # the last site's profiles back where they were: it stays whole
-            carry_cards_back(docs, docs_dir)
             carry_folders_back(docs_work)
             raise
         finally:

@@ -244,7 +244,7 @@ class LastBuild:
     docs: Path | None = None
     entries: Path | None = None
     site: Path | None = None
-    # Whether its folders may be moved into the new build (carry_folders, carry_cards): not while they are
+    # Whether its folders may be moved into the new build (carry_folders): not while they are
     # served and patched in place (serve), only when nobody reads them until the new ones replace them.
     carry: bool = False
 
@@ -596,14 +596,16 @@ CARRIED = "carried"  # beside the docs folder a build makes: what carry_folders 
 
 
 def carry_folders(last: LastBuild, out: Path) -> bool:
-    """The last build's profile folders of the docs moved into this build's whole: at M, 10,000 pages
-    nearly all as they were cost three renames instead of 10,000 links (and as many removals after). A
+    """The last build's profile folders and sharing cards of the docs moved into this build's whole: at M,
+    20,000 files nearly all as they were cost four renames instead of 20,000 links (and as many removals after). A
     file that changes is replaced, the last one set aside first (``set_aside``), so that
     ``carry_folders_back`` can return every folder as it was should the build fail. True when carried.
     (The search entries are linked one by one: the search bundle's update compares them with the last.)"""
     if last.docs is None:
         return False
-    moves = [(last.docs / f, out / f) for f in PROFILE_FOLDERS]
+    # The sharing cards' folder too, when there is one (none without a Chinese font): a card is named by what it
+    # shows (``cards.card_path``), so a card of the same name is the same picture.
+    moves = [(last.docs / f, out / f) for f in PROFILE_FOLDERS + ((cards.FOLDER,) if (last.docs / cards.FOLDER).is_dir() else ())]
     if any(source.is_symlink() or not source.is_dir() or target.exists() for source, target in moves):
         return False
     held = {target.relative_to(out.parent).as_posix(): {"from": str(source), "names": os.listdir(source)} for source, target in moves}
@@ -633,6 +635,14 @@ def _drop_stale(out: Path, pages: list[Page]) -> None:
                 set_aside(out / folder / name)
 
 
+def _drop_unwanted_cards(out: Path, wanted: set[str]) -> None:
+    """The carried cards no page asks for now, set aside."""
+    if (out / cards.FOLDER).is_dir():
+        for name in os.listdir(out / cards.FOLDER):
+            if f"{cards.FOLDER}/{name}" not in wanted:
+                set_aside(out / cards.FOLDER / name)
+
+
 def carry_folders_back(work: Path) -> None:
     """After a failed build: each folder ``carry_folders`` took (``work`` holds this build's docs), back
     where it was, as it was: the files the build added removed, the ones it replaced or removed put back."""
@@ -658,48 +668,6 @@ def carry_folders_back(work: Path) -> None:
             for entry in replaced.iterdir():
                 os.replace(entry, folder / entry.name)
         os.rename(folder, source)
-
-
-CARDS_LEFT = "cards-left"  # beside the docs folder a build makes: the cards carry_cards took out
-CARDS_HELD = "cards-held"  # and the names the carried folder held
-
-
-def carry_cards(last_docs: Path | None, out: Path, wanted: set[str]) -> None:
-    """The last build's folder of sharing cards moved into ``out`` whole, less the cards no page asks for
-    now (put beside ``out``): at M, 10,000 cards nearly all as they were cost one rename instead of 10,000
-    links. A card is named by what it shows (``cards.card_path``): the same name, the same picture.
-    Should the build fail, ``carry_cards_back`` puts the folder back as it was."""
-    source, target = (last_docs / cards.FOLDER if last_docs is not None else None), out / cards.FOLDER
-    if source is None or source.is_symlink() or not source.is_dir() or target.exists():
-        return
-    os.rename(source, target)
-    left = out.parent / CARDS_LEFT
-    held = []
-    with os.scandir(target) as listing:
-        for entry in listing:
-            held.append(entry.name)
-            if f"{cards.FOLDER}/{entry.name}" not in wanted:
-                left.mkdir(exist_ok=True)
-                os.rename(entry.path, left / entry.name)
-    (out.parent / CARDS_HELD).write_text("\n".join(held), encoding="utf-8")
-
-
-def carry_cards_back(docs: Path, last_docs: Path) -> None:
-    """After a failed build: the cards folder ``carry_cards`` took, back where it was, as it was."""
-    carried, left, held = docs / cards.FOLDER, docs.parent / CARDS_LEFT, docs.parent / CARDS_HELD
-    if not carried.is_dir() or not held.is_file() or (last_docs / cards.FOLDER).exists() or not last_docs.is_dir():
-        return
-    names = set(held.read_text(encoding="utf-8").split("\n"))
-    for entry in carried.iterdir():
-        if entry.name not in names:  # drawn or linked by this build
-            if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry)
-            else:
-                entry.unlink()
-    if left.is_dir():
-        for entry in left.iterdir():
-            os.rename(entry, carried / entry.name)
-    os.rename(carried, last_docs / cards.FOLDER)
 
 
 def check_stopped(stop: Callable[[], bool] | None) -> None:
@@ -795,8 +763,8 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
                     finished.rendered.update(rendered)
                 for path, words in asked.items():
                     parts[int(path[len(cards.FOLDER) + 1:][:8], 16) % len(parts)][path] = words
-            if last.carry:
-                carry_cards(last.docs, out, {path for part in parts for path in part})
+            if carried:
+                _drop_unwanted_cards(out, {path for part in parts for path in part})
             shares_of_cards = [(part, out, last.docs, cache / "cards" if cache else None, not defer.asked) for part in parts]
             # Drawing cards never drawn before takes seconds at M: a stale build stops here too.
             counts = sum(_results(pool, [pool.submit(_draw_share, share) for share in shares_of_cards], stop) if pool is not None
