@@ -23,6 +23,22 @@ def make_registry(target: Path, *overlays: Path) -> Path:
     return records
 
 
+# The slowest files, slowest first (pytest --durations=60, December 2026). With ``--dist loadfile`` a file
+# runs whole in one process; collected in name order, test_package.py and test_rehearsal.py (six minutes
+# between them) came last and left the other process idle for minutes. pyproject.toml turns off
+# xdist's own order (by the number of tests in a file), so the order here is the order they start in.
+SLOWEST_FIRST = ("test_rehearsal.py", "render/test_incremental.py", "test_package.py", "render/test_cms.py",
+                 "render/test_forms.py", "render/test_site.py", "render/test_serve.py", "render/test_browser.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = item.path.relative_to(Path(__file__).parent).as_posix()
+        return SLOWEST_FIRST.index(path) if path in SLOWEST_FIRST else len(SLOWEST_FIRST)
+
+    items.sort(key=rank)  # stable: within a file, and among the others, the order stays
+
+
 @pytest.fixture(scope="session")
 def _font_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The forms' compact font takes ~15 s to make: once for the whole run, not once a test."""

@@ -320,7 +320,9 @@ def write_admin(out: Path, options: CmsOptions, package: Path = DECAP_PACKAGE, r
     last build's admin folder, whose Decap files are taken when they are the release's (``decap_files``)."""
     files = decap_files(package, previous)
     out.mkdir(parents=True, exist_ok=True)
-    text = yaml.safe_dump(config(options, today), allow_unicode=True, sort_keys=False, width=1_000_000)
+    # libyaml's dumper when PyYAML has it (the same text, in a third of the time: 60 kB at every build).
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    text = yaml.dump(config(options, today), Dumper=dumper, allow_unicode=True, sort_keys=False, width=1_000_000)
     (out / "config.yml").write_text("# 由 python -m generator cms 按 schemas/ 生成，不要手工修改。\n" + text, encoding="utf-8")
     data = {"signin": signin(options), **editor_data(registry or Registry(ids={k.name: set() for k in KINDS}))}
     (out / "editor.json").write_bytes(orjson.dumps(data))

@@ -165,9 +165,12 @@ def take_tree(source: Path, target: Path, last: Path | None) -> None:
     for rel, inode in sorted(held.items()):
         if wanted.get(rel) != inode:
             (target / rel).unlink()
-    for folder in sorted((p for p in target.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
-        if not (source / folder.relative_to(target)).is_dir() and not any(folder.iterdir()):
-            folder.rmdir()  # deepest first: a folder emptied above is gone before its parent is looked at
+    # Deepest first, a folder emptied above is gone before its parent is looked at. os.walk: no stat a
+    # file (pathlib's rglob and is_dir took 0.3 s over the 10,000 sharing cards at M).
+    for folder, _subfolders, _names in os.walk(target, topdown=False):
+        rel = os.path.relpath(folder, target)
+        if rel != "." and not (source / rel).is_dir() and not os.listdir(folder):
+            os.rmdir(folder)
     for rel, inode in sorted(wanted.items()):
         if held.get(rel) != inode:
             (target / rel).parent.mkdir(parents=True, exist_ok=True)

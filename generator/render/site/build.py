@@ -378,18 +378,22 @@ def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, enviro
     site.add_photos(publish_photos(registry, docs_dir))
     check_stopped(stop)
     as_of = date.fromisoformat(site.as_of) if site.as_of else None
-    try:
-        write_admin(docs_dir / "admin", options.cms, decap_package(os.environ if environ is None else environ), registry,
-                    previous=last.docs / "admin" if last is not None and last.docs is not None else None)
-    except CmsError as exc:
-        raise SiteBuildError(str(exc)) from exc
+
+    def admin() -> None:  # the editor, written while the workers render the pages
+        try:
+            write_admin(docs_dir / "admin", options.cms, decap_package(os.environ if environ is None else environ), registry,
+                        previous=last.docs / "admin" if last is not None and last.docs is not None else None)
+        except CmsError as exc:
+            raise SiteBuildError(str(exc)) from exc
+
     if environ is None:
         return write_docs(site, docs_dir, entries=entries, profiles=profiles, cache=cache, last=last, stop=stop, defer=defer,
-                          entries_done=entries_done)
+                          entries_done=entries_done, beside=admin)
     known = environ
     previous = last.docs if last is not None else None
     return write_docs(site, docs_dir, forms=lambda: write_blank_forms(registry, docs_dir, known, as_of, previous, cache, defer),
-                      entries=entries, profiles=profiles, cache=cache, last=last, stop=stop, defer=defer, entries_done=entries_done)
+                      entries=entries, profiles=profiles, cache=cache, last=last, stop=stop, defer=defer, entries_done=entries_done,
+                      beside=admin)
 
 
 def build_site(

@@ -227,7 +227,8 @@ def update_bundle(last_bundle: Path, last_entries: Path, entries: Path, output: 
         output.mkdir(parents=True)
         _link_unchanged(last_bundle, output, {n for n, _c in pages}, {n for _f, _t, n in new_chunks} - set(chunk_files),
                         {n for _f, n in new_filters} - set(filter_files_written))
-        for name, _count in pages:
+        for entry in changed:  # the other pages' fragments are the last bundle's, linked above
+            name = after.meta[1][after.pages[entry]][0]
             if not (output / "fragment" / f"{name}.pf_fragment").exists():
                 shutil.copyfile(after.folder / "fragment" / f"{name}.pf_fragment", output / "fragment" / f"{name}.pf_fragment")
         for name, data in chunk_files.items():
