@@ -16,11 +16,23 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import orjson
 import pytest
 
+from generator.render.site import searchupdate
 from generator.render.site.build import ENTRIES, index_entries
 from generator.render.site.search import BUNDLE, index_site
-from generator.render.site.searchupdate import HEADER, NotUpdatable, content, name_hash, read, update_bundle, walk_order
+from generator.render.site.searchupdate import (
+    HEADER,
+    LAYOUT,
+    NotUpdatable,
+    content,
+    name_hash,
+    read,
+    record_layout,
+    update_bundle,
+    walk_order,
+)
 
 
 @pytest.fixture(scope="module")
@@ -191,3 +203,38 @@ def test_an_index_in_chunks_is_cut_as_pagefind_cuts_it(chunked: tuple[Path, Path
     assert changed == len([e for e in edits if (entries / e).read_bytes() != (last_entries / e).read_bytes()])
     if case == "grows":
         assert updated["meta"][2] != content(bundle)["meta"][2]  # the chunks are cut anew
+
+
+@pytest.mark.parametrize("layout", ["recorded", "damaged"])
+def test_chunks_cut_by_their_recorded_layout_give_pagefinds_bundle(chunked: tuple[Path, Path], tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch, layout: str) -> None:
+    """With the chunks' layouts recorded beside the last entries, no chunk is decoded to find its words (only the
+    words a change touches are); the bundle is Pagefind's, and the new chunks' layouts are recorded for the next
+    update. A layout that is not its chunk's (another chunk's words, lengths that do not add up) is not used."""
+    bundle, entries_made = chunked
+    last = _entries_after(entries_made, tmp_path / "last", {})
+    record_layout(bundle, last)
+    if layout == "damaged":
+        damaged = searchupdate.read_layout(last)
+        for name, (check, words, sizes, lengths) in damaged.items():  # each word's size one more, the digest kept
+            damaged[name] = [check, words, [n + 1 for n in sizes], lengths]
+        (last / LAYOUT).write_bytes(orjson.dumps(damaged))
+    decoded: list[int] = []
+    real = searchupdate._items
+    monkeypatch.setattr(searchupdate, "_items", lambda data: decoded.append(1) or real(data))
+    edits = CHUNKED["grows"](walk_order(last))
+    entries = _entries_after(last, tmp_path / "entries", edits)
+    update_bundle(bundle, last, entries, tmp_path / "updated", _index)
+    index_site(entries, tmp_path / "whole")
+    assert content(tmp_path / "updated") == content(tmp_path / "whole")
+    assert (len(decoded) == 0) == (layout == "recorded")
+    # The next update finds every chunk of this bundle laid out; the last entries' file is as it was.
+    new = read(next((tmp_path / "updated").glob("pagefind.*.pf_meta")))[2]
+    assert sorted(searchupdate.read_layout(entries)) == sorted(name for _first, _last, name in new)
+    assert (last / LAYOUT).stat().st_ino != (entries / LAYOUT).stat().st_ino
+    decoded.clear()
+    again = _entries_after(entries, tmp_path / "again", {walk_order(entries)[40]: _replace("<p>", "<p>nnnnnnnn ")})
+    update_bundle(tmp_path / "updated", entries, again, tmp_path / "again-bundle", _index)
+    assert decoded == []
+    index_site(again, tmp_path / "again-whole")
+    assert content(tmp_path / "again-bundle") == content(tmp_path / "again-whole")

@@ -68,7 +68,7 @@ from generator.render.site.docs import (
 from generator.render.site.photos import publish as publish_photos
 from generator.render.site.photos import published
 from generator.render.site.search import BUNDLE, IndexCancelled, SearchIndexError, index_site
-from generator.render.site.searchupdate import NotUpdatable, update_bundle
+from generator.render.site.searchupdate import NotUpdatable, record_layout, update_bundle
 from generator.resources import TEMPLATE_DIR
 
 ENTRIES = "search-entries"  # beside the docs folder: each page's search entry, as last indexed
@@ -623,6 +623,9 @@ def index_entries(entries: Path, output: Path, last: tuple[Path, Path] | None,
         except NotUpdatable:
             shutil.rmtree(output, ignore_errors=True)
     index_site(entries, output, stop)
+    # The chunks' layouts, for the next build's update (a second at M, beside MkDocs in a whole build).
+    with contextlib.suppress(NotUpdatable, OSError, ValueError):
+        record_layout(output, entries)
     return None
 
 

@@ -587,7 +587,7 @@ _FRONT_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _write_extras(site: SiteData, specs: dict[str, lists.ListSpec], out: Path, templates: Path,
-                  stop: Callable[[], bool] | None = None) -> None:
+                  stop: Callable[[], bool] | None = None, between: Callable[[], object] | None = None) -> None:
     steps: list[Callable[[], object]] = [
         lambda: shutil.copytree(templates / "assets", out / "assets"),
         lambda: opendata.write(site, out / "data"),
@@ -601,6 +601,8 @@ def _write_extras(site: SiteData, specs: dict[str, lists.ListSpec], out: Path, t
     for step in steps:
         check_stopped(stop)  # a second of work in all at M: a stale build stops between the steps
         step()
+        if between is not None:
+            between()
 
 
 CARRIED = "carried"  # beside the docs folder a build makes: what carry_folders took, and the files it replaced
@@ -746,29 +748,43 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
     jobs = jobs or os.cpu_count() or 1
     shares = [(i, jobs) for i in range(jobs)]
 
-    def beside_pages() -> list[dict[str, Any]]:
-        _write_extras(site, specs, out, templates, stop)
+    announced: list[bool] = []
+
+    def entries_ready(running: list[Future[Any]]) -> None:
+        # The indexer starts once every page's search entry is written (the workers' and the forms page's):
+        # asked between the steps below, so that it works beside them on a core the workers have left.
+        if not announced and entries_done is not None and all(f.done() and f.exception() is None for f in running):
+            announced.append(True)
+            entries_done()
+
+    def beside_pages(running: list[Future[Any]]) -> list[Share]:
+        """This process's part while the workers render: the forms and their page, the other files."""
+        global _JOB
+        listed = forms() if callable(forms) else forms or []
+        check_stopped(stop)
+        assert _JOB is not None
+        _JOB = replace(_JOB, pages=[forms_page(listed)])  # the workers have theirs: forked before
+        mine = [_render_share((0, 1))]
+        _write_extras(site, specs, out, templates, stop, lambda: entries_ready(running))
         if beside is not None:
             beside()
         check_stopped(stop)
-        return forms() if callable(forms) else forms or []
+        return mine
 
     _JOB = _Job(env, pages, out, entries, finished, last, digests, key, carried)
     serial = jobs == 1 or len(pages) < PARALLEL_THRESHOLD
     try:
         with nullcontext() if serial else ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
             if pool is None:
-                listed = beside_pages()
                 done = [_render_share(share) for share in shares]
+                done += beside_pages([])
             else:
                 running = [pool.submit(_render_share, share) for share in shares]
-                listed = beside_pages()  # meanwhile, in this otherwise idle process
-                done = _results(pool, running, stop)
-            _JOB = replace(_JOB, pages=[forms_page(listed)])
-            done.append(_render_share((0, 1)))
+                done = beside_pages(running)  # meanwhile, in this otherwise idle process
+                done += _results(pool, running, stop)
             if carried:
                 _drop_stale(out, pages)
-            if entries_done is not None:
+            if not announced and entries_done is not None:
                 entries_done()
             # Cards by their names' hash, one share a process: no two draw the same card.
             parts: list[dict[str, tuple[str, str, str]]] = [{} for _ in range(1 if serial else jobs)]

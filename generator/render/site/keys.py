@@ -70,8 +70,9 @@ def same_files(folder: Path, last: Path) -> bool:
     """``folder`` holds exactly ``last``'s files, each a hard link to it (this build wrote nothing new)."""
     if not folder.is_dir() or not last.is_dir():
         return False
-    mine = {p.relative_to(folder): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
-    theirs = {p.relative_to(last): p.stat().st_ino for p in last.rglob("*") if p.is_file()}
+    # Dot files left out: the search bundle's layout (searchupdate.LAYOUT) is written beside the entries after this check.
+    mine = {p.relative_to(folder): p.stat().st_ino for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")}
+    theirs = {p.relative_to(last): p.stat().st_ino for p in last.rglob("*") if p.is_file() and not p.name.startswith(".")}
     return mine == theirs
 
 

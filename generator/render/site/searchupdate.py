@@ -37,12 +37,17 @@ from pathlib import Path
 from typing import Any
 
 import cbor2
+import orjson
 
 HEADER = b"pagefind_dcd"
 CHUNK_SIZE = 20000  # Pagefind's index chunk size (postings and positions) in 1.5.2
 SHORT = 7  # hex digits in a file's name, after the language ("zh_3f9a2c1")
 META_SHORT = 10  # in the meta file's
 ENTRY_FILE = "pagefind-entry.json"
+# Beside the search entries (a dot file: never indexed, never published): each index chunk's words, with
+# Pagefind's measure of each and its length in bytes, under the digest of the chunk they cut. Finding where
+# each word of a chunk ends meant decoding every posting of it: most of an update's time at M.
+LAYOUT = ".jiangpu-chunks.json"
 # Beyond this share of the pages, Pagefind over every entry is about as quick.
 MOST = 0.05
 FLOOR = 50
@@ -196,8 +201,10 @@ def update_bundle(last_bundle: Path, last_entries: Path, entries: Path, output: 
     if sorts or len(pages) != len(order):
         raise NotUpdatable("sorts, or pages without words")
     changed = changed_entries(entries, last_entries, order)
+    layout = read_layout(last_entries)
     if not changed:
         shutil.copytree(last_bundle, output, copy_function=os.link)
+        _write_layout(entries, {name: layout[name] for _f, _t, name in chunks if name in layout})
         return 0
     if len(changed) > max(FLOOR, MOST * len(order)):
         raise NotUpdatable(f"{len(changed)} entries changed")
@@ -222,7 +229,8 @@ def update_bundle(last_bundle: Path, last_entries: Path, entries: Path, output: 
         # A word whose postings for the changed pages are what they were (a name, a unit before the edited
         # text) is left as it is: on a common word, that is most of the work.
         touched = {w for w in had.keys() | words.keys() if had.get(w) != words.get(w)}
-        new_chunks, chunk_files = _rechunk(last_bundle, chunks, touched, gone, words)
+        new_chunks, chunk_files = _rechunk(last_bundle, chunks, touched, gone, words, layout)
+        _write_layout(entries, {name: layout[name] for _f, _t, name in new_chunks if name in layout})
         new_filters, filter_files_written = _refilter(last_bundle, filter_files, gone, after.filters(numbers))
         output.mkdir(parents=True)
         _link_unchanged(last_bundle, output, {n for n, _c in pages}, {n for _f, _t, n in new_chunks} - set(chunk_files),
@@ -274,12 +282,72 @@ def _size(word: Word) -> int:
 _LOCS, _META_LOCS = operator.itemgetter(1), operator.itemgetter(2)
 
 
-def _items(data: bytes) -> list[Item]:
-    """A chunk's words, each with its own bytes (a chunk is [[word, …]]: the words are read one by one)."""
+def read_layout(entries: Path) -> dict[str, list[Any]]:
+    """The chunks' layouts recorded beside ``entries`` (``LAYOUT``): chunk name -> [digest, [[word, size, length], …]]."""
+    try:
+        found = orjson.loads((entries / LAYOUT).read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _write_layout(entries: Path, layout: dict[str, list[Any]]) -> None:
+    # Written beside and renamed over: the name may be a link to the last build's file, which stays as it was.
+    temporary = entries / f"{LAYOUT}.new"
+    temporary.write_bytes(orjson.dumps(layout))
+    os.replace(temporary, entries / LAYOUT)
+
+
+def record_layout(bundle: Path, entries: Path) -> None:
+    """After Pagefind wrote ``bundle`` over every entry: its chunks' layouts beside ``entries``, for the next update."""
+    layout: dict[str, list[Any]] = {}
+    for _first, _last, name in read(_meta_file(bundle))[2]:
+        data = gzip.decompress((bundle / "index" / f"{name}.pf_index").read_bytes())[len(HEADER):]
+        layout[name] = _layout_of(data, _items(data))
+    _write_layout(entries, layout)
+
+
+def _layout_of(data: bytes, items: list[Item], lengths: list[int] | None = None) -> list[Any]:
+    """[digest, the chunk's words a line each (a word holds no white space), their sizes, their lengths]: a few
+    long values, quick to read. The digest is of the chunk and of the rest: a layout is used for the chunk it
+    was made from, and only as it was made."""
+    rest = ["\n".join(item.word for item in items), [item.size for item in items],
+            lengths if lengths is not None else [len(item.raw) for item in items]]
+    return [_digest(data, rest), *rest]
+
+
+def _digest(data: bytes, rest: list[Any]) -> str:
+    return hashlib.blake2b(data + orjson.dumps(rest), digest_size=16).hexdigest()
+
+
+def _start(data: bytes) -> int:
+    """Where a chunk's first word starts: after [[ and the words' count."""
     if data[0] != 0x81 or not 0x80 <= data[1] <= 0x9B:
         raise NotUpdatable("not an index chunk")
+    return 2 + {0x98: 1, 0x99: 2, 0x9A: 4, 0x9B: 8}.get(data[1], 0)
+
+
+def _laid_out(data: bytes, layout: list[Any] | None) -> list[Item] | None:
+    """A chunk's words cut where its recorded layout says, when that layout is this chunk's (same digest)."""
+    if not isinstance(layout, list) or len(layout) != 4 or layout[0] != _digest(data, layout[1:]):
+        return None
+    words, sizes, lengths = str(layout[1]).split("\n"), layout[2], layout[3]
+    if not isinstance(sizes, list) or not isinstance(lengths, list) or not len(words) == len(sizes) == len(lengths):
+        return None  # a word holding a line break (none does) splits in two: cut by decoding
+    out, start = [], _start(data)
+    try:
+        for word, size, length in zip(words, sizes, lengths, strict=True):
+            out.append(Item(word, int(size), data[start:start + length]))
+            start += length
+    except (TypeError, ValueError):  # not numbers: a damaged file
+        return None
+    return out if start == len(data) else None
+
+
+def _items(data: bytes) -> list[Item]:
+    """A chunk's words, each with its own bytes (a chunk is [[word, …]]: the words are read one by one)."""
     stream = io.BytesIO(data)
-    stream.seek(2 + {0x98: 1, 0x99: 2, 0x9A: 4, 0x9B: 8}.get(data[1], 0))
+    stream.seek(_start(data))
     decoder = cbor2.CBORDecoder(stream)
     out = []
     start = stream.tell()
@@ -348,11 +416,12 @@ def _item(word: Word) -> Item:
 
 
 def _rechunk(bundle: Path, chunks: list[list[str]], touched: set[str], gone: set[int],
-             words: dict[str, Word]) -> tuple[list[list[str]], dict[str, bytes]]:
+             words: dict[str, Word], layout: dict[str, list[Any]]) -> tuple[list[list[str]], dict[str, bytes]]:
     """The word index with the changed pages' postings replaced: from the first chunk a touched word
     falls in, cut again as Pagefind cuts (a chunk ends once its postings and positions reach
     CHUNK_SIZE), until a cut meets an old chunk's start past the last touched chunk; the chunks before
-    and after stay as they were. Returns the meta's chunk list and the chunk files to write."""
+    and after stay as they were. Returns the meta's chunk list and the chunk files to write. ``layout``: the
+    chunks' recorded layouts (``LAYOUT``), to cut a chunk without decoding it; the new chunks' are added to it."""
     starts = [first for first, _last, _name in chunks]
     home: dict[int, set[str]] = {}
     for w in touched:
@@ -366,7 +435,8 @@ def _rechunk(bundle: Path, chunks: list[list[str]], touched: set[str], gone: set
             data = gzip.decompress((bundle / "index" / f"{chunks[i][2]}.pf_index").read_bytes())
             if not data.startswith(HEADER):
                 raise NotUpdatable("not a Pagefind file")
-            decoded[i] = _items(data[len(HEADER):])
+            body = data[len(HEADER):]
+            decoded[i] = _laid_out(body, layout.get(chunks[i][2])) or _items(body)
             if i in home:
                 decoded[i] = _updated(decoded[i], touched, gone, words, {w for w in home[i] if w in words})
         return decoded[i]
@@ -390,11 +460,13 @@ def _rechunk(bundle: Path, chunks: list[list[str]], touched: set[str], gone: set
     written: dict[str, bytes] = {}
     middle: list[list[str]] = []
     for chunk in cut:
-        data = b"\x81" + _head(len(chunk)) + b"".join(item.encoded() for item in chunk)
+        parts = [item.encoded() for item in chunk]
+        data = b"\x81" + _head(len(chunk)) + b"".join(parts)
         name = "zh_" + name_hash(data)[:SHORT]
         if name in written:
             raise NotUpdatable("an index chunk's short name is shared")
         written[name] = data
+        layout[name] = _layout_of(data, chunk, [len(part) for part in parts])
         middle.append([chunk[0].word, chunk[-1].word, name])
     table = [list(c) for c in chunks[:first]] + middle + [list(c) for c in chunks[rest:]]
     if len({row[2][: 3 + SHORT] for row in table}) != len(table):
