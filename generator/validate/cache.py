@@ -2,7 +2,12 @@
 changed file does not parse the whole registry again.
 
 Entries are keyed by a hash of the file's bytes, never by its modification
-time or size: an edit that keeps both (``touch -r``) is still re-checked. The
+time or size alone: an edit that keeps both (``touch -r``) is still re-checked.
+A file is not read again when its stamp (inode, size, modification and change
+times) is the one recorded when it was read, as git's index does: the change
+time moves at every write and cannot be set back from user space. A file
+changed within ``RACY_NS`` of being read gets no stamp (the clock's coarse
+ticks could hide a second write in the same tick: "racily clean"). The
 whole cache is keyed by the schemas and the source of the modules whose result
 it stores (loader, schema check, the rules on one record alone, this module), so
 a change to either starts afresh. A per-file result depends on nothing else: the
@@ -20,6 +25,7 @@ import hashlib
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +44,8 @@ from generator.validate import rules, schema
 if TYPE_CHECKING:
     from generator.validate.engine import CheckedFile
 
-Entry = list[Any]  # [content digest, data or None, [diagnostic dicts]]
+Entry = list[Any]  # [content digest, data or None, [diagnostic dicts], stamp or None]
+RACY_NS = 2_000_000_000  # a file changed this recently when read is read again next time
 
 
 def default_dir(records_dir: Path, environ: Mapping[str, str]) -> Path:
@@ -67,11 +74,17 @@ def content_digest(file_path: str) -> str | None:
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
+def _stamp(info: os.stat_result) -> list[int]:
+    return [info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+
+
 @dataclass
 class FileCache:
     path: Path
     entries: dict[str, Entry]
     _digests: dict[str, str] = field(default_factory=dict)
+    _stamps: dict[str, list[int]] = field(default_factory=dict)  # of the files read now, to be recorded
+    _restamped: bool = False  # a file found unchanged by its bytes got a new stamp: worth saving
 
     @classmethod
     def open(cls, cache_dir: Path) -> FileCache:
@@ -85,17 +98,34 @@ class FileCache:
 
     def split(self, files: list[RecordFile]) -> tuple[list[tuple[RecordFile, Any, list[Diagnostic]]], list[RecordFile]]:
         fresh, stale = [], []
-        self._digests = {}
+        self._digests, self._stamps = {}, {}
+        settled = time.time_ns() - RACY_NS  # changed before this: a later change moves the change time past the stamp
         for file in files:
             entry = self.entries.get(file.key)
-            digest = content_digest(file.file_path)
+            known: Entry = entry if isinstance(entry, list) and len(entry) == 4 else []
+            try:
+                # Taken before the bytes are read: a write after it leaves a stamp that no longer matches.
+                stamp: list[int] | None = _stamp(os.stat(file.file_path, follow_symlinks=False))
+            except OSError:
+                stamp = None
+            digest = str(known[0]) if known and stamp is not None and known[3] == stamp else content_digest(file.file_path)
             if digest is not None:
                 self._digests[file.key] = digest
-            if isinstance(entry, list) and len(entry) == 3 and digest is not None and entry[0] == digest:
-                fresh.append((file, entry[1], [_diagnostic(d, file.path) for d in entry[2]]))
+                if stamp is not None and max(stamp[2], stamp[3]) < settled:
+                    self._stamps[file.key] = stamp
+            if known and digest is not None and known[0] == digest:
+                fresh.append((file, known[1], [_diagnostic(d, file.path) for d in known[2]]))
+                if known[3] != self._stamps.get(file.key):
+                    known[3] = self._stamps.get(file.key)
+                    self._restamped = True
             else:
                 stale.append(file)
         return fresh, stale
+
+    @property
+    def restamped(self) -> bool:
+        """Files found unchanged by their bytes were stamped anew (the cache is worth saving)."""
+        return self._restamped
 
     def store(self, checked: list[CheckedFile]) -> None:
         """Store results under the digest read before checking: a file changed meanwhile
@@ -103,7 +133,8 @@ class FileCache:
         for item in checked:
             digest = self._digests.get(item.file.key)
             if digest is not None:
-                self.entries[item.file.key] = [digest, item.data, [d.as_dict() for d in item.diagnostics]]
+                self.entries[item.file.key] = [digest, item.data, [d.as_dict() for d in item.diagnostics],
+                                               self._stamps.get(item.file.key)]
 
     def save(self) -> None:
         """Write atomically; a cache that cannot be written is simply skipped."""

@@ -111,6 +111,7 @@ def _check_with_cache(files: list[RecordFile], jobs: int | None, cache_dir: Path
     checked = check_files(stale, jobs)
     if checked:
         cache.store(checked)
+    if checked or cache.restamped:
         cache.save()
     by_path = {c.file.path: c for c in checked}
     by_path.update({f.path: CheckedFile(f, data, diags) for f, data, diags in fresh})
