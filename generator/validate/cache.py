@@ -84,7 +84,7 @@ class FileCache:
     entries: dict[str, Entry]
     _digests: dict[str, str] = field(default_factory=dict)
     _stamps: dict[str, list[int]] = field(default_factory=dict)  # of the files read now, to be recorded
-    _restamped: bool = False  # a file found unchanged by its bytes got a new stamp: worth saving
+    restamped: bool = False  # a file found unchanged by its bytes got a new stamp: the cache is worth saving
 
     @classmethod
     def open(cls, cache_dir: Path) -> FileCache:
@@ -117,15 +117,10 @@ class FileCache:
                 fresh.append((file, known[1], [_diagnostic(d, file.path) for d in known[2]]))
                 if known[3] != self._stamps.get(file.key):
                     known[3] = self._stamps.get(file.key)
-                    self._restamped = True
+                    self.restamped = True
             else:
                 stale.append(file)
         return fresh, stale
-
-    @property
-    def restamped(self) -> bool:
-        """Files found unchanged by their bytes were stamped anew (the cache is worth saving)."""
-        return self._restamped
 
     def store(self, checked: list[CheckedFile]) -> None:
         """Store results under the digest read before checking: a file changed meanwhile

@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from generator.render.site import pagedeps
 from generator.render.site.build import SiteBuild, build_site, read_options, show_changed
 from generator.render.site.docs import Cancelled
 from generator.validate.engine import validate
@@ -180,6 +181,10 @@ def test_a_page_is_taken_over_only_as_the_last_build_wrote_it(kept: tuple[Path, 
         # A build on the copy first: its records then hold the stamps of the copy's own pages, which a
         # page changed there (even in place, same size and modification time) must not pass for.
         assert _build(records, tmp_path / "copy").rendered == 0
+        # Every page was found good by its bytes (the copy's files are new ones): each is stamped anew.
+        kept_records = pagedeps.load((tmp_path / "copy" / "jiangpu-pages.json").read_text(encoding="utf-8")).pages
+        assert kept_records and all(record.stamp == pagedeps.stamp(str(site / path[: -len(".md")]))
+                                    for path, record in kept_records.items())
     if tamper == "edited in place":
         data = page.read_bytes()
         times = page.stat()

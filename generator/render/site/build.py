@@ -444,7 +444,7 @@ def build_site(
         docs = docs_work / "docs"
         site = site_work / "site"
         profiles_out = site_work / "profiles"
-        taken = _Taken(profiles_out, site, None if clean else site_dir, carry=commit is None, aside=site_work / "taken")
+        taken = _Taken(profiles_out, site, None if clean else site_dir, aside=site_work / "taken" if commit is None else None)
         try:
 
             made: dict[str, ProfileSite] = {}
@@ -536,14 +536,13 @@ def build_site(
 
 class _Taken:
     """The profiles put into the new site (``take_profile``): the unchanged ones leave the last site, so
-    until the new site is in place, ``undo`` can put them back. With ``carry`` (nobody serves the last site
-    meanwhile: ``build``), each profile folder of the last site (``masters/``…) is moved over whole, and only
+    until the new site is in place, ``undo`` can put them back. With ``aside`` (a folder of the build's own,
+    given when nobody serves the last site meanwhile: ``build``), each profile folder of the last site (``masters/``…) is moved over whole, and only
     what changed in it is replaced (at M, three renames instead of 10,000); what it replaces or drops is set
     aside in ``aside``, for ``undo`` to put back."""
 
-    def __init__(self, made: Path, site: Path, last_site: Path | None, carry: bool = False, aside: Path | None = None) -> None:
-        self.made, self.site, self.last_site = made, site, last_site
-        self.carry, self.aside = carry, aside
+    def __init__(self, made: Path, site: Path, last_site: Path | None, aside: Path | None = None) -> None:
+        self.made, self.site, self.last_site, self.aside = made, site, last_site, aside
         self.moved: list[str] | None = None  # urls moved from the last site; None: not taken yet
         self.carried: list[tuple[str, list[str]]] = []  # folders moved whole, each with the names put into it
 
@@ -557,7 +556,7 @@ class _Taken:
             folder, _, name = url.rstrip("/").rpartition("/")
             by_folder.setdefault(folder, set()).add(name)
         carried = set()
-        if self.carry and self.last_site is not None and self.aside is not None:
+        if self.last_site is not None and self.aside is not None:
             for folder in sorted(by_folder):
                 if self._carry(folder, by_folder[folder]):
                     carried.add(folder)

@@ -338,9 +338,10 @@ _PAGE_CARD: list[tuple[str, tuple[str, str, str]]] = []
 # The profiles this process rendered or took over: their records for the next build.
 _RECORDS: dict[str, pagedeps.PageRecord] = {}
 _RENDERED: set[str] = set()  # of those, the ones rendered
-# The profiles taken over with the last build's record unchanged (not in _RECORDS): sending 10,000 records
-# and their cards back from the workers cost a second of pickling at M.
-_TAKEN: list[str] = []
+# The profiles taken over (not in _RECORDS), each with whether its stamp still held (else it is stamped again):
+# their records and cards are the last build's, which the main process has. Sending 10,000 records and cards
+# back from the workers cost a second of pickling at M.
+_TAKEN: dict[str, bool] = {}
 
 
 def _draw_share(share: tuple[dict[str, tuple[str, str, str]], Path, Path | None, Path | None, bool]) -> int:
@@ -413,13 +414,14 @@ def _take_over(job: _Job, page: Page) -> bool:
     for source, target in ((docs_file, os.path.join(job.out, page.path)), (entry_file, os.path.join(job.entries, entry))):
         if source != target and not link_or_copy(source, target):
             raise OSError(f"无法沿用上次生成的 {source}")
-    if record.stamp is None:  # found good by its bytes: its record, to be stamped again, goes back
-        if record.card is not None:
-            _CARDS[record.card[0]] = record.card[1]
-        _RECORDS[page.path] = record
-    else:  # the last build's record as it is, which the main process has: only the page's path goes back
-        _TAKEN.append(page.path)
+    _TAKEN[page.path] = record.stamp is not None
     return True
+
+
+def taken_record(record: pagedeps.PageRecord, stamped: bool) -> pagedeps.PageRecord:
+    """A taken-over profile's record for the next build: the last one, without its stamp when the page was
+    found good by its bytes instead (it is stamped again once in the new site)."""
+    return record if stamped else replace(record, stamp=None)
 
 
 def _unchanged(old: Path | None, data: bytes) -> bool:
@@ -433,7 +435,7 @@ def _unchanged(old: Path | None, data: bytes) -> bool:
         return False
 
 
-Share = tuple[int, dict[str, tuple[str, str, str]], dict[str, pagedeps.PageRecord], set[str], list[str]]
+Share = tuple[int, dict[str, tuple[str, str, str]], dict[str, pagedeps.PageRecord], set[str], dict[str, bool]]
 
 
 def _render_share(share: tuple[int, int]) -> Share:
@@ -453,7 +455,7 @@ def _render_share(share: tuple[int, int]) -> Share:
         for start in range(0, len(mine), BATCH):
             rendered = [item for page in mine[start:start + BATCH] for item in _render_page(_JOB, page)]
             list(writers.map(_write, rendered, chunksize=32))  # list(): a failed write fails the build
-    return len(mine), dict(_CARDS), dict(_RECORDS), set(_RENDERED), list(_TAKEN)
+    return len(mine), dict(_CARDS), dict(_RECORDS), set(_RENDERED), dict(_TAKEN)
 
 
 def _pages_key(profiles: ProfileSite, site: SiteData) -> str:
@@ -533,13 +535,15 @@ def render_in_place(site: SiteData, profiles: ProfileSite, last: LastBuild, *, l
             (Path(made) / folder).mkdir()
         _JOB = _Job(env, changed, last.docs, last.entries, replace(profiles, out=Path(made)), last, digests, key)
         _RECORDS.clear()
+        _TAKEN.clear()
         try:
             written = [item for page in changed for item in _render_page(_JOB, page)]
         finally:
             _JOB = None
         files = [(last.site / path.relative_to(made) if path.is_relative_to(made) else path, data) for path, data, _ in written]
     files = [(path, data) for path, data in files if not _holds(path, data)]
-    records = {page.path: _RECORDS.get(page.path) or profiles.known[page.path] for page in pages}
+    records = {page.path: _RECORDS.get(page.path) or taken_record(profiles.known[page.path], _TAKEN.get(page.path, True))
+               for page in pages}
     _SHOWN[:] = [(key, tables, records)]
     return Patch(tuple(sorted(_RECORDS)), records, files, any(path.is_relative_to(last.entries) for path, _ in files))
 
@@ -710,7 +714,7 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
                profiles: Callable[[list[str]], ProfileSite] | None = None, cache: Path | None = None,
                last: LastBuild | None = None, stop: Callable[[], bool] | None = None, defer: Deferred | None = None,
                entries_done: Callable[[], object] | None = None, beside: Callable[[], object] | None = None) -> int:
-    """Write the whole docs folder into ``out`` (new, or holding only the photos and the editor); return the page count.
+    """Write the whole docs folder into ``out`` (new, or holding only the photos); return the page count.
     ``forms`` lists the downloadable forms, or is a function that writes them and lists them: it
     then runs in this process while the workers render the pages (else one core would wait).
     With ``entries``, each page's search entry is also written there (see ``search_entry``); the
@@ -748,13 +752,14 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
     jobs = jobs or os.cpu_count() or 1
     shares = [(i, jobs) for i in range(jobs)]
 
-    announced: list[bool] = []
+    announced = False
 
     def entries_ready(running: list[Future[Any]]) -> None:
         # The indexer starts once every page's search entry is written (the workers' and the forms page's):
         # asked between the steps below, so that it works beside them on a core the workers have left.
+        nonlocal announced
         if not announced and entries_done is not None and all(f.done() and f.exception() is None for f in running):
-            announced.append(True)
+            announced = True
             entries_done()
 
     def beside_pages(running: list[Future[Any]]) -> list[Share]:
@@ -792,8 +797,8 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
                 if finished is not None:
                     finished.records.update(records)
                     finished.rendered.update(rendered)
-                    for path in taken:
-                        record = finished.records[path] = finished.known[path]
+                    for path, stamped in taken.items():
+                        record = finished.records[path] = taken_record(finished.known[path], stamped)
                         if record.card is not None:
                             asked[record.card[0]] = record.card[1]
                 for path, words in asked.items():
