@@ -364,13 +364,15 @@ def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, enviro
                 history: Mapping[str, date] | None = None, entries: Path | None = None,
                 profiles: Callable[[list[str]], ProfileSite] | None = None, cache: Path | None = None,
                 last: LastBuild | None = None, stop: Callable[[], bool] | None = None, defer: Deferred | None = None,
-                entries_done: Callable[[], object] | None = None, settle: Callable[[], object] | None = None) -> int:
+                entries_done: Callable[[], object] | None = None, settle: Callable[[], object] | None = None,
+                data: dict[str, dict[str, str]] | None = None) -> int:
     """The docs folder; with ``environ`` (to find the Chinese font) the blank forms too;
     with ``entries``, the pages' search entries there, for the indexer; with ``profiles``, the
     profiles' finished pages (see ``docs.write_docs``); ``cache``: the user's folder of forms and
     sharing cards drawn before, by what they show; ``last``: the last build's folders, whose forms,
     cards and unchanged files are taken again; ``entries_done``: called once the search entries are written;
-    ``settle``: called once the site's tables are built (``collector_settled``)."""
+    ``settle``: called once the site's tables are built (``collector_settled``); ``data``: filled with
+    the open data's lines (``write_docs``)."""
     site = _site_data(registry, options, history)
     if settle is not None:
         settle()
@@ -386,14 +388,10 @@ def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, enviro
         except CmsError as exc:
             raise SiteBuildError(str(exc)) from exc
 
-    if environ is None:
-        return write_docs(site, docs_dir, entries=entries, profiles=profiles, cache=cache, last=last, stop=stop, defer=defer,
-                          entries_done=entries_done, beside=admin)
-    known = environ
-    previous = last.docs if last is not None else None
-    return write_docs(site, docs_dir, forms=lambda: write_blank_forms(registry, docs_dir, known, as_of, previous, cache, defer),
-                      entries=entries, profiles=profiles, cache=cache, last=last, stop=stop, defer=defer, entries_done=entries_done,
-                      beside=admin)
+    known, previous = environ, last.docs if last is not None else None
+    forms = None if known is None else lambda: write_blank_forms(registry, docs_dir, known, as_of, previous, cache, defer)
+    return write_docs(site, docs_dir, forms=forms, entries=entries, profiles=profiles, cache=cache, last=last, stop=stop,
+                      defer=defer, entries_done=entries_done, beside=admin, data=data)
 
 
 def build_site(
@@ -475,10 +473,12 @@ def build_site(
                     started.append((running.enter_context(indexer), deferred))
 
                 left_out = Deferred(defer_artefacts)
+                lines: dict[str, dict[str, str]] = {}
                 pages = render_docs(registry, docs, options, environ if environ is not None else os.environ, history, entries,
                                     profiles=profile_site, cache=cache,
-                                    last=None if clean else LastBuild(docs_dir, entries_dir, site_dir, carry=commit is None),
-                                    stop=stop, defer=left_out, entries_done=start_index, settle=settle)
+                                    last=None if clean else LastBuild(docs_dir, entries_dir, site_dir, carry=commit is None,
+                                                                      data=last.data.under(key)),
+                                    stop=stop, defer=left_out, entries_done=start_index, settle=settle, data=lines)
                 check_stopped(stop)
                 index, deferred = started[0]
                 profiles = profile_pages(docs)
@@ -521,7 +521,8 @@ def build_site(
                 _swap(site, site_dir, (docs_dir.parent,))
                 taken.kept()
                 finished = made["profiles"]
-                _write_records(records_file, pagedeps.Records(pagedeps.stamped(finished.records, str(site_dir)), bundle, made_now))
+                _write_records(records_file, pagedeps.Records(pagedeps.stamped(finished.records, str(site_dir)), bundle, made_now,
+                                                              pagedeps.DataLines(key, lines)))
             readings.save(cache)
         except BaseException:
             taken.undo()  # the last site's profiles back where they were: it stays whole
@@ -749,7 +750,7 @@ def _show_changed(registry: Registry, config_file: Path, site_dir: Path, docs_di
                                 LastBuild(docs_dir, entries_dir, site_dir), limit=IN_PLACE_LIMIT, planned=planned)
     if patch is None:
         return None
-    records = pagedeps.Records(patch.records, "" if patch.entries_changed else last.bundle, last.made)
+    records = pagedeps.Records(patch.records, "" if patch.entries_changed else last.bundle, last.made, last.data)
     if patch.entries_changed:
         # Written first: a changed search entry leaves no bundle recorded, even should this stop half-way
         # (the pages not yet what their records say are then rendered again by the next build).
@@ -781,7 +782,7 @@ def index_pending(site_dir: Path, docs_dir: Path, stop: Callable[[], bool] | Non
                 return False
             last = _last_records(records_file)
             _swap(work / BUNDLE, site_dir / BUNDLE, (site_dir.parent, docs_dir.parent))
-            _write_records(records_file, pagedeps.Records(last.pages, bundle, last.made))
+            _write_records(records_file, pagedeps.Records(last.pages, bundle, last.made, last.data))
     except IndexCancelled:
         return False
     except SearchIndexError as exc:

@@ -247,6 +247,7 @@ class LastBuild:
     # Whether its folders may be moved into the new build (carry_folders): not while they are
     # served and patched in place (serve), only when nobody reads them until the new ones replace them.
     carry: bool = False
+    data: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # its open data lines, when made by this code
 
 
 @dataclass(frozen=True, slots=True)
@@ -591,10 +592,12 @@ _FRONT_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _write_extras(site: SiteData, specs: dict[str, lists.ListSpec], out: Path, templates: Path,
-                  stop: Callable[[], bool] | None = None, between: Callable[[], object] | None = None) -> None:
+                  stop: Callable[[], bool] | None = None, between: Callable[[], object] | None = None,
+                  data: tuple[Mapping[str, Mapping[str, str]], dict[str, dict[str, str]]] = ({}, {})) -> None:
+    known, made = data
     steps: list[Callable[[], object]] = [
         lambda: shutil.copytree(templates / "assets", out / "assets"),
-        lambda: opendata.write(site, out / "data"),
+        lambda: made.update(opendata.write(site, out / "data", known).lines),
         lambda: lists.write(specs, out / "lists"),
         lambda: lists.write_facet_order(site, out / "lists"),
         lambda: (out / "lists" / "t2s.json").write_text(json.dumps(hanzi.fold_table(), ensure_ascii=False, separators=(",", ":")) + "\n",
@@ -713,7 +716,8 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
                entries: Path | None = None,
                profiles: Callable[[list[str]], ProfileSite] | None = None, cache: Path | None = None,
                last: LastBuild | None = None, stop: Callable[[], bool] | None = None, defer: Deferred | None = None,
-               entries_done: Callable[[], object] | None = None, beside: Callable[[], object] | None = None) -> int:
+               entries_done: Callable[[], object] | None = None, beside: Callable[[], object] | None = None,
+               data: dict[str, dict[str, str]] | None = None) -> int:
     """Write the whole docs folder into ``out`` (new, or holding only the photos); return the page count.
     ``forms`` lists the downloadable forms, or is a function that writes them and lists them: it
     then runs in this process while the workers render the pages (else one core would wait).
@@ -726,7 +730,8 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
     the workers render, ends the build early (``Cancelled``: in ``serve``, a newer save made it stale).
     ``defer`` asked: sharing cards not drawn before are left out (and said in ``defer.left``).
     ``entries_done`` is called once every search entry is written, before the cards are drawn: the
-    indexer can start then. ``beside`` writes other files (the editor) in this process while the workers render."""
+    indexer can start then. ``beside`` writes other files (the editor) in this process while the workers render.
+    ``data`` is filled with the open data's lines, for the next build (``last.data``: this build takes them)."""
     global _JOB
     check_stopped(stop)
     defer = defer or Deferred()
@@ -770,7 +775,7 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
         assert _JOB is not None
         _JOB = replace(_JOB, pages=[forms_page(listed)])  # the workers have theirs: forked before
         mine = [_render_share((0, 1))]
-        _write_extras(site, specs, out, templates, stop, lambda: entries_ready(running))
+        _write_extras(site, specs, out, templates, stop, lambda: entries_ready(running), (last.data, data if data is not None else {}))
         if beside is not None:
             beside()
         check_stopped(stop)

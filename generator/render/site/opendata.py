@@ -7,15 +7,20 @@ own, never flattened into a cell), no internal columns. Each column's English ke
 is written in the data package and on the 开放数据 page. The JSON files keep the
 nested public views as the site uses them. Everything comes from the public views
 (``generator.render.public``): nothing private, apprentices by masked name only.
+
+A one-record change rewrites one row: each CSV line is kept for the next build under a digest
+of what it is made of (``Lines``): the public view of the record it comes from (its bytes in
+the JSON file), its place among that record's rows, and the views of the records it names.
+Writing every row again took a second at M (10,000 masters) on every build.
 """
 
 from __future__ import annotations
 
 import csv
-import io
+import hashlib
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +31,9 @@ from generator.render.export import csv_cell
 from generator.render.site.data import KIND_NAMES, SiteData
 
 Row = dict[str, Any]
+Source = tuple[str, str]  # the record a row is made of: its kind's folder and its id
+Refs = Callable[[Row], Iterable[tuple[str, Any]]]  # the records a column names: kind's folder and id (or None)
+Lines = dict[str, dict[str, str]]  # table -> digest of a row's inputs -> its CSV line
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +43,7 @@ class Column:
     type: str  # Frictionless type: string, integer, date, year
     value: Callable[[SiteData, Row], Any]
     description: str = ""
+    refs: Refs | None = None  # the other records the value shows (their names): part of the row's key
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +51,9 @@ class Table:
     stem: str  # file name without extension
     label: str
     description: str
-    rows: Callable[[SiteData], list[Row]]
+    rows: Callable[[SiteData], list[tuple[Source, Row]]]
     columns: tuple[Column, ...]
+    count: Callable[[SiteData], int] | None = None  # the number of rows, without making them (the 开放数据 page)
 
 
 def _field(key: str, header: str, type_: str = "string", description: str = "") -> Column:
@@ -52,52 +62,67 @@ def _field(key: str, header: str, type_: str = "string", description: str = "") 
 
 def _name(kind: str, key: str, header: str) -> Column:
     """The name of the record a row refers to, beside its id."""
-    return Column(f"{key}_name", header, "string", lambda s, r: s.name(kind, r.get(key)) if r.get(key) else None)
+    return Column(f"{key}_name", header, "string", lambda s, r: s.name(kind, r.get(key)) if r.get(key) else None,
+                  refs=lambda r: ((kind, r.get(key)),))
 
 
 def _unit_name(key: str, header: str) -> Column:
-    return Column(f"{key}_name", header, "string", lambda s, r: s.units[r[key]]["name"] if r.get(key) in s.units else None)
+    return Column(f"{key}_name", header, "string", lambda s, r: s.units[r[key]]["name"] if r.get(key) in s.units else None,
+                  refs=lambda r: (("units", r.get(key)),))
 
 
 def _joined(key: str, header: str, names: str = "") -> Column:
     """A short list in one cell, separated by "；" (ids, or the names of the ids with ``names``)."""
     if names:
-        return Column(f"{key}_names", header, "string", lambda s, r: "；".join(s.name(names, i) for i in r.get(key) or []) or None)
+        return Column(f"{key}_names", header, "string", lambda s, r: "；".join(s.name(names, i) for i in r.get(key) or []) or None,
+                      refs=lambda r: [(names, i) for i in r.get(key) or []])
     return Column(key, header, "string", lambda _s, r: "；".join(r.get(key) or []) or None)
 
 
-def _honour_rows(site: SiteData) -> list[Row]:
-    return [{**h, "holder_kind": "名匠" if h["holder_kind"] == "masters" else "工作室"}
+def _own(kind: str) -> Callable[[SiteData], list[tuple[Source, Row]]]:
+    """A table of one row a record: the kind's public views as they are."""
+    return lambda s: [((kind, key), row) for key, row in dict.items(getattr(s, kind))]
+
+
+def _honour_rows(site: SiteData) -> list[tuple[Source, Row]]:
+    return [((h["holder_kind"], h["holder"]), {**h, "holder_kind": "名匠" if h["holder_kind"] == "masters" else "工作室"})
             for h in sorted(site.honours(), key=lambda h: (-h["year"], h["holder"], h["name"]))]
 
 
+def _honour_count(site: SiteData) -> int:
+    return sum(len(m["honours"]) for m in dict.values(site.masters)) + sum(len(s["honours"]) for s in dict.values(site.studios))
+
+
 TABLES: tuple[Table, ...] = (
-    Table("programmes", "活动", "各地的工作室建设、师徒结对和技能人才评选活动", lambda s: list(s.programmes.values()), (
+    Table("programmes", "活动", "各地的工作室建设、师徒结对和技能人才评选活动", _own("programmes"), (
         _field("id", "编号"), _field("name", "名称"),
         Column("kind", "类型", "string", lambda _s, r: KIND_NAMES.get(r["kind"], r["kind"])),
         _field("issuer", "发文单位"), _field("document_no", "文号"), _field("issued", "发文日期", "date"),
         _field("start_year", "开始年份", "year"), _field("years", "年限", "integer"), _field("target", "总目标", "integer"),
         _field("description", "说明"))),
     Table("quotas", "任务分配", "师徒结对活动分配给各单位的任务（附件4）",
-          lambda s: [{**q, "programme": p["id"]} for p in s.programmes.values() for q in p["quotas"]], (
+          lambda s: [(("programmes", k), {**q, "programme": p["id"]}) for k, p in dict.items(s.programmes) for q in p["quotas"]], (
         _field("programme", "活动编号"), _name("programmes", "programme", "活动名称"),
-        _field("unit", "单位编号"), _unit_name("unit", "单位名称"), _field("years", "年限", "integer"), _field("target", "任务（对）", "integer"))),
-    Table("units", "单位", "依托单位、结对单位和主管部门", lambda s: list(s.units.values()), (
+        _field("unit", "单位编号"), _unit_name("unit", "单位名称"), _field("years", "年限", "integer"), _field("target", "任务（对）", "integer")),
+          count=lambda s: sum(len(p["quotas"]) for p in dict.values(s.programmes))),
+    Table("units", "单位", "依托单位、结对单位和主管部门", _own("units"), (
         _field("id", "编号"), _field("name", "名称"), _field("short_name", "简称"), _field("type", "类型"),
         _field("region", "地区"), _field("industry", "行业"), _field("parent", "上级单位编号"), _unit_name("parent", "上级单位名称"),
         _field("description", "简介"))),
-    Table("masters", "名匠", "劳模、工匠、技能大师和带徒师傅", lambda s: list(s.masters.values()), (
+    Table("masters", "名匠", "劳模、工匠、技能大师和带徒师傅", _own("masters"), (
         _field("id", "编号"), _field("name", "姓名"), _field("gender", "性别"), _field("unit", "单位编号"), _unit_name("unit", "单位名称"),
         _field("department", "部门"), _field("post", "岗位"), _field("trade", "工种"), _field("skill_level", "技术等级"),
         _field("title", "职称"), _field("education", "学历"), _field("bio", "简介"))),
     Table("talent", "技能人才", "名匠入选技能人才评选的层级和年份",
-          lambda s: [{**t, "master": m["id"]} for m in s.masters.values() for t in m["talent"]], (
+          lambda s: [(("masters", k), {**t, "master": m["id"]}) for k, m in dict.items(s.masters) for t in m["talent"]], (
         _field("master", "名匠编号"), _name("masters", "master", "姓名"), _field("programme", "活动编号"), _name("programmes", "programme", "活动名称"),
-        _field("tier", "层级"), _field("year", "入选年份", "year"))),
+        _field("tier", "层级"), _field("year", "入选年份", "year")),
+          count=lambda s: sum(len(m["talent"]) for m in dict.values(s.masters))),
     Table("honours", "荣誉", "名匠和工作室获得的荣誉，一项荣誉一行", _honour_rows, (
         _field("holder_kind", "获得者类型", description="名匠或工作室"), _field("holder", "获得者编号"), _field("holder_name", "获得者"),
-        _field("name", "荣誉"), _field("level", "级别"), _field("year", "年份", "year"), _field("issuer", "授予单位"))),
-    Table("studios", "工作室", "劳模创新、工匠人才创新、名师和技能大师工作室", lambda s: list(s.studios.values()), (
+        _field("name", "荣誉"), _field("level", "级别"), _field("year", "年份", "year"), _field("issuer", "授予单位")),
+          count=_honour_count),
+    Table("studios", "工作室", "劳模创新、工匠人才创新、名师和技能大师工作室", _own("studios"), (
         _field("id", "编号"), _field("name", "名称"), _field("type", "类型"), _field("level", "级别"), _field("field", "领域"),
         _field("programme", "活动编号"), _name("programmes", "programme", "活动名称"),
         _field("unit", "依托单位编号"), _unit_name("unit", "依托单位名称"), _field("mode", "创办方式"),
@@ -106,7 +131,7 @@ TABLES: tuple[Table, ...] = (
         _joined("members", "团队成员编号"), _joined("members", "团队成员", "masters"),
         _field("learners", "固定学员（人）", "integer"), _field("established", "成立日期", "date"), _field("named", "命名日期", "date"),
         _field("area_m2", "场地面积（平方米）", "integer"), _field("status", "状态"), _field("description", "简介"))),
-    Table("pairs", "师徒结对", "师徒结对协议（徒弟姓名已遮挡）", lambda s: list(s.pairs.values()), (
+    Table("pairs", "师徒结对", "师徒结对协议（徒弟姓名已遮挡）", _own("pairs"), (
         _field("id", "编号"), _field("programme", "活动编号"), _name("programmes", "programme", "活动名称"),
         _field("unit", "单位编号"), _unit_name("unit", "单位名称"), _field("master", "师傅编号"), _name("masters", "master", "师傅"),
         _field("studio", "工作室编号"), _name("studios", "studio", "工作室"), _field("apprentice", "徒弟（遮挡）"),
@@ -123,20 +148,90 @@ JSON_FILES = [(kind.folder, kind.label) for kind in KINDS]
 
 
 def counts(site: SiteData) -> list[tuple[Table, int]]:
-    return [(table, len(table.rows(site))) for table in TABLES]
+    return [(table, table.count(site) if table.count is not None else len(table.rows(site))) for table in TABLES]
 
 
-def table_rows(site: SiteData, table: Table) -> list[list[Any]]:
-    return [[column.value(site, row) for column in table.columns] for row in table.rows(site)]
+class _Collected(list[str]):
+    """What ``csv.writer`` writes, a line an item (it writes each row in one call)."""
+
+    def write(self, line: str) -> None:
+        self.append(line)
 
 
-def to_csv(table: Table, rows: list[list[Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([c.header for c in table.columns])
-    for row in rows:
-        writer.writerow([csv_cell(v) for v in row])
-    return buffer.getvalue()
+def to_csv(table: Table, lines: Iterable[str]) -> str:
+    """The table's CSV text: the header, then the rows' lines (``_csv_line``)."""
+    out = _Collected()
+    csv.writer(out, lineterminator="\n").writerow([c.header for c in table.columns])
+    return "".join([*out, *lines])
+
+
+@dataclass(slots=True)
+class Written:
+    """What ``write`` wrote: each table with its number of rows, and each CSV line by its inputs' digest (for the next build)."""
+
+    tables: list[tuple[Table, int]] = field(default_factory=list)
+    lines: Lines = field(default_factory=dict)
+
+
+def _json_files(site: SiteData) -> tuple[dict[str, bytes], dict[Source, bytes]]:
+    """Each kind's JSON file, as ``orjson.dumps(views, option=OPT_INDENT_2)`` writes it, made of each
+    view's own dump; and a digest of each view's dump (what the view holds)."""
+    files: dict[str, bytes] = {}
+    digests: dict[Source, bytes] = {}
+    for stem, _label in JSON_FILES:
+        parts: list[bytes] = []
+        for key, view in dict.items(getattr(site, stem)):  # dict's own: no page's dependency is noted here
+            part = orjson.dumps(view, option=orjson.OPT_INDENT_2)
+            digests[(stem, key)] = hashlib.blake2b(part, digest_size=12).digest()
+            # Indented here, and only that copy kept: orjson's own buffer is several times the text.
+            parts.append(part.replace(b"\n", b"\n  "))
+        files[stem] = b"[\n  " + b",\n  ".join(parts) + b"\n]\n" if parts else b"[]\n"
+    return files, digests
+
+
+_MISSING = bytes(12)  # the digest of a record that is not there (every digest has this width)
+
+
+def _table_lines(site: SiteData, table: Table, digests: Mapping[Source, bytes], known: Mapping[str, str]) -> list[tuple[str, str]]:
+    """The table's CSV lines in order, each with its key: a digest of its inputs' digests (each of the
+    same width, side by side). A line whose key ``known`` has is taken from there."""
+    named = [column.refs for column in table.columns if column.refs is not None]
+    made = _Collected()
+    writer = csv.writer(made, lineterminator="\n")
+    seen: dict[Source, int] = {}
+    lines: list[tuple[str, str]] = []
+    for source, row in table.rows(site):
+        nth = seen[source] = seen.get(source, -1) + 1  # its place among its record's rows
+        inputs = [digests.get(source, _MISSING), nth.to_bytes(4, "big")]
+        for refs in named:
+            inputs += [digests.get(ref, _MISSING) for ref in refs(row)]
+        key = hashlib.blake2b(b"".join(inputs), digest_size=16).hexdigest()
+        line = known.get(key)
+        if line is None:
+            writer.writerow([csv_cell(column.value(site, row)) for column in table.columns])
+            line = made.pop()
+        lines.append((key, line))
+    return lines
+
+
+def write(site: SiteData, folder: Path, known: Mapping[str, Mapping[str, str]] | None = None) -> Written:
+    """The CSV and JSON files and the data package in ``folder``. ``known``: the last build's lines
+    (``Written.lines``), taken again for a row whose inputs are the same: give them only when they
+    were made by the same code (the build's key)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files, digests = _json_files(site)
+    for stem, data in files.items():
+        (folder / f"{stem}.json").write_bytes(data)
+    written = Written()
+    for table in TABLES:
+        lines = _table_lines(site, table, digests, (known or {}).get(table.stem, {}))
+        # A BOM so that Excel opens the Chinese text correctly.
+        (folder / f"{table.stem}.csv").write_text("\ufeff" + to_csv(table, (line for _, line in lines)), encoding="utf-8")
+        written.tables.append((table, len(lines)))
+        written.lines[table.stem] = dict(lines)
+    (folder / "datapackage.json").write_text(json.dumps(datapackage(written.tables), ensure_ascii=False, indent=1) + "\n",
+                                             encoding="utf-8")
+    return written
 
 
 def datapackage(tables: list[tuple[Table, int]]) -> dict[str, Any]:
@@ -154,17 +249,3 @@ def datapackage(tables: list[tuple[Table, int]]) -> dict[str, Any]:
             "description": "登记册中可公开的内容：不含任何不公开信息，徒弟只保留遮挡后的姓名。CSV 中以 = + - @ Tab 回车开头的文字前加了英文单引号。",
             "resources": resources}
 
-
-def write(site: SiteData, folder: Path) -> list[tuple[Table, int]]:
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for table in TABLES:
-        rows = table_rows(site, table)
-        # A BOM so that Excel opens the Chinese text correctly.
-        (folder / f"{table.stem}.csv").write_text("\ufeff" + to_csv(table, rows), encoding="utf-8")
-        written.append((table, len(rows)))
-    for stem, _label in JSON_FILES:
-        rows_json = list(getattr(site, stem).values())
-        (folder / f"{stem}.json").write_bytes(orjson.dumps(rows_json, option=orjson.OPT_INDENT_2) + b"\n")
-    (folder / "datapackage.json").write_text(json.dumps(datapackage(written), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return written
