@@ -45,10 +45,16 @@ def test_a_page_digest_changes_exactly_when_a_dependency_does() -> None:
 
 
 def test_records_survive_the_file_and_a_broken_file_means_none() -> None:
-    record = pagedeps.PageRecord("d", (("masters", "li-jun"),), "h", ("og/x.png", ("匠谱", "李军", "电工")))
+    record = pagedeps.PageRecord.made("d", (("masters", "li-jun"), ("by.masters_of_unit", "u1")), "h", ("og/x.png", ("匠谱", "李军", "电工")))
     kept = pagedeps.Records({"masters/li-jun.md": record, "masters/wang.md": replace(record, stamp=(1, 2, 3, 4, 5, 6))}, "b",
                             pagedeps.Made("k", {"index.html": "d1", "assets/x.css": "d2"}, "<urlset/>", "H4sI"))
     assert pagedeps.load(pagedeps.dump(kept)) == kept
+    assert pagedeps.load(pagedeps.dump(kept)).pages["masters/li-jun.md"].deps == (("masters", "li-jun"), ("by.masters_of_unit", "u1"))
+    # A damaged dependency line is a dependency no table has: the page's digest differs, and it is rendered again.
+    damaged = replace(record, dep_lines="masters\tli-jun\nno tab here")
+    assert damaged.deps == (("masters", "li-jun"), ("no tab here", ""))
+    assert record.reads(pagedeps.as_lines([("units", "u9"), ("by.masters_of_unit", "u1")]))
+    assert not record.reads(pagedeps.as_lines([("masters", "li"), ("masters_of_unit", "u1"), ("by.masters_of_unit", "u")]))
     none = pagedeps.Records({})
     assert pagedeps.load("{") == none and pagedeps.load('{"format": 99, "pages": {}}') == none
     assert pagedeps.load(json.dumps({"format": pagedeps.FORMAT, "pages": {"a": [1]}})) == none

@@ -377,7 +377,7 @@ def _render_page(job: _Job, page: Page) -> list[tuple[Path, bytes, Path | None]]
             files.append((path, data, None))
         if job.digests is not None:
             deps = tuple(sorted(seen))
-            _RECORDS[page.path] = pagedeps.PageRecord(job.digests.page(job.key, page.path, deps), deps, pagedeps.html_digest(data),
+            _RECORDS[page.path] = pagedeps.PageRecord.made(job.digests.page(job.key, page.path, deps), deps, pagedeps.html_digest(data),
                                                       _PAGE_CARD[0] if _PAGE_CARD else None)
         _RENDERED.add(page.path)
     return files
@@ -527,8 +527,9 @@ def render_in_place(site: SiteData, profiles: ProfileSite, last: LastBuild, *, l
     digests, key = pagedeps.Digests(tables), _pages_key(profiles, site)
     pages = [page for page in (plan_pages(site) if planned is None else planned) if is_profile(page.path)]
     since = _since_last(tables, key, profiles.known)
+    lines = None if since is None else pagedeps.as_lines(since)
     changed = [page for page in pages if (record := profiles.known.get(page.path)) is None
-               or (since is None or not since.isdisjoint(record.deps)) and digests.page(key, page.path, record.deps) != record.digest]
+               or (lines is None or record.reads(lines)) and digests.page(key, page.path, record.deps) != record.digest]
     if len(changed) > limit:
         return None
     with tempfile.TemporaryDirectory(prefix=".jiangpu-in-place-", dir=last.site.parent) as made:
