@@ -34,7 +34,7 @@ from generator.memory import collector_paused, collector_settled
 from generator.model.entities import Registry
 from generator.render import readings
 from generator.render.cms import CmsError, CmsOptions, decap_package, write_admin
-from generator.render.site import keys, pagedeps
+from generator.render.site import carry, keys, pagedeps
 from generator.render.site.assemble import (
     add_to_sitemap,
     differs,
@@ -52,11 +52,11 @@ from generator.render.site.assemble import (
 from generator.render.site.chrome import Chrome
 from generator.render.site.data import SiteData, build_site_data
 from generator.render.site.docs import (
+    CARRIED,
     FORMS_PAGE,
     Deferred,
     LastBuild,
     ProfileSite,
-    carry_folders_back,
     check_stopped,
     compiled_in,
     is_profile,
@@ -526,7 +526,7 @@ def build_site(
             readings.save(cache)
         except BaseException:
             taken.undo()  # the last site's profiles back where they were: it stays whole
-            carry_folders_back(docs_work)
+            carry.undo(docs_work / CARRIED)
             raise
         finally:
             shutil.rmtree(docs_work, ignore_errors=True)
@@ -538,14 +538,14 @@ def build_site(
 class _Taken:
     """The profiles put into the new site (``take_profile``): the unchanged ones leave the last site, so
     until the new site is in place, ``undo`` can put them back. With ``aside`` (a folder of the build's own,
-    given when nobody serves the last site meanwhile: ``build``), each profile folder of the last site (``masters/``…) is moved over whole, and only
-    what changed in it is replaced (at M, three renames instead of 10,000); what it replaces or drops is set
-    aside in ``aside``, for ``undo`` to put back."""
+    given when nobody serves the last site meanwhile: ``build``), each profile folder of the last site
+    (``masters/``…) is carried over whole (carry.py), and only what changed in it is replaced (at M, three
+    renames instead of 10,000)."""
 
     def __init__(self, made: Path, site: Path, last_site: Path | None, aside: Path | None = None) -> None:
         self.made, self.site, self.last_site, self.aside = made, site, last_site, aside
         self.moved: list[str] | None = None  # urls moved from the last site; None: not taken yet
-        self.carried: list[tuple[str, list[str]]] = []  # folders moved whole, each with the names put into it
+        self.carried = carry.Carried(aside / "carried") if aside is not None else None
 
     def take(self, profiles: list[str]) -> None:
         if self.moved is not None:
@@ -557,9 +557,9 @@ class _Taken:
             folder, _, name = url.rstrip("/").rpartition("/")
             by_folder.setdefault(folder, set()).add(name)
         carried = set()
-        if self.last_site is not None and self.aside is not None:
+        if self.last_site is not None and self.carried is not None:
             for folder in sorted(by_folder):
-                if self._carry(folder, by_folder[folder]):
+                if self._carry(self.carried, folder, by_folder[folder]):
                     carried.add(folder)
         for url in urls:
             if url.rstrip("/").rpartition("/")[0] in carried:
@@ -568,7 +568,7 @@ class _Taken:
                 self.moved.append(url)
             take_profile(self.made, url, self.site, self.last_site)
 
-    def _carry(self, folder: str, names: set[str]) -> bool:
+    def _carry(self, carried: carry.Carried, folder: str, names: set[str]) -> bool:
         """The last site's ``folder`` moved into the new site whole: the pages MkDocs made there (the list) and
         the profiles rendered now put in, the profiles no longer wanted set aside. False when it cannot be."""
         assert self.last_site is not None and self.aside is not None
@@ -576,22 +576,18 @@ class _Taken:
         if last.is_symlink() or not last.is_dir():
             return False
         mkdocs = self.aside / f"mkdocs-{folder}"
-        held = self.aside / folder
-        held.mkdir(parents=True)
         if target.exists():
+            mkdocs.parent.mkdir(parents=True, exist_ok=True)
             target.rename(mkdocs)  # what MkDocs made there (the list's page): put in below
-        last.rename(target)
-        added: list[str] = []
-        self.carried.append((folder, added))
+        carried.carry([(last, target)])
         rendered = set(os.listdir(made)) if made.is_dir() else set()
         listed = set(os.listdir(mkdocs)) if mkdocs.is_dir() else set()
         for name in os.listdir(target):
             if name in rendered or name in listed or name not in names:
-                os.rename(target / name, held / name)  # replaced below, or a profile no longer wanted
+                carried.set_aside(target / name)  # replaced below, or a profile no longer wanted
         for source, moved in ((made, rendered), (mkdocs, listed)):
             for name in sorted(moved):
                 os.rename(source / name, target / name)
-                added.append(name)
         if not names <= set(os.listdir(target)):
             raise OSError(f"上次生成的网站缺少 {folder}/ 中的页面")
         return True
@@ -599,7 +595,8 @@ class _Taken:
     def kept(self) -> None:
         """The new site is in place: nothing to put back."""
         self.moved = []
-        self.carried = []
+        if self.carried is not None:
+            self.carried.kept()
 
     def undo(self) -> None:
         for url in reversed(self.moved or []):
@@ -609,20 +606,9 @@ class _Taken:
             except OSError:
                 continue  # not moved (the failure came half-way): still where it was
         self.moved = []
-        for folder, added in reversed(self.carried):
-            assert self.last_site is not None and self.aside is not None
-            target = self.site / folder
-            for name in added:
-                path = target / name
-                if path.is_dir() and not path.is_symlink():
-                    shutil.rmtree(path)
-                else:
-                    path.unlink(missing_ok=True)
-            held = self.aside / folder
-            for name in os.listdir(held):
-                os.rename(held / name, target / name)
-            target.rename(self.last_site / folder)
-        self.carried = []
+        if self.carried is not None:
+            carry.undo(self.carried.journal)
+            self.carried.kept()
 
 
 class _Indexer:

@@ -23,7 +23,6 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, cast
 
-import orjson
 import yaml
 from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.bccache import Bucket
@@ -31,6 +30,7 @@ from markupsafe import Markup, escape
 
 from generator.files import link_or_copy, write_atomically
 from generator.render.site import cards, feeds, hanzi, lists, opendata, pagedeps
+from generator.render.site.carry import Carried
 from generator.render.site.chrome import Chrome, split_page, tidy_body
 from generator.render.site.data import (
     HONOUR_LEVELS,
@@ -260,7 +260,7 @@ class _Job:
     last: LastBuild
     digests: pagedeps.Digests | None = None
     key: str = ""
-    carried: bool = False  # the profile folders are the last build's, carried over (carry_folders)
+    carried: Carried | None = None  # the profile folders are the last build's, carried over (carry_folders)
 
 
 # The pages of the build under way, shared with forked workers without pickling.
@@ -365,7 +365,7 @@ def _render_page(job: _Job, page: Page) -> list[tuple[Path, bytes, Path | None]]
         text = job.env.get_template(page.template).render(root=page.root, **page.context)
     if profile:
         text = tidy_body(text)
-    here = job.carried and folder in PROFILE_FOLDERS  # its folder is the last build's, carried over
+    here = job.carried is not None and folder in PROFILE_FOLDERS  # its folder is the last build's, carried over
     files = [(job.out / page.path, text.encode("utf-8"), job.out / page.path if here else _beside(job.last.docs, page.path))]
     entry = search_entry(page, text, job.entries) if job.entries is not None else None
     if entry is not None and job.entries is not None:
@@ -397,7 +397,7 @@ def _take_over(job: _Job, page: Page) -> bool:
     entry = page.path[: -len(".md")] + ".html"
     folder = os.path.join(last.site, page.path[: -len(".md")])
     # The page's Markdown is where it was when its folder was carried over.
-    docs_file = os.path.join(job.out if job.carried else last.docs, page.path)
+    docs_file = os.path.join(job.out if job.carried is not None else last.docs, page.path)
     entry_file = os.path.join(last.entries, entry)
     try:
         # The page as the last build left it (by its stamp: 10,000 pages read and hashed took seconds), else by its bytes.
@@ -613,38 +613,31 @@ def _write_extras(site: SiteData, specs: dict[str, lists.ListSpec], out: Path, t
             between()
 
 
-CARRIED = "carried"  # beside the docs folder a build makes: what carry_folders took, and the files it replaced
+CARRIED = "carried"  # beside the docs folder a build makes: the journal of the folders carry_folders took
 
 
-def carry_folders(last: LastBuild, out: Path) -> bool:
+def carry_folders(last: LastBuild, out: Path) -> Carried | None:
     """The last build's profile folders and sharing cards of the docs moved into this build's whole: at M,
     20,000 files nearly all as they were cost four renames instead of 20,000 links (and as many removals after). A
-    file that changes is replaced, the last one set aside first (``set_aside``), so that
-    ``carry_folders_back`` can return every folder as it was should the build fail. True when carried.
+    file that changes is replaced, the last one set aside first (``set_aside``), so that ``carry.undo``
+    can return every folder as it was should the build fail. None when not carried.
     (The search entries are linked one by one: the search bundle's update compares them with the last.)"""
     if last.docs is None:
-        return False
+        return None
     # The sharing cards' folder too, when there is one (none without a Chinese font): a card is named by what it
     # shows (``cards.card_path``), so a card of the same name is the same picture.
     moves = [(last.docs / f, out / f) for f in PROFILE_FOLDERS + ((cards.FOLDER,) if (last.docs / cards.FOLDER).is_dir() else ())]
     if any(source.is_symlink() or not source.is_dir() or target.exists() for source, target in moves):
-        return False
-    held = {target.relative_to(out.parent).as_posix(): {"from": str(source), "names": os.listdir(source)} for source, target in moves}
-    (out.parent / CARRIED).mkdir()
-    (out.parent / CARRIED / "held.json").write_bytes(orjson.dumps(held))
-    for source, target in moves:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.rename(source, target)
-    return True
+        return None
+    carried = Carried(out.parent / CARRIED)
+    carried.carry(moves)
+    return carried
 
 
 def set_aside(path: Path) -> None:
     """A carried folder's file about to be replaced or removed, kept beside the build until it is done."""
-    assert _JOB is not None
-    root = _JOB.out.parent
-    aside = root / CARRIED / "replaced" / path.relative_to(root)
-    aside.parent.mkdir(parents=True, exist_ok=True)
-    os.rename(path, aside)
+    assert _JOB is not None and _JOB.carried is not None
+    _JOB.carried.set_aside(path)
 
 
 def _drop_stale(out: Path, pages: list[Page]) -> None:
@@ -662,33 +655,6 @@ def _drop_unwanted_cards(out: Path, wanted: set[str]) -> None:
         for name in os.listdir(out / cards.FOLDER):
             if f"{cards.FOLDER}/{name}" not in wanted:
                 set_aside(out / cards.FOLDER / name)
-
-
-def carry_folders_back(work: Path) -> None:
-    """After a failed build: each folder ``carry_folders`` took (``work`` holds this build's docs), back
-    where it was, as it was: the files the build added removed, the ones it replaced or removed put back."""
-    try:
-        held = orjson.loads((work / CARRIED / "held.json").read_bytes())
-    except (OSError, orjson.JSONDecodeError):
-        return
-    for rel, was in held.items():
-        folder, source = work / rel, Path(was["from"])
-        if not folder.is_dir() or source.exists():
-            continue
-        names = set(was["names"])
-        with os.scandir(folder) as listing:
-            for entry in listing:
-                if entry.name in names:
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    shutil.rmtree(entry.path)
-                else:
-                    os.unlink(entry.path)
-        replaced = work / CARRIED / "replaced" / rel
-        if replaced.is_dir():
-            for entry in replaced.iterdir():
-                os.replace(entry, folder / entry.name)
-        os.rename(folder, source)
 
 
 def check_stopped(stop: Callable[[], bool] | None) -> None:
@@ -747,7 +713,7 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
     if finished is not None:
         digests, key = pagedeps.Digests(pagedeps.track(site)), _pages_key(finished, site)
     last = last or LastBuild()
-    carried = last.carry and finished is not None and carry_folders(last, out)
+    carried = carry_folders(last, out) if last.carry and finished is not None else None
     # By the pages' folder names first: 10,000 pathlib joins took 0.2 s at M.
     names = {p.path.rpartition("/")[0] for p in pages}
     folders = {out / name for name in names} | ({entries / name for name in names} if entries else set())
@@ -793,7 +759,7 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
                 running = [pool.submit(_render_share, share) for share in shares]
                 done = beside_pages(running)  # meanwhile, in this otherwise idle process
                 done += _results(pool, running, stop)
-            if carried:
+            if carried is not None:
                 _drop_stale(out, pages)
             if not announced and entries_done is not None:
                 entries_done()
@@ -809,7 +775,7 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
                             asked[record.card[0]] = record.card[1]
                 for path, words in asked.items():
                     parts[int(path[len(cards.FOLDER) + 1:][:8], 16) % len(parts)][path] = words
-            if carried:
+            if carried is not None:
                 _drop_unwanted_cards(out, {path for part in parts for path in part})
             shares_of_cards = [(part, out, last.docs, cache / "cards" if cache else None, not defer.asked) for part in parts]
             # Drawing cards never drawn before takes seconds at M: a stale build stops here too.
