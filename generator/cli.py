@@ -44,9 +44,40 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         formatter.add_usage(self.usage, self._actions, self._mutually_exclusive_groups, prefix="用法：")
         return formatter.format_help()
 
+    def parse_known_args(self, args: typing.Sequence[str] | None = None,  # type: ignore[override]
+                         namespace: argparse.Namespace | None = None) -> tuple[argparse.Namespace, list[str]]:
+        self._given = list(sys.argv[1:] if args is None else args)  # for error(): the options typed here
+        return super().parse_known_args(args, namespace)
+
+    def _mistyped(self) -> list[str]:
+        """Each option typed that the command does not know, with the nearest one it does (--filld: --filled)."""
+        given, parser = getattr(self, "_given", []), self
+        for action in self._actions:  # the sub-command typed, whose options these are
+            if isinstance(action, argparse._SubParsersAction):
+                chosen = next((a for a in given if a in action.choices), None)
+                if chosen is None:
+                    return []
+                parser = action.choices[chosen]
+        known = sorted(parser._option_string_actions)
+        found = []
+        for typed in dict.fromkeys(a.split("=", 1)[0] for a in given if a.startswith("--")):
+            if typed not in known:
+                near = difflib.get_close_matches(typed, known, n=1, cutoff=0.6)
+                found.append(f"{typed}（是不是 {near[0]}？）" if near else typed)
+        return found
+
     def error(self, message: str) -> typing.NoReturn:
+        mistyped = self._mistyped()
+        choice = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        if choice:  # biuld: build
+            near = difflib.get_close_matches(choice[1], re.findall(r"'([^']*)'", choice[2]), n=1, cutoff=0.6)
+            message += f"；是不是 {near[0]}？" if near else ""
+        if mistyped and message.startswith("unrecognized arguments"):
+            message = "无法识别的参数：" + " ".join(mistyped)
         for pattern, chinese in _USAGE_ERRORS:
             message = pattern.sub(chinese, message)
+        if mistyped and not message.startswith("无法识别"):  # a mistyped option is often why another seems missing
+            message += "；无法识别的参数：" + " ".join(mistyped)
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}：错误：{message}\n")
 

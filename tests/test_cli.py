@@ -142,6 +142,10 @@ def test_a_path_outside_the_registry_is_reported(registry_dir: Path, capsys: pyt
     (["export"], "缺少必需的参数：--out"),
     (["export", "--out"], "参数 --out 后面需要一个值"),
     (["validate", "--bogus"], "无法识别的参数：--bogus"),
+    (["biuld"], "是不是 build？"),
+    (["build", "--clena"], "无法识别的参数：--clena（是不是 --clean？）"),
+    (["forms", "--filld"], "缺少必需的参数：--out；无法识别的参数：--filld（是不是 --filled？）"),
+    (["export", "--out=x.xlsx", "--fromat", "csv"], "无法识别的参数：--fromat（是不是 --format？）"),
 ])
 def test_mistyped_commands_are_answered_in_chinese(argv: list[str], wanted: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 2
