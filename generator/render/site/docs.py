@@ -594,8 +594,9 @@ _FRONT_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def _write_extras(site: SiteData, specs: dict[str, lists.ListSpec], out: Path, templates: Path,
                   stop: Callable[[], bool] | None = None, between: Callable[[], object] | None = None,
-                  data: tuple[Mapping[str, Mapping[str, str]], dict[str, dict[str, str]]] = ({}, {})) -> None:
-    known, made = data
+                  data: tuple[Mapping[str, Mapping[str, str]], dict[str, dict[str, str]]] | None = None) -> None:
+    """The files beside the pages; ``data``: the last build's open data lines, and the dict this build's go into."""
+    known, made = data if data is not None else ({}, {})
     steps: list[Callable[[], object]] = [
         lambda: shutil.copytree(templates / "assets", out / "assets"),
         lambda: made.update(opendata.write(site, out / "data", known).lines),
