@@ -144,7 +144,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
     changed = changed_files(args.records, args.base)
     if changed is None:
-        sys.stderr.write(f"无法从 git 取得相对 {args.base} 的改动：请在 git 仓库中运行，并取出这个提交（工作流中 fetch-depth: 2）\n")
+        sys.stderr.write(f"无法从 git 取得相对 {args.base} 的改动：请在 git 仓库中运行，并取出这个提交及其历史（工作流中 fetch-depth: 0）\n")
         return EXIT_USAGE
     run = _check(args)
     touched = changes(run.registry, [(status, shown_path(path)) for status, path in changed])

@@ -78,6 +78,13 @@ def test_the_pages_job_builds_a_deployable_site_from_a_fresh_clone(pages_run: Pa
     assert not [name for name, member in files.items() if member.issym() or member.islnk()], "links are dereferenced"
     assert "https://union.github.io/registry/" in (build.workspace / "site" / "sitemap.xml").read_text(encoding="utf-8")  # type: ignore[operator]
     assert pages_run.cache.is_dir() and any(pages_run.cache.iterdir()), "the site is saved for previews"
+    # Each profile shows when its record last changed, from the whole history (a shallow checkout would
+    # give every page the last commit's date).
+    origin = pages_run.runner.repository
+    for record in sorted((origin / "records" / "masters").glob("*.yml")):
+        day = _git(origin, "log", "-1", "--format=%cs", "main", "--", f"records/masters/{record.name}")
+        page = (build.workspace / "site" / "masters" / record.stem / "index.html").read_text(encoding="utf-8")  # type: ignore[operator]
+        assert f'最近更新：<time datetime="{day}">' in page, record.name
     assert pages_run.runner.run(WORKFLOWS / "pages.yml", "deploy").outcome == "success"
 
 

@@ -35,3 +35,34 @@ def test_each_record_has_its_last_commit_date_and_a_new_commit_is_seen(tmp_path:
 def test_outside_a_checkout_there_is_no_history(tmp_path: Path) -> None:
     (tmp_path / "records").mkdir()
     assert last_changed(tmp_path / "records") == {}
+
+
+def test_a_shallow_clone_gives_no_date_to_files_it_cannot_see_change(tmp_path: Path) -> None:
+    """A workflow's checkout with fetch-depth 1 or 2: the oldest commit fetched lists every file as added.
+    Those files get no date (a page then shows none), never that commit's date on every page."""
+    origin = tmp_path / "origin"
+    records = origin / "records"
+    (records / "masters").mkdir(parents=True)
+    (records / "masters" / "li-jun.yml").write_text("id: li-jun\n", encoding="utf-8")
+    (records / "masters" / "ye-qing.yml").write_text("id: ye-qing\n", encoding="utf-8")
+    _git(origin, "init", "-q")
+    _git(origin, "add", ".")
+    _git(origin, "commit", "-qm", "first", day="2023-06-01")
+    (records / "masters" / "ye-qing.yml").write_text("id: ye-qing\nname: 叶青\n", encoding="utf-8")
+    _git(origin, "commit", "-qam", "second", day="2024-03-05")
+    (origin / "README.md").write_text("x\n", encoding="utf-8")
+    _git(origin, "add", ".")
+    _git(origin, "commit", "-qm", "third", day="2025-01-02")
+    (records / "masters" / "li-jun.yml").write_text("id: li-jun\nname: 李军\n", encoding="utf-8")
+    _git(origin, "commit", "-qam", "fourth", day="2025-06-01")
+
+    full = tmp_path / "full"
+    _git(tmp_path, "clone", "-q", origin.as_uri(), str(full))
+    everything = {"masters/li-jun.yml": date(2025, 6, 1), "masters/ye-qing.yml": date(2024, 3, 5)}
+    assert last_changed(full / "records") == everything
+    # depth 2 is cut at "third": li-jun changed after it, ye-qing's change is out of sight; depth 4 sees all.
+    for depth, expected in (("1", {}), ("2", {"masters/li-jun.yml": date(2025, 6, 1)}), ("3", {"masters/li-jun.yml": date(2025, 6, 1)}),
+                            ("4", everything)):
+        shallow = tmp_path / f"depth-{depth}"
+        _git(tmp_path, "clone", "-q", "--depth", depth, origin.as_uri(), str(shallow))
+        assert last_changed(shallow / "records") == expected, depth
