@@ -4,7 +4,7 @@ A build renders every page again (profiles cost microseconds each, see chrome.py
 the blank forms and the sharing cards from the last build's docs folder when they show the same
 thing. A registry (the sample, size S) is built once; then it is edited step by step — a
 master's text, a new master, a deleted master, a studio renamed (new id, its references
-updated), a pair, a unit's name, a programme — and after each step the kept site is built again
+updated), a pair, a unit's name, a programme, the registry's newest date — and after each step the kept site is built again
 and a fresh one cleanly. The two must be the same files with the same bytes (Pagefind's filter
 index compared by what a search reads: see ``searchupdate.content``).
 """
@@ -85,9 +85,16 @@ def _programme(records: Path) -> None:
     _edit(records / "programmes" / "taoyuan-pairing-2019.yml", "description: ", "description: 增量生成测试。")
 
 
+def _site_date(records: Path) -> None:
+    """The registry's newest date moves (数据截至, printed in the progress charts' captions)."""
+    pair = records / "pairs" / "taoyuan-2026-002.yml"
+    pair.write_text(pair.read_text(encoding="utf-8").replace("start: 2026-12-10", "start: 2026-12-20"), encoding="utf-8")
+
+
 STEPS: list[tuple[str, Callable[[Path], None]]] = [
     ("master text", _bio), ("new master", _new_master), ("deleted master", _deleted_master),
     ("renamed studio", _renamed_studio), ("pair", _pair), ("unit name", _unit_name), ("programme", _programme),
+    ("site date", _site_date),
 ]
 
 
@@ -165,6 +172,9 @@ def test_a_build_on_the_last_one_is_the_clean_build(kept: tuple[Path, Path], cle
     assert again.mkdocs_ran == (name not in ("master text", "pair")), name
     if name == "unit name":  # every page that names the unit: its masters', its studios', its own
         assert again.rendered > 5, again.rendered
+    if name == "site date":  # printed on the progress pages; the profiles showing the pair, not every profile
+        assert '数据截至 <time datetime="2026-12-20">' in (out / "site" / "progress" / "index.html").read_text(encoding="utf-8")
+        assert 0 < again.rendered < again.profiles // 2, again.rendered
     if name == "deleted master":
         assert not (out / "site" / "masters" / "zeng-liang").exists()
 

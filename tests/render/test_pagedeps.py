@@ -8,6 +8,7 @@ from dataclasses import replace
 from jinja2 import Environment
 
 from generator.render.site import pagedeps
+from generator.render.site.data import SiteData
 from generator.render.site.pagedeps import Digests, Recording, Tracked
 
 
@@ -29,6 +30,22 @@ def test_the_keys_a_template_reads_are_its_dependencies() -> None:
         pass
     masters.get("zhou-min")  # after the page: not its dependency
     assert seen == set()
+
+
+def test_a_page_printing_the_sites_date_depends_on_it_and_the_others_do_not() -> None:
+    """数据截至 moves with every newer record: only the pages that print it are to be rendered again."""
+    site = SiteData(programmes={}, units={}, masters={"li-jun": {"name": "李军"}}, studios={}, pairs={}, facts={"as_of": "2026-12-03"})
+    tables = pagedeps.track(site)
+    env = Environment()
+    env.globals["site"] = site
+    with Recording([]) as dated:
+        assert env.from_string("{% if site.as_of %}数据截至 {{ site.as_of }}{% endif %}").render() == "数据截至 2026-12-03"
+    with Recording([]) as undated:
+        env.from_string("{{ site.masters['li-jun'].name }}").render()
+    assert ("facts", "as_of") in dated and ("facts", "as_of") not in undated
+    before = Digests(tables).page("k", "progress.md", sorted(dated))
+    site.facts["as_of"] = "2026-12-05"
+    assert Digests(tables).page("k", "progress.md", sorted(dated)) != before
 
 
 def test_a_page_digest_changes_exactly_when_a_dependency_does() -> None:

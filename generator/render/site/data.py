@@ -46,10 +46,17 @@ class SiteData:
     unit_labels: dict[str, str] = field(default_factory=dict)
     # kind ("masters", "studios", "units", "pairs", "programmes") -> id -> date of the record's last change
     updated: dict[str, dict[str, str]] = field(default_factory=dict)
-    as_of: str = ""  # "数据截至": the newest change in the registry
+    # The site's own values that pages print: "as_of" (数据截至, the newest change in the registry). A table,
+    # so that a profile printing the date depends on it and the others do not (pagedeps tracks it).
+    facts: dict[str, str] = field(default_factory=dict)
     site_url: str = ""  # the published address, ending in "/", or ""
     site_name: str = "匠谱 · 工作室与名匠"
     photos: dict[str, Any] = field(default_factory=dict)  # "<kind>/<id>" -> photos.Published
+
+    @property
+    def as_of(self) -> str:
+        """"数据截至" as an ISO date, or ""."""
+        return str(self.facts.get("as_of", ""))
 
     def add_photos(self, published: Mapping[str, Any]) -> None:
         """The published photos; a record's "photo" becomes its public address (or None)."""
@@ -296,7 +303,7 @@ def build_site_data(reg: Registry, *, mask_apprentices: bool = True, history: Ma
     data.by = _relations(reg)
     data.updated = _updated(reg, history or {})
     changed = [d for dates in data.updated.values() for d in dates.values()]
-    data.as_of = max(changed) if changed else (as_of.isoformat() if as_of else "")
+    data.facts["as_of"] = max(changed) if changed else (as_of.isoformat() if as_of else "")
     data.progress = _progress(reg, int(data.as_of[:4]) if data.as_of else None)
     lineage = progress.Lineage.of(reg)
     data.lineage = {m: _lineage_tree(lineage.tree(m), mask_apprentices) for m in data.masters}

@@ -460,8 +460,9 @@ def _render_share(share: tuple[int, int]) -> Share:
 
 
 def _pages_key(profiles: ProfileSite, site: SiteData) -> str:
-    """What profiles read besides the tables: the build's key, the site's name, address and date, whether cards are drawn."""
-    return pagedeps.html_digest("\0".join([profiles.key, site.as_of, site.site_name, site.site_url,
+    """What profiles read besides the tables: the build's key, the site's name and address, whether cards are drawn.
+    (The site's date is a table: only the profiles that print it depend on it.)"""
+    return pagedeps.html_digest("\0".join([profiles.key, site.site_name, site.site_url,
                                             repr(cards.font_file())]).encode("utf-8"))
 
 

@@ -1,9 +1,9 @@
 """What each profile page shows, recorded while it renders, so the next build renders it only when that changed.
 
 The site's tables (masters, studios, pairs, units, programmes, the relations, lineage, labels,
-dates, photos) are wrapped in dicts that note every key a template asks for while a page
+dates, photos, and the site's date: ``facts``) are wrapped in dicts that note every key a template asks for while a page
 renders: the page's dependencies. A page's digest is a hash of the build's key (code,
-templates, theme, configuration, the site's name, address and date) and of the public view
+templates, theme, configuration, the site's name and address) and of the public view
 held under each of those keys. The next build computes the same digest from its own data
 before rendering: when it is unchanged, the page would come out the same, so its files are
 taken from the last build (after checking them against the digests recorded). A template
@@ -80,7 +80,8 @@ class Tracked(dict[str, Any]):
 def track(site: Any) -> dict[str, dict[str, Any]]:
     """Wrap ``site``'s tables (a ``SiteData``) in place; return them by name, for the digests."""
     tables: dict[str, dict[str, Any]] = {}
-    for name in ("programmes", "units", "masters", "studios", "pairs", "progress", "lineage", "teachers", "unit_labels", "photos"):
+    for name in ("programmes", "units", "masters", "studios", "pairs", "progress", "lineage", "teachers", "unit_labels", "photos",
+                 "facts"):
         tables[name] = Tracked(name, getattr(site, name))
         setattr(site, name, tables[name])
     for group in ("by", "updated"):
