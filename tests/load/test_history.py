@@ -17,14 +17,20 @@ def _git(repo: Path, *args: str, day: str = "2024-03-05") -> None:
                         "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"})
 
 
-def test_each_record_has_its_last_commit_date_and_a_new_commit_is_seen(tmp_path: Path) -> None:
-    records = tmp_path / "records"
+def _first_commit(repo: Path, day: str = "2024-03-05") -> Path:
+    """A new repository whose first commit holds two masters; its records folder."""
+    records = repo / "records"
     (records / "masters").mkdir(parents=True)
     (records / "masters" / "li-jun.yml").write_text("id: li-jun\n", encoding="utf-8")
     (records / "masters" / "ye-qing.yml").write_text("id: ye-qing\n", encoding="utf-8")
-    _git(tmp_path, "init", "-q")
-    _git(tmp_path, "add", ".")
-    _git(tmp_path, "commit", "-qm", "first")
+    _git(repo, "init", "-q")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "first", day=day)
+    return records
+
+
+def test_each_record_has_its_last_commit_date_and_a_new_commit_is_seen(tmp_path: Path) -> None:
+    records = _first_commit(tmp_path)
     assert last_changed(records) == {"masters/li-jun.yml": date(2024, 3, 5), "masters/ye-qing.yml": date(2024, 3, 5)}
     (records / "masters" / "ye-qing.yml").write_text("id: ye-qing\nname: 叶青\n", encoding="utf-8")
     assert last_changed(records)["masters/ye-qing.yml"] == date(2024, 3, 5)  # not committed: not changed yet
@@ -41,13 +47,7 @@ def test_a_shallow_clone_gives_no_date_to_files_it_cannot_see_change(tmp_path: P
     """A workflow's checkout with fetch-depth 1 or 2: the oldest commit fetched lists every file as added.
     Those files get no date (a page then shows none), never that commit's date on every page."""
     origin = tmp_path / "origin"
-    records = origin / "records"
-    (records / "masters").mkdir(parents=True)
-    (records / "masters" / "li-jun.yml").write_text("id: li-jun\n", encoding="utf-8")
-    (records / "masters" / "ye-qing.yml").write_text("id: ye-qing\n", encoding="utf-8")
-    _git(origin, "init", "-q")
-    _git(origin, "add", ".")
-    _git(origin, "commit", "-qm", "first", day="2023-06-01")
+    records = _first_commit(origin, day="2023-06-01")
     (records / "masters" / "ye-qing.yml").write_text("id: ye-qing\nname: 叶青\n", encoding="utf-8")
     _git(origin, "commit", "-qam", "second", day="2024-03-05")
     (origin / "README.md").write_text("x\n", encoding="utf-8")
