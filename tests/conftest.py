@@ -41,7 +41,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def _font_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The forms' compact font takes ~15 s to make: once for the whole run, not once a test."""
+    """The forms' compact font takes ~12 s to make: once for the whole run, not once a test."""
     return tmp_path_factory.mktemp("font-cache")
 
 
