@@ -285,6 +285,26 @@ def test_cards_are_drawn_once_and_then_taken_from_the_last_build(tmp_path: Path)
     assert card_path("示例登记册", "李军", "名匠") != card_path("另一个登记册", "李军", "名匠")  # the registry's name is on it
 
 
+@pytest.mark.parametrize("text", ["冯丽芳", "Zhang Wei 张伟 1.5 级", "iiiWWW mm — 《焊工》（高级技师）…"])
+def test_a_cards_lines_look_as_pillow_draws_them(text: str) -> None:
+    """Cards draw each glyph once per process and place it by its advance (the speed of 10,000 cards): the line
+    must come out pixel for pixel as Pillow lays out the whole line itself."""
+    from PIL import Image, ImageChops, ImageDraw
+
+    from generator.render.site import cards
+
+    found = cards.font_file()
+    assert found is not None  # Debian's fonts-noto-cjk, as scripts/setup.sh installs
+    for font in cards._fonts(*found):
+        theirs, ours = Image.new("L", (900, 120), 0), Image.new("L", (900, 120), 0)
+        ImageDraw.Draw(theirs).text((56, 10), text, font=font, fill=255)
+        cards._write(ImageDraw.Draw(ours), (56, 10), text, font, 255)
+        assert ImageChops.difference(theirs, ours).getbbox() is None
+        again = Image.new("L", (900, 120), 0)
+        cards._write(ImageDraw.Draw(again), (56, 10), text, font, 255)
+        assert again.tobytes() == ours.tobytes()
+
+
 def test_failed_build_leaves_the_previous_site(sample_site: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     shutil.copytree(sample_site, site)
