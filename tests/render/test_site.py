@@ -305,6 +305,52 @@ def test_a_cards_lines_look_as_pillow_draws_them(text: str) -> None:
         assert again.tobytes() == ours.tobytes()
 
 
+def _png_pixels(png: bytes) -> bytes:
+    """A PNG's pixels read strictly: every chunk's CRC and the stream's Adler-32 checked, the filter bytes none."""
+    import struct
+    import zlib
+
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    at, idat, kinds = 8, b"", []
+    while at < len(png):
+        (size,) = struct.unpack(">I", png[at:at + 4])
+        kind, data = png[at + 4:at + 8], png[at + 8:at + 8 + size]
+        assert struct.unpack(">I", png[at + 8 + size:at + 12 + size])[0] == zlib.crc32(kind + data)
+        kinds.append(kind)
+        idat += data if kind == b"IDAT" else b""
+        at += 12 + size
+    assert kinds == [b"IHDR", b"PLTE", b"IDAT", b"IEND"]
+    raw, width = zlib.decompress(idat), 800  # zlib.decompress checks the Adler-32
+    assert len(raw) == 420 * (width + 1) and all(raw[row * (width + 1)] == 0 for row in range(420))
+    return b"".join(raw[row * (width + 1) + 1:(row + 1) * (width + 1)] for row in range(420))
+
+
+def test_a_card_is_a_valid_png_of_what_was_drawn() -> None:
+    """The card's PNG is written by cards._png (its head and blank rows deflated once): read strictly, it holds
+    the very pixels drawn, the words' rows, the head's and the blank ones alike, and Pillow reads the same."""
+    import io
+
+    from PIL import Image
+
+    from generator.render.site import cards
+
+    found = cards.font_file()
+    assert found is not None
+    for title, about in (("冯丽芳", "焊工，高级技师，示例单位0002，从事焊工工作多年，技术精湛，乐于传帮带。" * 2), ("", ""), ("王强", "")):
+        png = cards.draw("示例登记册", title, about)
+        with Image.open(io.BytesIO(png)) as image:
+            assert image.mode == "P" and image.size == (800, 420)
+            pixels = image.tobytes()
+            assert image.getpalette()[:3] == list(cards.BACKGROUND) and image.getpalette()[-3:] == list(cards.INK)
+        assert _png_pixels(png) == pixels
+        assert (pixels[150 * 800:].strip(b"\0") != b"") == bool(title or about)
+    shared = cards._head_stream("示例登记册", *found)
+    inked = bytearray(shared[0])
+    inked[10 * 800 + 5] = 255  # ink above the card's own words: the head's rows cannot be taken as deflated
+    inked[419 * 800 + 799] = 7  # and in the last row
+    assert _png_pixels(cards._png(bytes(inked), shared)) == bytes(inked)
+
+
 def test_failed_build_leaves_the_previous_site(sample_site: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     shutil.copytree(sample_site, site)
