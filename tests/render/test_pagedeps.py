@@ -86,3 +86,21 @@ def test_the_changed_keys_between_two_sets_of_tables() -> None:
     assert pagedeps.changed_keys(after, after) == set()
     gone = {"masters": after["masters"]}  # a table dropped: each of its keys and the whole of it
     assert pagedeps.changed_keys(after, gone) == {("units", "u1"), ("units", pagedeps.WHOLE)}
+
+
+def test_a_page_listing_honours_depends_on_every_master_and_studio_each_time_it_asks() -> None:
+    """SiteData.honours is made once a build (five parts ask for it); a page asking after it was made still
+    depends on every master and studio, as the first asker does, and gets the same list (its own copy)."""
+    honour = {"name": "技术能手", "level": "市级", "year": 2024, "issuer": ""}
+    site = SiteData(programmes={}, units={}, masters={"li-jun": {"id": "li-jun", "name": "李军", "honours": [honour]}},
+                    studios={"s1": {"id": "s1", "name": "李军工作室", "honours": [{**honour, "year": 2025}]}}, pairs={})
+    pagedeps.track(site)
+    with Recording([]) as first:
+        made = site.honours()
+    with Recording([]) as again:
+        asked = site.honours()
+    assert first == again == {("masters", pagedeps.WHOLE), ("studios", pagedeps.WHOLE)}
+    assert asked == made and asked is not made and [h["holder"] for h in made] == ["s1", "li-jun"]  # the newer first
+    site.masters["li-jun"]["honours"] = []  # a table replaced (track) makes it again; the same tables do not
+    pagedeps.track(site)
+    assert [h["holder"] for h in site.honours()] == ["s1"]

@@ -52,6 +52,8 @@ class SiteData:
     site_url: str = ""  # the published address, ending in "/", or ""
     site_name: str = "匠谱 · 工作室与名匠"
     photos: dict[str, Any] = field(default_factory=dict)  # "<kind>/<id>" -> photos.Published
+    # honours() as made, with the tables it was made from (``pagedeps.track`` replaces them: made again then).
+    _honours: tuple[tuple[object, object], list[dict[str, Any]]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def as_of(self) -> str:
@@ -92,13 +94,20 @@ class SiteData:
         return sorted({t["tier"] for m in self.masters.values() for t in m["talent"]})
 
     def honours(self) -> list[dict[str, Any]]:
-        """Every honour with its holder, newest first within each level."""
+        """Every honour with its holder, newest first within each level (a new list; the rows are shared).
+        Made once: five parts of a build ask for it, and at L making it took a second each time."""
+        made_from = (self.masters, self.studios)
+        if self._honours is not None and all(a is b for a, b in zip(self._honours[0], made_from, strict=True)):
+            # What making it reads, read again: a page rendered meanwhile depends on every master and studio.
+            self.masters.values(), self.studios.values()
+            return list(self._honours[1])
         rows = [{**h, "holder_kind": "masters", "holder": m["id"], "holder_name": m["name"]}
                 for m in self.masters.values() for h in m["honours"]]
         rows += [{**h, "holder_kind": "studios", "holder": s["id"], "holder_name": s["name"]}
                  for s in self.studios.values() for h in s["honours"]]
         level_rank = {level: i for i, level in enumerate(HONOUR_LEVELS)}
-        return sorted(rows, key=lambda r: (level_rank.get(r["level"], 99), -r["year"], r["holder_name"], r["name"]))
+        self._honours = (made_from, sorted(rows, key=lambda r: (level_rank.get(r["level"], 99), -r["year"], r["holder_name"], r["name"])))
+        return list(self._honours[1])
 
     def honour_wall(self, years: int = 5, per_year: int = 40) -> list[tuple[int, list[tuple[str, list[dict[str, Any]]]]]]:
         """The honours wall: the latest years, each by level, a bounded number a year."""
