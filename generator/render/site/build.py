@@ -461,15 +461,17 @@ def build_site(
 
                 def start_index() -> None:
                     # The search index is built from the entries while the cards are drawn and MkDocs builds the
-                    # other pages (a separate process). The last bundle, checked against its digest, is the one
-                    # Pagefind wrote over the last entries.
-                    trusted = not clean and bool(last.bundle) and keys.bundle_digest(site_dir / BUNDLE) == last.bundle
+                    # other pages (a separate process). The last bundle, checked against its digest (there, in
+                    # ``build``), is the one Pagefind wrote over the last entries.
+                    trusted = not clean and bool(last.bundle) and keys.bundle_digest(site_dir / BUNDLE) == last.bundle \
+                        if defer_index else None
                     # Deferred (serve), where a search entry changed, the last bundle stands in (recorded as no bundle:
                     # never taken as this build's).
                     deferred = defer_index and not clean and not (trusted and keys.same_files(entries, entries_dir)) \
                         and (site_dir / BUNDLE / "pagefind.js").is_file()
+                    checked = "" if clean or trusted is False else last.bundle
                     indexer = _Indexer(link_tree, site_dir / BUNDLE, site_work / "pagefind") if deferred else \
-                        _Indexer(index_entries, entries, site_work / "pagefind", (site_dir / BUNDLE, entries_dir) if trusted else None, stop)
+                        _Indexer(_index_checked, entries, site_work / "pagefind", (site_dir / BUNDLE, entries_dir), checked, stop)
                     started.append((running.enter_context(indexer), deferred))
 
                 left_out = Deferred(defer_artefacts)
@@ -503,13 +505,12 @@ def build_site(
                 if commit is None:
                     taken.take(profiles)
                 try:
-                    updated = index.result()
+                    updated, bundle = (index.result(), "") if deferred else index.result()
                 except SearchIndexError as exc:
                     raise SiteBuildError(str(exc)) from exc
                 except Exception as exc:  # noqa: BLE001 - the child's failure, told as a build failure
                     raise SiteBuildError(f"生成搜索索引失败：{exc}") from exc
             (site_work / "pagefind").rename(site / BUNDLE)
-            bundle = "" if deferred else keys.bundle_digest(site / BUNDLE)
             with commit if commit is not None else nullcontext():
                 check_stopped(stop)
                 records_file.unlink(missing_ok=True)  # no records while the folders are swapped
@@ -655,6 +656,16 @@ class _Indexer:
             self.process.kill()
         self.process.join()
         self.reader.close()
+
+
+def _index_checked(entries: Path, output: Path, last: tuple[Path, Path], expected: str,
+                   stop: Callable[[], bool] | None = None) -> tuple[int | None, str]:
+    """``index_entries`` in the indexer's process, with the two walks over the bundles that held up the main
+    process before (at L, 100,000 fragments: a second or two each): the last bundle taken only when its
+    digest is ``expected`` (else every entry is indexed), and the new bundle's digest, returned with the result."""
+    trusted = bool(expected) and keys.bundle_digest(last[0]) == expected
+    updated = index_entries(entries, output, last if trusted else None, stop)
+    return updated, keys.bundle_digest(output)
 
 
 def index_entries(entries: Path, output: Path, last: tuple[Path, Path] | None,
