@@ -345,10 +345,16 @@ def test_a_card_is_a_valid_png_of_what_was_drawn() -> None:
         assert _png_pixels(png) == pixels
         assert (pixels[150 * 800:].strip(b"\0") != b"") == bool(title or about)
     shared = cards._head_stream("示例登记册", *found)
-    inked = bytearray(shared[0])
-    inked[10 * 800 + 5] = 255  # ink above the card's own words: the head's rows cannot be taken as deflated
-    inked[419 * 800 + 799] = 7  # and in the last row
-    assert _png_pixels(cards._png(bytes(inked), shared)) == bytes(inked)
+    blank = bytes(cards._head("示例登记册", *found).tobytes())
+    inked = bytearray(blank)  # rows of 801: a 0 (the scanline's filter byte), then the row's 800 pixels
+    inked[10 * 801 + 6] = 255  # ink above the card's own words: the head's rows cannot be taken as deflated
+    inked[419 * 801 + 800] = 7  # and in the last row's last pixel
+
+    def pixels(rows: bytes) -> bytes:
+        return b"".join(rows[row * 801 + 1:(row + 1) * 801] for row in range(420))
+
+    assert _png_pixels(cards._png(bytes(inked), shared, 420)) == pixels(bytes(inked))
+    assert _png_pixels(cards._png(blank, shared, 150)) == pixels(blank)  # a card with no words of its own
 
 
 def test_failed_build_leaves_the_previous_site(sample_site: Path, tmp_path: Path) -> None:

@@ -3,8 +3,8 @@ about it, for every page without a published photo of its own.
 
 A card is named by what it shows (a hash of its words and this file's layout version), so
 pages that show the same words share one file, and a card made by the last build is taken
-from there instead of being drawn again. Drawing is cheap but not free (about 0.8 ms a card, 8 s
-of CPU for the 10,000 pages of an M registry; 2 ms before the two measures below): the image is
+from there instead of being drawn again. Drawing is cheap but not free (about 0.55 ms a card, 5.5 s
+of CPU for the 10,000 pages of an M registry; 2 ms before the measures below): the image is
 8-bit, its palette a ramp from the theme's red to white; each glyph is rasterized once per
 process; the PNG deflates only the rows with the card's own words (``_png``).
 """
@@ -89,11 +89,12 @@ def _lines(text: str, font: FreeTypeFont, width: int, most: int) -> list[str]:
     return [*lines[:-1], last + "…"]
 
 
-def _write(pen: ImageDraw.ImageDraw, xy: tuple[int, int], text: str, font: FreeTypeFont, fill: int) -> None:
+def _write(pen: ImageDraw.ImageDraw, xy: tuple[int, int], text: str, font: FreeTypeFont, fill: int) -> int:
     """One line, glyph by glyph, each glyph rasterized once per process: FreeType rasterizing every
-    card's lines again was half of a card's time (10,000 cards at M), and names repeat characters."""
+    card's lines again was half of a card's time (10,000 cards at M), and names repeat characters.
+    Returns the row under the lowest glyph (``_png`` need not search the picture for it)."""
     x: float = xy[0]
-    y = xy[1]
+    y = bottom = xy[1]
     for char in text:
         key = (id(font), char)
         glyph = _GLYPHS.get(key)
@@ -101,7 +102,9 @@ def _write(pen: ImageDraw.ImageDraw, xy: tuple[int, int], text: str, font: FreeT
             glyph = _GLYPHS[key] = font.getmask2(char, "L")
         mask, (dx, dy) = glyph
         pen.draw.draw_bitmap((round(x) + dx, y + dy), mask, fill)
+        bottom = max(bottom, y + dy + mask.size[1])
         x += _advance(font, char)
+    return bottom
 
 
 @cache
@@ -124,13 +127,15 @@ def _palette() -> list[int]:
 
 @cache
 def _head(site_name: str, file: str, index: int) -> Image.Image:
-    """The part every card of a registry shares, drawn once: its name and a rule under it."""
+    """The part every card of a registry shares, drawn once: its name and a rule under it. The picture is
+    a column wider than the card, its first column never drawn on: each row is then a PNG scanline as it
+    is (that column its filter byte, 0: none), and its bytes go to ``_png`` without being copied again."""
     from PIL import Image, ImageDraw
 
-    image = Image.new("L", SIZE, 0)  # 0 is the background, 255 the ink; the palette colours them
+    image = Image.new("L", (SIZE[0] + 1, SIZE[1]), 0)  # 0 is the background, 255 the ink; the palette colours them
     pen = ImageDraw.Draw(image)
-    pen.text((MARGIN, MARGIN), site_name, font=_fonts(file, index)[0], fill=200)
-    pen.line((MARGIN, MARGIN + 50, MARGIN + 96, MARGIN + 50), fill=255, width=4)
+    pen.text((1 + MARGIN, MARGIN), site_name, font=_fonts(file, index)[0], fill=200)
+    pen.line((1 + MARGIN, MARGIN + 50, 1 + MARGIN + 96, MARGIN + 50), fill=255, width=4)
     return image
 
 
@@ -145,61 +150,64 @@ def draw(site_name: str, title: str, about: str) -> bytes:
     width = SIZE[0] - 2 * MARGIN
     image = _head(site_name, *found).copy()
     pen = ImageDraw.Draw(image)
-    y = 150
+    y = end = TOP
     for line in _lines(title, big, width, 2):
-        _write(pen, (MARGIN, y), line, big, 255)
+        end = max(end, _write(pen, (1 + MARGIN, y), line, big, 255))
         y += 74
     for line in _lines(about, small, width, 2):
-        _write(pen, (MARGIN, y + 18), line, small, 215)
+        end = max(end, _write(pen, (1 + MARGIN, y + 18), line, small, 215))
         y += 38
-    return _png(image.tobytes(), _head_stream(site_name, *found))
+    return _png(image.tobytes(), _head_stream(site_name, *found), min(end, SIZE[1]))
 
 
 # The PNG is written here rather than by Pillow: two thirds of a card is background, and deflating it
 # was most of a card's time. The rows every card shares (the head) are deflated once, ending on a full
 # flush so that nothing after refers back into them; the blank rows under the words likewise, once
-# per count; only the rows with the card's own words are deflated for each card.
+# per count; only the rows with the card's own words are deflated for each card. (One picture's bytes
+# and no other large buffer a card: freeing several made the C library hand pages back to the system
+# and fault them in again for the next card, a third of a card's time.)
 TOP = 150  # the first row of a card's own words (``draw``): the rows above are the head's
-
-
-def _rows(pixels: bytes, first: int, end: int) -> bytes:
-    """Rows ``first`` to ``end`` as PNG scanlines: each after its filter byte (0: none)."""
-    width = SIZE[0]
-    return b"".join(b"\0" + pixels[row * width:(row + 1) * width] for row in range(first, end))
 
 
 @cache
 def _head_stream(site_name: str, file: str, index: int) -> tuple[bytes, bytes, int]:
-    """The head's pixels, its rows deflated (raw deflate, ended by a full flush) and their Adler-32."""
-    pixels = _head(site_name, file, index).tobytes()
-    rows = _rows(pixels, 0, TOP)
+    """The head's rows (``_head``: a row is a scanline; those above ``TOP``), deflated (raw deflate, ended
+    by a full flush), and their Adler-32."""
+    rows = _head(site_name, file, index).tobytes()[:TOP * (SIZE[0] + 1)]
     deflate = zlib.compressobj(1, zlib.DEFLATED, -15)
-    return pixels, deflate.compress(rows) + deflate.flush(zlib.Z_FULL_FLUSH), zlib.adler32(rows)
+    return rows, deflate.compress(rows) + deflate.flush(zlib.Z_FULL_FLUSH), zlib.adler32(rows)
 
 
 @cache
-def _blank_stream(count: int) -> tuple[bytes, bytes]:
-    """``count`` blank rows, and those rows deflated as the end of a stream."""
-    rows = b"\0" * (count * (SIZE[0] + 1))
+def _blank_stream(count: int) -> bytes:
+    """``count`` blank rows deflated as the end of a stream."""
     deflate = zlib.compressobj(1, zlib.DEFLATED, -15)
-    return rows, deflate.compress(rows) + deflate.flush()
+    return deflate.compress(b"\0" * (count * (SIZE[0] + 1))) + deflate.flush()
+
+
+def _adler32_zeros(adler: int, count: int) -> int:
+    """Adler-32 continued over ``count`` zero bytes, without them: the first sum stays, the second grows
+    by ``count`` times the first (RFC 1950)."""
+    low, high = adler & 0xFFFF, adler >> 16
+    return ((high + count * low) % 65521) << 16 | low
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
-def _png(pixels: bytes, head: tuple[bytes, bytes, int]) -> bytes:
-    """The card's 8-bit pixels (the palette's indices) as a PNG file."""
+def _png(pixels: bytes, head: tuple[bytes, bytes, int], end: int) -> bytes:
+    """The card's 8-bit pixels (the palette's indices, each row after a 0: ``_head``) as a PNG file; every
+    row from ``end`` on is blank."""
     width, height = SIZE
     shared, head_deflated, head_adler = head
-    end = -(-len(pixels.rstrip(b"\0")) // width)  # the row after the last one with ink
-    first = TOP if pixels[:TOP * width] == shared[:TOP * width] else 0
-    rows = _rows(pixels, first, max(end, first))
+    view, line = memoryview(pixels), width + 1
+    first = TOP if pixels.startswith(shared) else 0
+    end = max(end, first)
+    rows = view[first * line:end * line]
     deflate = zlib.compressobj(1, zlib.DEFLATED, -15)
-    blank, blank_deflated = _blank_stream(height - max(end, first))
-    body = deflate.compress(rows) + deflate.flush(zlib.Z_FULL_FLUSH) + blank_deflated
-    adler = zlib.adler32(blank, zlib.adler32(rows, head_adler if first else 1))
+    body = deflate.compress(rows) + deflate.flush(zlib.Z_FULL_FLUSH) + _blank_stream(height - end)
+    adler = _adler32_zeros(zlib.adler32(rows, head_adler if first else 1), (height - end) * (width + 1))
     stream = b"\x78\x01" + (head_deflated if first else b"") + body + struct.pack(">I", adler)
     header = struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)  # 8-bit indexed colour, no interlace
     return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"PLTE", bytes(_palette())) + _chunk(b"IDAT", stream) + _chunk(b"IEND", b"")
