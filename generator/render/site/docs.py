@@ -714,6 +714,7 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
     digests, key = None, ""
     if finished is not None:
         digests, key = pagedeps.Digests(pagedeps.track(site)), _pages_key(finished, site)
+    site.honours()  # made here, once, before the workers fork: each would make its own (a second at L)
     last = last or LastBuild()
     carried = carry_folders(last, out) if last.carry and finished is not None else None
     # By the pages' folder names first: 10,000 pathlib joins took 0.2 s at M.
