@@ -17,6 +17,14 @@ def collector_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        # What was made meanwhile goes to the oldest generation, unwalked (freezing, then unfreezing, moves
+        # every object there): left young, the next collection of the youngest generation walked all of it at
+        # once, 0.9 s after loading an L registry. Inside ``collector_settled`` (objects frozen already) it
+        # stays frozen with them, until that ends.
+        settled = gc.get_freeze_count() > 0
+        gc.freeze()
+        if not settled:
+            gc.unfreeze()
         if was_enabled:
             gc.enable()
 
