@@ -196,6 +196,13 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
+@cache
+def _png_start() -> bytes:
+    """What every card's PNG starts with: the signature, the header (8-bit indexed colour, no interlace), the palette."""
+    header = struct.pack(">IIBBBBB", *SIZE, 8, 3, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"PLTE", bytes(_palette()))
+
+
 def _png(pixels: bytes, head: tuple[bytes, bytes, int], end: int) -> bytes:
     """The card's 8-bit pixels (the palette's indices, each row after a 0: ``_head``) as a PNG file; every
     row from ``end`` on is blank."""
@@ -209,8 +216,7 @@ def _png(pixels: bytes, head: tuple[bytes, bytes, int], end: int) -> bytes:
     body = deflate.compress(rows) + deflate.flush(zlib.Z_FULL_FLUSH) + _blank_stream(height - end)
     adler = _adler32_zeros(zlib.adler32(rows, head_adler if first else 1), (height - end) * (width + 1))
     stream = b"\x78\x01" + (head_deflated if first else b"") + body + struct.pack(">I", adler)
-    header = struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)  # 8-bit indexed colour, no interlace
-    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"PLTE", bytes(_palette())) + _chunk(b"IDAT", stream) + _chunk(b"IEND", b"")
+    return _png_start() + _chunk(b"IDAT", stream) + _chunk(b"IEND", b"")
 
 
 def write_cards(wanted: dict[str, tuple[str, str, str]], out: Path, previous: Path | None = None, cache: Path | None = None,

@@ -706,15 +706,15 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
     defer = defer or Deferred()
     env = make_env(templates, compiled_in(cache))
     env.globals["site"] = site  # read by the shared macros, which are imported without context
-    specs = lists.build_lists(site)
-    env.globals["lists"] = specs
     pages = list(plan_pages(site))
     out.mkdir(parents=True, exist_ok=True)
     finished = profiles([p.path for p in pages if not is_profile(p.path)] + [FORMS_PAGE]) if profiles is not None else None
     digests, key = None, ""
     if finished is not None:
         digests, key = pagedeps.Digests(pagedeps.track(site)), _pages_key(finished, site)
-    site.honours()  # made here, once, before the workers fork: each would make its own (a second at L)
+    # After ``track`` and before the workers fork: the honours list they ask for is made once, here (a second at L).
+    specs = lists.build_lists(site)
+    env.globals["lists"] = specs
     last = last or LastBuild()
     carried = carry_folders(last, out) if last.carry and finished is not None else None
     # By the pages' folder names first: 10,000 pathlib joins took 0.2 s at M.
