@@ -143,6 +143,7 @@ def test_a_build_on_the_last_one_is_the_clean_build(kept: tuple[Path, Path], cle
     cards_before = {p.name: p.stat().st_ino for p in (out / "docs" / "og").iterdir()}
     bundle_before = (out / "site" / "pagefind" / "pagefind.js").stat().st_ino
     meta_before = sorted(p.name for p in (out / "site" / "pagefind").glob("*.pf_meta"))
+    folders_before = {folder: (out / folder).stat().st_ino for folder in ("search-entries/masters", "site/pagefind/fragment")}
     again = _build(records, out)
     clean_out, clean = clean_build(records)
     assert _tree_digest(out / "site") == _tree_digest(clean_out / "site"), name
@@ -163,8 +164,12 @@ def test_a_build_on_the_last_one_is_the_clean_build(kept: tuple[Path, Path], cle
         assert again.search_updated == 1, again.search_updated
     elif name in ("new master", "deleted master", "renamed studio"):
         assert again.search_updated is None, name
+    # The profiles' search entries are the last build's folders, moved over, with what changed replaced in them.
+    assert (out / "search-entries" / "masters").stat().st_ino == folders_before["search-entries/masters"]
     if again.search_updated is not None:  # updated: Pagefind's script and the unchanged files are the last bundle's
         assert (out / "site" / "pagefind" / "pagefind.js").stat().st_ino == bundle_before
+        # and its pages' fragments the last bundle's folder, moved over.
+        assert (out / "site" / "pagefind" / "fragment").stat().st_ino == folders_before["site/pagefind/fragment"]
     if name == "master text":  # the page itself and the few that show it: not the other profiles
         assert 0 < again.rendered < 10, again.rendered
     # MkDocs' pages (lists, home, theme files) are taken from the last site when what they are made of is the
@@ -299,14 +304,14 @@ def _edited_copy(built: tuple[Path, Path], tmp_path: Path) -> tuple[Any, Path, C
     records, out = tmp_path / "records", tmp_path / "out"
     shutil.copytree(built[0], records)
     shutil.copytree(built[1], out)
-    before = {name: _tree_digest(out / name) for name in ("site", "docs")}
+    before = {name: _tree_digest(out / name) for name in ("site", "docs", "search-entries", "site/pagefind")}
     pages = (out / "jiangpu-pages.json").read_bytes()
     _bio(records)
     # And a name: the master's sharing card is another (the last one unwanted, a new one drawn).
     _edit(records / "masters" / "bai-yun.yml", "name: 白云", "name: 白云峰")
 
     def unchanged() -> None:
-        assert {name: _tree_digest(out / name) for name in ("site", "docs")} == before
+        assert {name: _tree_digest(out / name) for name in ("site", "docs", "search-entries", "site/pagefind")} == before
         assert (out / "jiangpu-pages.json").read_bytes() == pages
         assert sorted(p.name for p in out.iterdir()) == ["docs", "jiangpu-pages.json", "search-entries", "site"]
 
@@ -372,6 +377,25 @@ def test_a_failed_search_index_leaves_the_last_site_whole(built: tuple[Path, Pat
     with pytest.raises(SiteBuildError, match="测试：索引失败"):
         build_site(run.registry, config_file=REPO / "mkdocs.yml", site_dir=out / "site", docs_dir=out / "docs")
     assert taken and taken[0] > 0
+    unchanged()
+
+
+@pytest.mark.parametrize("where", ["pagefind", "site/pagefind"], ids=["made", "in the new site"])
+def test_a_build_stopped_once_the_search_bundle_is_made_leaves_the_last_site_whole(built: tuple[Path, Path],
+                                                                                  tmp_path: Path, where: str) -> None:
+    """The search bundle was updated by moving the last one's fragments into it, and the entries' folders were
+    moved over too; a build stopped after that (serve: a newer save), whether the bundle is where the indexer
+    made it or already in the new site, puts all of it back where it was."""
+    run, out, unchanged = _edited_copy(built, tmp_path)
+    made: list[bool] = []
+
+    def stop() -> bool:  # the entry file is the last the update writes
+        made.append(any(out.glob(f".site.new-*/{where}/pagefind-entry.json")))
+        return made[-1]
+
+    with pytest.raises(Cancelled):
+        build_site(run.registry, config_file=REPO / "mkdocs.yml", site_dir=out / "site", docs_dir=out / "docs", stop=stop)
+    assert made[-1]
     unchanged()
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from generator.render.site import searchupdate
+from generator.render.site import carry, searchupdate
 from generator.render.site.build import ENTRIES, index_entries
 from generator.render.site.search import BUNDLE, index_site
 from generator.render.site.searchupdate import (
@@ -30,6 +30,7 @@ from generator.render.site.searchupdate import (
     name_hash,
     read,
     record_layout,
+    record_order,
     update_bundle,
     walk_order,
 )
@@ -126,6 +127,46 @@ def test_what_it_cannot_update_it_says(last: tuple[Path, Path], tmp_path: Path) 
     assert index_entries(field, tmp_path / "out-field", (bundle, last_entries)) is None
     index_site(field, tmp_path / "whole")
     assert content(tmp_path / "out-field") == content(tmp_path / "whole")
+
+
+def test_entries_and_fragments_moved_over_are_updated_and_put_back(last: tuple[Path, Path], tmp_path: Path) -> None:
+    """A build moves the last entries' profile folders into its own and sets aside the entries it replaces
+    (``moved``: their last versions are there); the update moves the last bundle's fragments into the new one
+    (``journal``). The bundle is Pagefind's own; undone, the last bundle is as it was."""
+    bundle, last_entries = last
+    entry = _a("masters", last_entries)
+    old_entries = _entries_after(last_entries, tmp_path / "old-entries", {})
+    old_bundle = tmp_path / "old-bundle"
+    shutil.copytree(bundle, old_bundle, copy_function=os.link)
+    before = content(old_bundle)
+    entries = tmp_path / "entries"
+    entries.mkdir()
+    for item in old_entries.iterdir():
+        if item.name == "masters":
+            continue
+        if item.is_dir():
+            shutil.copytree(item, entries / item.name, copy_function=os.link)
+        else:
+            os.link(item, entries / item.name)
+    # Without the order recorded when the last bundle was made, the moved folder's old order is unknown.
+    (old_entries / searchupdate.ORDER).unlink(missing_ok=True)
+    (old_entries / "masters").rename(entries / "masters")
+    aside = tmp_path / "replaced"
+    aside.mkdir()
+    (entries / entry).rename(aside / Path(entry).name)
+    (entries / entry).write_text(_replace("<p>", "<p>qqqqyyyy ")((aside / Path(entry).name).read_text(encoding="utf-8")),
+                                 encoding="utf-8")
+    with pytest.raises(NotUpdatable):
+        update_bundle(old_bundle, old_entries, entries, tmp_path / "unordered", _index, moved={"masters": aside})
+    record_order(old_entries, walk_order(entries))  # as it was when the last bundle was made (the same names)
+    journal = tmp_path / "journal"
+    assert update_bundle(old_bundle, old_entries, entries, tmp_path / "updated", _index, moved={"masters": aside},
+                         journal=journal) == 1
+    index_site(entries, tmp_path / "whole")
+    assert content(tmp_path / "updated") == content(tmp_path / "whole")
+    assert not (old_bundle / "fragment").exists()  # moved, not linked
+    carry.undo(journal)
+    assert content(old_bundle) == before
 
 
 def test_a_bundle_that_is_not_the_last_entries_is_not_updated(last: tuple[Path, Path], tmp_path: Path) -> None:

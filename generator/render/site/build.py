@@ -68,7 +68,7 @@ from generator.render.site.docs import (
 from generator.render.site.photos import publish as publish_photos
 from generator.render.site.photos import published
 from generator.render.site.search import BUNDLE, IndexCancelled, SearchIndexError, index_site
-from generator.render.site.searchupdate import NotUpdatable, record_layout, update_bundle
+from generator.render.site.searchupdate import NotUpdatable, record_layout, record_order, update_bundle
 from generator.resources import TEMPLATE_DIR
 
 ENTRIES = "search-entries"  # beside the docs folder: each page's search entry, as last indexed
@@ -443,6 +443,10 @@ def build_site(
         site = site_work / "site"
         profiles_out = site_work / "profiles"
         taken = _Taken(profiles_out, site, None if clean else site_dir, aside=site_work / "taken" if commit is None else None)
+        # As the profiles: the last bundle's fragments move into the new one when nobody serves the last site meanwhile.
+        # (A deferred index, serve's, compares the entries with the last ones: those stay where they are.)
+        carrying = commit is None and not defer_index
+        bundle_journal = site_work / "carried-bundle" if carrying else None
         try:
 
             made: dict[str, ProfileSite] = {}
@@ -471,14 +475,15 @@ def build_site(
                         and (site_dir / BUNDLE / "pagefind.js").is_file()
                     checked = "" if clean or trusted is False else last.bundle
                     indexer = _Indexer(link_tree, site_dir / BUNDLE, site_work / "pagefind") if deferred else \
-                        _Indexer(_index_checked, entries, site_work / "pagefind", (site_dir / BUNDLE, entries_dir), checked, stop)
+                        _Indexer(_index_checked, entries, site_work / "pagefind", (site_dir / BUNDLE, entries_dir), checked, stop,
+                                 docs_work / CARRIED, bundle_journal)
                     started.append((running.enter_context(indexer), deferred))
 
                 left_out = Deferred(defer_artefacts)
                 lines: dict[str, dict[str, str]] = {}
                 pages = render_docs(registry, docs, options, environ if environ is not None else os.environ, history, entries,
                                     profiles=profile_site, cache=cache,
-                                    last=None if clean else LastBuild(docs_dir, entries_dir, site_dir, carry=commit is None,
+                                    last=None if clean else LastBuild(docs_dir, entries_dir, site_dir, carry=carrying,
                                                                       data=last.data.under(key)),
                                     stop=stop, defer=left_out, entries_done=start_index, settle=settle, data=lines)
                 check_stopped(stop)
@@ -521,6 +526,8 @@ def build_site(
                     take_tree(docs_dir / folder, site / folder, None if clean else site_dir / folder)
                 _swap(site, site_dir, (docs_dir.parent,))
                 taken.kept()
+                if bundle_journal is not None:
+                    carry.Carried(bundle_journal).kept()
                 finished = made["profiles"]
                 _write_records(records_file, pagedeps.Records(pagedeps.stamped(finished.records, str(site_dir)), bundle, made_now,
                                                               pagedeps.DataLines(key, lines)))
@@ -528,6 +535,10 @@ def build_site(
         except BaseException:
             taken.undo()  # the last site's profiles back where they were: it stays whole
             carry.undo(docs_work / CARRIED)
+            if bundle_journal is not None:
+                if (site / BUNDLE).is_dir() and not (site_work / "pagefind").exists():
+                    (site / BUNDLE).rename(site_work / "pagefind")  # where the journal has the fragments' folder
+                carry.undo(bundle_journal)
             raise
         finally:
             shutil.rmtree(docs_work, ignore_errors=True)
@@ -659,29 +670,39 @@ class _Indexer:
 
 
 def _index_checked(entries: Path, output: Path, last: tuple[Path, Path], expected: str,
-                   stop: Callable[[], bool] | None = None) -> tuple[int | None, str]:
+                   stop: Callable[[], bool] | None = None, carried: Path | None = None,
+                   journal: Path | None = None) -> tuple[int | None, str]:
     """``index_entries`` in the indexer's process, with the two walks over the bundles that held up the main
     process before (at L, 100,000 fragments: a second or two each): the last bundle taken only when its
-    digest is ``expected`` (else every entry is indexed), and the new bundle's digest, returned with the result."""
+    digest is ``expected`` (else every entry is indexed), and the new bundle's digest, returned with the result.
+    ``carried``: the journal of the folders the docs moved from the last build's (some of them the entries');
+    ``journal``: where moving the last bundle's fragments into the new one is journalled (``update_bundle``)."""
     trusted = bool(expected) and keys.bundle_digest(last[0]) == expected
-    updated = index_entries(entries, output, last if trusted else None, stop)
+    moved = carry.replaced(carried, entries) if carried is not None else {}
+    updated = index_entries(entries, output, last if trusted else None, stop, moved, journal)
     return updated, keys.bundle_digest(output)
 
 
 def index_entries(entries: Path, output: Path, last: tuple[Path, Path] | None,
-                  stop: Callable[[], bool] | None = None) -> int | None:
+                  stop: Callable[[], bool] | None = None, moved: Mapping[str, Path] | None = None,
+                  journal: Path | None = None) -> int | None:
     """The search bundle of ``entries`` in ``output``: with ``last`` (the last bundle and the entries it was
     written from), that bundle updated for the entries that changed, when it can be (returns how many);
-    else Pagefind over every entry (returns None)."""
+    else Pagefind over every entry (returns None). ``moved`` and ``journal``: see ``update_bundle``."""
     if last is not None:
         try:
-            return update_bundle(*last, entries, output, lambda site, out: index_site(site, out, stop))
+            return update_bundle(*last, entries, output, lambda site, out: index_site(site, out, stop), moved, journal)
         except NotUpdatable:
             shutil.rmtree(output, ignore_errors=True)
+        except BaseException:
+            if journal is not None:
+                carry.undo(journal)  # the last bundle's fragments back, before the caller removes ``output``
+            raise
     index_site(entries, output, stop)
-    # The chunks' layouts, for the next build's update (a second at M, beside MkDocs in a whole build).
+    # The chunks' layouts and the entries' order, for the next build's update (a second at M, beside MkDocs in a whole build).
     with contextlib.suppress(NotUpdatable, OSError, ValueError):
         record_layout(output, entries)
+        record_order(entries)
     return None
 
 

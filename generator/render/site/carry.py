@@ -52,6 +52,17 @@ class Carried:
         self.folders, self._index = [], {}
 
 
+def replaced(journal: Path, into: Path) -> dict[str, Path]:
+    """The folders carried into ``into`` (by name), each with the folder of what the build replaced or dropped
+    in it (the last versions of those files; the folder is absent when there were none)."""
+    try:
+        folders = orjson.loads((journal / HELD).read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return {}
+    return {Path(held["target"]).name: journal / REPLACED / str(i) for i, held in enumerate(folders)
+            if Path(held["target"]).parent == into}
+
+
 def _remove(path: str | Path) -> None:
     if os.path.isdir(path) and not os.path.islink(path):
         shutil.rmtree(path)

@@ -261,6 +261,9 @@ class _Job:
     digests: pagedeps.Digests | None = None
     key: str = ""
     carried: Carried | None = None  # the profile folders are the last build's, carried over (carry_folders)
+    # Their files' paths ("masters/li-jun.md"; the entries' "masters/li-jun.html"), listed once when carried: a
+    # stat a profile to see that its files are there cost a tenth of a second a worker at M.
+    present: frozenset[str] = frozenset()
 
 
 # The pages of the build under way, shared with forked workers without pickling.
@@ -369,7 +372,7 @@ def _render_page(job: _Job, page: Page) -> list[tuple[Path, bytes, Path | None]]
     files = [(job.out / page.path, text.encode("utf-8"), job.out / page.path if here else _beside(job.last.docs, page.path))]
     entry = search_entry(page, text, job.entries) if job.entries is not None else None
     if entry is not None and job.entries is not None:
-        files.append((*entry, _beside(job.last.entries, entry[0].relative_to(job.entries).as_posix())))
+        files.append((*entry, entry[0] if here else _beside(job.last.entries, entry[0].relative_to(job.entries).as_posix())))
     if profile and job.profiles is not None:
         path, data = _profile_page(job.profiles, page.path, text)
         if not _unchanged(_beside(job.last.site, path.relative_to(job.profiles.out).as_posix()), data):
@@ -396,9 +399,9 @@ def _take_over(job: _Job, page: Page) -> bool:
     # Paths as strings: this runs for every unchanged profile (10,000 at M), and pathlib's joins cost more than the links.
     entry = page.path[: -len(".md")] + ".html"
     folder = os.path.join(last.site, page.path[: -len(".md")])
-    # The page's Markdown is where it was when its folder was carried over.
+    # The page's Markdown and search entry are where they were when their folders were carried over.
     docs_file = os.path.join(job.out if job.carried is not None else last.docs, page.path)
-    entry_file = os.path.join(last.entries, entry)
+    entry_file = os.path.join(job.entries if job.carried is not None else last.entries, entry)
     try:
         # The page as the last build left it (by its stamp: 10,000 pages read and hashed took seconds), else by its bytes.
         if record.stamp is None or pagedeps.stamp(folder) != record.stamp:
@@ -407,7 +410,10 @@ def _take_over(job: _Job, page: Page) -> bool:
             if os.listdir(folder) != ["index.html"] or pagedeps.html_digest(html) != record.html:
                 return False
             record = replace(record, stamp=None)  # found good by its bytes: stamped again once in the new site
-        if not os.path.isfile(docs_file) or not os.path.isfile(entry_file):
+        if job.carried is not None:
+            if page.path not in job.present or entry not in job.present:
+                return False
+        elif not os.path.isfile(docs_file) or not os.path.isfile(entry_file):
             return False
     except OSError:
         return False
@@ -618,22 +624,30 @@ def _write_extras(site: SiteData, specs: dict[str, lists.ListSpec], out: Path, t
 CARRIED = "carried"  # beside the docs folder a build makes: the journal of the folders carry_folders took
 
 
-def carry_folders(last: LastBuild, out: Path) -> Carried | None:
-    """The last build's profile folders and sharing cards of the docs moved into this build's whole: at M,
-    20,000 files nearly all as they were cost four renames instead of 20,000 links (and as many removals after). A
-    file that changes is replaced, the last one set aside first (``set_aside``), so that ``carry.undo``
-    can return every folder as it was should the build fail. None when not carried.
-    (The search entries are linked one by one: the search bundle's update compares them with the last.)"""
-    if last.docs is None:
+def carry_folders(last: LastBuild, out: Path, entries: Path | None) -> Carried | None:
+    """The last build's profile folders and sharing cards of the docs, and the profile folders of its search
+    entries (into ``entries``), moved into this build's whole: at M, 30,000 files nearly all as they were cost
+    seven renames instead of 30,000 links (and as many removals after). A file that changes is replaced, the
+    last one set aside first (``set_aside``), so that ``carry.undo`` can return every folder as it was should
+    the build fail; the search bundle's update finds the entries that changed, and their last versions, there
+    (``carry.replaced``). None when not carried."""
+    if last.docs is None or last.entries is None or entries is None:
         return None
     # The sharing cards' folder too, when there is one (none without a Chinese font): a card is named by what it
     # shows (``cards.card_path``), so a card of the same name is the same picture.
     moves = [(last.docs / f, out / f) for f in PROFILE_FOLDERS + ((cards.FOLDER,) if (last.docs / cards.FOLDER).is_dir() else ())]
+    moves += [(last.entries / f, entries / f) for f in PROFILE_FOLDERS]
     if any(source.is_symlink() or not source.is_dir() or target.exists() for source, target in moves):
         return None
     carried = Carried(out.parent / CARRIED)
     carried.carry(moves)
     return carried
+
+
+def _present(out: Path, entries: Path | None) -> frozenset[str]:
+    """The carried profile folders' files, by their paths under the docs and under the entries."""
+    return frozenset(f"{folder}/{name}" for root in (out, entries) if root is not None for folder in PROFILE_FOLDERS
+                     for name in os.listdir(root / folder))
 
 
 def set_aside(path: Path) -> None:
@@ -642,13 +656,17 @@ def set_aside(path: Path) -> None:
     _JOB.carried.set_aside(path)
 
 
-def _drop_stale(out: Path, pages: list[Page]) -> None:
-    """The carried folders' files of pages this build no longer has (a master deleted, renamed), set aside."""
+def _drop_stale(carried: Carried, out: Path, entries: Path | None, pages: list[Page]) -> None:
+    """The carried folders' files of pages this build no longer has (a master deleted, renamed), set aside:
+    before the workers start, so that the search entries are complete when the last worker is done."""
     made = {page.path for page in pages}
     for folder in PROFILE_FOLDERS:
-        for name in os.listdir(out / folder):
-            if f"{folder}/{name}" not in made:
-                set_aside(out / folder / name)
+        for root, suffix in ((out, ".md"), (entries, ".html")):
+            if root is None:
+                continue
+            for name in os.listdir(root / folder):
+                if f"{folder}/{name.removesuffix(suffix)}.md" not in made:
+                    carried.set_aside(root / folder / name)
 
 
 def _drop_unwanted_cards(out: Path, wanted: set[str]) -> None:
@@ -716,7 +734,9 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
     specs = lists.build_lists(site)
     env.globals["lists"] = specs
     last = last or LastBuild()
-    carried = carry_folders(last, out) if last.carry and finished is not None else None
+    carried = carry_folders(last, out, entries) if last.carry and finished is not None else None
+    if carried is not None:
+        _drop_stale(carried, out, entries, pages)
     # By the pages' folder names first: 10,000 pathlib joins took 0.2 s at M.
     names = {p.path.rpartition("/")[0] for p in pages}
     folders = {out / name for name in names} | ({entries / name for name in names} if entries else set())
@@ -751,7 +771,8 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
         check_stopped(stop)
         return mine
 
-    _JOB = _Job(env, pages, out, entries, finished, last, digests, key, carried)
+    _JOB = _Job(env, pages, out, entries, finished, last, digests, key, carried,
+                _present(out, entries) if carried is not None else frozenset())
     serial = jobs == 1 or len(pages) < PARALLEL_THRESHOLD
     try:
         with nullcontext() if serial else ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
@@ -762,8 +783,6 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
                 running = [pool.submit(_render_share, share) for share in shares]
                 done = beside_pages(running)  # meanwhile, in this otherwise idle process
                 done += _results(pool, running, stop)
-            if carried is not None:
-                _drop_stale(out, pages)
             if not announced and entries_done is not None:
                 entries_done()
             # Cards by their names' hash, one share a process: no two draw the same card.

@@ -31,13 +31,15 @@ import operator
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import cbor2
 import orjson
+
+from generator.render.site import carry
 
 HEADER = b"pagefind_dcd"
 CHUNK_SIZE = 20000  # Pagefind's index chunk size (postings and positions) in 1.5.2
@@ -48,6 +50,9 @@ ENTRY_FILE = "pagefind-entry.json"
 # Pagefind's measure of each and its length in bytes, under the digest of the chunk they cut. Finding where
 # each word of a chunk ends meant decoding every posting of it: most of an update's time at M.
 LAYOUT = ".jiangpu-chunks.json"
+# Beside the search entries too: the entries in Pagefind's order (its page numbers) when their bundle was made. The
+# next build moves the profiles' entry folders into its own (carry.py), so it cannot walk the last ones then.
+ORDER = ".jiangpu-order.json"
 # Beyond this share of the pages, Pagefind over every entry is about as quick.
 MOST = 0.05
 FLOOR = 50
@@ -183,27 +188,66 @@ def _prefixes(a: str, b: str) -> tuple[str, str]:
     return a[: common + 1], b[: common + 1]
 
 
-def changed_entries(entries: Path, last: Path, order: list[str]) -> list[str]:
-    """The entries of ``order`` that are not the last build's file (hard links are the same file)."""
+def changed_entries(entries: Path, last: Path, order: list[str], moved: Mapping[str, Path] | None = None) -> list[str]:
+    """The entries of ``order`` that are not the last build's file (hard links are the same file). ``moved``: the
+    folders of entries the build moved from the last ones into its own, each with the folder of the last versions
+    of the files it replaced there (``carry.replaced``): those are the ones that changed in it."""
+    moved = moved or {}
     mine, theirs = str(entries) + os.sep, str(last) + os.sep
-    return [e for e in order if os.stat(mine + e).st_ino != os.stat(theirs + e).st_ino
-            and (entries / e).read_bytes() != (last / e).read_bytes()]
+    found = {e for e in order if e.partition("/")[0] not in moved and os.stat(mine + e).st_ino != os.stat(theirs + e).st_ino
+             and (entries / e).read_bytes() != (last / e).read_bytes()}
+    found |= {f"{folder}/{name}" for folder, aside in moved.items() if aside.is_dir() for name in os.listdir(aside)}
+    return [e for e in order if e in found]
+
+
+def _last_version(last: Path, moved: Mapping[str, Path]) -> Callable[[str], Path]:
+    def where(entry: str) -> Path:
+        folder, _, name = entry.partition("/")
+        return moved[folder] / name if folder in moved else last / entry
+    return where
+
+
+def _order_of(last: Path, moved: Mapping[str, Path] | None) -> list[str]:
+    """The last entries' order: as recorded when their bundle was made, else (nothing moved out) walked."""
+    try:
+        found = orjson.loads((last / ORDER).read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        found = None
+    if isinstance(found, list):
+        return found
+    if moved:
+        raise NotUpdatable("the last entries' order was not recorded")
+    return walk_order(last)
+
+
+def record_order(entries: Path, order: list[str] | None = None) -> None:
+    """The entries' order (``ORDER``), once their bundle is made."""
+    temporary = entries / f"{ORDER}.new"
+    temporary.write_bytes(orjson.dumps(walk_order(entries) if order is None else order))
+    os.replace(temporary, entries / ORDER)
 
 
 def update_bundle(last_bundle: Path, last_entries: Path, entries: Path, output: Path,
-                  index: Callable[[Path, Path], None]) -> int:
+                  index: Callable[[Path, Path], None], moved: Mapping[str, Path] | None = None,
+                  journal: Path | None = None) -> int:
     """Write to ``output`` the bundle of ``entries``, from ``last_bundle`` (that of ``last_entries``) and
-    Pagefind (``index(site, output)``) over the entries that changed. Returns how many changed."""
+    Pagefind (``index(site, output)``) over the entries that changed. Returns how many changed.
+    ``moved``: the entry folders the build moved out of ``last_entries`` (``changed_entries``). ``journal``:
+    the last bundle's fragments are moved into the new one (carry.py, journalled there; the caller undoes it
+    should the build fail), not linked one by one — only when nobody reads the last bundle until it is replaced."""
     order = walk_order(entries)
-    if walk_order(last_entries) != order:
+    if _order_of(last_entries, moved) != order:
         raise NotUpdatable("pages added, removed or in a new order")
     version, pages, chunks, filter_files, sorts, fields = read(_meta_file(last_bundle))
     if sorts or len(pages) != len(order):
         raise NotUpdatable("sorts, or pages without words")
-    changed = changed_entries(entries, last_entries, order)
+    changed = changed_entries(entries, last_entries, order, moved)
     layout = read_layout(last_entries)
+    record_order(entries, order)
     if not changed:
-        shutil.copytree(last_bundle, output, copy_function=os.link)
+        output.mkdir(parents=True)
+        _link_unchanged(last_bundle, output, {n for n, _c in pages}, {n for _f, _t, n in chunks}, {n for _f, n in filter_files},
+                        journal, meta=True)
         _write_layout(entries, {name: layout[name] for _f, _t, name in chunks if name in layout})
         return 0
     if len(changed) > max(FLOOR, MOST * len(order)):
@@ -212,8 +256,8 @@ def update_bundle(last_bundle: Path, last_entries: Path, entries: Path, output: 
     numbers = {e: position[e] for e in changed}
     gone = set(numbers.values())
     with tempfile.TemporaryDirectory(prefix="jiangpu-search-") as work:
-        before = _index_part(Path(work), "before", last_entries, changed, index)
-        after = _index_part(Path(work), "after", entries, changed, index)
+        before = _index_part(Path(work), "before", _last_version(last_entries, moved or {}), changed, index)
+        after = _index_part(Path(work), "after", lambda entry: entries / entry, changed, index)
         if set(before.meta[5]) - set(after.meta[5]) or not set(after.meta[5]) <= set(fields) or before.meta[4] or after.meta[4]:
             raise NotUpdatable("meta fields or sorts changed")
         for entry in changed:  # what Pagefind writes for the old entry alone is what the bundle holds for it
@@ -234,7 +278,7 @@ def update_bundle(last_bundle: Path, last_entries: Path, entries: Path, output: 
         new_filters, filter_files_written = _refilter(last_bundle, filter_files, gone, after.filters(numbers))
         output.mkdir(parents=True)
         _link_unchanged(last_bundle, output, {n for n, _c in pages}, {n for _f, _t, n in new_chunks} - set(chunk_files),
-                        {n for _f, n in new_filters} - set(filter_files_written))
+                        {n for _f, n in new_filters} - set(filter_files_written), journal)
         for entry in changed:  # the other pages' fragments are the last bundle's, linked above
             name = after.meta[1][after.pages[entry]][0]
             if not (output / "fragment" / f"{name}.pf_fragment").exists():
@@ -252,11 +296,11 @@ def update_bundle(last_bundle: Path, last_entries: Path, entries: Path, output: 
     return len(changed)
 
 
-def _index_part(work: Path, name: str, entries: Path, changed: list[str], index: Callable[[Path, Path], None]) -> Part:
+def _index_part(work: Path, name: str, source: Callable[[str], Path], changed: list[str], index: Callable[[Path, Path], None]) -> Part:
     site = work / f"{name}-entries"
     for entry in changed:
         (site / entry).parent.mkdir(parents=True, exist_ok=True)
-        os.link(entries / entry, site / entry)
+        os.link(source(entry), site / entry)
     index(site, work / name)
     return Part.load(work / name, changed)
 
@@ -536,17 +580,26 @@ def _named(data: bytes, written: dict[str, bytes]) -> str:
     return name
 
 
-def _link_unchanged(last: Path, output: Path, fragments: set[str], chunks: set[str], filters: set[str]) -> None:
-    """The last bundle's files the new one keeps, hard-linked: its script, styles and WebAssembly, the
-    unchanged pages' fragments and the chunks and filter files not written again."""
+def _link_unchanged(last: Path, output: Path, fragments: set[str], chunks: set[str], filters: set[str],
+                    journal: Path | None = None, meta: bool = False) -> None:
+    """The last bundle's files the new one keeps, hard-linked: its script, styles and WebAssembly (with ``meta``, its
+    meta and entry files too), the unchanged pages' fragments and the chunks and filter files not written again.
+    With ``journal``, the fragments' folder is moved over whole instead (10,000 links at M), the others set aside."""
     for item in last.iterdir():
-        if item.is_file() and not item.name.endswith(".pf_meta") and item.name != ENTRY_FILE:
+        if item.is_file() and (meta or not item.name.endswith(".pf_meta") and item.name != ENTRY_FILE):
             os.link(item, output / item.name)
         elif item.is_dir() and item.name not in ("fragment", "index", "filter"):
             shutil.copytree(item, output / item.name, copy_function=os.link)
     for folder, suffix, keep in (("fragment", ".pf_fragment", fragments), ("index", ".pf_index", chunks),
                                  ("filter", ".pf_filter", filters)):
         target = output / folder
+        if folder == "fragment" and journal is not None and (last / folder).is_dir() and not (last / folder).is_symlink():
+            carried = carry.Carried(journal)
+            carried.carry([(last / folder, target)])
+            for name in os.listdir(target):
+                if name[: -len(suffix)] not in keep:
+                    carried.set_aside(target / name)
+            continue
         target.mkdir()
         into = str(target) + os.sep
         for found in os.scandir(last / folder):
