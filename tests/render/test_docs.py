@@ -36,7 +36,7 @@ def _state(pid: int | None) -> str:
     """The process's state letter in /proc ("R", "S", "Z"…), "" once it is gone."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):  # gone, or going while it was read
         return ""
     return stat.rsplit(")", 1)[1].split()[0]
 

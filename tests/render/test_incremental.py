@@ -380,22 +380,32 @@ def test_a_failed_search_index_leaves_the_last_site_whole(built: tuple[Path, Pat
     unchanged()
 
 
-@pytest.mark.parametrize("where", ["pagefind", "site/pagefind"], ids=["made", "in the new site"])
-def test_a_build_stopped_once_the_search_bundle_is_made_leaves_the_last_site_whole(built: tuple[Path, Path],
-                                                                                  tmp_path: Path, where: str) -> None:
+@pytest.mark.parametrize("where", ["made", "in the new site"])
+def test_a_build_stopped_once_the_search_bundle_is_made_leaves_the_last_site_whole(built: tuple[Path, Path], tmp_path: Path,
+                                                                                  where: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The search bundle was updated by moving the last one's fragments into it, and the entries' folders were
-    moved over too; a build stopped after that (serve: a newer save), whether the bundle is where the indexer
-    made it or already in the new site, puts all of it back where it was."""
+    moved over too; a build failing or stopped after that (serve: a newer save), whether the bundle is where the
+    indexer made it or already in the new site, puts all of it back where it was."""
+    from generator.render.site import build
+    from generator.render.site.build import SiteBuildError
+    from generator.render.site.search import SearchIndexError
+
     run, out, unchanged = _edited_copy(built, tmp_path)
-    made: list[bool] = []
+    updated: list[object] = []
+    real_result = build._Indexer.result
 
-    def stop() -> bool:  # the entry file is the last the update writes
-        made.append(any(out.glob(f".site.new-*/{where}/pagefind-entry.json")))
-        return made[-1]
+    def made(self: Any) -> Any:  # the indexer is done: the build fails before its bundle goes into the new site
+        updated.append(real_result(self)[0])
+        raise SearchIndexError("测试：索引之后失败")
 
-    with pytest.raises(Cancelled):
+    def stop() -> bool:  # asked once the bundle is in the new site, before anything is put in place
+        return where == "in the new site" and any(out.glob(".site.new-*/site/pagefind/pagefind-entry.json"))
+
+    if where == "made":
+        monkeypatch.setattr(build._Indexer, "result", made)
+    with pytest.raises(SiteBuildError if where == "made" else Cancelled):
         build_site(run.registry, config_file=REPO / "mkdocs.yml", site_dir=out / "site", docs_dir=out / "docs", stop=stop)
-    assert made[-1]
+    assert updated == ([1] if where == "made" else [])  # updated for the one entry, the fragments moved over
     unchanged()
 
 

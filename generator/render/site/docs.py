@@ -669,12 +669,17 @@ def _drop_stale(carried: Carried, out: Path, entries: Path | None, pages: list[P
                     carried.set_aside(root / folder / name)
 
 
-def _drop_unwanted_cards(out: Path, wanted: set[str]) -> None:
-    """The carried cards no page asks for now, set aside."""
+def _drop_unwanted_cards(out: Path, wanted: set[str]) -> set[str]:
+    """The carried cards no page asks for now, set aside; returns the wanted ones there (their paths)."""
+    there: set[str] = set()
     if (out / cards.FOLDER).is_dir():
         for name in os.listdir(out / cards.FOLDER):
-            if f"{cards.FOLDER}/{name}" not in wanted:
+            path = f"{cards.FOLDER}/{name}"
+            if path not in wanted:
                 set_aside(out / cards.FOLDER / name)
+            else:
+                there.add(path)
+    return there
 
 
 def check_stopped(stop: Callable[[], bool] | None) -> None:
@@ -798,8 +803,10 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
                 for path, words in asked.items():
                     parts[int(path[len(cards.FOLDER) + 1:][:8], 16) % len(parts)][path] = words
             if carried is not None:
-                _drop_unwanted_cards(out, {path for part in parts for path in part})
-            shares_of_cards = [(part, out, last.docs, cache / "cards" if cache else None, not defer.asked) for part in parts]
+                there = _drop_unwanted_cards(out, {path for part in parts for path in part})
+                # The cards the carried folder has are in place: after a one-record change, all but one or two.
+                parts = [{path: words for path, words in part.items() if path not in there} for part in parts]
+            shares_of_cards = [(part, out, last.docs, cache / "cards" if cache else None, not defer.asked) for part in parts if part]
             # Drawing cards never drawn before takes seconds at M: a stale build stops here too.
             counts = sum(_results(pool, [pool.submit(_draw_share, share) for share in shares_of_cards], stop) if pool is not None
                          else map(_draw_share, shares_of_cards))
