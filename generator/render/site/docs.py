@@ -399,9 +399,6 @@ def _take_over(job: _Job, page: Page) -> bool:
     # Paths as strings: this runs for every unchanged profile (10,000 at M), and pathlib's joins cost more than the links.
     entry = page.path[: -len(".md")] + ".html"
     folder = os.path.join(last.site, page.path[: -len(".md")])
-    # The page's Markdown and search entry are where they were when their folders were carried over.
-    docs_file = os.path.join(job.out if job.carried is not None else last.docs, page.path)
-    entry_file = os.path.join(job.entries if job.carried is not None else last.entries, entry)
     try:
         # The page as the last build left it (by its stamp: 10,000 pages read and hashed took seconds), else by its bytes.
         if record.stamp is None or pagedeps.stamp(folder) != record.stamp:
@@ -410,16 +407,20 @@ def _take_over(job: _Job, page: Page) -> bool:
             if os.listdir(folder) != ["index.html"] or pagedeps.html_digest(html) != record.html:
                 return False
             record = replace(record, stamp=None)  # found good by its bytes: stamped again once in the new site
-        if job.carried is not None:
+        links: list[tuple[str, str]] = []  # the page's Markdown and search entry, from the last build's folders
+        if job.carried is not None:  # in the folders carried over: nothing to link
             if page.path not in job.present or entry not in job.present:
                 return False
-        elif not os.path.isfile(docs_file) or not os.path.isfile(entry_file):
-            return False
+        else:
+            links = [(os.path.join(last.docs, page.path), os.path.join(job.out, page.path)),
+                     (os.path.join(last.entries, entry), os.path.join(job.entries, entry))]
+            if not all(os.path.isfile(source) for source, _ in links):
+                return False
     except OSError:
         return False
     # Checked: a link failing now (a full disk) fails the build rather than leave half a page.
-    for source, target in ((docs_file, os.path.join(job.out, page.path)), (entry_file, os.path.join(job.entries, entry))):
-        if source != target and not link_or_copy(source, target):
+    for source, target in links:
+        if not link_or_copy(source, target):
             raise OSError(f"无法沿用上次生成的 {source}")
     _TAKEN[page.path] = record.stamp is not None
     return True
@@ -644,22 +645,18 @@ def carry_folders(last: LastBuild, out: Path, entries: Path | None) -> Carried |
     return carried
 
 
-def _present(out: Path, entries: Path | None) -> frozenset[str]:
-    """The carried profile folders' files, by their paths under the docs and under the entries."""
-    return frozenset(f"{folder}/{name}" for root in (out, entries) if root is not None for folder in PROFILE_FOLDERS
-                     for name in os.listdir(root / folder))
-
-
 def set_aside(path: Path) -> None:
     """A carried folder's file about to be replaced or removed, kept beside the build until it is done."""
     assert _JOB is not None and _JOB.carried is not None
     _JOB.carried.set_aside(path)
 
 
-def _drop_stale(carried: Carried, out: Path, entries: Path | None, pages: list[Page]) -> None:
+def _drop_stale(carried: Carried, out: Path, entries: Path | None, pages: list[Page]) -> frozenset[str]:
     """The carried folders' files of pages this build no longer has (a master deleted, renamed), set aside:
-    before the workers start, so that the search entries are complete when the last worker is done."""
+    before the workers start, so that the search entries are complete when the last worker is done. Returns
+    the files kept, by their paths under the docs and under the entries ("masters/li-jun.md", "….html")."""
     made = {page.path for page in pages}
+    kept: set[str] = set()
     for folder in PROFILE_FOLDERS:
         for root, suffix in ((out, ".md"), (entries, ".html")):
             if root is None:
@@ -667,6 +664,9 @@ def _drop_stale(carried: Carried, out: Path, entries: Path | None, pages: list[P
             for name in os.listdir(root / folder):
                 if f"{folder}/{name.removesuffix(suffix)}.md" not in made:
                     carried.set_aside(root / folder / name)
+                else:
+                    kept.add(f"{folder}/{name}")
+    return frozenset(kept)
 
 
 def _drop_unwanted_cards(out: Path, wanted: set[str]) -> set[str]:
@@ -740,8 +740,7 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
     env.globals["lists"] = specs
     last = last or LastBuild()
     carried = carry_folders(last, out, entries) if last.carry and finished is not None else None
-    if carried is not None:
-        _drop_stale(carried, out, entries, pages)
+    present = _drop_stale(carried, out, entries, pages) if carried is not None else frozenset()
     # By the pages' folder names first: 10,000 pathlib joins took 0.2 s at M.
     names = {p.path.rpartition("/")[0] for p in pages}
     folders = {out / name for name in names} | ({entries / name for name in names} if entries else set())
@@ -776,8 +775,7 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
         check_stopped(stop)
         return mine
 
-    _JOB = _Job(env, pages, out, entries, finished, last, digests, key, carried,
-                _present(out, entries) if carried is not None else frozenset())
+    _JOB = _Job(env, pages, out, entries, finished, last, digests, key, carried, present)
     serial = jobs == 1 or len(pages) < PARALLEL_THRESHOLD
     try:
         with nullcontext() if serial else ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
