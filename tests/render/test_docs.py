@@ -1,15 +1,23 @@
-"""The docs stage's workers: a stale build ends them at once."""
+"""The docs stage's workers: a stale build ends them at once; with them, the pages and the files beside them
+(the open data and the editor's, forked) are those written without them."""
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from generator.render.site import docs
+from generator.render.site.build import SiteBuildError
 from generator.render.site.docs import Cancelled, _results
+from tests.conftest import build_sample_site
+from tests.render.test_site import _tree_digest
 
 
 def test_a_stopped_build_ends_its_workers_at_once() -> None:
@@ -50,3 +58,33 @@ def test_results_come_in_order_when_nothing_stops() -> None:
         running = [pool.submit(pow, 2, n) for n in range(5)]
         assert _results(pool, running, lambda: False) == [1, 2, 4, 8, 16]
         assert _results(pool, [pool.submit(pow, 3, 2)], None) == [9]
+
+
+def test_workers_and_the_forked_files_write_what_one_process_writes(sample_site: Path, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sample (90 pages) is written in this process alone; at M, by two workers while a forked child writes
+    the open data and the editor's files. Both ways give the same docs folder and the same site."""
+    monkeypatch.setattr(docs, "PARALLEL_THRESHOLD", 1)
+    real = docs._write_aside
+
+    def noted(*args: Any) -> Any:
+        (tmp_path / "written-by").write_text(str(os.getpid()))
+        return real(*args)
+
+    monkeypatch.setattr(docs, "_write_aside", noted)
+    site = build_sample_site(tmp_path)
+    assert int((tmp_path / "written-by").read_text()) != os.getpid()  # in the child
+    assert _tree_digest(site) == _tree_digest(sample_site)
+    assert _tree_digest(tmp_path / "docs") == _tree_digest(sample_site.parent / "docs")
+    assert (site / "data" / "masters.csv").stat().st_size > 0 and (site / "admin" / "config.yml").is_file()
+
+
+def test_a_forked_child_that_dies_fails_the_build_and_the_last_site_stays(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(docs, "PARALLEL_THRESHOLD", 1)
+    site = build_sample_site(tmp_path)
+    before = _tree_digest(site)
+    monkeypatch.setattr(docs, "_write_aside", lambda *_args: os.kill(os.getpid(), signal.SIGKILL))
+    with pytest.raises(SiteBuildError, match=r"生成开放数据和在线编辑器失败：子进程意外退出（退出码 -9）"):
+        build_sample_site(tmp_path)
+    assert _tree_digest(site) == before

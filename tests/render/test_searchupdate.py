@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import os
 import random
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -217,6 +218,14 @@ def chunked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return work / "bundle", work / "entries"
 
 
+def _swap_ends(text: str) -> str:
+    head, body, tail = re.split(r"(?<=<p>)(.*?)(?=</p></div>)", text, maxsplit=1)
+    words = body.split(" ")
+    low, high = words.index(min(words)), words.index(max(words))
+    words[low], words[high] = words[high], words[low]
+    return head + " ".join(words) + tail
+
+
 CHUNKED: dict[str, Callable[[list[str]], dict[str, Callable[[str], str]]]] = {
     # many new words on one page: its chunks grow, the cuts after them move
     "grows": lambda e: {e[10]: _replace("<p>", "<p>" + " ".join(f"zz{i:06d}" for i in range(400)) + " ")},
@@ -226,6 +235,8 @@ CHUNKED: dict[str, Callable[[list[str]], dict[str, Callable[[str], str]]]] = {
     "ends": lambda e: {e[30]: _replace("<p>", "<p>0000 ~~~~~~~ "), e[-1]: _replace("<p>", "<p>zzzzzzzzzz ")},
     # a word between the chunk of one word and the next
     "one word": lambda e: {e[50]: _replace("<p>", "<p>kkkkkkkm kkkkkkkj ")},
+    # the page's first word and its last in the alphabet swap places: two chunks far apart touched, their sizes the same
+    "far apart": lambda e: {e[60]: _swap_ends},
     # a few pages at once, a filter value new
     "several": lambda e: {e[5]: _replace("组:", "组:新"), e[700]: _replace("<p>", "<p>mmmmmmmm "), e[1400]: _replace("<p>", "<p>")},
 }
@@ -244,6 +255,11 @@ def test_an_index_in_chunks_is_cut_as_pagefind_cuts_it(chunked: tuple[Path, Path
     assert changed == len([e for e in edits if (entries / e).read_bytes() != (last_entries / e).read_bytes()])
     if case == "grows":
         assert updated["meta"][2] != content(bundle)["meta"][2]  # the chunks are cut anew
+    if case == "far apart":  # the chunks between the two are the last bundle's files, not written again
+        names = [name for _first, _last, name in read(next(bundle.glob("pagefind.*.pf_meta")))[2]]
+        kept = [n for n in names if (new := tmp_path / "updated" / "index" / f"{n}.pf_index").exists()
+                and new.stat().st_ino == (bundle / "index" / f"{n}.pf_index").stat().st_ino]
+        assert len(names) >= 5 and len(kept) == len(names) - 2, (names, kept)
 
 
 @pytest.mark.parametrize("layout", ["recorded", "damaged"])

@@ -9,7 +9,6 @@ newest date in the registry unless the caller sets it.
 from __future__ import annotations
 
 import contextlib
-import gc
 import glob
 import hashlib
 import os
@@ -22,8 +21,6 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
-from multiprocessing import get_context
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +62,7 @@ from generator.render.site.docs import (
     take_profile,
     write_docs,
 )
+from generator.render.site.forked import ChildLost, Forked
 from generator.render.site.photos import publish as publish_photos
 from generator.render.site.photos import published
 from generator.render.site.search import BUNDLE, IndexCancelled, SearchIndexError, index_site
@@ -381,7 +379,7 @@ def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, enviro
     check_stopped(stop)
     as_of = date.fromisoformat(site.as_of) if site.as_of else None
 
-    def admin() -> None:  # the editor, written while the workers render the pages
+    def admin() -> None:  # the editor, written beside the pages (docs._write_aside)
         try:
             write_admin(docs_dir / "admin", options.cms, decap_package(os.environ if environ is None else environ), registry,
                         previous=last.docs / "admin" if last is not None and last.docs is not None else None)
@@ -390,8 +388,11 @@ def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, enviro
 
     known, previous = environ, last.docs if last is not None else None
     forms = None if known is None else lambda: write_blank_forms(registry, docs_dir, known, as_of, previous, cache, defer)
-    return write_docs(site, docs_dir, forms=forms, entries=entries, profiles=profiles, cache=cache, last=last, stop=stop,
-                      defer=defer, entries_done=entries_done, beside=admin, data=data)
+    try:
+        return write_docs(site, docs_dir, forms=forms, entries=entries, profiles=profiles, cache=cache, last=last, stop=stop,
+                          defer=defer, entries_done=entries_done, beside=admin, data=data)
+    except ChildLost as exc:
+        raise SiteBuildError(f"生成开放数据和在线编辑器失败：{exc}") from exc
 
 
 def build_site(
@@ -623,50 +624,16 @@ class _Taken:
             self.carried.kept()
 
 
-class _Indexer:
-    """``work(*args)`` in a child process (forked: nothing is pickled but the result), so that the search
-    index's own Python work runs on the other core while MkDocs builds in this one; leaving the block
-    waits for it (or, on an error here, ends it), so nothing writes into the build's folders after."""
+class _Indexer(Forked):
+    """The search index's work in a child process, so that its own Python work runs on the other core while
+    MkDocs builds in this one (forked.py)."""
 
     def __init__(self, work: Callable[..., Any], *args: Any) -> None:
-        self.work, self.args = work, args
+        super().__init__(work, *args, lost=_index_lost)
 
-    def __enter__(self) -> _Indexer:
-        context = get_context("fork")
-        self.reader, writer = context.Pipe(duplex=False)
-        self.process = context.Process(target=self._run, args=(writer,))
-        self.process.start()
-        writer.close()
-        return self
 
-    def _run(self, writer: Connection) -> None:
-        # The parent's objects (all the site's data) are left out of the collector: walking them would
-        # touch, and so copy, every page of the parent's memory. This short-lived process frees its own at exit.
-        gc.freeze()
-        gc.disable()
-        try:
-            writer.send(("ok", self.work(*self.args)))
-        except BaseException as exc:  # noqa: BLE001 - sent to the parent, which raises it
-            try:
-                writer.send(("error", exc))
-            except Exception:  # noqa: BLE001 - an exception that does not pickle: its message
-                writer.send(("error", SearchIndexError(str(exc))))
-
-    def result(self) -> Any:
-        try:
-            kind, value = self.reader.recv()
-        except EOFError:
-            self.process.join()
-            raise SearchIndexError(f"生成搜索索引失败：索引进程意外退出（退出码 {self.process.exitcode}）") from None
-        if kind == "error":
-            raise value
-        return value
-
-    def __exit__(self, *exc: object) -> None:
-        if exc[0] is not None and self.process.is_alive():
-            self.process.kill()
-        self.process.join()
-        self.reader.close()
+def _index_lost(message: str) -> SearchIndexError:
+    return SearchIndexError(f"生成搜索索引失败：{message.replace('子进程', '索引进程')}")
 
 
 def _index_checked(entries: Path, output: Path, last: tuple[Path, Path], expected: str,

@@ -41,6 +41,7 @@ from generator.render.site.data import (
     STUDIO_LEVELS,
     SiteData,
 )
+from generator.render.site.forked import Forked
 from generator.render.site.pagedeps import PageRecord
 from generator.resources import TEMPLATE_DIR
 
@@ -601,13 +602,10 @@ _FRONT_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _write_extras(site: SiteData, specs: dict[str, lists.ListSpec], out: Path, templates: Path,
-                  stop: Callable[[], bool] | None = None, between: Callable[[], object] | None = None,
-                  data: tuple[Mapping[str, Mapping[str, str]], dict[str, dict[str, str]]] | None = None) -> None:
-    """The files beside the pages; ``data``: the last build's open data lines, and the dict this build's go into."""
-    known, made = data if data is not None else ({}, {})
+                  stop: Callable[[], bool] | None = None, between: Callable[[], object] | None = None) -> None:
+    """The files beside the pages (but the open data: ``_write_aside``)."""
     steps: list[Callable[[], object]] = [
         lambda: shutil.copytree(templates / "assets", out / "assets"),
-        lambda: made.update(opendata.write(site, out / "data", known).lines),
         lambda: lists.write(specs, out / "lists"),
         lambda: lists.write_facet_order(site, out / "lists"),
         lambda: (out / "lists" / "t2s.json").write_text(json.dumps(hanzi.fold_table(), ensure_ascii=False, separators=(",", ":")) + "\n",
@@ -620,6 +618,16 @@ def _write_extras(site: SiteData, specs: dict[str, lists.ListSpec], out: Path, t
         step()
         if between is not None:
             between()
+
+
+def _write_aside(site: SiteData, out: Path, known: Mapping[str, Mapping[str, str]],
+                 beside: Callable[[], object] | None) -> dict[str, dict[str, str]]:
+    """The files made from the site's tables alone: the open data (its lines returned, for the next build, see
+    ``write_docs``'s ``data``) and ``beside``'s. Forked beside the workers when there are any."""
+    lines = opendata.write(site, out / "data", known).lines
+    if beside is not None:
+        beside()
+    return lines
 
 
 CARRIED = "carried"  # beside the docs folder a build makes: the journal of the folders carry_folders took
@@ -722,15 +730,40 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
     the workers render, ends the build early (``Cancelled``: in ``serve``, a newer save made it stale).
     ``defer`` asked: sharing cards not drawn before are left out (and said in ``defer.left``).
     ``entries_done`` is called once every search entry is written, before the cards are drawn: the
-    indexer can start then. ``beside`` writes other files (the editor) in this process while the workers render.
-    ``data`` is filled with the open data's lines, for the next build (``last.data``: this build takes them)."""
-    global _JOB
+    indexer can start then. ``beside`` writes other files (the editor) from the site's tables, as the open data:
+    with workers, both in a child process forked first, on the core this one leaves idle until the workers
+    start (``forked.Forked``). ``data`` is filled with the open data's lines, for the next build (``last.data``:
+    this build takes them)."""
     check_stopped(stop)
-    defer = defer or Deferred()
-    env = make_env(templates, compiled_in(cache))
-    env.globals["site"] = site  # read by the shared macros, which are imported without context
     pages = list(plan_pages(site))
     out.mkdir(parents=True, exist_ok=True)
+    last = last or LastBuild()
+    jobs = jobs or os.cpu_count() or 1
+    serial = jobs == 1 or len(pages) < PARALLEL_THRESHOLD
+    made = data if data is not None else {}
+    with nullcontext() if serial else Forked(_write_aside, site, out, last.data, beside) as forked:
+
+        def aside() -> None:  # without workers, here, while nothing else runs
+            if forked is None:
+                made.update(_write_aside(site, out, last.data, beside))
+
+        count = _write_pages(site, out, pages, forms=forms, templates=templates, jobs=1 if serial else jobs, entries=entries,
+                             profiles=profiles, cache=cache, last=last, stop=stop, defer=defer or Deferred(),
+                             entries_done=entries_done, aside=aside)
+        if forked is not None:
+            made.update(forked.result())
+    return count
+
+
+def _write_pages(site: SiteData, out: Path, pages: list[Page], *, forms: Forms, templates: Path, jobs: int,
+                 entries: Path | None, profiles: Callable[[list[str]], ProfileSite] | None, cache: Path | None,
+                 last: LastBuild, stop: Callable[[], bool] | None, defer: Deferred,
+                 entries_done: Callable[[], object] | None, aside: Callable[[], object]) -> int:
+    """``write_docs``' pages, search entries and sharing cards, and the files beside them, with ``jobs`` workers
+    (1: none); ``aside`` is called in this process meanwhile."""
+    global _JOB
+    env = make_env(templates, compiled_in(cache))
+    env.globals["site"] = site  # read by the shared macros, which are imported without context
     finished = profiles([p.path for p in pages if not is_profile(p.path)] + [FORMS_PAGE]) if profiles is not None else None
     digests, key = None, ""
     if finished is not None:
@@ -738,7 +771,6 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
     # After ``track`` and before the workers fork: the honours list they ask for is made once, here (a second at L).
     specs = lists.build_lists(site)
     env.globals["lists"] = specs
-    last = last or LastBuild()
     carried = carry_folders(last, out, entries) if last.carry and finished is not None else None
     present = _drop_stale(carried, out, entries, pages) if carried is not None else frozenset()
     # By the pages' folder names first: 10,000 pathlib joins took 0.2 s at M.
@@ -748,7 +780,6 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
         folders |= {finished.out / folder for folder in PROFILE_FOLDERS}
     for folder in sorted(folders):
         folder.mkdir(parents=True, exist_ok=True)
-    jobs = jobs or os.cpu_count() or 1
     shares = [(i, jobs) for i in range(jobs)]
 
     announced = False
@@ -769,14 +800,13 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
         assert _JOB is not None
         _JOB = replace(_JOB, pages=[forms_page(listed)])  # the workers have theirs: forked before
         mine = [_render_share((0, 1))]
-        _write_extras(site, specs, out, templates, stop, lambda: entries_ready(running), (last.data, data if data is not None else {}))
-        if beside is not None:
-            beside()
+        _write_extras(site, specs, out, templates, stop, lambda: entries_ready(running))
+        aside()
         check_stopped(stop)
         return mine
 
     _JOB = _Job(env, pages, out, entries, finished, last, digests, key, carried, present)
-    serial = jobs == 1 or len(pages) < PARALLEL_THRESHOLD
+    serial = jobs == 1
     try:
         with nullcontext() if serial else ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
             if pool is None:
