@@ -16,6 +16,7 @@ import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -230,7 +231,7 @@ CHUNKED: dict[str, Callable[[list[str]], dict[str, Callable[[str], str]]]] = {
     # many new words on one page: its chunks grow, the cuts after them move
     "grows": lambda e: {e[10]: _replace("<p>", "<p>" + " ".join(f"zz{i:06d}" for i in range(400)) + " ")},
     # a page's body gone: words vanish from every chunk, the cuts move the other way
-    "shrinks": lambda e: {e[20]: lambda t: t.split("<p>")[0] + "<p>" + t.split("<p>")[1] + "<p>aaaaaaaa</p></div></body></html>"},
+    "shrinks": lambda e: {e[20]: lambda t: t.split("<p>")[0] + "<p>aaaaaaaa</p></div></body></html>"},
     # words before the first chunk's first word and after the last's
     "ends": lambda e: {e[30]: _replace("<p>", "<p>0000 ~~~~~~~ "), e[-1]: _replace("<p>", "<p>zzzzzzzzzz ")},
     # a word between the chunk of one word and the next
@@ -260,6 +261,27 @@ def test_an_index_in_chunks_is_cut_as_pagefind_cuts_it(chunked: tuple[Path, Path
         kept = [n for n in names if (new := tmp_path / "updated" / "index" / f"{n}.pf_index").exists()
                 and new.stat().st_ino == (bundle / "index" / f"{n}.pf_index").stat().st_ino]
         assert len(names) >= 5 and len(kept) == len(names) - 2, (names, kept)
+
+
+@pytest.mark.parametrize("case", ["grows", "shrinks", "several"])
+def test_touched_words_rewritten_on_two_cores_give_the_same_bundle(chunked: tuple[Path, Path], tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch, case: str) -> None:
+    """At L the touched words are megabytes: half of them are rewritten in a forked process (here, whatever their size)."""
+    bundle, last_entries = chunked
+    forks: list[int] = []
+    real = searchupdate.Forked
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        forks.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(searchupdate, "SPLIT_BYTES", 0)
+    monkeypatch.setattr(searchupdate, "Forked", counted)
+    entries = _entries_after(last_entries, tmp_path / "entries", CHUNKED[case](walk_order(last_entries)))
+    update_bundle(bundle, last_entries, entries, tmp_path / "updated", _index)
+    index_site(entries, tmp_path / "whole")
+    assert forks == [1]
+    assert content(tmp_path / "updated") == content(tmp_path / "whole")
 
 
 @pytest.mark.parametrize("layout", ["recorded", "damaged"])

@@ -41,6 +41,7 @@ import cbor2
 import orjson
 
 from generator.render.site import carry
+from generator.render.site.forked import Forked
 
 HEADER = b"pagefind_dcd"
 CHUNK_SIZE = 20000  # Pagefind's index chunk size (postings and positions) in 1.5.2
@@ -416,26 +417,61 @@ def _head(count: int) -> bytes:
     raise NotUpdatable("too many words")
 
 
-def _updated(chunk: list[Item], touched: set[str], gone: set[int], words: dict[str, Word], mine: set[str]) -> list[Item]:
-    """A chunk's words with the changed pages' postings replaced, and the new words that sort into it."""
-    kept: list[Item] = []
-    for item in chunk:
-        if item.word not in touched:
-            kept.append(item)
-            continue
-        word, postings, variants = cbor2.loads(item.raw)
-        new = words.get(word, [word, [], []])
-        postings = _replace(postings, gone, new[1])
-        variants = [[f, _replace(ps, gone, [])] for f, ps in variants]
-        variants = _merge_variants(variants, new[2])
-        variants = [v for v in variants if v[1]]
-        if postings or variants:
-            value = [word, postings, variants]
-            kept.append(Item(word, _size(value), value=value))
+def _updated(chunk: list[Item], rewritten: Mapping[str, Item | None], mine: set[str]) -> list[Item]:
+    """A chunk's words with the touched ones as ``rewritten`` (None: no page holds it now), and the new words
+    that sort into it (``mine``, from ``rewritten`` too)."""
+    kept = [item if item.word not in rewritten else rewritten[item.word] for item in chunk]
     known = {item.word for item in chunk}
-    kept.extend(_item(words[w]) for w in mine if w not in known)
-    kept.sort(key=lambda item: item.word)
-    return kept
+    out = [item for item in kept if item is not None]
+    out.extend(item for w in mine if w not in known and (item := rewritten[w]) is not None)
+    out.sort(key=lambda item: item.word)
+    return out
+
+
+def _rewrite(old: list[tuple[str, bytes]], gone: set[int], words: dict[str, Word]) -> list[tuple[str, int, bytes] | None]:
+    """Each touched word (its bytes in the last chunk, or none for a word no chunk had) as it is now: the changed
+    pages' postings replaced; its size and bytes, or None when no page holds it any more."""
+    out: list[tuple[str, int, bytes] | None] = []
+    for word, raw in old:
+        if not raw:
+            value = _item(words[word]).value
+            assert value is not None
+        else:
+            _word, postings, variants = cbor2.loads(raw)
+            new = words.get(word, [word, [], []])
+            postings = _replace(postings, gone, new[1])
+            variants = [[f, _replace(ps, gone, [])] for f, ps in variants]
+            variants = [v for v in _merge_variants(variants, new[2]) if v[1]]
+            if not postings and not variants:
+                out.append(None)
+                continue
+            value = [word, postings, variants]
+        out.append((word, _size(value), encoded(value)))
+    return out
+
+
+# Above this many bytes of touched words, half of them are decoded and encoded again in a forked process: a word on
+# most pages (a trade, a unit's name) is megabytes of postings at L, and the build's other processes wait for this one.
+SPLIT_BYTES = 1 << 18
+
+
+def _rewritten(old: list[tuple[str, bytes]], gone: set[int], words: dict[str, Word]) -> dict[str, Item | None]:
+    """``_rewrite`` over the touched words, on two cores when they are many bytes: as Items, by word."""
+    if sum(len(raw) for _w, raw in old) > SPLIT_BYTES and (os.cpu_count() or 1) > 1:
+        ordered = sorted(old, key=lambda pair: -len(pair[1]))
+        halves: tuple[list[tuple[str, bytes]], list[tuple[str, bytes]]] = ([], [])
+        sizes = [0, 0]
+        for pair in ordered:  # the largest first, each to the lighter half
+            lighter = sizes.index(min(sizes))
+            halves[lighter].append(pair)
+            sizes[lighter] += len(pair[1]) + 1
+        with Forked(_rewrite, halves[1], gone, words, lost=NotUpdatable) as other:
+            done = _rewrite(halves[0], gone, words) + other.result()
+    else:
+        done = _rewrite(old, gone, words)
+    by_word: dict[str, Item | None] = {word: None for word, _raw in old}
+    by_word.update({r[0]: Item(r[0], r[1], r[2]) for r in done if r is not None})
+    return by_word
 
 
 def _replace(postings: list[Posting], gone: set[int], new: list[Posting]) -> list[Posting]:
@@ -477,19 +513,28 @@ def _rechunk(bundle: Path, chunks: list[list[str]], touched: set[str], gone: set
         return chunks, {}
     decoded: dict[int, list[Item]] = {}
 
+    def read_chunk(i: int) -> list[Item]:
+        data = gzip.decompress((bundle / "index" / f"{chunks[i][2]}.pf_index").read_bytes())
+        if not data.startswith(HEADER):
+            raise NotUpdatable("not a Pagefind file")
+        body = data[len(HEADER):]
+        items = _laid_out(body, layout.get(chunks[i][2]))
+        if items is None:  # no layout, or not this chunk's: decoded, and its layout recorded for the next update
+            items = _items(body)
+            layout[chunks[i][2]] = _layout_of(body, items)
+        return items
+
+    # The chunks holding touched words first: their words rewritten all at once (``_rewritten``).
+    for i in home:
+        decoded[i] = read_chunk(i)
+    had = {item.word: item.raw for i in home for item in decoded[i] if item.word in touched}
+    rewritten = _rewritten([(w, had.get(w, b"")) for w in sorted(touched) if w in had or w in words], gone, words)
+    for i in home:
+        decoded[i] = _updated(decoded[i], rewritten, {w for w in home[i] if w in words})
+
     def load(i: int) -> list[Item]:
         if i not in decoded:
-            data = gzip.decompress((bundle / "index" / f"{chunks[i][2]}.pf_index").read_bytes())
-            if not data.startswith(HEADER):
-                raise NotUpdatable("not a Pagefind file")
-            body = data[len(HEADER):]
-            items = _laid_out(body, layout.get(chunks[i][2]))
-            if items is None:  # no layout, or not this chunk's: decoded, and its layout recorded for the next update
-                items = _items(body)
-                layout[chunks[i][2]] = _layout_of(body, items)
-            decoded[i] = items
-            if i in home:
-                decoded[i] = _updated(decoded[i], touched, gone, words, {w for w in home[i] if w in words})
+            decoded[i] = read_chunk(i)
         return decoded[i]
 
     first, last_hit = min(home), max(home)
