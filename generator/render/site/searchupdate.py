@@ -258,8 +258,11 @@ def update_bundle(last_bundle: Path, last_entries: Path, entries: Path, output: 
     numbers = {e: position[e] for e in changed}
     gone = set(numbers.values())
     with tempfile.TemporaryDirectory(prefix="jiangpu-search-") as work:
-        before = _index_part(Path(work), "before", _last_version(last_entries, moved or {}), changed, index)
-        after = _index_part(Path(work), "after", lambda entry: entries / entry, changed, index)
+        # Pagefind over the changed entries as they were and as they are, both at once: each waits on its own process.
+        with ThreadPoolExecutor(max_workers=2) as threads:
+            was = threads.submit(_index_part, Path(work), "before", _last_version(last_entries, moved or {}), changed, index)
+            after = _index_part(Path(work), "after", lambda entry: entries / entry, changed, index)
+            before = was.result()
         if set(before.meta[5]) - set(after.meta[5]) or not set(after.meta[5]) <= set(fields) or before.meta[4] or after.meta[4]:
             raise NotUpdatable("meta fields or sorts changed")
         for entry in changed:  # what Pagefind writes for the old entry alone is what the bundle holds for it
