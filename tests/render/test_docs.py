@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from generator.render.site import docs
-from generator.render.site.build import SiteBuildError
+from generator.render.site.build import SiteBuildError, known_records
 from generator.render.site.docs import Cancelled, _results
 from tests.conftest import build_sample_site
 from tests.render.test_site import _tree_digest
@@ -77,6 +77,9 @@ def test_workers_and_the_forked_files_write_what_one_process_writes(sample_site:
     assert _tree_digest(site) == _tree_digest(sample_site)
     assert _tree_digest(tmp_path / "docs") == _tree_digest(sample_site.parent / "docs")
     assert (site / "data" / "masters.csv").stat().st_size > 0 and (site / "admin" / "config.yml").is_file()
+    # The open data's lines came back from the child, for the next build to take again.
+    lines = known_records(tmp_path / "docs").data.tables
+    assert lines and lines == known_records(sample_site.parent / "docs").data.tables
 
 
 def test_a_forked_child_that_dies_fails_the_build_and_the_last_site_stays(tmp_path: Path,
