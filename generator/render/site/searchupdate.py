@@ -314,15 +314,11 @@ def _index_part(work: Path, name: str, source: Callable[[str], Path], changed: l
 
 @dataclass
 class Item:
-    """One word of a chunk: its encoded bytes as they are in the file, unless it changed (``value``)."""
+    """One word of a chunk: its encoded bytes (as they are in the file, or as ``_rewrite`` made them)."""
 
     word: str
     size: int  # Pagefind's measure of a chunk: the word's postings and their positions
     raw: bytes = b""
-    value: Word | None = None
-
-    def encoded(self) -> bytes:
-        return self.raw if self.value is None else encoded(self.value)
 
 
 def _size(word: Word) -> int:
@@ -437,8 +433,7 @@ def _rewrite(old: list[tuple[str, bytes]], gone: set[int], words: dict[str, Word
     out: list[tuple[str, int, bytes] | None] = []
     for word, raw in old:
         if not raw:
-            value = _item(words[word]).value
-            assert value is not None
+            value = _as_stored(words[word])
         else:
             _word, postings, variants = cbor2.loads(raw)
             new = words.get(word, [word, [], []])
@@ -495,10 +490,9 @@ def _replace(postings: list[Posting], gone: set[int], new: list[Posting]) -> lis
     return postings
 
 
-def _item(word: Word) -> Item:
-    """A changed word, its page numbers as the file holds them (each the step from the one before)."""
-    value = [word[0], _deltas(word[1]), [[f, _deltas(p)] for f, p in word[2]]]
-    return Item(word[0], _size(word), value=value)
+def _as_stored(word: Word) -> Word:
+    """A new word, its page numbers as the file holds them (each the step from the one before)."""
+    return [word[0], _deltas(word[1]), [[f, _deltas(p)] for f, p in word[2]]]
 
 
 def _rechunk(bundle: Path, chunks: list[list[str]], touched: set[str], gone: set[int],
@@ -546,7 +540,7 @@ def _rechunk(bundle: Path, chunks: list[list[str]], touched: set[str], gone: set
     written: dict[str, bytes] = {}
 
     def emit(chunk: list[Item]) -> None:
-        parts = [item.encoded() for item in chunk]
+        parts = [item.raw for item in chunk]
         data = b"\x81" + _head(len(chunk)) + b"".join(parts)
         name = "zh_" + name_hash(data)[:SHORT]
         if name in written:
