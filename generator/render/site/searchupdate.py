@@ -22,7 +22,6 @@ appearing or vanishing, a sort, a short name shared by two files, many entries c
 from __future__ import annotations
 
 import bisect
-import gzip
 import hashlib
 import io
 import itertools
@@ -39,6 +38,7 @@ from typing import Any
 
 import cbor2
 import orjson
+from zlib_ng import gzip_ng as gzip  # Pagefind's gzip: compressed in half the time of Debian's zlib
 
 from generator.render.site import carry
 from generator.render.site.forked import Forked
