@@ -82,6 +82,35 @@ def test_workers_and_the_forked_files_write_what_one_process_writes(sample_site:
     assert lines and lines == known_records(sample_site.parent / "docs").data.tables
 
 
+def test_the_indexer_starts_once_every_entry_is_written_before_the_pages_are(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workers write their pages' search entries first: the indexer starts then, while they render the
+    pages (at M, five seconds earlier). It must never start on a folder of entries still being written."""
+    from generator.render.site import build
+
+    monkeypatch.setattr(docs, "PARALLEL_THRESHOLD", 1)
+    real_render, real_index = docs._render_page, build._index_checked
+
+    def slow(job: Any, first: Any) -> Any:  # the workers' pages take a while: the index must not wait for them
+        time.sleep(0.05)
+        return real_render(job, first)
+
+    def noted(entries: Path, *args: Any) -> Any:  # in the indexer's child: what was there when it started
+        shown = sorted(p.relative_to(entries).as_posix() for p in entries.rglob("*.html"))
+        pages = sorted(p.name for p in (entries.parent / "docs" / "masters").glob("*.md") if p.name != "index.md")
+        (tmp_path / "at-start.txt").write_text(f"{len(pages)}\n" + "\n".join(shown))
+        return real_index(entries, *args)
+
+    monkeypatch.setattr(docs, "_render_page", slow)
+    monkeypatch.setattr(build, "_index_checked", noted)
+    site = build_sample_site(tmp_path)
+    pages, *shown = (tmp_path / "at-start.txt").read_text().splitlines()
+    entries = sorted(p.relative_to(tmp_path / build.ENTRIES).as_posix() for p in (tmp_path / build.ENTRIES).rglob("*.html"))
+    assert len(entries) > 80 and shown == entries
+    assert pages == "0"  # the masters' pages were still rendering
+    assert (site / "masters" / "li-jun" / "index.html").is_file()
+
+
 def test_a_forked_child_that_dies_fails_the_build_and_the_last_site_stays(tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(docs, "PARALLEL_THRESHOLD", 1)

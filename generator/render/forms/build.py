@@ -58,12 +58,14 @@ def _atomic(render: Callable[[Path], None], target: Path) -> None:
             os.unlink(tmp)
 
 
-def _write_all(forms: Sequence[Form], out: Path, made: list[Renderer]) -> list[Written]:
+def _write_all(forms: Sequence[Form], out: Path, made: list[Renderer], between: Callable[[], object] | None = None) -> list[Written]:
     files: dict[str, dict[str, Path]] = {form.id: {} for form in forms}
     for renderer in made:
         items = [(form, out / f"{form.id}.{renderer.extension}") for form in forms]
         for form, target in items:
             _atomic(functools.partial(renderer.render, form), target)
+            if between is not None:
+                between()
         for form, target in items:
             files[form.id][renderer.extension] = target
     return [Written(form, files[form.id]) for form in forms]
@@ -84,13 +86,14 @@ def _worker_share(forms: list[Form]) -> list[Written]:
 
 
 def write_forms(forms: Iterable[Form], out: Path, environ: Mapping[str, str], formats: Iterable[str] = FORMATS,
-                jobs: int = 1) -> list[Written]:
-    """Write every form in every format; with ``jobs`` > 1, in that many processes."""
+                jobs: int = 1, between: Callable[[], object] | None = None) -> list[Written]:
+    """Write every form in every format; with ``jobs`` > 1, in that many processes. In one process,
+    ``between`` is called after each file (the site's build starts its search indexer from there)."""
     chosen, todo = tuple(formats), list(forms)
     made = renderers(environ, chosen)  # fails early, in this process, when the font is missing
     out.mkdir(parents=True, exist_ok=True)
     if jobs < 2 or len(todo) < PARALLEL_FORMS:
-        return _write_all(todo, out, made)
+        return _write_all(todo, out, made, between)
     shares = [todo[i::jobs] for i in range(jobs)]
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"), initializer=_start_worker,
                              initargs=(dict(environ), chosen, out)) as pool:

@@ -295,42 +295,51 @@ def _forms_key(forms: list[Any], environ: Mapping[str, str]) -> str:
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
 
 
-def write_blank_forms(registry: Registry, docs_dir: Path, environ: Mapping[str, str], as_of: date | None = None,
-                      previous: Path | None = None, cache: Path | None = None, defer: Deferred | None = None) -> list[dict[str, Any]]:
-    """The blank forms for the download page, into docs/forms/ (public data only: 附件4's counts).
-    When ``previous`` (the last build's docs folder) or the ``cache`` (kept by their key) holds the
-    same forms, they are taken from there; forms printed here are kept in the cache. With ``defer``
+FORM_FILES = ("pdf", "docx", "html")
+# The blank forms' listing for the download page, and the function that puts their files in place (calling its
+# argument, when given, after each file printed).
+BlankForms = tuple[list[dict[str, Any]], Callable[[Callable[[], object] | None], None]]
+
+
+def blank_forms_plan(registry: Registry, docs_dir: Path, environ: Mapping[str, str], as_of: date | None = None,
+                     previous: Path | None = None, cache: Path | None = None, defer: Deferred | None = None) -> BlankForms:
+    """The blank forms for the download page, into docs/forms/ (public data only: 附件4's counts): listed at
+    once (the page is rendered, and its search entry written, before they are printed), written by the
+    function returned. When ``previous`` (the last build's docs folder) or the ``cache`` (kept by their key)
+    holds the same forms, they are taken from there; forms printed here are kept in the cache. With ``defer``
     asked, forms not printed before are listed but not printed (``defer.left`` says so)."""
-    from generator.render.forms.build import Written, write_forms
     from generator.render.forms.definitions import blank_forms
-    from generator.render.forms.fonts import FontNotFound
 
     forms = blank_forms(registry, as_of)
-    key = _forms_key(forms, environ)
     out = docs_dir / "forms"
-    kept = cache / "forms" / key if cache is not None else None
-    old = next((folder for folder in (previous / "forms" if previous is not None else None, kept)
-                if folder is not None and (folder / FORMS_KEY).is_file() and (folder / FORMS_KEY).read_text(encoding="utf-8") == key), None)
-    if old is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        files = {f.id: {ext: out / f"{f.id}.{ext}" for ext in ("pdf", "docx", "html")} for f in forms}
-        for path in [*(p for paths in files.values() for p in paths.values()), out / FORMS_KEY]:
-            shutil.copy2(old / path.name, path)
-        written = [Written(f, files[f.id]) for f in forms]
-    elif defer is not None and defer.asked:
-        written = [Written(f, {ext: out / f"{f.id}.{ext}" for ext in ("pdf", "docx", "html")}) for f in forms]
-        defer.left.append("forms")
-    else:
-        try:
-            written = write_forms(forms, out, environ, ("pdf", "docx", "html"))
-        except FontNotFound as exc:
-            raise SiteBuildError(str(exc)) from exc
-        (out / FORMS_KEY).write_text(key, encoding="utf-8")
-        if kept is not None:
-            _keep_folder(out, kept)
-    return [{"title": w.form.attachment + "　" + w.form.title + w.form.subtitle if w.form.attachment else w.form.title + w.form.subtitle,
-             "purpose": w.form.purpose, "group": w.form.group,
-             "files": [(FORM_LABELS[ext], f"forms/{path.name}") for ext, path in w.files.items()]} for w in written]
+    listing = [{"title": f.attachment + "　" + f.title + f.subtitle if f.attachment else f.title + f.subtitle,
+                "purpose": f.purpose, "group": f.group,
+                "files": [(FORM_LABELS[ext], f"forms/{f.id}.{ext}") for ext in FORM_FILES]} for f in forms]
+
+    def write(between: Callable[[], object] | None = None) -> None:
+        from generator.render.forms.build import write_forms
+        from generator.render.forms.fonts import FontNotFound
+
+        key = _forms_key(forms, environ)
+        kept = cache / "forms" / key if cache is not None else None
+        old = next((folder for folder in (previous / "forms" if previous is not None else None, kept)
+                    if folder is not None and (folder / FORMS_KEY).is_file() and (folder / FORMS_KEY).read_text(encoding="utf-8") == key), None)
+        if old is not None:
+            out.mkdir(parents=True, exist_ok=True)
+            for name in [*(f"{f.id}.{ext}" for f in forms for ext in FORM_FILES), FORMS_KEY]:
+                shutil.copy2(old / name, out / name)
+        elif defer is not None and defer.asked:
+            defer.left.append("forms")
+        else:
+            try:
+                write_forms(forms, out, environ, FORM_FILES, between=between)
+            except FontNotFound as exc:
+                raise SiteBuildError(str(exc)) from exc
+            (out / FORMS_KEY).write_text(key, encoding="utf-8")
+            if kept is not None:
+                _keep_folder(out, kept)
+
+    return listing, write
 
 
 def _keep_folder(source: Path, kept: Path) -> None:
@@ -387,7 +396,7 @@ def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, enviro
             raise SiteBuildError(str(exc)) from exc
 
     known, previous = environ, last.docs if last is not None else None
-    forms = None if known is None else lambda: write_blank_forms(registry, docs_dir, known, as_of, previous, cache, defer)
+    forms = None if known is None else lambda: blank_forms_plan(registry, docs_dir, known, as_of, previous, cache, defer)
     try:
         return write_docs(site, docs_dir, forms=forms, entries=entries, profiles=profiles, cache=cache, last=last, stop=stop,
                           defer=defer, entries_done=entries_done, beside=admin, data=data)

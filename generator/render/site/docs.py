@@ -269,6 +269,8 @@ class _Job:
 
 # The pages of the build under way, shared with forked workers without pickling.
 _JOB: _Job | None = None
+# How many workers have written their pages' search entries (shared memory, made before they fork).
+_ENTRIES: Any = None
 
 # The page's search entry (the "search_entry" macro): also written on its own for the indexer.
 ENTRY_START, ENTRY_END = "<div hidden data-pagefind-body>", "</div>"
@@ -357,23 +359,72 @@ def _draw_share(share: tuple[dict[str, tuple[str, str, str]], Path, Path | None,
 BATCH = 2000  # pages a worker renders before writing them
 
 
-def _render_page(job: _Job, page: Page) -> list[tuple[Path, bytes, Path | None]]:
-    """The page's Markdown, its search entry and, for a profile, its finished page, each with the
-    last build's file of the same name; nothing for a profile the last build's files show as it is."""
+@dataclass(slots=True)
+class _First:
+    """A page to render, with its search entry rendered first (its template's ``entry`` block): the
+    indexer starts once every entry is written, while the pages are still rendering."""
+
+    page: Page
+    entry: str | None  # the block as the page carries it; None: no such block (found in the page instead)
+    seen: set[tuple[str, str]]  # the dependencies noted so far (pagedeps.Recording)
+
+
+def _first(job: _Job, page: Page) -> _First | None:
+    """The page's entry block rendered on its own; None for a profile the last build's files show as it is."""
     profile = is_profile(page.path)
     if profile and job.profiles is not None and _take_over(job, page):
-        return []
+        return None
     folder, _, name = page.path.rpartition("/")
+    own = [(folder, name[: -len(".md")])] if profile else []
+    template = job.env.get_template(page.template)
+    block = template.blocks.get("entry")
+    if block is None or job.entries is None:
+        return _First(page, None, set(own))
+    with pagedeps.Recording(own) as seen:
+        entry = job.env.concat(block(template.new_context({"root": page.root, **page.context})))
+    return _First(page, entry, seen)
+
+
+def _entry_file(job: _Job, page: Page, text: str) -> list[tuple[Path, bytes, Path | None]]:
+    """The page's search entry file (found in ``text``), with the last build's file of the same name."""
+    if job.entries is None:
+        return []
+    entry = search_entry(page, text, job.entries)
+    if entry is None:
+        return []
+    here = job.carried is not None and page.path.rpartition("/")[0] in PROFILE_FOLDERS  # carried over: in place
+    return [(*entry, entry[0] if here else _beside(job.last.entries, entry[0].relative_to(job.entries).as_posix()))]
+
+
+def _render(job: _Job, first: _First) -> str:
+    """The whole page; its entry block, rendered first, put in as it came out (``Template.render``'s own steps,
+    with that block's function replaced)."""
+    template = job.env.get_template(first.page.template)
+    context = template.new_context({"root": first.page.root, **first.page.context})
+    if first.entry is not None:
+        entry = first.entry
+        context.blocks["entry"] = [lambda _context: iter((entry,))]
+    try:
+        return job.env.concat(template.root_render_func(context))
+    except Exception:  # noqa: BLE001 - as Template.render: the template's line in the traceback
+        return job.env.handle_exception()
+
+
+def _render_page(job: _Job, first: _First) -> list[tuple[Path, bytes, Path | None]]:
+    """The page's Markdown, its search entry (unless written already) and, for a profile, its finished page,
+    each with the last build's file of the same name."""
+    page = first.page
+    profile = is_profile(page.path)
+    folder = page.path.rpartition("/")[0]
     _PAGE_CARD.clear()
-    with pagedeps.Recording([(folder, name[: -len(".md")])] if profile else []) as seen:
-        text = job.env.get_template(page.template).render(root=page.root, **page.context)
+    with pagedeps.Recording(first.seen) as seen:  # with the entry's, noted when it rendered
+        text = _render(job, first)
     if profile:
         text = tidy_body(text)
     here = job.carried is not None and folder in PROFILE_FOLDERS  # its folder is the last build's, carried over
     files = [(job.out / page.path, text.encode("utf-8"), job.out / page.path if here else _beside(job.last.docs, page.path))]
-    entry = search_entry(page, text, job.entries) if job.entries is not None else None
-    if entry is not None and job.entries is not None:
-        files.append((*entry, entry[0] if here else _beside(job.last.entries, entry[0].relative_to(job.entries).as_posix())))
+    if first.entry is None:
+        files += _entry_file(job, page, text)
     if profile and job.profiles is not None:
         path, data = _profile_page(job.profiles, page.path, text)
         if not _unchanged(_beside(job.last.site, path.relative_to(job.profiles.out).as_posix()), data):
@@ -385,6 +436,14 @@ def _render_page(job: _Job, page: Page) -> list[tuple[Path, bytes, Path | None]]
                                                       _PAGE_CARD[0] if _PAGE_CARD else None)
         _RENDERED.add(page.path)
     return files
+
+
+def _page_files(job: _Job, page: Page) -> list[tuple[Path, bytes, Path | None]]:
+    """A page's files in one go, its search entry's among them (``_first`` and ``_render_page``)."""
+    first = _first(job, page)
+    if first is None:
+        return []
+    return (_entry_file(job, page, first.entry) if first.entry is not None else []) + _render_page(job, first)
 
 
 def _take_over(job: _Job, page: Page) -> bool:
@@ -447,23 +506,31 @@ def _unchanged(old: Path | None, data: bytes) -> bool:
 Share = tuple[int, dict[str, tuple[str, str, str]], dict[str, pagedeps.PageRecord], set[str], dict[str, bool]]
 
 
-def _render_share(share: tuple[int, int]) -> Share:
+def _render_share(share: tuple[int, int], counted: bool = False) -> Share:
     """Render every n-th page, then write them; return the count, the cards the pages rendered want, the
     profiles' records (taken over unchanged: their paths only, ``_TAKEN``) and which were rendered.
-    Creating files is slow on some file systems and releases the GIL, so the writes go to
-    threads, after the rendering of each batch (writing while rendering makes both wait for
-    the GIL); batches keep a worker's memory bounded at any registry size."""
+    The search entries come first, all of them (``_first``): a worker (``counted``) then counts itself in
+    ``_ENTRIES``, and the indexer starts once all have, beside the rest of the pages. Creating files is slow on some file systems and releases the GIL, so the writes go
+    to threads, after the rendering of each batch (writing while rendering makes both wait for the GIL);
+    batches keep a worker's memory bounded at any registry size (the entries, a kilobyte a page, are kept)."""
     assert _JOB is not None
+    job = _JOB
     index, count = share
-    mine = _JOB.pages[index::count]
+    mine = job.pages[index::count]
     _CARDS.clear()
     _RECORDS.clear()
     _RENDERED.clear()
     _TAKEN.clear()
     with ThreadPoolExecutor(max_workers=8) as writers:
-        for start in range(0, len(mine), BATCH):
-            rendered = [item for page in mine[start:start + BATCH] for item in _render_page(_JOB, page)]
-            list(writers.map(_write, rendered, chunksize=32))  # list(): a failed write fails the build
+        firsts = [first for first in (_first(job, page) for page in mine) if first is not None]
+        entries = [item for first in firsts if first.entry is not None for item in _entry_file(job, first.page, first.entry)]
+        list(writers.map(_write, entries, chunksize=32))  # list(): a failed write fails the build
+        if counted and _ENTRIES is not None:
+            with _ENTRIES.get_lock():
+                _ENTRIES.value += 1
+        for start in range(0, len(firsts), BATCH):
+            rendered = [item for first in firsts[start:start + BATCH] for item in _render_page(job, first)]
+            list(writers.map(_write, rendered, chunksize=32))
     return len(mine), dict(_CARDS), dict(_RECORDS), set(_RENDERED), dict(_TAKEN)
 
 
@@ -548,7 +615,7 @@ def render_in_place(site: SiteData, profiles: ProfileSite, last: LastBuild, *, l
         _RECORDS.clear()
         _TAKEN.clear()
         try:
-            written = [item for page in changed for item in _render_page(_JOB, page)]
+            written = [item for page in changed for item in _page_files(_JOB, page)]
         finally:
             _JOB = None
         files = [(last.site / path.relative_to(made) if path.is_relative_to(made) else path, data) for path, data, _ in written]
@@ -579,12 +646,16 @@ class Cancelled(Exception):
     """``stop`` said so before the build was done; nothing of it was put in place."""
 
 
-def _results(pool: ProcessPoolExecutor, running: list[Future[Any]], stop: Callable[[], bool] | None) -> list[Any]:
+def _results(pool: ProcessPoolExecutor, running: list[Future[Any]], stop: Callable[[], bool] | None,
+             meanwhile: Callable[[], object] | None = None) -> list[Any]:
     """The workers' results in order; with ``stop``, asked every tenth of a second, the workers are
-    ended at once when it says so (a stale build must not hold both cores while the newer one runs)."""
-    while stop is not None and not all(future.done() for future in running):
-        wait(running, timeout=0.1)
-        if stop():
+    ended at once when it says so (a stale build must not hold both cores while the newer one runs);
+    ``meanwhile`` is called as often (the indexer may start before the workers end)."""
+    while (stop is not None or meanwhile is not None) and not all(future.done() for future in running):
+        wait(running, timeout=0.1 if stop is not None else 0.02)
+        if meanwhile is not None:
+            meanwhile()
+        if stop is not None and stop():
             for process in list((getattr(pool, "_processes", None) or {}).values()):
                 process.kill()  # the executor has no public way to end a task under way
             pool.shutdown(wait=False, cancel_futures=True)
@@ -714,7 +785,8 @@ def write_robots(site: SiteData, out: Path, templates: Path = TEMPLATES) -> None
     (out / "robots.txt").write_text(text, encoding="utf-8")
 
 
-Forms = list[dict[str, Any]] | Callable[[], list[dict[str, Any]]] | None
+# The forms listed, or a function giving their listing and the function that writes them (build.BlankForms).
+Forms = list[dict[str, Any]] | Callable[[], tuple[list[dict[str, Any]], Callable[[Callable[[], object] | None], None]]] | None
 
 
 def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Path = TEMPLATES, jobs: int | None = None,
@@ -766,7 +838,7 @@ def _write_pages(site: SiteData, out: Path, pages: list[Page], *, forms: Forms, 
                  entries_done: Callable[[], object] | None, aside: Callable[[], object]) -> int:
     """``write_docs``' pages, search entries and sharing cards, and the files beside them, with ``jobs`` workers
     (1: none); ``aside`` is called in this process meanwhile."""
-    global _JOB
+    global _JOB, _ENTRIES
     env = make_env(templates, compiled_in(cache))
     env.globals["site"] = site  # read by the shared macros, which are imported without context
     finished = profiles([p.path for p in pages if not is_profile(p.path)] + [FORMS_PAGE]) if profiles is not None else None
@@ -787,20 +859,25 @@ def _write_pages(site: SiteData, out: Path, pages: list[Page], *, forms: Forms, 
     # the lists are made here then (0.15 s at M, 2 s at L), while the workers render, instead of before they start.
     ours, theirs = [p for p in pages if p.template in LIST_TEMPLATES], [p for p in pages if p.template not in LIST_TEMPLATES]
 
-    announced = False
+    announced = ours_written = False
 
     def entries_ready(running: list[Future[Any]]) -> None:
-        # The indexer starts once every page's search entry is written (the workers' and the forms page's):
-        # asked between the steps below, so that it works beside them on a core the workers have left.
+        # The indexer starts once every page's search entry is written (the workers write theirs first, and
+        # count themselves in _ENTRIES; this process's, before the files beside the pages): asked between the
+        # steps below and while the workers render, so that it works beside them.
         nonlocal announced
-        if not announced and entries_done is not None and all(f.done() and f.exception() is None for f in running):
+        if announced or not ours_written or entries_done is None or any(f.done() and f.exception() is not None for f in running):
+            return
+        if (_ENTRIES is not None and _ENTRIES.value == len(running)) or all(f.done() for f in running):
             announced = True
             entries_done()
 
     def beside_pages(running: list[Future[Any]]) -> list[Share]:
-        """This process's part while the workers render: the forms and their page, the other files."""
+        """This process's part while the workers render: its pages (the lists, the forms' page), the forms,
+        the other files."""
         global _JOB
-        listed = forms() if callable(forms) else forms or []
+        nonlocal ours_written
+        listed, print_forms = forms() if callable(forms) else (forms or [], None)
         check_stopped(stop)
         # After ``track``: the lists, and the honours they ask for, are made of the tables the pages read.
         specs = lists.build_lists(site)
@@ -808,6 +885,11 @@ def _write_pages(site: SiteData, out: Path, pages: list[Page], *, forms: Forms, 
         assert _JOB is not None
         _JOB = replace(_JOB, pages=[*ours, forms_page(listed)])  # the workers have theirs: forked before
         mine = [_render_share((0, 1))]
+        ours_written = True
+        entries_ready(running)
+        if print_forms is not None:  # seconds, when printed: the indexer may start meanwhile
+            print_forms(lambda: entries_ready(running))
+        check_stopped(stop)
         _write_extras(site, specs, out, templates, stop, lambda: entries_ready(running))
         aside()
         check_stopped(stop)
@@ -815,15 +897,21 @@ def _write_pages(site: SiteData, out: Path, pages: list[Page], *, forms: Forms, 
 
     _JOB = _Job(env, theirs, out, entries, finished, last, digests, key, carried, present)
     serial = jobs == 1
+    _ENTRIES = None if serial else get_context("fork").Value("i", 0)
+    if not serial:
+        # Compiled once here, while the forked child (open data, editor) has the other core, rather than by each
+        # worker after the fork: 0.5 s a worker at M when the templates' bytecode is not in the cache yet.
+        for name in sorted({p.template for p in theirs} | {"_macros.j2"}):
+            env.get_template(name)
     try:
         with nullcontext() if serial else ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
             if pool is None:
                 done = [_render_share(share) for share in shares]
                 done += beside_pages([])
             else:
-                running = [pool.submit(_render_share, share) for share in shares]
+                running = [pool.submit(_render_share, share, True) for share in shares]
                 done = beside_pages(running)  # meanwhile, in this otherwise idle process
-                done += _results(pool, running, stop)
+                done += _results(pool, running, stop, lambda: entries_ready(running))
             if not announced and entries_done is not None:
                 entries_done()
             # Cards by their names' hash, one share a process: no two draw the same card.
@@ -850,5 +938,5 @@ def _write_pages(site: SiteData, out: Path, pages: list[Page], *, forms: Forms, 
                 defer.left.append("cards")
         count = sum(n for n, *_ in done)
     finally:
-        _JOB = None
+        _JOB = _ENTRIES = None
     return count

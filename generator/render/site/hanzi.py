@@ -9,6 +9,7 @@ visitor types with the same table (``lists/t2s.json``), so either script finds e
 from __future__ import annotations
 
 import functools
+import re
 from importlib import resources
 
 
@@ -41,5 +42,15 @@ def _translation() -> dict[int, str]:
     return str.maketrans(fold_table())
 
 
+@functools.cache
+def _foldable() -> re.Pattern[str]:
+    """Runs of characters at or above the table's first one (U+346F with OpenCC 1.1's tables)."""
+    return re.compile(f"[^\\x00-\\U{ord(min(fold_table())) - 1:08x}]+")
+
+
 def fold(text: str) -> str:
-    return text.translate(_translation())
+    # Only the runs that may fold are translated: the rest (an entry's markup and its letter tokens, most of
+    # it) is skipped by the expression's scan, faster than str.translate looking each character up
+    # (60 µs an entry at M, 23 µs this way).
+    table = _translation()
+    return _foldable().sub(lambda run: run.group().translate(table), text)
