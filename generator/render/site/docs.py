@@ -510,9 +510,10 @@ def _render_share(share: tuple[int, int], counted: bool = False) -> Share:
     """Render every n-th page, then write them; return the count, the cards the pages rendered want, the
     profiles' records (taken over unchanged: their paths only, ``_TAKEN``) and which were rendered.
     The search entries come first, all of them (``_first``): a worker (``counted``) then counts itself in
-    ``_ENTRIES``, and the indexer starts once all have, beside the rest of the pages. Creating files is slow on some file systems and releases the GIL, so the writes go
-    to threads, after the rendering of each batch (writing while rendering makes both wait for the GIL);
-    batches keep a worker's memory bounded at any registry size (the entries, a kilobyte a page, are kept)."""
+    ``_ENTRIES``, and the indexer starts once all have, beside the rest of the pages. Creating files is slow
+    on some file systems and releases the GIL, so the writes go to threads, after the rendering of each
+    batch (writing while rendering makes both wait for the GIL); batches keep a worker's memory bounded at
+    any registry size (the entries, a kilobyte a page, are kept until their pages are rendered)."""
     assert _JOB is not None
     job = _JOB
     index, count = share
