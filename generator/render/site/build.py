@@ -270,7 +270,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-FORM_LABELS = {"pdf": "PDF", "docx": "Word", "html": "网页"}
+FORM_LABELS = {"pdf": "PDF", "docx": "Word", "html": "网页"}  # the blank forms' files, in the download page's order
 
 
 FORMS_KEY = ".jiangpu-forms-key"  # a dot file: MkDocs leaves it out of the site
@@ -295,7 +295,6 @@ def _forms_key(forms: list[Any], environ: Mapping[str, str]) -> str:
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
 
 
-FORM_FILES = ("pdf", "docx", "html")
 # The blank forms' listing for the download page, and the function that puts their files in place (calling its
 # argument, when given, after each file printed).
 BlankForms = tuple[list[dict[str, Any]], Callable[[Callable[[], object] | None], None]]
@@ -314,7 +313,7 @@ def blank_forms_plan(registry: Registry, docs_dir: Path, environ: Mapping[str, s
     out = docs_dir / "forms"
     listing = [{"title": f.attachment + "　" + f.title + f.subtitle if f.attachment else f.title + f.subtitle,
                 "purpose": f.purpose, "group": f.group,
-                "files": [(FORM_LABELS[ext], f"forms/{f.id}.{ext}") for ext in FORM_FILES]} for f in forms]
+                "files": [(FORM_LABELS[ext], f"forms/{f.id}.{ext}") for ext in FORM_LABELS]} for f in forms]
 
     def write(between: Callable[[], object] | None = None) -> None:
         from generator.render.forms.build import write_forms
@@ -326,13 +325,13 @@ def blank_forms_plan(registry: Registry, docs_dir: Path, environ: Mapping[str, s
                     if folder is not None and (folder / FORMS_KEY).is_file() and (folder / FORMS_KEY).read_text(encoding="utf-8") == key), None)
         if old is not None:
             out.mkdir(parents=True, exist_ok=True)
-            for name in [*(f"{f.id}.{ext}" for f in forms for ext in FORM_FILES), FORMS_KEY]:
+            for name in [*(f"{f.id}.{ext}" for f in forms for ext in FORM_LABELS), FORMS_KEY]:
                 shutil.copy2(old / name, out / name)
         elif defer is not None and defer.asked:
             defer.left.append("forms")
         else:
             try:
-                write_forms(forms, out, environ, FORM_FILES, between=between)
+                write_forms(forms, out, environ, tuple(FORM_LABELS), between=between)
             except FontNotFound as exc:
                 raise SiteBuildError(str(exc)) from exc
             (out / FORMS_KEY).write_text(key, encoding="utf-8")

@@ -860,14 +860,14 @@ def _write_pages(site: SiteData, out: Path, pages: list[Page], *, forms: Forms, 
     # the lists are made here then (0.15 s at M, 2 s at L), while the workers render, instead of before they start.
     ours, theirs = [p for p in pages if p.template in LIST_TEMPLATES], [p for p in pages if p.template not in LIST_TEMPLATES]
 
-    announced = ours_written = False
+    announced = False
 
     def entries_ready(running: list[Future[Any]]) -> None:
-        # The indexer starts once every page's search entry is written (the workers write theirs first, and
-        # count themselves in _ENTRIES; this process's, before the files beside the pages): asked between the
-        # steps below and while the workers render, so that it works beside them.
+        # The indexer starts once every page's search entry is written: the workers write theirs first, and
+        # count themselves in _ENTRIES; this process's are, as this is asked only once its pages are written
+        # (beside_pages), then between the forms' files, the steps after, and while the workers render.
         nonlocal announced
-        if announced or not ours_written or entries_done is None or any(f.done() and f.exception() is not None for f in running):
+        if announced or entries_done is None or any(f.done() and f.exception() is not None for f in running):
             return
         if (_ENTRIES is not None and _ENTRIES.value == len(running)) or all(f.done() for f in running):
             announced = True
@@ -877,7 +877,6 @@ def _write_pages(site: SiteData, out: Path, pages: list[Page], *, forms: Forms, 
         """This process's part while the workers render: its pages (the lists, the forms' page), the forms,
         the other files."""
         global _JOB
-        nonlocal ours_written
         listed, print_forms = forms() if callable(forms) else (forms or [], None)
         check_stopped(stop)
         # After ``track``: the lists, and the honours they ask for, are made of the tables the pages read.
@@ -886,8 +885,7 @@ def _write_pages(site: SiteData, out: Path, pages: list[Page], *, forms: Forms, 
         assert _JOB is not None
         _JOB = replace(_JOB, pages=[*ours, forms_page(listed)])  # the workers have theirs: forked before
         mine = [_render_share((0, 1))]
-        ours_written = True
-        entries_ready(running)
+        entries_ready(running)  # the first time: this process's pages, and their entries, are written
         if print_forms is not None:  # seconds, when printed: the indexer may start meanwhile
             print_forms(lambda: entries_ready(running))
         check_stopped(stop)
