@@ -60,6 +60,7 @@ def test_previews_build_on_mains_last_site_and_pages_never_trust_a_cache() -> No
     saved = next(step for step in pages if step.get("uses", "").startswith("actions/cache/save@"))
     restored = next(step for step in preview if step.get("uses", "").startswith("actions/cache/restore@"))
     assert saved["with"]["path"] == restored["with"]["path"] and "build/jiangpu-pages.json" in saved["with"]["path"]
+    assert "build/jiangpu-data-lines.json" in saved["with"]["path"], "the open data's lines: the preview rewrites only the rows that changed"
     assert restored["with"]["restore-keys"] == "jiangpu-site-" and saved["with"]["key"].startswith("jiangpu-site-")
     order = [step.get("uses", "") or step.get("run", "") for step in preview]
     assert order.index(restored["uses"]) < order.index(".venv/bin/python -m generator build --strict")

@@ -305,15 +305,15 @@ def _edited_copy(built: tuple[Path, Path], tmp_path: Path) -> tuple[Any, Path, C
     shutil.copytree(built[0], records)
     shutil.copytree(built[1], out)
     before = {name: _tree_digest(out / name) for name in ("site", "docs", "search-entries", "site/pagefind")}
-    pages = (out / "jiangpu-pages.json").read_bytes()
+    pages, lines = (out / "jiangpu-pages.json").read_bytes(), (out / "jiangpu-data-lines.json").read_bytes()
     _bio(records)
     # And a name: the master's sharing card is another (the last one unwanted, a new one drawn).
     _edit(records / "masters" / "bai-yun.yml", "name: 白云", "name: 白云峰")
 
     def unchanged() -> None:
         assert {name: _tree_digest(out / name) for name in ("site", "docs", "search-entries", "site/pagefind")} == before
-        assert (out / "jiangpu-pages.json").read_bytes() == pages
-        assert sorted(p.name for p in out.iterdir()) == ["docs", "jiangpu-pages.json", "search-entries", "site"]
+        assert (out / "jiangpu-pages.json").read_bytes() == pages and (out / "jiangpu-data-lines.json").read_bytes() == lines
+        assert sorted(p.name for p in out.iterdir()) == ["docs", "jiangpu-data-lines.json", "jiangpu-pages.json", "search-entries", "site"]
 
     return validate(records, today=date(2026, 11, 22), jobs=1), out, unchanged
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.render.site import opendata, pagedeps
+from generator.render.site import opendata
 from generator.render.site.data import SiteData, build_site_data
 from generator.validate.engine import validate
 from tests.conftest import REPO
@@ -84,10 +84,12 @@ def test_the_counts_on_the_data_page_are_the_rows_written(site: SiteData, tmp_pa
     assert all(n > 0 for t, n in written.tables if t.stem in ("honours", "talent", "quotas")), "the counted tables have rows here"
 
 
-def test_lines_are_kept_with_the_records_and_taken_only_under_the_same_key() -> None:
-    lines = pagedeps.DataLines("key-1", {"masters": {"ab01": "li-jun,李军\n"}})
-    loaded = pagedeps.load(pagedeps.dump(pagedeps.Records({}, "", None, lines)))
-    assert loaded.data == lines
-    assert loaded.data.under("key-1") == {"masters": {"ab01": "li-jun,李军\n"}}
-    assert loaded.data.under("key-2") == {}, "lines made by other code are never taken"
-    assert pagedeps.load(pagedeps.dump(pagedeps.Records({}))).data.under("") == {}
+def test_lines_are_kept_in_their_file_and_taken_only_under_the_same_key(tmp_path: Path) -> None:
+    lines = {"masters": {"ab01": "li-jun,李军\n"}}
+    opendata.save_lines(tmp_path / "lines.json", "key-1", lines)
+    assert opendata.read_lines(tmp_path / "lines.json", "key-1") == lines
+    assert opendata.read_lines(tmp_path / "lines.json", "key-2") == {}, "lines made by other code are never taken"
+    assert opendata.read_lines(tmp_path / "missing.json", "key-1") == {}
+    assert opendata.read_lines(None, "key-1") == {}
+    (tmp_path / "lines.json").write_text("{not json", encoding="utf-8")
+    assert opendata.read_lines(tmp_path / "lines.json", "key-1") == {}, "a damaged file: every line made again"

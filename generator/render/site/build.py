@@ -51,11 +51,13 @@ from generator.render.site.data import SiteData, build_site_data
 from generator.render.site.docs import (
     CARRIED,
     FORMS_PAGE,
+    DataLines,
     Deferred,
     LastBuild,
     ProfileSite,
     check_stopped,
     compiled_in,
+    parallel,
     is_profile,
     plan_pages,
     render_in_place,
@@ -71,6 +73,7 @@ from generator.resources import TEMPLATE_DIR
 
 ENTRIES = "search-entries"  # beside the docs folder: each page's search entry, as last indexed
 PAGE_RECORDS = "jiangpu-pages.json"  # beside the docs folder: what each profile showed (pagedeps.py)
+DATA_LINES = "jiangpu-data-lines.json"  # beside it: the open data's lines (opendata.save_lines)
 
 
 class SiteBuildError(Exception):
@@ -371,34 +374,40 @@ def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, enviro
                 profiles: Callable[[list[str]], ProfileSite] | None = None, cache: Path | None = None,
                 last: LastBuild | None = None, stop: Callable[[], bool] | None = None, defer: Deferred | None = None,
                 entries_done: Callable[[], object] | None = None, settle: Callable[[], object] | None = None,
-                data: dict[str, dict[str, str]] | None = None) -> int:
+                lines: DataLines | None = None) -> int:
     """The docs folder; with ``environ`` (to find the Chinese font) the blank forms too;
     with ``entries``, the pages' search entries there, for the indexer; with ``profiles``, the
     profiles' finished pages (see ``docs.write_docs``); ``cache``: the user's folder of forms and
     sharing cards drawn before, by what they show; ``last``: the last build's folders, whose forms,
     cards and unchanged files are taken again; ``entries_done``: called once the search entries are written;
-    ``settle``: called once the site's tables are built (``collector_settled``); ``data``: filled with
-    the open data's lines (``write_docs``)."""
-    site = _site_data(registry, options, history)
-    if settle is not None:
-        settle()
-    check_stopped(stop)
-    site.add_photos(publish_photos(registry, docs_dir))
-    check_stopped(stop)
-    as_of = date.fromisoformat(site.as_of) if site.as_of else None
-
-    def admin() -> None:  # the editor, written beside the pages (docs._write_aside)
+    ``settle``: called once the site's tables are built (``collector_settled``); ``lines``: where the open
+    data's lines are kept between builds (``write_docs``)."""
+    def admin() -> None:  # the editor: made of the registry alone
         try:
             write_admin(docs_dir / "admin", options.cms, decap_package(os.environ if environ is None else environ), registry,
                         previous=last.docs / "admin" if last is not None and last.docs is not None else None)
         except CmsError as exc:
             raise SiteBuildError(str(exc)) from exc
 
-    known, previous = environ, last.docs if last is not None else None
-    forms = None if known is None else lambda: blank_forms_plan(registry, docs_dir, known, as_of, previous, cache, defer)
+    # With workers, the editor is written in a child forked now, on the core that idles while this process builds
+    # the site's tables (0.1 s at M, 2 s at L), rather than beside the pages, when every core is busy.
+    early = parallel(len(registry.masters) + len(registry.studios) + len(registry.units) + len(registry.programmes))
     try:
-        return write_docs(site, docs_dir, forms=forms, entries=entries, profiles=profiles, cache=cache, last=last, stop=stop,
-                          defer=defer, entries_done=entries_done, beside=admin, data=data)
+        with Forked(admin) if early else nullcontext() as editor:
+            site = _site_data(registry, options, history)
+            if settle is not None:
+                settle()
+            check_stopped(stop)
+            site.add_photos(publish_photos(registry, docs_dir))
+            check_stopped(stop)
+            as_of = date.fromisoformat(site.as_of) if site.as_of else None
+            known, previous = environ, last.docs if last is not None else None
+            forms = None if known is None else lambda: blank_forms_plan(registry, docs_dir, known, as_of, previous, cache, defer)
+            count = write_docs(site, docs_dir, forms=forms, entries=entries, profiles=profiles, cache=cache, last=last, stop=stop,
+                               defer=defer, entries_done=entries_done, beside=None if editor else admin, lines=lines)
+            if editor is not None:
+                editor.result()
+            return count
     except ChildLost as exc:
         raise SiteBuildError(f"生成开放数据和在线编辑器失败：{exc}") from exc
 
@@ -489,12 +498,11 @@ def build_site(
                     started.append((running.enter_context(indexer), deferred))
 
                 left_out = Deferred(defer_artefacts)
-                lines: dict[str, dict[str, str]] = {}
                 pages = render_docs(registry, docs, options, environ if environ is not None else os.environ, history, entries,
                                     profiles=profile_site, cache=cache,
-                                    last=None if clean else LastBuild(docs_dir, entries_dir, site_dir, carry=carrying,
-                                                                      data=last.data.under(key)),
-                                    stop=stop, defer=left_out, entries_done=start_index, settle=settle, data=lines)
+                                    last=None if clean else LastBuild(docs_dir, entries_dir, site_dir, carry=carrying),
+                                    stop=stop, defer=left_out, entries_done=start_index, settle=settle,
+                                    lines=DataLines(None if clean else docs_dir.parent / DATA_LINES, docs_work / DATA_LINES, key))
                 check_stopped(stop)
                 index, deferred = started[0]
                 profiles = profile_pages(docs)
@@ -538,8 +546,9 @@ def build_site(
                 if bundle_journal is not None:
                     carry.Carried(bundle_journal).kept()
                 finished = made["profiles"]
-                _write_records(records_file, pagedeps.Records(pagedeps.stamped(finished.records, str(site_dir)), bundle, made_now,
-                                                              pagedeps.DataLines(key, lines)))
+                _write_records(records_file, pagedeps.Records(pagedeps.stamped(finished.records, str(site_dir)), bundle, made_now))
+                if (docs_work / DATA_LINES).is_file():  # written with the open data (docs._write_aside)
+                    (docs_work / DATA_LINES).replace(docs_dir.parent / DATA_LINES)
             readings.save(cache)
         except BaseException:
             taken.undo()  # the last site's profiles back where they were: it stays whole
@@ -743,7 +752,7 @@ def _show_changed(registry: Registry, config_file: Path, site_dir: Path, docs_di
                                 LastBuild(docs_dir, entries_dir, site_dir), limit=IN_PLACE_LIMIT, planned=planned)
     if patch is None:
         return None
-    records = pagedeps.Records(patch.records, "" if patch.entries_changed else last.bundle, last.made, last.data)
+    records = pagedeps.Records(patch.records, "" if patch.entries_changed else last.bundle, last.made)
     if patch.entries_changed:
         # Written first: a changed search entry leaves no bundle recorded, even should this stop half-way
         # (the pages not yet what their records say are then rendered again by the next build).
@@ -775,7 +784,7 @@ def index_pending(site_dir: Path, docs_dir: Path, stop: Callable[[], bool] | Non
                 return False
             last = _last_records(records_file)
             _swap(work / BUNDLE, site_dir / BUNDLE, (site_dir.parent, docs_dir.parent))
-            _write_records(records_file, pagedeps.Records(last.pages, bundle, last.made, last.data))
+            _write_records(records_file, pagedeps.Records(last.pages, bundle, last.made))
     except IndexCancelled:
         return False
     except SearchIndexError as exc:

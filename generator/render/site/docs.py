@@ -50,6 +50,11 @@ TEMPLATES = TEMPLATE_DIR
 PARALLEL_THRESHOLD = 500
 
 
+def parallel(pages: int, jobs: int | None = None) -> bool:
+    """Whether ``pages`` pages are written with worker processes (``jobs``: how many, the cores by default)."""
+    return (jobs or os.cpu_count() or 1) > 1 and pages >= PARALLEL_THRESHOLD
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
     path: str  # inside the docs folder, e.g. "studios/x.md"
@@ -248,7 +253,6 @@ class LastBuild:
     # Whether its folders may be moved into the new build (carry_folders): not while they are
     # served and patched in place (serve), only when nobody reads them until the new ones replace them.
     carry: bool = False
-    data: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # its open data lines, when made by this code
 
 
 @dataclass(frozen=True, slots=True)
@@ -692,14 +696,24 @@ def _write_extras(site: SiteData, specs: dict[str, lists.ListSpec], out: Path, t
             between()
 
 
-def _write_aside(site: SiteData, out: Path, known: Mapping[str, Mapping[str, str]],
-                 beside: Callable[[], object] | None) -> dict[str, dict[str, str]]:
-    """The files made from the site's tables alone: the open data (its lines returned, for the next build, see
-    ``write_docs``'s ``data``) and ``beside``'s. Forked beside the workers when there are any."""
-    lines = opendata.write(site, out / "data", known).lines
+@dataclass(frozen=True, slots=True)
+class DataLines:
+    """The open data's lines kept between builds (``opendata.read_lines``): the last build's file (None: none
+    taken), the file this build saves them in, and the build's key (lines made by other code are never taken)."""
+
+    last: Path | None
+    out: Path
+    key: str
+
+
+def _write_aside(site: SiteData, out: Path, lines: DataLines | None, beside: Callable[[], object] | None) -> None:
+    """The files made from the site's tables alone: the open data (its lines read and saved here, see ``DataLines``)
+    and ``beside``'s. Forked beside the workers when there are any."""
+    written = opendata.write(site, out / "data", opendata.read_lines(lines.last, lines.key) if lines is not None else {})
+    if lines is not None:
+        opendata.save_lines(lines.out, lines.key, written.lines)
     if beside is not None:
         beside()
-    return lines
 
 
 # The pages that read the lists (``lists.build_lists``) or all the honours: rendered by the main process, which makes
@@ -795,7 +809,7 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
                profiles: Callable[[list[str]], ProfileSite] | None = None, cache: Path | None = None,
                last: LastBuild | None = None, stop: Callable[[], bool] | None = None, defer: Deferred | None = None,
                entries_done: Callable[[], object] | None = None, beside: Callable[[], object] | None = None,
-               data: dict[str, dict[str, str]] | None = None) -> int:
+               lines: DataLines | None = None) -> int:
     """Write the whole docs folder into ``out`` (new, or holding only the photos); return the page count.
     ``forms`` lists the downloadable forms, or is a function that writes them and lists them: it
     then runs in this process while the workers render the pages (else one core would wait).
@@ -810,26 +824,24 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
     ``entries_done`` is called once every search entry is written, before the cards are drawn: the
     indexer can start then. ``beside`` writes other files (the editor) from the site's tables, as the open data:
     with workers, both in a child process forked first, on the core this one leaves idle until the workers
-    start (``forked.Forked``). ``data`` is filled with the open data's lines, for the next build (``last.data``:
-    this build takes them)."""
+    start (``forked.Forked``). ``lines``: where the open data's lines of the last build are, and where this one's go."""
     check_stopped(stop)
     pages = list(plan_pages(site))
     out.mkdir(parents=True, exist_ok=True)
     last = last or LastBuild()
     jobs = jobs or os.cpu_count() or 1
-    serial = jobs == 1 or len(pages) < PARALLEL_THRESHOLD
-    made = data if data is not None else {}
-    with nullcontext() if serial else Forked(_write_aside, site, out, last.data, beside) as forked:
+    serial = not parallel(len(pages), jobs)
+    with nullcontext() if serial else Forked(_write_aside, site, out, lines, beside) as forked:
 
         def aside() -> None:  # without workers, here, while nothing else runs
             if forked is None:
-                made.update(_write_aside(site, out, last.data, beside))
+                _write_aside(site, out, lines, beside)
 
         count = _write_pages(site, out, pages, forms=forms, templates=templates, jobs=1 if serial else jobs, entries=entries,
                              profiles=profiles, cache=cache, last=last, stop=stop, defer=defer or Deferred(),
                              entries_done=entries_done, aside=aside)
         if forked is not None:
-            made.update(forked.result())
+            forked.result()
     return count
 
 

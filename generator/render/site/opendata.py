@@ -214,6 +214,24 @@ def _table_lines(site: SiteData, table: Table, digests: Mapping[Source, bytes], 
     return lines
 
 
+def read_lines(path: Path | None, key: str) -> Lines:
+    """The lines a build saved in ``path`` (``save_lines``), when made under ``key`` (the same code), else none."""
+    try:
+        data = orjson.loads(path.read_bytes()) if path is not None else None
+        if isinstance(data, dict) and data.get("key") == key:
+            return {str(t): {str(k): str(v) for k, v in dict(lines).items()} for t, lines in dict(data["tables"]).items()}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        pass  # unreadable: every line is made again
+    return {}
+
+
+def save_lines(path: Path, key: str, lines: Lines) -> None:
+    """Each table's lines by their inputs' digest, for the next build (``read_lines``): a file of their own, read and
+    written by the process that writes the open data (at L they were most of the build's records, which the main
+    process read and wrote at every build)."""
+    path.write_bytes(orjson.dumps({"key": key, "tables": lines}))
+
+
 def write(site: SiteData, folder: Path, known: Mapping[str, Mapping[str, str]] | None = None) -> Written:
     """The CSV and JSON files and the data package in ``folder``. ``known``: the last build's lines
     (``Written.lines``), taken again for a row whose inputs are the same: give them only when they

@@ -214,7 +214,7 @@ def as_lines(deps: Iterable[tuple[str, str]]) -> list[str]:
     return [f"\n{t}\t{k}\n" for t, k in deps]
 
 
-FORMAT = 2
+FORMAT = 3  # 3: the open data's lines moved to a file of their own
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,40 +237,19 @@ class Made:
 
 
 @dataclass(frozen=True, slots=True)
-class DataLines:
-    """The open data's CSV lines, by table and by their inputs (``opendata.Written.lines``), and the
-    build's key they were made under: taken again only under the same key (the same code)."""
-
-    key: str = ""
-    tables: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-
-    def under(self, key: str) -> Mapping[str, Mapping[str, str]]:
-        return self.tables if key == self.key else {}
-
-
-@dataclass(frozen=True, slots=True)
 class Records:
-    """What a build leaves for the next: each profile's record, the digest of its search bundle,
-    what MkDocs made and the open data's lines."""
+    """What a build leaves for the next: each profile's record, the digest of its search bundle and
+    what MkDocs made. (The open data's lines have a file of their own: ``opendata.save_lines``.)"""
 
     pages: Mapping[str, PageRecord]
     bundle: str = ""
     made: Made | None = None
-    data: DataLines = DataLines()
 
 
 def dump(records: Records) -> str:
     # orjson: at M the standard module took 0.3 s to write and 0.35 s to read, at every save in serve.
     return orjson.dumps({"format": FORMAT, "bundle": records.bundle, "made": records.made.to_json() if records.made else None,
-                         "data": {"key": records.data.key, "tables": records.data.tables},
                          "pages": {p: r.to_json() for p, r in sorted(records.pages.items())}}).decode("utf-8")
-
-
-def _data_lines(data: Any) -> DataLines:
-    if not isinstance(data, dict):
-        return DataLines()
-    tables = {str(t): {str(k): str(v) for k, v in dict(lines).items()} for t, lines in dict(data["tables"]).items()}
-    return DataLines(str(data["key"]), tables)
 
 
 def load(text: str) -> Records:
@@ -281,7 +260,7 @@ def load(text: str) -> Records:
             return Records({})
         made = data.get("made")
         return Records({str(p): PageRecord.from_json(r) for p, r in data["pages"].items()}, str(data.get("bundle") or ""),
-                       Made.from_json(made) if made else None, _data_lines(data.get("data")))
+                       Made.from_json(made) if made else None)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError):
         return Records({})
 
