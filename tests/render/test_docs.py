@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import time
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 
 from generator.render.site import docs
-from generator.render.site.build import SiteBuildError, known_records
+from generator.render.site.build import SiteBuildError
 from generator.render.site.docs import Cancelled, _results
 from tests.conftest import build_sample_site
 from tests.render.test_site import _tree_digest
@@ -63,23 +64,32 @@ def test_results_come_in_order_when_nothing_stops() -> None:
 def test_workers_and_the_forked_files_write_what_one_process_writes(sample_site: Path, tmp_path: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """The sample (90 pages) is written in this process alone; at M, by two workers while a forked child writes
-    the open data and the editor's files. Both ways give the same docs folder and the same site."""
+    the open data, and the editor's files are written by another, forked before the site's tables are built.
+    Both ways give the same docs folder and the same site."""
+    from generator.render.site import build
+
     monkeypatch.setattr(docs, "PARALLEL_THRESHOLD", 1)
-    real = docs._write_aside
+    real, real_admin = docs._write_aside, build.write_admin
 
     def noted(*args: Any) -> Any:
         (tmp_path / "written-by").write_text(str(os.getpid()))
         return real(*args)
 
+    def admin_noted(*args: Any, **kwargs: Any) -> Any:
+        (tmp_path / "editor-by").write_text(str(os.getpid()))
+        return real_admin(*args, **kwargs)
+
     monkeypatch.setattr(docs, "_write_aside", noted)
+    monkeypatch.setattr(build, "write_admin", admin_noted)
     site = build_sample_site(tmp_path)
-    assert int((tmp_path / "written-by").read_text()) != os.getpid()  # in the child
+    by = {int((tmp_path / name).read_text()) for name in ("written-by", "editor-by")}
+    assert os.getpid() not in by and len(by) == 2  # each in a child of its own
     assert _tree_digest(site) == _tree_digest(sample_site)
     assert _tree_digest(tmp_path / "docs") == _tree_digest(sample_site.parent / "docs")
     assert (site / "data" / "masters.csv").stat().st_size > 0 and (site / "admin" / "config.yml").is_file()
-    # The open data's lines came back from the child, for the next build to take again.
-    lines = known_records(tmp_path / "docs").data.tables
-    assert lines and lines == known_records(sample_site.parent / "docs").data.tables
+    # The open data's lines, saved by the child for the next build to take again.
+    lines = (tmp_path / "jiangpu-data-lines.json").read_bytes()
+    assert json.loads(lines)["tables"]["masters"] and lines == (sample_site.parent / "jiangpu-data-lines.json").read_bytes()
 
 
 def test_the_indexer_starts_once_every_entry_is_written_before_the_pages_are(tmp_path: Path,
