@@ -15,10 +15,12 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
+from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, cast
@@ -519,24 +521,49 @@ def _render_share(share: tuple[int, int], counted: bool = False) -> Share:
     batch (writing while rendering makes both wait for the GIL); batches keep a worker's memory bounded at
     any registry size (the entries, a kilobyte a page, are kept until their pages are rendered)."""
     assert _JOB is not None
-    job = _JOB
     index, count = share
-    mine = job.pages[index::count]
+    mine = _JOB.pages[index::count]
+    firsts = _entries_first(_JOB, mine)
+    if counted and _ENTRIES is not None:
+        with _ENTRIES.get_lock():
+            _ENTRIES.value += 1
+    return _pages_after(_JOB, firsts, len(mine))
+
+
+# Called once the search entries are written (None), or early with a function that waits for them (``write_docs``).
+EntriesDone = Callable[[Callable[[], None] | None], object]
+
+
+def _await_entries(counter: Any, expected: int, parent: int) -> None:
+    """Until ``expected`` processes have counted their pages' search entries written in ``counter`` (``_ENTRIES``),
+    or the process that started the build is gone (then the indexer's process ends with an error)."""
+    while counter.value < expected:
+        if os.getppid() != parent:
+            raise RuntimeError("生成网站的进程已结束")
+        time.sleep(0.005)
+
+
+def _entries_first(job: _Job, pages: list[Page]) -> list[_First]:
+    """The pages' search entries, rendered (``_first``: the profiles the last build shows as they are, taken
+    over) and written; what is left to render of each page, for ``_pages_after``."""
     _CARDS.clear()
     _RECORDS.clear()
     _RENDERED.clear()
     _TAKEN.clear()
+    firsts = [first for first in (_first(job, page) for page in pages) if first is not None]
+    entries = [item for first in firsts if first.entry is not None for item in _entry_file(job, first.page, first.entry)]
     with ThreadPoolExecutor(max_workers=8) as writers:
-        firsts = [first for first in (_first(job, page) for page in mine) if first is not None]
-        entries = [item for first in firsts if first.entry is not None for item in _entry_file(job, first.page, first.entry)]
         list(writers.map(_write, entries, chunksize=32))  # list(): a failed write fails the build
-        if counted and _ENTRIES is not None:
-            with _ENTRIES.get_lock():
-                _ENTRIES.value += 1
+    return firsts
+
+
+def _pages_after(job: _Job, firsts: list[_First], count: int) -> Share:
+    """The pages of ``_entries_first`` rendered and written, in batches; the share's result (``count`` pages)."""
+    with ThreadPoolExecutor(max_workers=8) as writers:
         for start in range(0, len(firsts), BATCH):
             rendered = [item for first in firsts[start:start + BATCH] for item in _render_page(job, first)]
             list(writers.map(_write, rendered, chunksize=32))
-    return len(mine), dict(_CARDS), dict(_RECORDS), set(_RENDERED), dict(_TAKEN)
+    return count, dict(_CARDS), dict(_RECORDS), set(_RENDERED), dict(_TAKEN)
 
 
 def _pages_key(profiles: ProfileSite, site: SiteData) -> str:
@@ -808,7 +835,7 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
                entries: Path | None = None,
                profiles: Callable[[list[str]], ProfileSite] | None = None, cache: Path | None = None,
                last: LastBuild | None = None, stop: Callable[[], bool] | None = None, defer: Deferred | None = None,
-               entries_done: Callable[[], object] | None = None, beside: Callable[[], object] | None = None,
+               entries_done: EntriesDone | None = None, index_early: bool = False, beside: Callable[[], object] | None = None,
                lines: DataLines | None = None) -> int:
     """Write the whole docs folder into ``out`` (new, or holding only the photos); return the page count.
     ``forms`` lists the downloadable forms, or is a function that writes them and lists them: it
@@ -821,8 +848,9 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
     comes out as the ``last`` build wrote it is linked from there (``_write``). ``stop``, asked while
     the workers render, ends the build early (``Cancelled``: in ``serve``, a newer save made it stale).
     ``defer`` asked: sharing cards not drawn before are left out (and said in ``defer.left``).
-    ``entries_done`` is called once every search entry is written, before the cards are drawn: the
-    indexer can start then. ``beside`` writes other files (the editor) from the site's tables, as the open data:
+    ``entries_done`` is called once every search entry is written, before the cards are drawn, with None: the
+    indexer can start then; with ``index_early`` and workers, right after they start instead, with a function that
+    waits for the entries (``_await_entries``: the indexer, forked then, calls it once it has read the last bundle). ``beside`` writes other files (the editor) from the site's tables, as the open data:
     with workers, both in a child process forked first, on the core this one leaves idle until the workers
     start (``forked.Forked``). ``lines``: where the open data's lines of the last build are, and where this one's go."""
     check_stopped(stop)
@@ -839,7 +867,7 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
 
         count = _write_pages(site, out, pages, forms=forms, templates=templates, jobs=1 if serial else jobs, entries=entries,
                              profiles=profiles, cache=cache, last=last, stop=stop, defer=defer or Deferred(),
-                             entries_done=entries_done, aside=aside)
+                             entries_done=entries_done, aside=aside, index_early=index_early)
         if forked is not None:
             forked.result()
     return count
@@ -848,7 +876,7 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
 def _write_pages(site: SiteData, out: Path, pages: list[Page], *, forms: Forms, templates: Path, jobs: int,
                  entries: Path | None, profiles: Callable[[list[str]], ProfileSite] | None, cache: Path | None,
                  last: LastBuild, stop: Callable[[], bool] | None, defer: Deferred,
-                 entries_done: Callable[[], object] | None, aside: Callable[[], object]) -> int:
+                 entries_done: EntriesDone | None, aside: Callable[[], object], index_early: bool = False) -> int:
     """``write_docs``' pages, search entries and sharing cards, and the files beside them, with ``jobs`` workers
     (1: none); ``aside`` is called in this process meanwhile."""
     global _JOB, _ENTRIES
@@ -876,14 +904,14 @@ def _write_pages(site: SiteData, out: Path, pages: list[Page], *, forms: Forms, 
 
     def entries_ready(running: list[Future[Any]]) -> None:
         # The indexer starts once every page's search entry is written: the workers write theirs first, and
-        # count themselves in _ENTRIES; this process's are, as this is asked only once its pages are written
+        # count themselves in _ENTRIES; this process's are, as this is asked only once it has written its own
         # (beside_pages), then between the forms' files, the steps after, and while the workers render.
         nonlocal announced
         if announced or entries_done is None or any(f.done() and f.exception() is not None for f in running):
             return
-        if (_ENTRIES is not None and _ENTRIES.value == len(running)) or all(f.done() for f in running):
+        if (_ENTRIES is not None and _ENTRIES.value == len(running) + 1) or all(f.done() for f in running):
             announced = True
-            entries_done()
+            entries_done(None)
 
     def beside_pages(running: list[Future[Any]]) -> list[Share]:
         """This process's part while the workers render: its pages (the lists, the forms' page), the forms,
@@ -891,13 +919,18 @@ def _write_pages(site: SiteData, out: Path, pages: list[Page], *, forms: Forms, 
         global _JOB
         listed, print_forms = forms() if callable(forms) else (forms or [], None)
         check_stopped(stop)
+        assert _JOB is not None
+        _JOB = replace(_JOB, pages=[*ours, forms_page(listed)])  # the workers have theirs: forked before
+        # These pages' search entries first (none reads the lists): the indexer need not wait for the lists.
+        firsts = _entries_first(_JOB, _JOB.pages)
+        if _ENTRIES is not None:  # counted with the workers'
+            with _ENTRIES.get_lock():
+                _ENTRIES.value += 1
+        entries_ready(running)  # the first time: this process's entries are written
         # After ``track``: the lists, and the honours they ask for, are made of the tables the pages read.
         specs = lists.build_lists(site)
         env.globals["lists"] = specs
-        assert _JOB is not None
-        _JOB = replace(_JOB, pages=[*ours, forms_page(listed)])  # the workers have theirs: forked before
-        mine = [_render_share((0, 1))]
-        entries_ready(running)  # the first time: this process's pages, and their entries, are written
+        mine = [_pages_after(_JOB, firsts, len(_JOB.pages))]
         if print_forms is not None:  # seconds, when printed: the indexer may start meanwhile
             print_forms(lambda: entries_ready(running))
         check_stopped(stop)
@@ -921,10 +954,14 @@ def _write_pages(site: SiteData, out: Path, pages: list[Page], *, forms: Forms, 
                 done += beside_pages([])
             else:
                 running = [pool.submit(_render_share, share, True) for share in shares]
+                if index_early and entries_done is not None:
+                    # The indexer's own preparations (the last bundle checked and read) while the entries are written.
+                    announced = True
+                    entries_done(partial(_await_entries, _ENTRIES, len(running) + 1, os.getpid()))
                 done = beside_pages(running)  # meanwhile, in this otherwise idle process
                 done += _results(pool, running, stop, lambda: entries_ready(running))
             if not announced and entries_done is not None:
-                entries_done()
+                entries_done(None)
             # Cards by their names' hash, one share a process: no two draw the same card.
             parts: list[dict[str, tuple[str, str, str]]] = [{} for _ in range(1 if serial else jobs)]
             for _, asked, records, rendered, taken in done:
