@@ -53,7 +53,6 @@ from generator.render.site.docs import (
     FORMS_PAGE,
     DataLines,
     Deferred,
-    EntriesDone,
     LastBuild,
     ProfileSite,
     check_stopped,
@@ -374,13 +373,13 @@ def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, enviro
                 history: Mapping[str, date] | None = None, entries: Path | None = None,
                 profiles: Callable[[list[str]], ProfileSite] | None = None, cache: Path | None = None,
                 last: LastBuild | None = None, stop: Callable[[], bool] | None = None, defer: Deferred | None = None,
-                entries_done: EntriesDone | None = None, index_early: bool = False, settle: Callable[[], object] | None = None,
+                entries_done: Callable[[], object] | None = None, settle: Callable[[], object] | None = None,
                 lines: DataLines | None = None) -> int:
     """The docs folder; with ``environ`` (to find the Chinese font) the blank forms too;
     with ``entries``, the pages' search entries there, for the indexer; with ``profiles``, the
     profiles' finished pages (see ``docs.write_docs``); ``cache``: the user's folder of forms and
     sharing cards drawn before, by what they show; ``last``: the last build's folders, whose forms,
-    cards and unchanged files are taken again; ``entries_done`` and ``index_early``: see ``write_docs``;
+    cards and unchanged files are taken again; ``entries_done``: called once the search entries are written;
     ``settle``: called once the site's tables are built (``collector_settled``); ``lines``: where the open
     data's lines are kept between builds (``write_docs``)."""
     def admin() -> None:  # the editor: made of the registry alone
@@ -405,8 +404,8 @@ def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, enviro
             known, previous = environ, last.docs if last is not None else None
             forms = None if known is None else lambda: blank_forms_plan(registry, docs_dir, known, as_of, previous, cache, defer)
             count = write_docs(site, docs_dir, forms=forms, entries=entries, profiles=profiles, cache=cache, last=last, stop=stop,
-                               defer=defer, entries_done=entries_done, index_early=index_early,
-                               beside=None if editor else admin, lines=lines)
+                               defer=defer, entries_done=entries_done, beside=None if editor else admin,
+                               lines=lines)
             if editor is not None:
                 editor.result()
             return count
@@ -483,7 +482,7 @@ def build_site(
             with _source_date(epoch), ExitStack() as running:
                 started: list[tuple[_Indexer, bool]] = []  # the indexer, and whether it only copies the last bundle (deferred)
 
-                def start_index(ready: Callable[[], None] | None) -> None:
+                def start_index() -> None:
                     # The search index is built from the entries while the cards are drawn and MkDocs builds the
                     # other pages (a separate process). The last bundle, checked against its digest (there, in
                     # ``build``), is the one Pagefind wrote over the last entries.
@@ -496,14 +495,14 @@ def build_site(
                     checked = "" if clean or trusted is False else last.bundle
                     indexer = _Indexer(link_tree, site_dir / BUNDLE, site_work / "pagefind") if deferred else \
                         _Indexer(_index_checked, entries, site_work / "pagefind", (site_dir / BUNDLE, entries_dir), checked, stop,
-                                 docs_work / CARRIED, bundle_journal, ready)
+                                 docs_work / CARRIED, bundle_journal)
                     started.append((running.enter_context(indexer), deferred))
 
                 left_out = Deferred(defer_artefacts)
                 pages = render_docs(registry, docs, options, environ if environ is not None else os.environ, history, entries,
                                     profiles=profile_site, cache=cache,
                                     last=None if clean else LastBuild(docs_dir, entries_dir, site_dir, carry=carrying),
-                                    stop=stop, defer=left_out, entries_done=start_index, index_early=not defer_index, settle=settle,
+                                    stop=stop, defer=left_out, entries_done=start_index, settle=settle,
                                     lines=DataLines(None if clean else docs_dir.parent / DATA_LINES, docs_work / DATA_LINES, key))
                 check_stopped(stop)
                 index, deferred = started[0]
@@ -657,36 +656,33 @@ def _index_lost(message: str) -> SearchIndexError:
 
 def _index_checked(entries: Path, output: Path, last: tuple[Path, Path], expected: str,
                    stop: Callable[[], bool] | None = None, carried: Path | None = None,
-                   journal: Path | None = None, ready: Callable[[], None] | None = None) -> tuple[int | None, str]:
+                   journal: Path | None = None) -> tuple[int | None, str]:
     """``index_entries`` in the indexer's process, with the two walks over the bundles that held up the main
     process before (at L, 100,000 fragments: a second or two each): the last bundle taken only when its
     digest is ``expected`` (else every entry is indexed), and the new bundle's digest, returned with the result.
     ``carried``: the journal of the folders the docs moved from the last build's (some of them the entries');
-    ``journal``: where moving the last bundle's fragments into the new one is journalled (``update_bundle``).
-    ``ready``: waits until the entries are written (the indexer starts before: the last bundle is read meanwhile)."""
+    ``journal``: where moving the last bundle's fragments into the new one is journalled (``update_bundle``)."""
     trusted = bool(expected) and keys.bundle_digest(last[0]) == expected
     moved = carry.replaced(carried, entries) if carried is not None else {}
-    updated = index_entries(entries, output, last if trusted else None, stop, moved, journal, ready)
+    updated = index_entries(entries, output, last if trusted else None, stop, moved, journal)
     return updated, keys.bundle_digest(output)
 
 
 def index_entries(entries: Path, output: Path, last: tuple[Path, Path] | None,
                   stop: Callable[[], bool] | None = None, moved: Mapping[str, Path] | None = None,
-                  journal: Path | None = None, ready: Callable[[], None] | None = None) -> int | None:
+                  journal: Path | None = None) -> int | None:
     """The search bundle of ``entries`` in ``output``: with ``last`` (the last bundle and the entries it was
     written from), that bundle updated for the entries that changed, when it can be (returns how many);
-    else Pagefind over every entry (returns None). ``moved``, ``journal`` and ``ready``: see ``update_bundle``."""
+    else Pagefind over every entry (returns None). ``moved`` and ``journal``: see ``update_bundle``."""
     if last is not None:
         try:
-            return update_bundle(*last, entries, output, lambda site, out: index_site(site, out, stop), moved, journal, ready)
+            return update_bundle(*last, entries, output, lambda site, out: index_site(site, out, stop), moved, journal)
         except NotUpdatable:
             shutil.rmtree(output, ignore_errors=True)
         except BaseException:
             if journal is not None:
                 carry.undo(journal)  # the last bundle's fragments back, before the caller removes ``output``
             raise
-    if ready is not None:
-        ready()
     index_site(entries, output, stop)
     # The chunks' layouts and the entries' order, for the next build's update (a second at M, beside MkDocs in a whole build).
     with contextlib.suppress(NotUpdatable, OSError, ValueError):

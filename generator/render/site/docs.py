@@ -15,12 +15,10 @@ import os
 import re
 import shutil
 import tempfile
-import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
-from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, cast
@@ -530,19 +528,6 @@ def _render_share(share: tuple[int, int], counted: bool = False) -> Share:
     return _pages_after(_JOB, firsts, len(mine))
 
 
-# Called once the search entries are written (None), or early with a function that waits for them (``write_docs``).
-EntriesDone = Callable[[Callable[[], None] | None], object]
-
-
-def _await_entries(counter: Any, expected: int, parent: int) -> None:
-    """Until ``expected`` processes have counted their pages' search entries written in ``counter`` (``_ENTRIES``),
-    or the process that started the build is gone (then the indexer's process ends with an error)."""
-    while counter.value < expected:
-        if os.getppid() != parent:
-            raise RuntimeError("生成网站的进程已结束")
-        time.sleep(0.005)
-
-
 def _entries_first(job: _Job, pages: list[Page]) -> list[_First]:
     """The pages' search entries, rendered (``_first``: the profiles the last build shows as they are, taken
     over) and written; what is left to render of each page, for ``_pages_after``."""
@@ -835,7 +820,7 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
                entries: Path | None = None,
                profiles: Callable[[list[str]], ProfileSite] | None = None, cache: Path | None = None,
                last: LastBuild | None = None, stop: Callable[[], bool] | None = None, defer: Deferred | None = None,
-               entries_done: EntriesDone | None = None, index_early: bool = False, beside: Callable[[], object] | None = None,
+               entries_done: Callable[[], object] | None = None, beside: Callable[[], object] | None = None,
                lines: DataLines | None = None) -> int:
     """Write the whole docs folder into ``out`` (new, or holding only the photos); return the page count.
     ``forms`` lists the downloadable forms, or is a function that writes them and lists them: it
@@ -848,9 +833,8 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
     comes out as the ``last`` build wrote it is linked from there (``_write``). ``stop``, asked while
     the workers render, ends the build early (``Cancelled``: in ``serve``, a newer save made it stale).
     ``defer`` asked: sharing cards not drawn before are left out (and said in ``defer.left``).
-    ``entries_done`` is called once every search entry is written, before the cards are drawn, with None: the
-    indexer can start then; with ``index_early`` and workers, right after they start instead, with a function that
-    waits for the entries (``_await_entries``: the indexer, forked then, calls it once it has read the last bundle). ``beside`` writes other files (the editor) from the site's tables, as the open data:
+    ``entries_done`` is called once every search entry is written, before the cards are drawn: the
+    indexer can start then. ``beside`` writes other files (the editor) from the site's tables, as the open data:
     with workers, both in a child process forked first, on the core this one leaves idle until the workers
     start (``forked.Forked``). ``lines``: where the open data's lines of the last build are, and where this one's go."""
     check_stopped(stop)
@@ -867,7 +851,7 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
 
         count = _write_pages(site, out, pages, forms=forms, templates=templates, jobs=1 if serial else jobs, entries=entries,
                              profiles=profiles, cache=cache, last=last, stop=stop, defer=defer or Deferred(),
-                             entries_done=entries_done, aside=aside, index_early=index_early)
+                             entries_done=entries_done, aside=aside)
         if forked is not None:
             forked.result()
     return count
@@ -876,7 +860,7 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
 def _write_pages(site: SiteData, out: Path, pages: list[Page], *, forms: Forms, templates: Path, jobs: int,
                  entries: Path | None, profiles: Callable[[list[str]], ProfileSite] | None, cache: Path | None,
                  last: LastBuild, stop: Callable[[], bool] | None, defer: Deferred,
-                 entries_done: EntriesDone | None, aside: Callable[[], object], index_early: bool = False) -> int:
+                 entries_done: Callable[[], object] | None, aside: Callable[[], object]) -> int:
     """``write_docs``' pages, search entries and sharing cards, and the files beside them, with ``jobs`` workers
     (1: none); ``aside`` is called in this process meanwhile."""
     global _JOB, _ENTRIES
@@ -911,7 +895,7 @@ def _write_pages(site: SiteData, out: Path, pages: list[Page], *, forms: Forms, 
             return
         if (_ENTRIES is not None and _ENTRIES.value == len(running) + 1) or all(f.done() for f in running):
             announced = True
-            entries_done(None)
+            entries_done()
 
     def beside_pages(running: list[Future[Any]]) -> list[Share]:
         """This process's part while the workers render: its pages (the lists, the forms' page), the forms,
@@ -954,14 +938,10 @@ def _write_pages(site: SiteData, out: Path, pages: list[Page], *, forms: Forms, 
                 done += beside_pages([])
             else:
                 running = [pool.submit(_render_share, share, True) for share in shares]
-                if index_early and entries_done is not None:
-                    # The indexer's own preparations (the last bundle checked and read) while the entries are written.
-                    announced = True
-                    entries_done(partial(_await_entries, _ENTRIES, len(running) + 1, os.getpid()))
                 done = beside_pages(running)  # meanwhile, in this otherwise idle process
                 done += _results(pool, running, stop, lambda: entries_ready(running))
             if not announced and entries_done is not None:
-                entries_done(None)
+                entries_done()
             # Cards by their names' hash, one share a process: no two draw the same card.
             parts: list[dict[str, tuple[str, str, str]]] = [{} for _ in range(1 if serial else jobs)]
             for _, asked, records, rendered, taken in done:

@@ -231,24 +231,20 @@ def record_order(entries: Path, order: list[str] | None = None) -> None:
 
 def update_bundle(last_bundle: Path, last_entries: Path, entries: Path, output: Path,
                   index: Callable[[Path, Path], None], moved: Mapping[str, Path] | None = None,
-                  journal: Path | None = None, ready: Callable[[], None] | None = None) -> int:
+                  journal: Path | None = None) -> int:
     """Write to ``output`` the bundle of ``entries``, from ``last_bundle`` (that of ``last_entries``) and
     Pagefind (``index(site, output)``) over the entries that changed. Returns how many changed.
     ``moved``: the entry folders the build moved out of ``last_entries`` (``changed_entries``). ``journal``:
     the last bundle's fragments are moved into the new one (carry.py, journalled there; the caller undoes it
-    should the build fail), not linked one by one — only when nobody reads the last bundle until it is replaced.
-    ``ready``: waits until ``entries`` are all written; the last bundle, its entries' order and layouts are read before."""
-    last_order = _order_of(last_entries, moved)
-    version, pages, chunks, filter_files, sorts, fields = read(_meta_file(last_bundle))
-    layout = read_layout(last_entries)
-    if ready is not None:
-        ready()
+    should the build fail), not linked one by one — only when nobody reads the last bundle until it is replaced."""
     order = walk_order(entries)
-    if last_order != order:
+    if _order_of(last_entries, moved) != order:
         raise NotUpdatable("pages added, removed or in a new order")
+    version, pages, chunks, filter_files, sorts, fields = read(_meta_file(last_bundle))
     if sorts or len(pages) != len(order):
         raise NotUpdatable("sorts, or pages without words")
     changed = changed_entries(entries, last_entries, order, moved)
+    layout = read_layout(last_entries)
     record_order(entries, order)
     if not changed:
         output.mkdir(parents=True)
