@@ -250,9 +250,14 @@ def paid_in(master: Master, year: int) -> bool:
     return master.retired is None or master.retired.year >= year
 
 
+def people_order(person: tuple[Master, str, int]) -> tuple[int, str, str]:
+    """``talent_people``'s order: by year, tier, master."""
+    return person[2], person[1], person[0].id
+
+
 def talent_people(registry: Registry, programme_id: str) -> list[tuple[Master, str, int]]:
     return sorted(((m, t.tier, t.year) for m in registry.masters.values() for t in m.talent if t.programme == programme_id),
-                  key=lambda x: (x[2], x[1], x[0].id))
+                  key=people_order)
 
 
 def talent_holders(registry: Registry, programme: Programme, year: int,
@@ -280,10 +285,12 @@ def _held(rank: Mapping[str, int], people: list[tuple[Master, str, int]], year: 
     return list(held.values())
 
 
-def talent_progress(registry: Registry, programme: Programme) -> tuple[Progress, list[TierYear]]:
+def talent_progress(registry: Registry, programme: Programme,
+                    people: list[tuple[Master, str, int]] | None = None) -> tuple[Progress, list[TierYear]]:
     """Each tier's yearly selections against its quota and its holders that year (the allowance
-    bill); the programme's total counts people, a promotion is no second person."""
-    people = talent_people(registry, programme.id)
+    bill); the programme's total counts people, a promotion is no second person. ``people``:
+    ``talent_people``'s, when the caller has them."""
+    people = talent_people(registry, programme.id) if people is None else people
     counts = Counter((tier, year) for _, tier, year in people)
     rows: list[TierYear] = []
     years = [programme.start_year + offset for offset in range(programme.years)]
