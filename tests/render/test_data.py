@@ -11,7 +11,7 @@ from generator.validate.engine import validate
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_the_talent_page_names_each_promotion_and_retirement_of_its_own_programme() -> None:
+def test_the_talent_page_names_the_promotion_and_the_retirement() -> None:
     run = validate(REPO / "records", today=date(2026, 6, 1), jobs=1)
     site = build_site_data(run.registry, mask_apprentices=True)
     talent = site.progress["nanxun-talents-2018"]
