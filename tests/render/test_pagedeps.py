@@ -64,8 +64,10 @@ def test_a_page_digest_changes_exactly_when_a_dependency_does() -> None:
 def test_records_survive_the_file_and_a_broken_file_means_none() -> None:
     record = pagedeps.PageRecord.made("d", (("masters", "li-jun"), ("by.masters_of_unit", "u1")), "h", ("og/x.png", ("匠谱", "李军", "电工")))
     kept = pagedeps.Records({"masters/li-jun.md": record, "masters/wang.md": replace(record, stamp=(1, 2, 3, 4, 5, 6))}, "b",
-                            pagedeps.Made("k", {"index.html": "d1", "assets/x.css": "d2"}, "<urlset/>", "H4sI"))
+                            pagedeps.Made("k", {"index.html": "d1", "assets/x.css": "d2"}, "<urlset/>", "H4sI"),
+                            pagedeps.Tables("k", {"masters": {"li-jun": "d3", pagedeps.WHOLE: "d4"}}))
     assert pagedeps.load(pagedeps.dump(kept)) == kept
+    assert pagedeps.load(pagedeps.dump(replace(kept, tables=None))).tables is None
     assert pagedeps.load(pagedeps.dump(kept)).pages["masters/li-jun.md"].deps == (("masters", "li-jun"), ("by.masters_of_unit", "u1"))
     # A damaged dependency line is a dependency no table has: the page's digest differs, and it is rendered again.
     damaged = replace(record, dep_lines="masters\tli-jun\nno tab here")
@@ -86,6 +88,42 @@ def test_the_changed_keys_between_two_sets_of_tables() -> None:
     assert pagedeps.changed_keys(after, after) == set()
     gone = {"masters": after["masters"]}  # a table dropped: each of its keys and the whole of it
     assert pagedeps.changed_keys(after, gone) == {("units", "u1"), ("units", pagedeps.WHOLE)}
+
+
+def _tables(key: str, masters: dict[str, object], units: dict[str, object]) -> pagedeps.Tables:
+    return pagedeps.Tables(key, Digests({"masters": Tracked("masters", masters), "units": Tracked("units", units)}).every())
+
+
+def test_only_the_pages_reading_a_key_whose_digest_changed_are_checked() -> None:
+    """The next build computes the digests of the profiles that read something changed since the last, and of
+    no other: their digests are the ones recorded."""
+    before = _tables("k", {"li-jun": {"name": "李军"}, "wang-qiang": {"name": "王强"}}, {"u1": {"name": "一厂"}})
+    renamed = _tables("k", {"li-jun": {"name": "李俊"}, "wang-qiang": {"name": "王强"}}, {"u1": {"name": "一厂"}})
+    added = _tables("k", {"li-jun": {"name": "李军"}, "wang-qiang": {"name": "王强"}}, {"u1": {"name": "一厂"}, "u2": {}})
+    whole = pagedeps.WHOLE
+    assert pagedeps.changed_between(before, renamed) == {("masters", "li-jun"), ("masters", whole)}
+    assert pagedeps.changed_between(before, added) == {("units", "u2"), ("units", whole)}
+    assert pagedeps.changed_between(before, before) == set()
+    assert pagedeps.changed_between(before, replace(before, key="another")) is None
+    pages = {"masters/li-jun.md": pagedeps.PageRecord.made("d", [("masters", "li-jun"), ("units", "u1")], "h", None),
+             "masters/wang-qiang.md": pagedeps.PageRecord.made("d", [("masters", "wang-qiang"), ("units", "u2")], "h", None),
+             "units/u1.md": pagedeps.PageRecord.made("d", [("masters", whole), ("units", "u1")], "h", None)}
+    assert pagedeps.to_check(pages, before, renamed) == {"masters/li-jun.md", "units/u1.md"}
+    # A unit that appears: the page that looked it up and missed, and none other.
+    assert pagedeps.to_check(pages, before, added) == {"masters/wang-qiang.md"}
+    assert pagedeps.to_check(pages, before, before) == frozenset()
+    # No tables recorded (a build by an older version, or serve's pages in place), or another key: every page.
+    assert pagedeps.to_check(pages, None, before) is None
+    assert pagedeps.to_check(pages, replace(before, key="another"), before) is None
+
+
+def test_every_digest_is_the_one_a_page_takes() -> None:
+    """The tables recorded hold, under each key and the whole of each table, the digest a page's digest takes."""
+    tables = {"masters": Tracked("masters", {"li-jun": {"name": "李军"}}), "units": Tracked("units", {})}
+    every = Digests(tables).every()
+    fresh = Digests(tables)
+    assert every == {"masters": {"li-jun": fresh.of("masters", "li-jun"), pagedeps.WHOLE: fresh.of("masters", pagedeps.WHOLE)},
+                     "units": {pagedeps.WHOLE: fresh.of("units", pagedeps.WHOLE)}}
 
 
 def test_a_page_listing_honours_depends_on_every_master_and_studio_each_time_it_asks() -> None:

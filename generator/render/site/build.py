@@ -475,7 +475,7 @@ def build_site(
 
                 try:
                     return made.setdefault("profiles", ProfileSite(Chrome.load(config_file, docs, site, pages, compiled_in(cache)),
-                                                                   profiles_out, key, last.pages))
+                                                                   profiles_out, key, last.pages, last.tables))
                 except MkDocsException as exc:
                     raise SiteBuildError(f"MkDocs 构建失败：{exc}") from exc
 
@@ -547,7 +547,8 @@ def build_site(
                 if bundle_journal is not None:
                     carry.Carried(bundle_journal).kept()
                 finished = made["profiles"]
-                _write_records(records_file, pagedeps.Records(pagedeps.stamped(finished.records, str(site_dir)), bundle, made_now))
+                _write_records(records_file, pagedeps.Records(pagedeps.stamped(finished.records, str(site_dir)), bundle, made_now,
+                                                              finished.tables))
                 if (docs_work / DATA_LINES).is_file():  # written with the open data (docs._write_aside)
                     (docs_work / DATA_LINES).replace(docs_dir.parent / DATA_LINES)
             readings.save(cache)
@@ -753,6 +754,8 @@ def _show_changed(registry: Registry, config_file: Path, site_dir: Path, docs_di
                                 LastBuild(docs_dir, entries_dir, site_dir), limit=IN_PLACE_LIMIT, planned=planned)
     if patch is None:
         return None
+    # No tables recorded: the whole build after this one computes every profile's digest (the tables' digests
+    # would cost this save a tenth of a second at M).
     records = pagedeps.Records(patch.records, "" if patch.entries_changed else last.bundle, last.made)
     if patch.entries_changed:
         # Written first: a changed search entry leaves no bundle recorded, even should this stop half-way
@@ -785,7 +788,7 @@ def index_pending(site_dir: Path, docs_dir: Path, stop: Callable[[], bool] | Non
                 return False
             last = _last_records(records_file)
             _swap(work / BUNDLE, site_dir / BUNDLE, (site_dir.parent, docs_dir.parent))
-            _write_records(records_file, pagedeps.Records(last.pages, bundle, last.made))
+            _write_records(records_file, pagedeps.Records(last.pages, bundle, last.made, last.tables))
     except IndexCancelled:
         return False
     except SearchIndexError as exc:
