@@ -125,8 +125,16 @@ class Digests:
     def every(self) -> dict[str, dict[str, str]]:
         """The digest under every key of every table, and of each table as a whole (``WHOLE``): all a
         page's digest can take (a key no table has is "missing" in both builds, the same)."""
-        return {name: {**{str(key): self.of(name, str(key)) for key in dict.keys(table)}, WHOLE: self.of(name, WHOLE)}
-                for name, table in self._tables.items()}
+        every: dict[str, dict[str, str]] = {}
+        for name, table in self._tables.items():
+            # One loop a table, not ``of`` a key: 1.3 s at L for 360,000 keys, half of it in the calls and the memo.
+            # A key that is not a string is "missing" to a page (pages name keys as strings) in every build: only
+            # the whole table's digest takes its value.
+            found = every[name] = {key: hashlib.blake2b(_canonical(value), digest_size=12).hexdigest()
+                                   for key, value in dict.items(table) if type(key) is str}
+            whole = sorted((key, found[key] if type(key) is str else self.of(name, key)) for key in dict.keys(table))
+            found[WHOLE] = self._memo[(name, WHOLE)] = hashlib.blake2b(_canonical(whole), digest_size=12).hexdigest()
+        return every
 
     def page(self, key: str, path: str, deps: Iterable[tuple[str, str]]) -> str:
         """The page's digest; ``deps`` in sorted order (as recorded): the same set gives the same digest."""
