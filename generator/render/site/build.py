@@ -798,15 +798,15 @@ def index_pending(site_dir: Path, docs_dir: Path, stop: Callable[[], bool] | Non
     return True
 
 
-def _read(path: Path) -> str:
+def _read(path: Path) -> bytes:
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_bytes()
     except OSError:
-        return ""
+        return b""
 
 
 def _write_records(path: Path, records: pagedeps.Records) -> None:
-    write_atomically(path, pagedeps.dump(records).encode("utf-8"), path.parent)
+    write_atomically(path, pagedeps.dump(records), path.parent)
     _remember(path, records)
 
 

@@ -304,14 +304,15 @@ class Records:
     tables: Tables | None = None
 
 
-def dump(records: Records) -> str:
+def dump(records: Records) -> bytes:
     # orjson: at M the standard module took 0.3 s to write and 0.35 s to read, at every save in serve.
+    # Bytes, read and written as they are: decoding and encoding the text took 0.4 s at L (70 MB).
     return orjson.dumps({"format": FORMAT, "bundle": records.bundle, "made": records.made.to_json() if records.made else None,
                          "tables": records.tables.to_json() if records.tables else None,
-                         "pages": {p: r.to_json() for p, r in sorted(records.pages.items())}}).decode("utf-8")
+                         "pages": {p: r.to_json() for p, r in sorted(records.pages.items())}})
 
 
-def load(text: str) -> Records:
+def load(text: str | bytes) -> Records:
     """The last build's records, or none when they cannot be read (then every page is rendered)."""
     try:
         data = orjson.loads(text)
