@@ -6,6 +6,7 @@ import threading
 from typing import NoReturn
 
 from generator.cli import main
+from generator.memory import leave_unfreed
 
 
 def _stopped(signum: int, _frame: object) -> None:
@@ -28,6 +29,7 @@ def _leave(code: int) -> NoReturn:
 
 
 signal.signal(signal.SIGTERM, _stopped)
+leave_unfreed()
 try:
     _leave(main())
 except KeyboardInterrupt:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from generator import reporters
 from generator.kinds import IMPORTABLE, NAMES
+from generator.memory import keep
 from generator.validate.engine import Validation, validate
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -115,6 +116,7 @@ def on_valid_registry(handler: Callable[[argparse.Namespace, Validation], int]) 
     @functools.wraps(handler)
     def run_checked(args: argparse.Namespace) -> int:
         validation = _validated(args)
+        keep(validation)
         return EXIT_FAILED if validation is None else handler(args, validation)
 
     return run_checked
