@@ -143,16 +143,19 @@ def test_every_import_of_the_package_is_a_runtime_dependency() -> None:
     assert missing == []
 
 
-def _pinned(lock: Path) -> dict[str, str]:
-    """name -> version of every requirement in a lock, each of which must carry hashes."""
+def _pinned(lock: Path, extras: dict[str, set[str]] | None = None) -> dict[str, str]:
+    """name -> version of every requirement in a lock, each of which must carry hashes; ``extras`` gets the
+    extras each is pinned with ("fonttools[woff]==…")."""
     text = lock.read_text(encoding="utf-8")
     found = {}
     for block in re.split(r"\n(?=[a-z0-9])", text.split("\n", 2)[2] if text.startswith("#") else text):
         head = block.strip().splitlines()[0] if block.strip() else ""
-        match = re.match(r"([a-z0-9][a-z0-9._-]*)==([^\s;\\]+)", head)
+        match = re.match(r"([a-z0-9][a-z0-9._-]*)(?:\[([^\]]*)\])?==([^\s;\\]+)", head)
         if match:
             assert "--hash=sha256:" in block, head
-            found.setdefault(match.group(1), match.group(2))
+            found.setdefault(match.group(1), match.group(3))
+            if extras is not None:
+                extras.setdefault(match.group(1), set()).update(e.strip() for e in (match.group(2) or "").split(",") if e.strip())
     return found
 
 
@@ -171,6 +174,28 @@ def test_the_locks_pin_every_dependency_with_hashes() -> None:
     assert _names(project["dependencies"] + project["optional-dependencies"]["dev"]) <= set(dev)
     assert site["pagefind-bin-extended"] == dev["pagefind-bin-extended"] == "1.5.2"
     assert "pagefind-bin-extended==1.5.2" in project["dependencies"]
+
+
+def test_a_dependency_asked_for_with_extras_is_locked_with_them() -> None:
+    """WeasyPrint asks for ``fonttools[woff]``: locked as plain ``fonttools==…`` (as uv writes it), pip's
+    --require-hashes refused the whole lock, and with it the README's set-up on a fresh machine, as soon as
+    fonttools published a newer release. Each such dependency is locked with its extras (README, 依赖版本)."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    for lock in ("site.lock", "dev.lock"):
+        extras: dict[str, set[str]] = {}
+        pinned = _pinned(REPO / "requirements" / lock, extras)
+        for name in pinned:
+            try:
+                required = metadata.requires(name) or []
+            except metadata.PackageNotFoundError:
+                continue  # not for this platform (the lock is universal)
+            for line in required:
+                wanted = Requirement(line)
+                if wanted.extras and wanted.marker is None and wanted.name.lower() in pinned:
+                    assert wanted.extras <= extras[wanted.name.lower()], f"{lock}: {name} 需要 {line}：锁定为 {wanted.name}[…]==…"
 
 
 def test_a_changed_editor_package_is_refused_at_build_time(tmp_path: Path) -> None:
