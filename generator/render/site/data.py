@@ -169,7 +169,7 @@ def _progress(reg: Registry, this_year: int | None) -> dict[str, dict[str, Any]]
     """Each programme's figures. Years after ``this_year`` (the data's year) are plans only:
     they are shown, but never flagged as behind."""
     result: dict[str, dict[str, Any]] = {}
-    talent = _talent_by_programme(reg)
+    talent, people_of = _talent_by_programme(reg), progress.talent_people_by_programme(reg)
     for p in sorted(reg.programmes.values(), key=lambda p: p.id):
         entry: dict[str, Any] = {"kind": p.kind}
         if p.kind == "pairing":
@@ -181,8 +181,7 @@ def _progress(reg: Registry, this_year: int | None) -> dict[str, dict[str, Any]]
             entry["outside_years"] = prog.outside_years
         elif p.kind == "talent":
             mine = talent.get(p.id, [])
-            people = sorted(((m, t.tier, t.year) for m, held in mine for t in held), key=progress.people_order)
-            prog, tiers = progress.talent_progress(reg, p, people)
+            prog, tiers = progress.talent_progress(reg, p, people_of.get(p.id, []))
             entry["tier_names"] = [t.name for t in p.tiers]
             entry["allowances"] = {t.name: t.allowance_yuan_per_year for t in p.tiers}
             entry["tier_years"] = _tier_table(tiers)
