@@ -63,20 +63,22 @@ def test_a_page_digest_changes_exactly_when_a_dependency_does() -> None:
 
 def test_records_survive_the_file_and_a_broken_file_means_none() -> None:
     record = pagedeps.PageRecord.made("d", (("masters", "li-jun"), ("by.masters_of_unit", "u1")), "h", ("og/x.png", ("匠谱", "李军", "电工")))
-    kept = pagedeps.Records({"masters/li-jun.md": record, "masters/wang.md": replace(record, stamp=(1, 2, 3, 4, 5, 6))}, "b",
+    kept = pagedeps.Records({"masters/li-jun.md": record, "masters/wang.md": record.with_stamp((1, 2, 3, 4, 5, 6))}, "b",
                             pagedeps.Made("k", {"index.html": "d1", "assets/x.css": "d2"}, "<urlset/>", "H4sI"),
                             pagedeps.Tables("k", {"masters": {"li-jun": "d3", pagedeps.WHOLE: "d4"}}))
     assert pagedeps.load(pagedeps.dump(kept)) == kept
     assert pagedeps.load(pagedeps.dump(replace(kept, tables=None))).tables is None
     assert pagedeps.load(pagedeps.dump(kept)).pages["masters/li-jun.md"].deps == (("masters", "li-jun"), ("by.masters_of_unit", "u1"))
     # A damaged dependency line is a dependency no table has: the page's digest differs, and it is rendered again.
-    damaged = replace(record, dep_lines="masters\tli-jun\nno tab here")
+    damaged = pagedeps.PageRecord(record.digest, "masters\tli-jun\nno tab here", record.html, record.card)
     assert damaged.deps == (("masters", "li-jun"), ("no tab here", ""))
     assert record.reads(pagedeps.as_lines([("units", "u9"), ("by.masters_of_unit", "u1")]))
     assert not record.reads(pagedeps.as_lines([("masters", "li"), ("masters_of_unit", "u1"), ("by.masters_of_unit", "u")]))
     none = pagedeps.Records({})
     assert pagedeps.load("{") == none and pagedeps.load('{"format": 99, "pages": {}}') == none
     assert pagedeps.load(json.dumps({"format": pagedeps.FORMAT, "pages": {"a": [1]}})) == none
+    for damaged_record in (["d", "l", "h", ["og/x.png", "匠谱"], None], ["d", "l", "h", None, "1 2 3"], ["d", 5, "h", None, None]):
+        assert pagedeps.load(json.dumps({"format": pagedeps.FORMAT, "pages": {"a": damaged_record}})) == none
 
 
 def test_the_changed_keys_between_two_sets_of_tables() -> None:

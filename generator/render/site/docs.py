@@ -477,7 +477,7 @@ def _take_over(job: _Job, page: Page) -> bool:
                 html = handle.read()
             if os.listdir(folder) != ["index.html"] or pagedeps.html_digest(html) != record.html:
                 return False
-            record = replace(record, stamp=None)  # found good by its bytes: stamped again once in the new site
+            record = record.with_stamp(None)  # found good by its bytes: stamped again once in the new site
         links: list[tuple[str, str]] = []  # the page's Markdown and search entry, from the last build's folders
         if job.carried is not None:  # in the folders carried over: nothing to link
             if page.path not in job.present or entry not in job.present:
@@ -500,7 +500,7 @@ def _take_over(job: _Job, page: Page) -> bool:
 def taken_record(record: pagedeps.PageRecord, stamped: bool) -> pagedeps.PageRecord:
     """A taken-over profile's record for the next build: the last one, without its stamp when the page was
     found good by its bytes instead (it is stamped again once in the new site)."""
-    return record if stamped else replace(record, stamp=None)
+    return record if stamped else record.with_stamp(None)
 
 
 def _unchanged(old: Path | None, data: bytes) -> bool:

@@ -19,8 +19,8 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
 import orjson
 
@@ -223,24 +223,50 @@ class Recording:
         _SEEN = None
 
 
-@dataclass(frozen=True, slots=True)
 class PageRecord:
     """What the next build needs to take a page over: its digest and dependencies, the digest of its
     finished page, its sharing card (path and words) if it has one, and the page's ``stamp`` as it
-    was left in the site (None until the build has put it there)."""
+    was left in the site (None until the build has put it there).
 
-    digest: str
-    # The dependencies as the records file keeps them, "table\tkey" a line in sorted order: read into
-    # pairs (``deps``) only where a page is checked, in the workers. Reading all 10,000 pages' into
-    # tuples in the main process took a quarter of a second at every build.
-    dep_lines: str
-    html: str
-    card: tuple[str, tuple[str, str, str]] | None
-    stamp: tuple[int, ...] | None = None
+    Kept as the records file has it (a list, read on demand): a build reads every record and writes most
+    of them back as they were, and making each into fields and back took a second at L (100,000 pages)."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, digest: str, dep_lines: str, html: str, card: tuple[str, tuple[str, str, str]] | None,
+                 stamp: tuple[int, ...] | None = None) -> None:
+        self._data: list[Any] = [digest, dep_lines, html, [card[0], *card[1]] if card else None, list(stamp) if stamp else None]
 
     @classmethod
     def made(cls, digest: str, deps: Iterable[tuple[str, str]], html: str, card: tuple[str, tuple[str, str, str]] | None) -> PageRecord:
         return cls(digest, "\n".join(f"{t}\t{k}" for t, k in deps), html, card)
+
+    @property
+    def digest(self) -> str:
+        return cast(str, self._data[0])
+
+    @property
+    def dep_lines(self) -> str:
+        # The dependencies as the records file keeps them, "table\tkey" a line in sorted order: read into pairs
+        # (``deps``) only where a page is checked, in the workers.
+        return cast(str, self._data[1])
+
+    @property
+    def html(self) -> str:
+        return cast(str, self._data[2])
+
+    @property
+    def card(self) -> tuple[str, tuple[str, str, str]] | None:
+        card = self._data[3]
+        return (card[0], (card[1], card[2], card[3])) if card else None
+
+    @property
+    def stamp(self) -> tuple[int, ...] | None:
+        stamp = self._data[4] if len(self._data) > 4 else None  # absent: written before stamps were kept
+        return tuple(stamp) if stamp else None
+
+    def with_stamp(self, stamp: tuple[int, ...] | None) -> PageRecord:
+        return PageRecord(self.digest, self.dep_lines, self.html, self.card, stamp)
 
     @property
     def deps(self) -> tuple[tuple[str, str], ...]:
@@ -253,16 +279,31 @@ class PageRecord:
         return any(line in text for line in lines)
 
     def to_json(self) -> list[Any]:
-        return [self.digest, self.dep_lines, self.html,
-                [self.card[0], *self.card[1]] if self.card else None, list(self.stamp) if self.stamp else None]
+        return self._data if len(self._data) == 5 else [*self._data, None]
 
     @classmethod
-    def from_json(cls, data: list[Any]) -> PageRecord:
-        card = data[3]
-        stamp = data[4] if len(data) > 4 else None  # absent: written before stamps were kept
-        return cls(str(data[0]), str(data[1]), str(data[2]),
-                   (str(card[0]), (str(card[1]), str(card[2]), str(card[3]))) if card else None,
-                   tuple(int(n) for n in stamp) if stamp else None)
+    def from_json(cls, data: Any) -> PageRecord:
+        """The record as read (``to_json``'s list), its shape checked: a damaged one is a ValueError (``load``)."""
+        if not (type(data) is list and 4 <= len(data) <= 5 and type(data[0]) is str and type(data[1]) is str
+                and type(data[2]) is str):
+            raise ValueError("damaged page record")
+        card, stamp = data[3], data[4] if len(data) > 4 else None
+        if card is not None and not (type(card) is list and len(card) == 4 and all(type(part) is str for part in card)):
+            raise ValueError("damaged sharing card")
+        if stamp is not None and not (type(stamp) is list and all(type(n) is int for n in stamp)):
+            raise ValueError("damaged stamp")
+        record = cls.__new__(cls)
+        record._data = data
+        return record
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PageRecord) and self.to_json() == other.to_json()
+
+    def __hash__(self) -> int:
+        return hash((self.digest, self.dep_lines, self.html))
+
+    def __repr__(self) -> str:
+        return f"PageRecord({self.digest!r}, {self.dep_lines!r}, {self.html!r}, {self.card!r}, {self.stamp!r})"
 
 
 def as_lines(deps: Iterable[tuple[str, str]]) -> list[str]:
@@ -340,7 +381,7 @@ def stamp(folder: str) -> tuple[int, ...] | None:
 
 def stamped(records: Mapping[str, PageRecord], site: str) -> dict[str, PageRecord]:
     """``records`` with the stamp of each page that has none yet (rendered by this build), read from ``site``."""
-    return {path: record if record.stamp is not None else replace(record, stamp=stamp(os.path.join(site, path[: -len(".md")])))
+    return {path: record if record.stamp is not None else record.with_stamp(stamp(os.path.join(site, path[: -len(".md")])))
             for path, record in records.items()}
 
 
