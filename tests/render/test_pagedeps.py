@@ -81,17 +81,6 @@ def test_records_survive_the_file_and_a_broken_file_means_none() -> None:
         assert pagedeps.load(json.dumps({"format": pagedeps.FORMAT, "pages": {"a": damaged_record}})) == none
 
 
-def test_the_changed_keys_between_two_sets_of_tables() -> None:
-    before = {"masters": Tracked("masters", {"li-jun": {"name": "李军"}, "wang-qiang": {"name": "王强"}}),
-              "units": Tracked("units", {"u1": {"name": "一厂"}})}
-    after = {"masters": Tracked("masters", {"li-jun": {"name": "李俊"}, "wang-qiang": {"name": "王强"}, "zhou-min": {}}),
-             "units": Tracked("units", {"u1": {"name": "一厂"}})}
-    assert pagedeps.changed_keys(before, after) == {("masters", "li-jun"), ("masters", "zhou-min"), ("masters", pagedeps.WHOLE)}
-    assert pagedeps.changed_keys(after, after) == set()
-    gone = {"masters": after["masters"]}  # a table dropped: each of its keys and the whole of it
-    assert pagedeps.changed_keys(after, gone) == {("units", "u1"), ("units", pagedeps.WHOLE)}
-
-
 def _tables(key: str, masters: dict[str, object], units: dict[str, object]) -> pagedeps.Tables:
     return pagedeps.Tables(key, Digests({"masters": Tracked("masters", masters), "units": Tracked("units", units)}).every())
 
@@ -107,6 +96,8 @@ def test_only_the_pages_reading_a_key_whose_digest_changed_are_checked() -> None
     assert pagedeps.changed_between(before, added) == {("units", "u2"), ("units", whole)}
     assert pagedeps.changed_between(before, before) == set()
     assert pagedeps.changed_between(before, replace(before, key="another")) is None
+    gone = pagedeps.Tables("k", {"masters": before.digests["masters"]})  # a table dropped: each of its keys and the whole of it
+    assert pagedeps.changed_between(before, gone) == {("units", "u1"), ("units", whole)}
     pages = {"masters/li-jun.md": pagedeps.PageRecord.made("d", [("masters", "li-jun"), ("units", "u1")], "h", None),
              "masters/wang-qiang.md": pagedeps.PageRecord.made("d", [("masters", "wang-qiang"), ("units", "u2")], "h", None),
              "units/u1.md": pagedeps.PageRecord.made("d", [("masters", whole), ("units", "u1")], "h", None)}

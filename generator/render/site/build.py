@@ -750,13 +750,11 @@ def _show_changed(registry: Registry, config_file: Path, site_dir: Path, docs_di
                 raise SiteBuildError(f"MkDocs 构建失败：{exc}") from exc
             _CHROME.clear()
             _CHROME[chrome_key] = chrome
-        patch = render_in_place(site, ProfileSite(chrome, site_dir, key, last.pages),
+        patch = render_in_place(site, ProfileSite(chrome, site_dir, key, last.pages, last.tables),
                                 LastBuild(docs_dir, entries_dir, site_dir), limit=IN_PLACE_LIMIT, planned=planned)
     if patch is None:
         return None
-    # No tables recorded: the whole build after this one computes every profile's digest (the tables' digests
-    # would cost this save a tenth of a second at M).
-    records = pagedeps.Records(patch.records, "" if patch.entries_changed else last.bundle, last.made)
+    records = pagedeps.Records(patch.records, "" if patch.entries_changed else last.bundle, last.made, patch.tables)
     if patch.entries_changed:
         # Written first: a changed search entry leaves no bundle recorded, even should this stop half-way
         # (the pages not yet what their records say are then rendered again by the next build).

@@ -573,6 +573,7 @@ class Patch:
     records: dict[str, PageRecord]  # every profile's record now (the unchanged ones as they were)
     files: list[tuple[Path, bytes]]  # the files that differ, at their places in the last build's folders
     entries_changed: bool  # a search entry among them: the search bundle is out of date
+    tables: pagedeps.Tables  # the tables the records now agree with
 
     def apply(self, roots: Iterable[Path]) -> None:
         """Each file in one rename (a page being read is the old one or the new, never half of one)."""
@@ -596,17 +597,6 @@ class _Compiled(BytecodeCache):
 
 
 _COMPILED = _Compiled()  # render_in_place's, for the next save
-# What render_in_place last made: its key, the tables it read, and the records it left, which agree with them.
-_SHOWN: list[tuple[str, dict[str, dict[str, Any]], Mapping[str, PageRecord]]] = []
-
-
-def _since_last(tables: dict[str, dict[str, Any]], key: str, known: Mapping[str, PageRecord]) -> set[tuple[str, str]] | None:
-    """The dependencies changed since the last ``render_in_place``, when ``known`` are the records it left
-    (nobody wrote others since) and the key is the same: only the pages that read one of them need their
-    digest computed (a third of a second at M for all of them). None: every page's is computed."""
-    if not _SHOWN or _SHOWN[0][0] != key or _SHOWN[0][2] is not known:
-        return None
-    return pagedeps.changed_keys(_SHOWN[0][1], tables)
 
 
 def render_in_place(site: SiteData, profiles: ProfileSite, last: LastBuild, *, limit: int, planned: list[Page] | None = None,
@@ -626,10 +616,11 @@ def render_in_place(site: SiteData, profiles: ProfileSite, last: LastBuild, *, l
     tables = pagedeps.track(site)
     digests, key = pagedeps.Digests(tables), _pages_key(profiles, site)
     pages = [page for page in (plan_pages(site) if planned is None else planned) if is_profile(page.path)]
-    since = _since_last(tables, key, profiles.known)
-    lines = None if since is None else pagedeps.as_lines(since)
+    # As a build: the digests of the profiles that read a key whose digest changed since the records were left.
+    now = pagedeps.Tables(key, digests.every())
+    checked = pagedeps.to_check(profiles.known, profiles.known_tables, now)
     changed = [page for page in pages if (record := profiles.known.get(page.path)) is None
-               or (lines is None or record.reads(lines)) and digests.page(key, page.path, record.deps) != record.digest]
+               or (checked is None or page.path in checked) and digests.page(key, page.path, record.deps) != record.digest]
     if len(changed) > limit:
         return None
     with tempfile.TemporaryDirectory(prefix=".jiangpu-in-place-", dir=last.site.parent) as made:
@@ -646,8 +637,7 @@ def render_in_place(site: SiteData, profiles: ProfileSite, last: LastBuild, *, l
     files = [(path, data) for path, data in files if not _holds(path, data)]
     records = {page.path: _RECORDS.get(page.path) or taken_record(profiles.known[page.path], _TAKEN.get(page.path, True))
                for page in pages}
-    _SHOWN[:] = [(key, tables, records)]
-    return Patch(tuple(sorted(_RECORDS)), records, files, any(path.is_relative_to(last.entries) for path, _ in files))
+    return Patch(tuple(sorted(_RECORDS)), records, files, any(path.is_relative_to(last.entries) for path, _ in files), now)
 
 
 def _holds(path: Path, data: bytes) -> bool:

@@ -148,23 +148,6 @@ class Digests:
         return hashlib.blake2b(b"".join(parts), digest_size=16).hexdigest()
 
 
-_MISSING = object()
-
-
-def changed_keys(before: Mapping[str, dict[str, Any]], after: Mapping[str, dict[str, Any]]) -> set[tuple[str, str]]:
-    """The dependencies whose values differ between two sets of tables (``track``'s), compared as
-    Python values (1 == 1.0 == True: equal here, different in a digest — ``show_changed``, the only
-    user, is checked by the whole build after it); a table whose keys changed, as a whole too."""
-    changed: set[tuple[str, str]] = set()
-    for name in set(before) | set(after):
-        old, new = before.get(name, {}), after.get(name, {})
-        keys = set(dict.keys(new)) | set(dict.keys(old))
-        differ = {key for key in keys if dict.get(old, key, _MISSING) != dict.get(new, key, _MISSING)}
-        if differ:
-            changed |= {(name, key) for key in differ} | {(name, WHOLE)}
-    return changed
-
-
 @dataclass(frozen=True, slots=True)
 class Tables:
     """What the tables held when a build rendered its profiles: the digest under each of their keys
