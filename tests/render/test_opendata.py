@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+import orjson
 import pytest
 
 from generator.render.site import opendata
@@ -93,3 +94,26 @@ def test_lines_are_kept_in_their_file_and_taken_only_under_the_same_key(tmp_path
     assert opendata.read_lines(None, "key-1") == {}
     (tmp_path / "lines.json").write_text("{not json", encoding="utf-8")
     assert opendata.read_lines(tmp_path / "lines.json", "key-1") == {}, "a damaged file: every line made again"
+
+
+def test_each_json_file_is_its_kinds_public_views_as_one_indented_array(site: SiteData, tmp_path: Path) -> None:
+    opendata.write(site, tmp_path)
+    for stem, _label in opendata.JSON_FILES:
+        views = list(getattr(site, stem).values())
+        assert (tmp_path / f"{stem}.json").read_bytes() == orjson.dumps(views, option=orjson.OPT_INDENT_2) + b"\n"
+    empty = copy.copy(site)
+    empty.units = {}
+    opendata.write(empty, tmp_path / "empty")
+    assert (tmp_path / "empty" / "units.json").read_bytes() == b"[]\n"
+
+
+def test_a_damaged_line_in_the_last_lines_is_made_again(site: SiteData, tmp_path: Path) -> None:
+    last = opendata.write(site, tmp_path / "last")
+    damaged = {stem: dict(lines) for stem, lines in last.lines.items()}
+    first = next(iter(damaged["masters"]))
+    damaged["masters"][first] = 42  # type: ignore[assignment]  # what a hand-edited file may hold
+    damaged["talent"] = ["不是表"]  # type: ignore[assignment]
+    opendata.save_lines(tmp_path / "lines.json", "key", damaged)
+    again = opendata.write(site, tmp_path / "again", opendata.read_lines(tmp_path / "lines.json", "key"))
+    assert _files(tmp_path / "again") == _files(tmp_path / "last")
+    assert again.lines == last.lines

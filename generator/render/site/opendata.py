@@ -173,21 +173,25 @@ class Written:
     lines: Lines = field(default_factory=dict)
 
 
-def _json_files(site: SiteData) -> tuple[dict[str, bytes], dict[Source, bytes]]:
-    """Each kind's JSON file, as ``orjson.dumps(views, option=OPT_INDENT_2)`` writes it, made of each
-    view's own dump; and a digest of each view's dump (what the view holds)."""
-    files: dict[str, bytes] = {}
+def _write_json_files(site: SiteData, folder: Path) -> dict[Source, bytes]:
+    """Each kind's JSON file, as ``orjson.dumps(views, option=OPT_INDENT_2)`` writes it, made of each view's own
+    dump and written as it is made (at L the masters' file is 65 MB: kept whole, it and its parts were most of the
+    memory of the process writing the open data); returns a digest of each view's dump (what the view holds)."""
     digests: dict[Source, bytes] = {}
     for stem, _label in JSON_FILES:
-        parts: list[bytes] = []
-        for key, view in dict.items(getattr(site, stem)):  # dict's own: no page's dependency is noted here
-            part = orjson.dumps(view, option=orjson.OPT_INDENT_2)
-            digests[(stem, key)] = hashlib.blake2b(part, digest_size=12).digest()
-            # Indented here, and only that copy kept: orjson's own buffer is several times the text.
-            parts.append(part.replace(b"\n", b"\n  "))
-        files[stem] = b"[\n  " + b",\n  ".join(parts) + b"\n]\n" if parts else b"[]\n"
-    return files, digests
+        with open(folder / f"{stem}.json", "wb", buffering=_BUFFER) as out:
+            glue = b"[\n  "
+            for key, view in dict.items(getattr(site, stem)):  # dict's own: no page's dependency is noted here
+                part = orjson.dumps(view, option=orjson.OPT_INDENT_2)
+                digests[(stem, key)] = hashlib.blake2b(part, digest_size=12).digest()
+                out.write(glue)
+                out.write(part.replace(b"\n", b"\n  "))
+                glue = b",\n  "
+            out.write(b"[]\n" if glue == b"[\n  " else b"\n]\n")
+    return digests
 
+
+_BUFFER = 1 << 20  # the open data's files are written a row at a time: in large blocks
 
 _MISSING = bytes(12)  # the digest of a record that is not there (every digest has this width)
 
@@ -207,7 +211,7 @@ def _table_lines(site: SiteData, table: Table, digests: Mapping[Source, bytes], 
             inputs += [digests.get(ref, _MISSING) for ref in refs(row)]
         key = hashlib.blake2b(b"".join(inputs), digest_size=16).hexdigest()
         line = known.get(key)
-        if line is None:
+        if not isinstance(line, str):  # none, or a damaged file's
             writer.writerow([csv_cell(column.value(site, row)) for column in table.columns])
             line = made.pop()
         lines.append((key, line))
@@ -215,21 +219,26 @@ def _table_lines(site: SiteData, table: Table, digests: Mapping[Source, bytes], 
 
 
 def read_lines(path: Path | None, key: str) -> Lines:
-    """The lines a build saved in ``path`` (``save_lines``), when made under ``key`` (the same code), else none."""
+    """The lines a build saved in ``path`` (``save_lines``), when made under ``key`` (the same code), else none.
+    Taken as parsed (copied, they were 100 MB more at L): a line of another type is never used (``_table_lines``)."""
     try:
         data = orjson.loads(path.read_bytes()) if path is not None else None
-        if isinstance(data, dict) and data.get("key") == key:
-            return {str(t): {str(k): str(v) for k, v in dict(lines).items()} for t, lines in dict(data["tables"]).items()}
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        pass  # unreadable: every line is made again
+    except (OSError, ValueError):
+        return {}  # unreadable: every line is made again
+    if isinstance(data, dict) and data.get("key") == key and isinstance(data.get("tables"), dict):
+        return {table: lines for table, lines in data["tables"].items() if isinstance(lines, dict)}
     return {}
 
 
 def save_lines(path: Path, key: str, lines: Lines) -> None:
     """Each table's lines by their inputs' digest, for the next build (``read_lines``): a file of their own, read and
     written by the process that writes the open data (at L they were most of the build's records, which the main
-    process read and wrote at every build)."""
-    path.write_bytes(orjson.dumps({"key": key, "tables": lines}))
+    process read and wrote at every build). A table at a time: the whole file is 47 MB at L."""
+    with open(path, "wb", buffering=_BUFFER) as out:
+        out.write(b'{"key":' + orjson.dumps(key) + b',"tables":{')
+        for n, (table, table_lines) in enumerate(lines.items()):
+            out.write(b"," * (n > 0) + orjson.dumps(table) + b":" + orjson.dumps(table_lines))
+        out.write(b"}}")
 
 
 def write(site: SiteData, folder: Path, known: Mapping[str, Mapping[str, str]] | None = None) -> Written:
@@ -237,14 +246,15 @@ def write(site: SiteData, folder: Path, known: Mapping[str, Mapping[str, str]] |
     (``Written.lines``), taken again for a row whose inputs are the same: give them only when they
     were made by the same code (the build's key)."""
     folder.mkdir(parents=True, exist_ok=True)
-    files, digests = _json_files(site)
-    for stem, data in files.items():
-        (folder / f"{stem}.json").write_bytes(data)
+    digests = _write_json_files(site, folder)
     written = Written()
     for table in TABLES:
         lines = _table_lines(site, table, digests, (known or {}).get(table.stem, {}))
         # A BOM so that Excel opens the Chinese text correctly.
-        (folder / f"{table.stem}.csv").write_text("\ufeff" + to_csv(table, (line for _, line in lines)), encoding="utf-8")
+        with open(folder / f"{table.stem}.csv", "w", encoding="utf-8", buffering=_BUFFER) as out:
+            out.write("\ufeff" + to_csv(table, ()))
+            for _, line in lines:
+                out.write(line)
         written.tables.append((table, len(lines)))
         written.lines[table.stem] = dict(lines)
     (folder / "datapackage.json").write_text(json.dumps(datapackage(written.tables), ensure_ascii=False, indent=1) + "\n",
