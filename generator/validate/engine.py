@@ -113,6 +113,7 @@ def _check_with_cache(files: list[RecordFile], jobs: int | None, cache_dir: Path
         cache.store(checked)
     if checked or cache.restamped:
         cache.save()
-    by_path = {c.file.path: c for c in checked}
-    by_path.update({f.path: CheckedFile(f, data, diags) for f, data, diags in fresh})
-    return [by_path[f.path] for f in files]
+    # Both lists keep the files' order (split's two are parts of it, check_files keeps its own): merged, not looked up.
+    stale_ids = {id(file) for file in stale}
+    made, taken = iter(checked), iter(fresh)
+    return [next(made) if id(file) in stale_ids else CheckedFile(*next(taken)) for file in files]
