@@ -11,7 +11,7 @@ import orjson
 import pytest
 
 from generator.render.site import opendata
-from generator.render.site.data import SiteData, build_site_data
+from generator.render.site.data import HONOUR_LEVELS, SiteData, build_site_data
 from generator.validate.engine import validate
 from tests.conftest import REPO
 
@@ -117,3 +117,22 @@ def test_a_damaged_line_in_the_last_lines_is_made_again(site: SiteData, tmp_path
     again = opendata.write(site, tmp_path / "again", opendata.read_lines(tmp_path / "lines.json", "key"))
     assert _files(tmp_path / "again") == _files(tmp_path / "last")
     assert again.lines == last.lines
+
+
+def test_honour_rows_are_newest_first_by_holder_and_name_and_ties_keep_the_sites_order(site: SiteData) -> None:
+    tied = copy.deepcopy(site)
+    master = tied.masters[_some(tied.masters, "honours")]
+    first = master["honours"][0]
+    # Same year, holder and name, put where the order they are listed in is not the levels' order.
+    rank = HONOUR_LEVELS.index(first["level"])
+    if rank + 1 < len(HONOUR_LEVELS):
+        master["honours"] = [{**first, "level": HONOUR_LEVELS[rank + 1]}, *master["honours"]]
+    else:
+        master["honours"] = [*master["honours"], {**first, "level": HONOUR_LEVELS[rank - 1]}]
+    studio = tied.studios[_some(tied.studios, "honours")]
+    tied.masters[studio["id"]] = {**master, "id": studio["id"], "honours": [dict(studio["honours"][0])]}  # ids of two kinds
+    wanted = [((h["holder_kind"], h["holder"]), h["name"], h["level"], h["year"], h["holder_name"])
+              for h in sorted(tied.honours(), key=lambda h: (-h["year"], h["holder"], h["name"]))]
+    rows = opendata._honour_rows(tied)
+    assert [(source, r["name"], r["level"], r["year"], r["holder_name"]) for source, r in rows] == wanted
+    assert {r["holder_kind"] for _, r in rows} == {"名匠", "工作室"}
