@@ -510,6 +510,21 @@ def test_a_profiles_sitemap_date_is_its_records_last_change(tmp_path: Path) -> N
     assert gzip.decompress((tmp_path / "sitemap.xml.gz").read_bytes()).decode("utf-8") == text
 
 
+def test_profiles_enter_the_sitemap_as_mkdocs_writes_its_own_entries(tmp_path: Path) -> None:
+    """The profiles (not built by MkDocs) are given the home page's entry with their address, dated by their
+    record's last change, in address order among MkDocs' own."""
+    from generator.render.site.assemble import sort_sitemap
+
+    entry = "\n    <url>\n         <loc>{}</loc>\n         <lastmod>{}</lastmod>\n    </url>"
+    own = "".join(entry.format(u, "2026-11-30") for u in ("https://x.org/progress/", "https://x.org/"))
+    (tmp_path / "sitemap.xml").write_text(f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset>{own}\n</urlset>', encoding="utf-8")
+    sort_sitemap(tmp_path, {"masters/li-jun/": "2024-05-06"}, ["studios/gang/", "masters/li-jun/"])
+    wanted = [("https://x.org/", "2026-11-30"), ("https://x.org/masters/li-jun/", "2024-05-06"),
+              ("https://x.org/progress/", "2026-11-30"), ("https://x.org/studios/gang/", "2026-11-30")]
+    body = "".join(entry.format(u, d) for u, d in wanted)
+    assert (tmp_path / "sitemap.xml").read_text(encoding="utf-8") == f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset>{body}\n</urlset>'
+
+
 def test_a_masters_lineage_is_drawn_with_the_same_people_as_its_list(sample_site: Path) -> None:
     """王小军 learned from 李军 and taught two apprentices: the picture (SVG, built at build time, hidden from
     screen readers) holds the teacher, the master and the masked apprentices the list below it names."""

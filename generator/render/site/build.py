@@ -33,7 +33,6 @@ from generator.render import readings
 from generator.render.cms import CmsError, CmsOptions, decap_package, write_admin
 from generator.render.site import carry, keys, pagedeps
 from generator.render.site.assemble import (
-    add_to_sitemap,
     differs,
     link_tree,
     made_by_mkdocs,
@@ -521,8 +520,7 @@ def build_site(
                 made_now = made_by_mkdocs(site, made_key) if mkdocs_ran else last.made
                 # While the indexer works: the sitemap, whether anything besides the profiles changed, and (when
                 # nobody serves the site meanwhile, as in ``build``) the profiles taken into the new site.
-                add_to_sitemap(site, [page_url(p) for p in profiles])
-                sort_sitemap(site, _profile_dates(history))
+                sort_sitemap(site, _profile_dates(history), [page_url(p) for p in profiles])
                 others = clean or differs(site, site_dir, skip={BUNDLE}) \
                     or any(differs(docs / folder, site_dir / folder, both_ways=True) for folder in beside)
                 if commit is None:
