@@ -122,12 +122,15 @@ def test_the_indexer_starts_once_every_entry_is_written_before_the_pages_are(tmp
     assert (site / "masters" / "li-jun" / "index.html").is_file()
 
 
-def test_a_forked_child_that_dies_fails_the_build_and_the_last_site_stays(tmp_path: Path,
-                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("child", ["_write_aside", "_write_extras"])
+def test_a_forked_child_that_dies_fails_the_build_and_the_last_site_stays(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                         child: str) -> None:
+    """The open data's child, and the lists' files' child (forked while the workers render)."""
     monkeypatch.setattr(docs, "PARALLEL_THRESHOLD", 1)
     site = build_sample_site(tmp_path)
     before = _tree_digest(site)
-    monkeypatch.setattr(docs, "_write_aside", lambda *_args: os.kill(os.getpid(), signal.SIGKILL))
-    with pytest.raises(SiteBuildError, match=r"生成开放数据和在线编辑器失败：子进程意外退出（退出码 -9）"):
+    parent = os.getpid()
+    monkeypatch.setattr(docs, child, lambda *_args: os.getpid() != parent and os.kill(os.getpid(), signal.SIGKILL))
+    with pytest.raises(SiteBuildError, match=r"生成开放数据、在线编辑器或列表数据失败：子进程意外退出（退出码 -9）"):
         build_sample_site(tmp_path)
     assert _tree_digest(site) == before

@@ -409,7 +409,7 @@ def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, enviro
                 editor.result()
             return count
     except ChildLost as exc:
-        raise SiteBuildError(f"生成开放数据和在线编辑器失败：{exc}") from exc
+        raise SiteBuildError(f"生成开放数据、在线编辑器或列表数据失败：{exc}") from exc
 
 
 def build_site(
