@@ -119,6 +119,17 @@ def test_every_digest_is_the_one_a_page_takes() -> None:
                      "units": {pagedeps.WHOLE: fresh.of("units", pagedeps.WHOLE)}}
 
 
+def test_a_table_with_keys_of_several_types_has_a_digest_and_a_string_keyed_one_keeps_its_own() -> None:
+    mixed = {"units": Tracked("units", {"b": 1, 2: "two", "a": 3, None: 4})}
+    whole = Digests(mixed).every()["units"][pagedeps.WHOLE]
+    assert whole == Digests(mixed).of("units", pagedeps.WHOLE)
+    assert whole == Digests({"units": Tracked("units", {None: 4, "a": 3, 2: "two", "b": 1})}).every()["units"][pagedeps.WHOLE]
+    plain = {"units": Tracked("units", {"b": 1, "a": 3})}
+    digest = pagedeps.hashlib.blake2b(pagedeps._canonical([("a", Digests(plain).of("units", "a")), ("b", Digests(plain).of("units", "b"))]),
+                                      digest_size=12).hexdigest()
+    assert Digests(plain).every()["units"][pagedeps.WHOLE] == digest, "string keys in their order, as recorded before"
+
+
 def test_a_page_listing_honours_depends_on_every_master_and_studio_each_time_it_asks() -> None:
     """SiteData.honours is made once a build (five parts ask for it); a page asking after it was made still
     depends on every master and studio, as the first asker does, and gets the same list (its own copy)."""

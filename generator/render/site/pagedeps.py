@@ -102,6 +102,15 @@ def _canonical(value: Any) -> bytes:
         return repr(value).encode("utf-8")
 
 
+def _in_key_order(items: list[tuple[Any, str]]) -> list[tuple[Any, str]]:
+    """A table's ``(key, digest)`` pairs in key order: every table's keys are strings, sorted as they are; keys of
+    other types after them, by their type's name and repr (sorting a number with a string raised a TypeError)."""
+    try:
+        return sorted(items)
+    except TypeError:
+        return sorted(items, key=lambda item: ("", item[0]) if type(item[0]) is str else (type(item[0]).__name__, repr(item[0])))
+
+
 class Digests:
     """The digest of what a table holds under a key (memoized: a build asks for each many times)."""
 
@@ -116,7 +125,7 @@ class Digests:
             # dict's own methods: reading for a digest is not a page's dependency.
             data = self._tables.get(table, {})
             if key == WHOLE:
-                value: Any = sorted((k, self.of(table, k)) for k in dict.keys(data))
+                value: Any = _in_key_order([(k, self.of(table, k)) for k in dict.keys(data)])
             else:
                 value = dict.get(data, key, ("missing",))
             found = self._memo[(table, key)] = hashlib.blake2b(_canonical(value), digest_size=12).hexdigest()
@@ -132,7 +141,7 @@ class Digests:
             # the whole table's digest takes its value.
             found = every[name] = {key: hashlib.blake2b(_canonical(value), digest_size=12).hexdigest()
                                    for key, value in dict.items(table) if type(key) is str}
-            whole = sorted((key, found[key] if type(key) is str else self.of(name, key)) for key in dict.keys(table))
+            whole = _in_key_order([(key, found[key] if type(key) is str else self.of(name, key)) for key in dict.keys(table)])
             found[WHOLE] = self._memo[(name, WHOLE)] = hashlib.blake2b(_canonical(whole), digest_size=12).hexdigest()
         return every
 
