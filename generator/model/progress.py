@@ -295,6 +295,27 @@ def _held(rank: Mapping[str, int], people: list[tuple[Master, str, int]], year: 
     return list(held.values())
 
 
+def _held_by_year(rank: Mapping[str, int], people: list[tuple[Master, str, int]],
+                  years: list[int]) -> dict[int, list[tuple[Master, str, int]]]:
+    """``_held`` for each of ``years``. People in the order of their years (``people_order``, as ``talent_people``
+    gives them): a year's holders are those of the people named up to it, a prefix, so one pass builds every year's
+    (a pass a year took 0.6 s at L, with ten programmes of ten years). Otherwise, a pass a year."""
+    if any(people[i][2] > people[i + 1][2] for i in range(len(people) - 1)):
+        return {year: _held(rank, people, year) for year in years}
+    found: dict[int, list[tuple[Master, str, int]]] = {}
+    held: dict[str, tuple[Master, str, int]] = {}
+    at = 0
+    for year in sorted(years):
+        while at < len(people) and people[at][2] <= year:
+            master, tier, named = people[at]
+            before = held.get(master.id)
+            if before is None or rank.get(tier, 99) < rank.get(before[1], 99):
+                held[master.id] = (master, tier, named)
+            at += 1
+        found[year] = list(held.values())
+    return {year: found[year] for year in years}
+
+
 def talent_progress(registry: Registry, programme: Programme,
                     people: list[tuple[Master, str, int]] | None = None) -> tuple[Progress, list[TierYear]]:
     """Each tier's yearly selections against its quota and its holders that year (the allowance
@@ -305,7 +326,7 @@ def talent_progress(registry: Registry, programme: Programme,
     rows: list[TierYear] = []
     years = [programme.start_year + offset for offset in range(programme.years)]
     rank = {t.name: i for i, t in enumerate(programme.tiers)}
-    held = {year: _held(rank, people, year) for year in years}
+    held = _held_by_year(rank, people, years)
     holding = {year: Counter(tier for _, tier, _ in held[year]) for year in years}
     paying = {year: Counter(tier for m, tier, _ in held[year] if paid_in(m, year)) for year in years}
     for tier in programme.tiers:

@@ -128,3 +128,25 @@ def test_nanxun_has_one_plan_figure_and_says_why_the_tiers_differ() -> None:
     assert "每年 1100 名（100+200+800）" in entry["quota_note"] and "每年 1000 名计算" in entry["quota_note"]
     assert {row.plan for row in entry["chart"].rows} == {1000}
     assert [y["plan"] for y in entry["years"]][:3] == [1000, 2000, 3000]
+
+
+def test_every_years_holders_in_one_pass_are_each_years_own() -> None:
+    """``talent_progress`` takes each year's holders from one pass over the people (in the order of their years);
+    they must be those a pass for that year alone finds: promotions, a second naming to the same tier, people named
+    later, years before and after; people out of order are passed once a year, as before."""
+    from generator.model.progress import _held, _held_by_year
+
+    class Person:
+        def __init__(self, master_id: str) -> None:
+            self.id = master_id
+
+    a, b, c = Person("a"), Person("b"), Person("c")
+    rank = {"南浔工匠": 0, "首席技工": 1, "技术标兵": 2}
+    people = [(a, "技术标兵", 2018), (b, "首席技工", 2018), (a, "首席技工", 2020), (c, "技术标兵", 2020), (a, "技术标兵", 2021),
+              (b, "首席技工", 2022), (c, "其他", 2022), (b, "南浔工匠", 2024)]
+    years = [2019, 2017, 2018, 2020, 2021, 2022, 2023, 2024, 2030]
+    for order in (people, list(reversed(people)), people[3:] + people[:3]):
+        wanted = {year: _held(rank, order, year) for year in years}  # type: ignore[arg-type]
+        found = _held_by_year(rank, order, years)  # type: ignore[arg-type]
+        assert list(found) == years and found == wanted
+    assert _held_by_year(rank, people, [2022])[2022] == [(a, "首席技工", 2020), (b, "首席技工", 2018), (c, "技术标兵", 2020)]  # type: ignore[arg-type]
