@@ -286,13 +286,18 @@ def talent_holders(registry: Registry, programme: Programme, year: int,
 def _held(rank: Mapping[str, int], people: list[tuple[Master, str, int]], year: int) -> list[tuple[Master, str, int]]:
     """``talent_holders`` in no particular order (counting them needs none: sorting took most of the time)."""
     held: dict[str, tuple[Master, str, int]] = {}
-    for master, tier, named in people:
-        if named > year:
-            continue
-        before = held.get(master.id)
-        if before is None or rank.get(tier, 99) < rank.get(before[1], 99):
-            held[master.id] = (master, tier, named)
+    for person in people:
+        if person[2] <= year:
+            _hold(held, rank, person)
     return list(held.values())
+
+
+def _hold(held: dict[str, tuple[Master, str, int]], rank: Mapping[str, int], person: tuple[Master, str, int]) -> None:
+    """``person`` (master, tier, year named) taken into ``held``: a master holds the highest tier named to, the
+    first naming to it."""
+    before = held.get(person[0].id)
+    if before is None or rank.get(person[1], 99) < rank.get(before[1], 99):
+        held[person[0].id] = person
 
 
 def _held_by_year(rank: Mapping[str, int], people: list[tuple[Master, str, int]],
@@ -307,10 +312,7 @@ def _held_by_year(rank: Mapping[str, int], people: list[tuple[Master, str, int]]
     at = 0
     for year in sorted(years):
         while at < len(people) and people[at][2] <= year:
-            master, tier, named = people[at]
-            before = held.get(master.id)
-            if before is None or rank.get(tier, 99) < rank.get(before[1], 99):
-                held[master.id] = (master, tier, named)
+            _hold(held, rank, people[at])
             at += 1
         found[year] = list(held.values())
     return {year: found[year] for year in years}

@@ -88,7 +88,6 @@ class FileCache:
     entries: dict[str, Entry]
     _digests: dict[str, str] = field(default_factory=dict)
     _stamps: dict[str, list[int]] = field(default_factory=dict)  # of the files read now, to be recorded
-    restamped: bool = False  # a file found unchanged by its bytes got a new stamp: the cache is worth saving
     _set: dict[str, Entry] = field(default_factory=dict)  # the entries stored or restamped since read: the journal's
     _sizes: tuple[int, int] = (0, 0)  # the file's and the journal's, when read
 
@@ -151,8 +150,7 @@ class FileCache:
                 fresh.append((file, known[1], [_diagnostic(d, file.path) for d in known[2]] if known[2] else []))
                 if known[3] != stamps.get(key):
                     known[3] = stamps.get(key)
-                    self._set[key] = known
-                    self.restamped = True
+                    self._set[key] = known  # found unchanged by its bytes, with a new stamp: worth saving
             else:
                 stale.append(file)
         return fresh, stale

@@ -111,8 +111,7 @@ def _check_with_cache(files: list[RecordFile], jobs: int | None, cache_dir: Path
     checked = check_files(stale, jobs)
     if checked:
         cache.store(checked)
-    if checked or cache.restamped:
-        cache.save()
+    cache.save()  # what was set since read (checked now, or stamped again), if anything
     # Both lists keep the files' order (split's two are parts of it, check_files keeps its own): merged, not looked up.
     stale_ids = {id(file) for file in stale}
     made, taken = iter(checked), iter(fresh)

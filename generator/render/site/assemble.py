@@ -218,7 +218,7 @@ def sort_sitemap(site: Path, dated: Mapping[str, str] | None = None, added: Sequ
         return
     home = min(located, key=lambda item: len(item[0]))
     if dated:
-        located = [(loc, _dated(b, dated[_page_of(loc)]) if _page_of(loc) in dated else b) for loc, b in located]
+        located = [_dated(loc, b, dated) for loc, b in located]
     located += _added(home, added, dated or {})
     first = _URL_BLOCK.search(text)
     assert first is not None
@@ -231,8 +231,10 @@ def sort_sitemap(site: Path, dated: Mapping[str, str] | None = None, added: Sequ
         gz.write(text.encode("utf-8"))
 
 
-def _dated(block: str, day: str) -> str:
-    return _LASTMOD.sub(f"<lastmod>{day}</lastmod>", block)
+def _dated(loc: str, block: str, dated: Mapping[str, str]) -> tuple[str, str]:
+    """``(loc, block)`` with the date ``dated`` has for its page, if any."""
+    day = dated.get(_page_of(loc))
+    return (loc, block if day is None else _LASTMOD.sub(f"<lastmod>{day}</lastmod>", block))
 
 
 def _added(home: tuple[str, str], urls: Sequence[str], dated: Mapping[str, str]) -> list[tuple[str, str]]:
@@ -246,7 +248,7 @@ def _added(home: tuple[str, str], urls: Sequence[str], dated: Mapping[str, str])
     if block.count(address) != 1 or day is None or _LASTMOD.search(before) or _LASTMOD.search(after, day.end()):
         # Not the shape MkDocs writes: each entry made as the rule says.
         made = [(base + url, block.replace(address, f"<loc>{base}{url}</loc>")) for url in urls]
-        return [(loc, _dated(b, dated[_page_of(loc)]) if _page_of(loc) in dated else b) for loc, b in made]
+        return [_dated(loc, b, dated) for loc, b in made]
     between, rest = after[: day.start()], after[day.end():]
     entries = []
     for url in urls:

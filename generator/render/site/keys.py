@@ -57,15 +57,13 @@ def bundle_digest(folder: Path) -> str:
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
                 walk(entry.path, f"{prefix}{entry.name}/")
-            elif entry.is_file() and prefix == "fragment/":
-                names.append(f"{prefix}{entry.name}\0{0}\0")
+            elif entry.is_file() and prefix == "fragment/":  # its name stands for its bytes: size 0, not read
+                names.append(f"{prefix}{entry.name}\0" "0\0")
             elif entry.is_file():
                 names.append(f"{prefix}{entry.name}\0{entry.stat().st_size}\0")
                 with open(entry.path, "rb") as handle:
-                    content = handle.read()
-                hasher.update("".join(names).encode())
+                    hasher.update("".join(names).encode() + handle.read() + b"\0")
                 names.clear()
-                hasher.update(content + b"\0")
 
     walk(str(folder), "")
     hasher.update("".join(names).encode())
