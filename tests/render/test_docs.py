@@ -95,16 +95,20 @@ def test_workers_and_the_forked_files_write_what_one_process_writes(sample_site:
 def test_the_indexer_starts_once_every_entry_is_written_before_the_pages_are(tmp_path: Path,
                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """The workers write their pages' search entries first, and this process its own before it makes the lists: the
-    indexer starts then, while they render the pages (at M, five seconds earlier). It must never start on a folder
-    of entries still being written."""
+    indexer starts then, while they render the pages (at M, five seconds earlier). Its process is forked as the
+    workers start and waits for them: it must never read a folder of entries still being written."""
     from generator.render.site import build
 
     monkeypatch.setattr(docs, "PARALLEL_THRESHOLD", 1)
-    real_render, real_index = docs._render_page, build._index_checked
+    real_render, real_first, real_index = docs._render_page, docs._first, build.index_entries
 
     def slow(job: Any, first: Any) -> Any:  # the workers' pages take a while: the index must not wait for them
         time.sleep(0.05)
         return real_render(job, first)
+
+    def slow_entry(job: Any, page: Any) -> Any:  # and their entries too: the indexer, already forked, must wait
+        time.sleep(0.01)
+        return real_first(job, page)
 
     def noted(entries: Path, *args: Any) -> Any:  # in the indexer's child: what was there when it started
         shown = sorted(p.relative_to(entries).as_posix() for p in entries.rglob("*.html"))
@@ -113,7 +117,8 @@ def test_the_indexer_starts_once_every_entry_is_written_before_the_pages_are(tmp
         return real_index(entries, *args)
 
     monkeypatch.setattr(docs, "_render_page", slow)
-    monkeypatch.setattr(build, "_index_checked", noted)
+    monkeypatch.setattr(docs, "_first", slow_entry)
+    monkeypatch.setattr(build, "index_entries", noted)
     site = build_sample_site(tmp_path)
     pages, *shown = (tmp_path / "at-start.txt").read_text().splitlines()
     entries = sorted(p.relative_to(tmp_path / build.ENTRIES).as_posix() for p in (tmp_path / build.ENTRIES).rglob("*.html"))

@@ -52,6 +52,7 @@ from generator.render.site.docs import (
     FORMS_PAGE,
     DataLines,
     Deferred,
+    EntriesDone,
     LastBuild,
     ProfileSite,
     check_stopped,
@@ -372,7 +373,7 @@ def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, enviro
                 history: Mapping[str, date] | None = None, entries: Path | None = None,
                 profiles: Callable[[list[str]], ProfileSite] | None = None, cache: Path | None = None,
                 last: LastBuild | None = None, stop: Callable[[], bool] | None = None, defer: Deferred | None = None,
-                entries_done: Callable[[], object] | None = None, settle: Callable[[], object] | None = None,
+                entries_done: EntriesDone | None = None, settle: Callable[[], object] | None = None,
                 lines: DataLines | None = None) -> int:
     """The docs folder; with ``environ`` (to find the Chinese font) the blank forms too;
     with ``entries``, the pages' search entries there, for the indexer; with ``profiles``, the
@@ -481,10 +482,13 @@ def build_site(
             with _source_date(epoch), ExitStack() as running:
                 started: list[tuple[_Indexer, bool]] = []  # the indexer, and whether it only copies the last bundle (deferred)
 
-                def start_index() -> None:
+                def start_index(written: Callable[[], None] | None) -> bool:
                     # The search index is built from the entries while the cards are drawn and MkDocs builds the
                     # other pages (a separate process). The last bundle, checked against its digest (there, in
-                    # ``build``), is the one Pagefind wrote over the last entries.
+                    # ``build``), is the one Pagefind wrote over the last entries. ``written`` (docs.EntriesDone):
+                    # the indexer waits for the entries; serve's, which first compares them with the last ones, cannot.
+                    if written is not None and defer_index:
+                        return False
                     trusted = not clean and bool(last.bundle) and keys.bundle_digest(site_dir / BUNDLE) == last.bundle \
                         if defer_index else None
                     # Deferred (serve), where a search entry changed, the last bundle stands in (recorded as no bundle:
@@ -494,8 +498,9 @@ def build_site(
                     checked = "" if clean or trusted is False else last.bundle
                     indexer = _Indexer(link_tree, site_dir / BUNDLE, site_work / "pagefind") if deferred else \
                         _Indexer(_index_checked, entries, site_work / "pagefind", (site_dir / BUNDLE, entries_dir), checked, stop,
-                                 docs_work / CARRIED, bundle_journal)
+                                 docs_work / CARRIED, bundle_journal, written)
                     started.append((running.enter_context(indexer), deferred))
+                    return True
 
                 left_out = Deferred(defer_artefacts)
                 pages = render_docs(registry, docs, options, environ if environ is not None else os.environ, history, entries,
@@ -655,13 +660,16 @@ def _index_lost(message: str) -> SearchIndexError:
 
 def _index_checked(entries: Path, output: Path, last: tuple[Path, Path], expected: str,
                    stop: Callable[[], bool] | None = None, carried: Path | None = None,
-                   journal: Path | None = None) -> tuple[int | None, str]:
+                   journal: Path | None = None, written: Callable[[], None] | None = None) -> tuple[int | None, str]:
     """``index_entries`` in the indexer's process, with the two walks over the bundles that held up the main
     process before (at L, 100,000 fragments: a second or two each): the last bundle taken only when its
     digest is ``expected`` (else every entry is indexed), and the new bundle's digest, returned with the result.
     ``carried``: the journal of the folders the docs moved from the last build's (some of them the entries');
-    ``journal``: where moving the last bundle's fragments into the new one is journalled (``update_bundle``)."""
+    ``journal``: where moving the last bundle's fragments into the new one is journalled (``update_bundle``).
+    ``written``, when given, returns once the entries are all written: the last bundle is checked meanwhile."""
     trusted = bool(expected) and keys.bundle_digest(last[0]) == expected
+    if written is not None:
+        written()
     moved = carry.replaced(carried, entries) if carried is not None else {}
     updated = index_entries(entries, output, last if trusted else None, stop, moved, journal)
     return updated, keys.bundle_digest(output)

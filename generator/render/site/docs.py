@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from contextlib import nullcontext
@@ -535,6 +536,19 @@ def _render_share(share: tuple[int, int], counted: bool = False) -> Share:
     return _pages_after(_JOB, firsts, len(mine))
 
 
+# ``entries_done(wait)``: ``wait`` None once every search entry is written; else a function returning once they are,
+# to be called only in a process forked after (this one writes its own entries later). True: the indexer is started.
+EntriesDone = Callable[[Callable[[], None] | None], bool]
+
+
+def _all_counted(counter: Any, expected: int) -> Callable[[], None]:
+    """A wait for ``expected`` processes to count themselves in ``counter`` (``_ENTRIES``: the workers and this one)."""
+    def until_counted() -> None:
+        while counter.value < expected:
+            time.sleep(0.002)
+    return until_counted
+
+
 def _entries_first(job: _Job, pages: list[Page]) -> list[_First]:
     """The pages' search entries, rendered (``_first``: the profiles the last build shows as they are, taken
     over) and written; what is left to render of each page, for ``_pages_after``."""
@@ -817,7 +831,7 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
                entries: Path | None = None,
                profiles: Callable[[list[str]], ProfileSite] | None = None, cache: Path | None = None,
                last: LastBuild | None = None, stop: Callable[[], bool] | None = None, defer: Deferred | None = None,
-               entries_done: Callable[[], object] | None = None, beside: Callable[[], object] | None = None,
+               entries_done: EntriesDone | None = None, beside: Callable[[], object] | None = None,
                lines: DataLines | None = None) -> int:
     """Write the whole docs folder into ``out`` (new, or holding only the photos); return the page count.
     ``forms`` lists the downloadable forms, or is a function that writes them and lists them: it
@@ -831,7 +845,8 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
     the workers render, ends the build early (``Cancelled``: in ``serve``, a newer save made it stale).
     ``defer`` asked: sharing cards not drawn before are left out (and said in ``defer.left``).
     ``entries_done`` is called once every search entry is written, before the cards are drawn: the
-    indexer can start then. ``beside`` writes other files (the editor) from the site's tables, as the open data:
+    indexer can start then; with workers, it is called first as they start, with a function that returns once
+    every entry is written (``EntriesDone``). ``beside`` writes other files (the editor) from the site's tables, as the open data:
     with workers, both in a child process forked first, on the core this one leaves idle until the workers
     start (``forked.Forked``). ``lines``: where the open data's lines of the last build are, and where this one's go."""
     check_stopped(stop)
@@ -857,7 +872,7 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
 def _write_pages(site: SiteData, out: Path, pages: list[Page], *, forms: Forms, templates: Path, jobs: int,
                  entries: Path | None, profiles: Callable[[list[str]], ProfileSite] | None, cache: Path | None,
                  last: LastBuild, stop: Callable[[], bool] | None, defer: Deferred,
-                 entries_done: Callable[[], object] | None, aside: Callable[[], object]) -> int:
+                 entries_done: EntriesDone | None, aside: Callable[[], object]) -> int:
     """``write_docs``' pages, search entries and sharing cards, and the files beside them, with ``jobs`` workers
     (1: none); ``aside`` is called in this process meanwhile."""
     global _JOB, _ENTRIES
@@ -896,7 +911,7 @@ def _write_pages(site: SiteData, out: Path, pages: list[Page], *, forms: Forms, 
             return
         if (_ENTRIES is not None and _ENTRIES.value == len(running) + 1) or all(f.done() for f in running):
             announced = True
-            entries_done()
+            entries_done(None)
 
     def beside_pages(running: list[Future[Any]]) -> list[Share]:
         """This process's part while the workers render: its pages (the lists, the forms' page), the forms,
@@ -946,10 +961,14 @@ def _write_pages(site: SiteData, out: Path, pages: list[Page], *, forms: Forms, 
                 done += beside_pages([])
             else:
                 running = [pool.submit(_render_share, share, True) for share in shares]
+                if entries_done is not None:
+                    # The indexer forked now, told how to wait, starts the moment the last entry is written, rather
+                    # than when this process, busy with the lists, next asks (at M it was the last one busy).
+                    announced = bool(entries_done(_all_counted(_ENTRIES, jobs + 1)))
                 done = beside_pages(running)  # meanwhile, in this otherwise idle process
                 done += _results(pool, running, stop, lambda: entries_ready(running))
             if not announced and entries_done is not None:
-                entries_done()
+                entries_done(None)
             # Cards by their names' hash, one share a process: no two draw the same card.
             parts: list[dict[str, tuple[str, str, str]]] = [{} for _ in range(1 if serial else jobs)]
             for _, asked, records, rendered, taken in done:
