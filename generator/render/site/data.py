@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -109,6 +110,16 @@ class SiteData:
         self._honours = (made_from, sorted(rows, key=lambda r: (level_rank.get(r["level"], 99), -r["year"], r["holder_name"], r["name"])))
         return list(self._honours[1])
 
+    def latest_honours(self, count: int) -> list[dict[str, Any]]:
+        """The ``count`` newest honours (by year; within a year, in ``honours``' order)."""
+        return sorted(self.honours(), key=itemgetter("year"), reverse=True)[:count]
+
+    def counted(self, kind: str, field: str, ids: list[str] | None = None) -> Counter[Any]:
+        """How many records of ``kind`` (those of ``ids``, else all) hold each value of ``field``: one pass at C speed,
+        where a Jinja filter chain for each value took 0.4 s on the pairs' page at L."""
+        table: Mapping[str, Mapping[str, Any]] = getattr(self, kind)
+        return Counter(map(itemgetter(field), table.values() if ids is None else map(table.__getitem__, ids)))
+
     def honour_wall(self, years: int = 5, per_year: int = 40) -> list[tuple[int, list[tuple[str, list[dict[str, Any]]]]]]:
         """The honours wall: the latest years, each by level, a bounded number a year."""
         return _wall(self.honours(), years, per_year)
@@ -128,13 +139,20 @@ class _Names:
 
 def _wall(rows: list[dict[str, Any]], years: int, per_year: int) -> list[tuple[int, list[tuple[str, list[dict[str, Any]]]]]]:
     """The latest ``years`` years of honours, each grouped by level (highest first)."""
-    by_year: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:  # one pass (at L, a pass over every honour for each year shown took half a second)
-        by_year[row["year"]].append(row)
+    shown = sorted(set(map(itemgetter("year"), rows)), reverse=True)[:years]
+    by_year: dict[int, list[dict[str, Any]]] = {year: [] for year in shown}
+    full = 0
+    for row in rows:  # each year's first ``per_year`` rows: the pass ends once every year shown has them (at L, a
+        # pass over every honour took 0.2 s; the pages ask twice)
+        of_year = by_year.get(row["year"])
+        if of_year is not None and len(of_year) < per_year:
+            of_year.append(row)
+            full += len(of_year) == per_year
+            if full == len(by_year):
+                break
     wall = []
-    for year in sorted(by_year, reverse=True)[:years]:
-        of_year = by_year[year][:per_year]
-        levels = [(level, [r for r in of_year if r["level"] == level]) for level in HONOUR_LEVELS]
+    for year in shown:
+        levels = [(level, [r for r in by_year[year] if r["level"] == level]) for level in HONOUR_LEVELS]
         wall.append((year, [(level, items) for level, items in levels if items]))
     return wall
 
