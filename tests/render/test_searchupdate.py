@@ -317,3 +317,42 @@ def test_chunks_cut_by_their_recorded_layout_give_pagefinds_bundle(chunked: tupl
     assert decoded == []
     index_site(again, tmp_path / "again-whole")
     assert content(tmp_path / "again-bundle") == content(tmp_path / "again-whole")
+
+
+def _steps(pages: list[int], locs: dict[int, list[int]]) -> list[list[Any]]:
+    return [[b - a, locs[b], []] for a, b in zip([0, *pages], pages, strict=False)]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_postings_are_made_again_only_around_the_changed_pages(seed: int) -> None:
+    """A changed page's postings replaced (kept, dropped or added), the rest are the very ones read, and the word's
+    bytes are the last bytes but for the changed postings: what encoding the whole word gives."""
+    rng = random.Random(seed)
+    pages = sorted(rng.sample(range(1, 400), rng.randint(0, 60)))
+    locs = {page: sorted(rng.sample(range(300), rng.randint(1, 4))) for page in range(400)}
+    changed = set(rng.sample(range(1, 400), rng.randint(1, 3)))
+    now = {page: [rng.randint(0, 299)] for page in changed if rng.random() < 0.6}
+    old = _steps(pages, locs)
+    raw = searchupdate.encoded(["词", old, []])
+    want = _steps(sorted(set(pages) - changed | set(now)), {**locs, **now})
+    replaced, (lo, hi, new_hi) = searchupdate._replaced(old, changed, [[page, ls, []] for page, ls in sorted(now.items())])
+    assert replaced == want
+    assert all(a is b for a, b in zip(replaced[:lo], old[:lo], strict=True))
+    assert all(a is b for a, b in zip(replaced[new_hi:], old[hi:], strict=True)) and len(replaced) - new_hi == len(old) - hi
+    spliced = searchupdate._spliced(raw, "词", old, replaced, (lo, hi, new_hi), searchupdate.encoded([]), [])
+    assert spliced in (None, searchupdate.encoded(["词", want, []]))
+    assert spliced is not None or hi == lo  # found, but where no old posting changed (pages added to an empty word)
+
+
+def test_postings_found_nowhere_once_are_encoded_whole() -> None:
+    """Where the changed postings' bytes are the same as others', however many around them are taken, the word is
+    encoded whole (None), never spliced in at the wrong place."""
+    old = [[1, [7], []] for _ in range(100)]  # pages 1..100, each with the same positions: every window repeats
+    raw = searchupdate.encoded(["词", old, []])
+    replaced, span = searchupdate._replaced(old, {50}, [[50, [8], []]])
+    assert searchupdate._spliced(raw, "词", old, replaced, span, searchupdate.encoded([]), []) is None
+    old[49] = [1, [9], []]  # now the changed page's posting is the only one of its kind
+    raw = searchupdate.encoded(["词", old, []])
+    replaced, span = searchupdate._replaced(old, {50}, [[50, [8], []]])
+    assert searchupdate._spliced(raw, "词", old, replaced, span, searchupdate.encoded([]), []) == \
+        searchupdate.encoded(["词", replaced, []])

@@ -434,18 +434,48 @@ def _rewrite(old: list[tuple[str, bytes]], gone: set[int], words: dict[str, Word
     for word, raw in old:
         if not raw:
             value = _as_stored(words[word])
-        else:
-            _word, postings, variants = cbor2.loads(raw)
-            new = words.get(word, [word, [], []])
-            postings = _replace(postings, gone, new[1])
-            variants = [[f, _replace(ps, gone, [])] for f, ps in variants]
-            variants = [v for v in _merge_variants(variants, new[2]) if v[1]]
-            if not postings and not variants:
-                out.append(None)
-                continue
-            value = [word, postings, variants]
-        out.append((word, _size(value), encoded(value)))
+            out.append((word, _size(value), encoded(value)))
+            continue
+        _word, postings, variants = cbor2.loads(raw)
+        new = words.get(word, [word, [], []])
+        tail = encoded(variants)  # as the file holds them (``_replace`` changes them in place)
+        replaced, span = _replaced(postings, gone, new[1])
+        variants = [[f, _replace(ps, gone, [])] for f, ps in variants]
+        variants = [v for v in _merge_variants(variants, new[2]) if v[1]]
+        if not replaced and not variants:
+            out.append(None)
+            continue
+        value = [word, replaced, variants]
+        data = _spliced(raw, word, postings, replaced, span, tail, variants)
+        out.append((word, _size(value), data if data is not None else encoded(value)))
     return out
+
+
+def _items_bytes(items: list[Any]) -> bytes:
+    """The bytes of ``items`` in a CBOR array, without the array's header."""
+    return encoded(items)[len(_head(len(items))):]
+
+
+def _spliced(raw: bytes, word: str, old: list[Posting], new: list[Posting], span: tuple[int, int, int], tail: bytes,
+             variants: list[list[Any]]) -> bytes | None:
+    """The word's bytes with ``new`` postings, made of ``raw`` (the word with ``old``) but for the postings that changed:
+    ``old[lo:hi]`` became ``new[lo:new_hi]`` (``span``), the rest are the same. A common word is megabytes of postings at
+    L, and encoding them all again was most of an update. Where the changed postings' old bytes are is found by looking
+    for them, with more postings around them until they are found once; None when they never are (encoded whole then)."""
+    lo, hi, new_hi = span
+    head = b"\x83" + encoded(word) + _head(len(old))
+    end = len(raw) - len(tail)
+    if not raw.startswith(head) or not raw.endswith(tail):
+        return None
+    for around in (0, 4, 32):
+        before, after = min(around, lo), min(around, len(old) - hi)
+        window = _items_bytes(old[lo - before:hi + after])
+        at = raw.find(window, len(head), end) if window else -1
+        if at >= 0 and raw.find(window, at + 1, end) < 0:  # found once (count() would miss overlapping finds)
+            changed = _items_bytes(new[lo - before:new_hi + after])
+            return b"".join((b"\x83", encoded(word), _head(len(new)), raw[len(head):at], changed, raw[at + len(window):end],
+                             encoded(variants)))
+    return None
 
 
 # Above this many bytes of touched words, half of them are decoded and encoded again in a forked process: a word on
@@ -473,21 +503,34 @@ def _rewritten(old: list[tuple[str, bytes]], gone: set[int], words: dict[str, Wo
 
 
 def _replace(postings: list[Posting], gone: set[int], new: list[Posting]) -> list[Posting]:
+    """``_replaced``'s postings."""
+    return _replaced(postings, gone, new)[0]
+
+
+_STEP = operator.itemgetter(0)
+
+
+def _replaced(postings: list[Posting], gone: set[int], new: list[Posting]) -> tuple[list[Posting], tuple[int, int, int]]:
     """Postings as the file holds them (each page number the step from the one before), the changed
-    pages' taken out and ``new`` (page numbers whole) put in. A common word is on most pages: only the
-    steps around a change are written again."""
-    pages = list(itertools.accumulate(p[0] for p in postings))
-    for page in sorted(gone):
-        at = bisect.bisect_left(pages, page)
-        if at < len(pages) and pages[at] == page:
-            del pages[at], postings[at]
+    pages' taken out and ``new`` (page numbers whole) put in; and where they changed: ``postings[lo:hi]`` became
+    ``[lo:new_hi]`` of the result, the postings around are the very same. A common word is on most pages: only the
+    postings from the first changed page to the one after the last are made again (that one, for its step)."""
+    changed = gone | {page for page, _locs, _meta in new}
+    if not changed:
+        return postings, (0, 0, 0)
+    pages = list(itertools.accumulate(map(_STEP, postings)))
+    lo = bisect.bisect_left(pages, min(changed))
+    hi = min(bisect.bisect_right(pages, max(changed)) + 1, len(postings))
+    span = [[page, posting[1], posting[2]] for page, posting in zip(pages[lo:hi], postings[lo:hi], strict=True) if page not in gone]
+    at_page = [item[0] for item in span]
     for page, locs, meta_locs in new:
-        at = bisect.bisect_left(pages, page)
-        pages.insert(at, page)
-        postings.insert(at, [0, locs, meta_locs])
-    for posting, step in zip(postings, [b - a for a, b in zip([0, *pages], pages, strict=False)], strict=True):
-        posting[0] = step
-    return postings
+        at = bisect.bisect_left(at_page, page)
+        at_page.insert(at, page)
+        span.insert(at, [page, locs, meta_locs])
+    previous = pages[lo - 1] if lo else 0
+    for item in span:  # page numbers whole -> steps
+        item[0], previous = item[0] - previous, item[0]
+    return postings[:lo] + span + postings[hi:], (lo, hi, lo + len(span))
 
 
 def _as_stored(word: Word) -> Word:
