@@ -20,7 +20,7 @@ from generator.files import write_atomically
 
 # text -> its syllables, per kind of reading ("tone3": the lists' sort key; "table": the editor's table)
 _KEPT: dict[str, dict[str, list[str]]] = {}
-_ADDED: list[bool] = [False]  # a reading not in the file was made: save() writes it
+_MADE: dict[str, dict[str, list[str]]] = {}  # the readings made here since the file was read: save() writes them
 
 
 def _file(cache: Path) -> Path:
@@ -47,7 +47,7 @@ def load(cache: Path | None) -> None:
 
 def save(cache: Path | None) -> None:
     """Write the readings back when this process made new ones (a cache that cannot be written only costs time)."""
-    if cache is None or not _ADDED[0]:
+    if cache is None or not any(_MADE.values()):
         return
     path = _file(cache)
     try:
@@ -55,7 +55,22 @@ def save(cache: Path | None) -> None:
         write_atomically(path, orjson.dumps(_KEPT), path.parent)
     except OSError:
         return
-    _ADDED[0] = False
+    _MADE.clear()
+
+
+def made() -> dict[str, dict[str, list[str]]]:
+    """The readings this process made: a forked child's (the editor's) hands them to the parent, whose ``save`` keeps
+    them (made in the child alone, the editor's table was read by pypinyin again at every build)."""
+    return {kind: dict(table) for kind, table in _MADE.items() if table}
+
+
+def add(found: dict[str, dict[str, list[str]]]) -> None:
+    """Readings another process made (``made``), kept as this one's own."""
+    for kind, table in found.items():
+        kept = _KEPT.setdefault(kind, {})
+        for text, syllables in table.items():
+            if text not in kept:
+                kept[text] = _MADE.setdefault(kind, {})[text] = syllables
 
 
 def reading(kind: str, text: str, read: Callable[[str], list[str]]) -> list[str]:
@@ -63,6 +78,5 @@ def reading(kind: str, text: str, read: Callable[[str], list[str]]) -> list[str]
     table = _KEPT.setdefault(kind, {})
     found = table.get(text)
     if found is None:
-        found = table[text] = read(text)
-        _ADDED[0] = True
+        found = table[text] = _MADE.setdefault(kind, {})[text] = read(text)
     return found

@@ -14,7 +14,7 @@ from generator.render.site import lists
 def _restart(monkeypatch: pytest.MonkeyPatch) -> None:
     """As a new process: nothing read yet."""
     monkeypatch.setattr(readings, "_KEPT", {})
-    monkeypatch.setattr(readings, "_ADDED", [False])
+    monkeypatch.setattr(readings, "_MADE", {})
     lists.pinyin_key.cache_clear()
     cms_data.pinyin_table.cache_clear()
 
@@ -81,3 +81,22 @@ def test_without_a_cache_nothing_is_written(tmp_path: Path) -> None:
     lists.pinyin_key("张三")
     readings.save(None)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_what_the_forked_children_read_is_kept_for_the_next_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With workers, the editor's table is made in a forked child (and the facets' order in another): their readings
+    go back to the build's process, which keeps them. The next build, a new process, asks pypinyin for nothing."""
+    from datetime import date
+
+    from generator.render.site import docs
+    from generator.render.site.build import build_site
+    from generator.validate.engine import validate
+
+    monkeypatch.setattr(docs, "PARALLEL_THRESHOLD", 1)
+    registry = validate(Path(__file__).resolve().parents[2] / "records", today=date(2026, 11, 22), jobs=1).registry
+    for _ in range(2):
+        build_site(registry, config_file=Path(__file__).resolve().parents[2] / "mkdocs.yml", site_dir=tmp_path / "site",
+                   docs_dir=tmp_path / "docs", cache=tmp_path / "cache")
+        _restart(monkeypatch)  # as a new process
+        _no_pypinyin(monkeypatch)  # the second build: a reading asked for fails it (in a child too: forked after this)
+    assert (tmp_path / "site" / "admin" / "index.html").is_file()

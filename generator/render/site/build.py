@@ -382,12 +382,13 @@ def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, enviro
     cards and unchanged files are taken again; ``entries_done``: called once the search entries are written;
     ``settle``: called once the site's tables are built (``collector_settled``); ``lines``: where the open
     data's lines are kept between builds (``write_docs``)."""
-    def admin() -> None:  # the editor: made of the registry alone
+    def admin() -> dict[str, dict[str, list[str]]]:  # the editor, made of the registry alone; the readings it made
         try:
             write_admin(docs_dir / "admin", options.cms, decap_package(os.environ if environ is None else environ), registry,
                         previous=last.docs / "admin" if last is not None and last.docs is not None else None)
         except CmsError as exc:
             raise SiteBuildError(str(exc)) from exc
+        return readings.made()
 
     # With workers, the editor is written in a child forked now, on the core that idles while this process builds
     # the site's tables (0.1 s at M, 2 s at L), rather than beside the pages, when every core is busy.
@@ -407,7 +408,7 @@ def render_docs(registry: Registry, docs_dir: Path, options: SiteOptions, enviro
                                defer=defer, entries_done=entries_done, beside=None if editor else admin,
                                lines=lines)
             if editor is not None:
-                editor.result()
+                readings.add(editor.result())  # made in the child: kept by this process (``readings.save``)
             return count
     except ChildLost as exc:
         raise SiteBuildError(f"生成开放数据、在线编辑器或列表数据失败：{exc}") from exc

@@ -30,6 +30,7 @@ from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
 
 from generator.files import link_or_copy, write_atomically
+from generator.render import readings
 from generator.render.site import cards, feeds, hanzi, lists, opendata, pagedeps
 from generator.render.site.carry import Carried
 from generator.render.site.chrome import Chrome, split_page, tidy_body
@@ -701,8 +702,10 @@ _FRONT_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _write_extras(site: SiteData, specs: dict[str, lists.ListSpec], out: Path, templates: Path,
-                  stop: Callable[[], bool] | None = None, between: Callable[[], object] | None = None) -> None:
-    """The files beside the pages (but the open data: ``_write_aside``)."""
+                  stop: Callable[[], bool] | None = None,
+                  between: Callable[[], object] | None = None) -> dict[str, dict[str, list[str]]]:
+    """The files beside the pages (but the open data: ``_write_aside``); the pinyin readings made meanwhile (a forked
+    child's are kept by its parent)."""
     steps: list[Callable[[], object]] = [
         lambda: shutil.copytree(templates / "assets", out / "assets"),
         lambda: lists.write(specs, out / "lists"),
@@ -717,6 +720,7 @@ def _write_extras(site: SiteData, specs: dict[str, lists.ListSpec], out: Path, t
         step()
         if between is not None:
             between()
+    return readings.made()
 
 
 @dataclass(frozen=True, slots=True)
@@ -729,14 +733,16 @@ class DataLines:
     key: str
 
 
-def _write_aside(site: SiteData, out: Path, lines: DataLines | None, beside: Callable[[], object] | None) -> None:
+def _write_aside(site: SiteData, out: Path, lines: DataLines | None,
+                 beside: Callable[[], object] | None) -> dict[str, dict[str, list[str]]]:
     """The files made from the site's tables alone: the open data (its lines read and saved here, see ``DataLines``)
-    and ``beside``'s. Forked beside the workers when there are any."""
+    and ``beside``'s. Forked beside the workers when there are any: returns the pinyin readings made meanwhile."""
     written = opendata.write(site, out / "data", opendata.read_lines(lines.last, lines.key) if lines is not None else {})
     if lines is not None:
         opendata.save_lines(lines.out, lines.key, written.lines)
     if beside is not None:
         beside()
+    return readings.made()
 
 
 # The pages that read the lists (``lists.build_lists``) or all the honours: rendered by the main process, which makes
@@ -865,7 +871,7 @@ def write_docs(site: SiteData, out: Path, *, forms: Forms = None, templates: Pat
                              profiles=profiles, cache=cache, last=last, stop=stop, defer=defer or Deferred(),
                              entries_done=entries_done, aside=aside)
         if forked is not None:
-            forked.result()
+            readings.add(forked.result())  # made in the child: kept by this process (``readings.save``)
     return count
 
 
@@ -941,7 +947,7 @@ def _write_pages(site: SiteData, out: Path, pages: list[Page], *, forms: Forms, 
             if extras is None:
                 _write_extras(site, specs, out, templates, stop, lambda: entries_ready(running))
             else:
-                extras.result()
+                readings.add(extras.result())
         aside()
         check_stopped(stop)
         return mine
