@@ -13,10 +13,12 @@ import re
 import sys
 import typing
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 
 from generator import reporters
+from generator.diagnostics import Result
 from generator.kinds import IMPORTABLE, NAMES
 from generator.memory import keep
 from generator.validate.engine import Validation, validate
@@ -128,8 +130,8 @@ def _add_site(parser: argparse.ArgumentParser, docs: str = "build/docs") -> None
     parser.add_argument("--no-cache", action="store_true", help="不使用缓存（记录检查结果；生成网站时还有已印好的表格和分享图）")
 
 
-def _check(args: argparse.Namespace, only: Sequence[str] = ()) -> Validation:
-    return validate(args.records, today=args.date or date.today(), only=only, cache_dir=_cache_dir(args))
+def _check(args: argparse.Namespace, only: Sequence[str] = (), defer: ExitStack | None = None) -> Validation:
+    return validate(args.records, today=args.date or date.today(), only=only, cache_dir=_cache_dir(args), defer=defer)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -139,7 +141,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from generator.diagnostics import Result
     from generator.load.discover import shown_path
     from generator.load.history import changed_files
     from generator.model.review import changes
@@ -164,18 +165,37 @@ def cmd_review(args: argparse.Namespace) -> int:
     return EXIT_FAILED if run.result.errors else EXIT_OK
 
 
-def _validated(args: argparse.Namespace) -> Validation | None:
-    """Validate first; print the problems and return None when there is an error."""
-    run = _check(args)
-    if run.result.errors:
-        sys.stdout.write(reporters.text(run.result))
+def _validated(args: argparse.Namespace, defer: ExitStack | None = None) -> Validation | None:
+    """Validate first; print the problems and return None when there is an error. ``defer``: see ``validate``."""
+    run = _check(args, defer=defer)
+    return None if _refused(run.result) else run
+
+
+def _refused(result: Result) -> bool:
+    """Print the problems when there is an error."""
+    if result.errors:
+        sys.stdout.write(reporters.text(result))
         sys.stderr.write("记录有错误，未生成网站。请先修正上面列出的问题。\n")
-        return None
-    return run
+    return bool(result.errors)
 
 
-@on_valid_registry
-def cmd_build(args: argparse.Namespace, run: Validation) -> int:
+class _Refused(Exception):
+    """The rules across files, run beside the build, found an error: the build ends, the last site stays."""
+
+
+def _settle(run: Validation) -> None:
+    if run.settled().errors:
+        raise _Refused
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    with ExitStack() as rules:  # the rules across files, run in a child while the site is built (validate's ``defer``)
+        run = _validated(args, defer=rules)
+        keep(run)
+        return EXIT_FAILED if run is None else _build(args, run)
+
+
+def _build(args: argparse.Namespace, run: Validation) -> int:
     from generator.load.history import last_changed
     from generator.render.site.build import SiteBuildError, artefact_cache, build_site
 
@@ -183,8 +203,13 @@ def cmd_build(args: argparse.Namespace, run: Validation) -> int:
     try:
         result = build_site(run.registry, config_file=args.config, site_dir=args.site_dir, docs_dir=args.docs_dir,
                             strict=args.strict, environ=os.environ, history=last_changed(Path(args.records)), clean=args.clean,
-                            cache=None if args.no_cache else artefact_cache(os.environ))
-    except SiteBuildError as exc:
+                            cache=None if args.no_cache else artefact_cache(os.environ), gate=lambda: _settle(run))
+    except Exception as exc:
+        # Records broken across files can break the build before the rules' findings arrive: those are what is told.
+        if _refused(run.settled()):
+            return EXIT_FAILED
+        if not isinstance(exc, SiteBuildError):
+            raise
         sys.stderr.write(f"{exc}\n")
         return EXIT_FAILED
     sys.stdout.write(f"网站已生成：{result.pages} 个页面，位于 {result.site_dir}/（页面源文件在 {result.docs_dir}/）\n")
@@ -387,7 +412,6 @@ def cmd_export(args: argparse.Namespace, run: Validation) -> int:
 
 @on_valid_registry
 def cmd_due(args: argparse.Namespace, run: Validation) -> int:
-    from generator.diagnostics import Result
     from generator.model.due import due
 
     day = args.date or date.today()
@@ -420,7 +444,6 @@ def cmd_fmt(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from generator.diagnostics import Result
     from generator.importing import check_candidates, read_mapping, summary, write_passing
     from generator.load.ledger import LedgerError, plan_import
 

@@ -382,6 +382,36 @@ def test_build_refuses_invalid_records(registry_dir: Path, capsys: pytest.Captur
     assert not Path("out-site").exists() and not Path("out-docs").exists()
 
 
+@pytest.mark.parametrize("breaks", ["rules", "build"])
+def test_build_refuses_records_the_rules_beside_it_find_broken(registry_dir: Path, capsys: pytest.CaptureFixture[str],
+                                                                 monkeypatch: pytest.MonkeyPatch, breaks: str) -> None:
+    """The rules across files run in a child while the site is built (large registries; here forced): what they
+    find stops the build before the new site replaces the last one, told as ``validate`` tells it; the last site
+    stays. ``build``: the broken records break the build itself before the rules' answer: still their errors."""
+    from generator.render.site import build
+    from generator.validate import engine
+    from tests.conftest import CASES
+
+    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 1)
+    started, build_site = [], build.build_site
+    monkeypatch.setattr(build, "build_site", lambda *args, **options: started.append(1) or build_site(*args, **options))
+    command = ["build", "--no-cache", "--date", "2023-06-01", "--config", str(REPO / "mkdocs.yml"), "--site-dir", "out-site",
+               "--docs-dir", "out-docs"]
+    assert main(command) == 0
+    before, docs, beside = _tree_digest(Path("out-site")), _tree_digest(Path("out-docs")), sorted(Path().iterdir())
+    capsys.readouterr()
+    shutil.copy(CASES / "ref" / "invalid" / "records" / "pairs" / "p.yml", registry_dir / "pairs" / "p.yml")
+    if breaks == "build":
+        monkeypatch.setattr(build, "profile_pages", lambda docs: {}["none"])
+    assert main(command) == 1
+    out, err = capsys.readouterr()
+    assert "records/pairs/p.yml:4:9: error ref" in out and "记录有错误，未生成网站" in err
+    assert "Traceback" not in err and "KeyError" not in err
+    assert _tree_digest(Path("out-site")) == before and _tree_digest(Path("out-docs")) == docs
+    assert sorted(Path().iterdir()) == beside  # nothing left of the refused build's work
+    assert started == [1, 1]  # the second build did start: the rules ran beside it
+
+
 def test_open_data_holds_public_records(sample_site: Path) -> None:
     masters = json.loads((sample_site / "data" / "masters.json").read_text(encoding="utf-8"))
     assert {m["id"] for m in masters} >= {"li-jun", "zhou-guoqiang"}

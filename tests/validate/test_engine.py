@@ -58,3 +58,53 @@ def test_the_rules_on_one_record_are_kept_in_the_cache_with_its_file(registry_di
     fixed = engine.validate(Path("records"), today=date(2023, 6, 1), jobs=1, cache_dir=tmp_path / "cache")
     assert not [d for d in fixed.result.diagnostics if d.rule.startswith("text.")]
     assert set(ran) == {"teacher"}
+
+
+def _refs_broken(tmp_path: Path) -> Path:
+    from tests.conftest import CASES, make_registry
+
+    return make_registry(tmp_path, CASES / "ref" / "invalid")
+
+
+def test_rules_across_files_run_beside_the_caller_find_what_they_find_in_line(tmp_path: Path,
+                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """``build`` has the rules across files run in a child while it goes on (``defer``): until settled, the
+    result holds the files' own problems; settled, exactly what the rules find run in line."""
+    from contextlib import ExitStack
+
+    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 1)
+    records = _refs_broken(tmp_path)
+    in_line = engine.validate(records, today=date(2023, 6, 1), jobs=2)
+    assert {d.rule for d in in_line.result.errors} == {"ref"}
+    with ExitStack() as stack:
+        deferred = engine.validate(records, today=date(2023, 6, 1), jobs=2, defer=stack)
+        assert deferred.pending is not None
+        assert not deferred.result.errors
+        assert deferred.settled().sorted() == in_line.result.sorted()
+        assert deferred.result is deferred.settled() and deferred.pending is None
+
+
+def test_rules_across_files_run_here_when_their_child_is_lost(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 1)
+    parent, run_rules = os.getpid(), engine.run_rules
+    monkeypatch.setattr(engine, "run_rules", lambda context: run_rules(context) if os.getpid() == parent else os._exit(9))
+    from contextlib import ExitStack
+
+    records = _refs_broken(tmp_path)
+    with ExitStack() as stack:
+        deferred = engine.validate(records, today=date(2023, 6, 1), jobs=2, defer=stack)
+        assert deferred.pending is not None
+        assert {d.rule for d in deferred.settled().errors} == {"ref"}
+
+
+def test_rules_across_files_are_not_deferred_when_a_file_fails_its_own_checks(registry_dir: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from contextlib import ExitStack
+
+    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 1)
+    (registry_dir / "units" / "zzz.yml").write_text("id: zzz\nname: 甲\ntype: 公司\n", encoding="utf-8")
+    with ExitStack() as stack:
+        run = engine.validate(Path("records"), today=date(2023, 6, 1), jobs=2, defer=stack)
+    assert run.pending is None and [d.rule for d in run.result.errors] == ["schema"]

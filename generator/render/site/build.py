@@ -64,7 +64,7 @@ from generator.render.site.docs import (
     take_profile,
     write_docs,
 )
-from generator.render.site.forked import ChildLost, Forked
+from generator.forked import ChildLost, Forked
 from generator.render.site.photos import publish as publish_photos
 from generator.render.site.photos import published
 from generator.render.site.search import BUNDLE, IndexCancelled, SearchIndexError, index_site
@@ -430,6 +430,7 @@ def build_site(
     stop: Callable[[], bool] | None = None,
     commit: AbstractContextManager[Any] | None = None,
     defer_artefacts: bool = False,
+    gate: Callable[[], object] | None = None,
 ) -> SiteBuild:
     """Build the site: the profiles' pages straight through Material's template (chrome.py) while
     our templates render them, then MkDocs over the other pages beside the search indexer.
@@ -440,7 +441,9 @@ def build_site(
     so, the build ends (``Cancelled``) and the last site stays. ``commit`` is held while the new site is
     put in place (``serve``: no page is patched by ``show_changed`` meanwhile). ``defer_artefacts``
     (``serve``): blank forms and sharing cards never made before are left for a later build
-    (``SiteBuild.artefacts_pending``): they take longer than all the pages at M."""
+    (``SiteBuild.artefacts_pending``): they take longer than all the pages at M. ``gate`` (``build``: the rules
+    across files, which ran beside it) is called before the new site replaces the last one: what it raises ends
+    the build there, the last site whole."""
     with collector_settled() as settle:
         options = read_options(config_file, environ) if options is None else options
         # MkDocs reads a relative folder from mkdocs.yml's own folder; ours are the caller's.
@@ -537,6 +540,8 @@ def build_site(
                     raise SiteBuildError(str(exc)) from exc
                 except Exception as exc:  # noqa: BLE001 - the child's failure, told as a build failure
                     raise SiteBuildError(f"生成搜索索引失败：{exc}") from exc
+            if gate is not None:
+                gate()
             (site_work / "pagefind").rename(site / BUNDLE)
             with commit if commit is not None else nullcontext():
                 check_stopped(stop)

@@ -43,7 +43,7 @@ from generator.render.site.data import (
     STUDIO_LEVELS,
     SiteData,
 )
-from generator.render.site.forked import Forked
+from generator.forked import Forked
 from generator.render.site.pagedeps import PageRecord
 from generator.resources import TEMPLATE_DIR
 

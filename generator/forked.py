@@ -1,9 +1,9 @@
 """Work run in a forked child process beside the build, its result (or its exception) sent back.
 
 Forked, not spawned: the child starts with the parent's objects (the whole registry and the site's
-tables) and nothing is pickled but the result. Used for the search index (build.py) and for the files
-written from the site's tables alone, the open data and the editor's data (docs.py): each takes a core
-the main process would leave idle while it prepares the pages.
+tables) and nothing is pickled but the result. Used for the rules across files (validate/engine.py, while
+``build`` goes on), the search index (render/site/build.py) and the files written from the site's tables
+alone, the open data and the editor's data (docs.py): each takes a core the main process would leave idle.
 """
 
 from __future__ import annotations

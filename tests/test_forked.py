@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.render.site.forked import ChildLost, Forked
+from generator.forked import ChildLost, Forked
 
 
 class _Unpicklable(Exception):
