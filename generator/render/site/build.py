@@ -27,6 +27,7 @@ from typing import Any
 import yaml
 
 from generator.files import write_atomically
+from generator.forked import ChildLost, Forked
 from generator.memory import collector_paused, collector_settled
 from generator.model.entities import Registry
 from generator.render import readings
@@ -64,7 +65,6 @@ from generator.render.site.docs import (
     take_profile,
     write_docs,
 )
-from generator.forked import ChildLost, Forked
 from generator.render.site.photos import publish as publish_photos
 from generator.render.site.photos import published
 from generator.render.site.search import BUNDLE, IndexCancelled, SearchIndexError, index_site

@@ -30,6 +30,7 @@ from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
 
 from generator.files import link_or_copy, write_atomically
+from generator.forked import Forked
 from generator.render import readings
 from generator.render.site import cards, feeds, hanzi, lists, opendata, pagedeps
 from generator.render.site.carry import Carried
@@ -43,7 +44,6 @@ from generator.render.site.data import (
     STUDIO_LEVELS,
     SiteData,
 )
-from generator.forked import Forked
 from generator.render.site.pagedeps import PageRecord
 from generator.resources import TEMPLATE_DIR
 

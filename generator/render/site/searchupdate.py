@@ -40,8 +40,8 @@ import cbor2
 import orjson
 from zlib_ng import gzip_ng as gzip  # Pagefind's gzip: compressed in half the time of Debian's zlib
 
-from generator.render.site import carry
 from generator.forked import Forked
+from generator.render.site import carry
 
 HEADER = b"pagefind_dcd"
 CHUNK_SIZE = 20000  # Pagefind's index chunk size (postings and positions) in 1.5.2
