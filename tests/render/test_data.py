@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from generator.render.site.data import _index, _wall, build_site_data
+import pytest
+
+from generator.render.site.data import HONOUR_LEVELS, _index, _wall, build_site_data
 from generator.validate.engine import validate
 
 REPO = Path(__file__).resolve().parents[2]
@@ -28,9 +30,35 @@ def test_relations_list_each_record_once_in_the_order_first_met() -> None:
 
 def test_the_honours_wall_shows_the_latest_years_by_level_bounded_per_year() -> None:
     rows = [{"year": year, "level": level, "name": f"{year}{level}{n}"}
-            for year in (2019, 2020, 2021) for level in ("国家级", "市级") for n in range(3)]
+            for level in ("国家级", "市级") for year in (2021, 2020, 2019) for n in range(3)]  # as honours() orders them
     wall = _wall(rows, years=2, per_year=4)
     assert [year for year, _ in wall] == [2021, 2020]
     levels = dict(wall[0][1])
     assert [r["name"] for r in levels["国家级"]] == ["2021国家级0", "2021国家级1", "2021国家级2"]
     assert [r["name"] for r in levels["市级"]] == ["2021市级0"]  # four a year, in the order given
+
+
+def _wall_by_a_pass(rows: list[dict], years: int, per_year: int) -> list:
+    """The wall as a pass over every honour makes it."""
+    shown = sorted({r["year"] for r in rows}, reverse=True)[:years]
+    by_year: dict[int, list[dict]] = {year: [] for year in shown}
+    for row in rows:
+        if row["year"] in by_year and len(by_year[row["year"]]) < per_year:
+            by_year[row["year"]].append(row)
+    return [(year, [(level, items) for level in HONOUR_LEVELS if (items := [r for r in by_year[year] if r["level"] == level])])
+            for year in shown]
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_the_honours_wall_found_by_bisection_is_the_wall_a_pass_makes(seed: int) -> None:
+    import random
+
+    from generator.render.site.data import _level_year
+
+    pick = random.Random(seed)
+    levels = [*HONOUR_LEVELS, "其他"]  # a level of no rank: last, counted in its year's share, not shown
+    rows = [{"year": pick.randint(2000, 2000 + pick.randint(0, 12)), "level": pick.choice(levels), "name": str(n)}
+            for n in range(pick.randint(0, 400))]
+    rows.sort(key=_level_year)
+    years, per_year = pick.randint(1, 6), pick.randint(1, 50)
+    assert _wall(rows, years, per_year) == _wall_by_a_pass(rows, years, per_year)

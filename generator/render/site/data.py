@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -106,8 +107,7 @@ class SiteData:
                 for m in self.masters.values() for h in m["honours"]]
         rows += [{**h, "holder_kind": "studios", "holder": s["id"], "holder_name": s["name"]}
                  for s in self.studios.values() for h in s["honours"]]
-        level_rank = {level: i for i, level in enumerate(HONOUR_LEVELS)}
-        self._honours = (made_from, sorted(rows, key=lambda r: (level_rank.get(r["level"], 99), -r["year"], r["holder_name"], r["name"])))
+        self._honours = (made_from, sorted(rows, key=lambda r: (*_level_year(r), r["holder_name"], r["name"])))
         return list(self._honours[1])
 
     def latest_honours(self, count: int) -> list[dict[str, Any]]:
@@ -137,22 +137,37 @@ class _Names:
         return str(found.get("name", master_id)) if found is not None else default
 
 
+def _level_year(row: Mapping[str, Any]) -> tuple[int, int]:
+    """An honour's place in ``honours``' order: by level (``HONOUR_LEVELS``, any other last), the newest year first."""
+    return _LEVEL_RANK.get(row["level"], len(_LEVEL_RANK)), -row["year"]
+
+
+_LEVEL_RANK = {level: i for i, level in enumerate(HONOUR_LEVELS)}
+
+
 def _wall(rows: list[dict[str, Any]], years: int, per_year: int) -> list[tuple[int, list[tuple[str, list[dict[str, Any]]]]]]:
-    """The latest ``years`` years of honours, each grouped by level (highest first)."""
-    shown = sorted(set(map(itemgetter("year"), rows)), reverse=True)[:years]
-    by_year: dict[int, list[dict[str, Any]]] = {year: [] for year in shown}
-    full = 0
-    for row in rows:  # each year's first ``per_year`` rows: the pass ends once every year shown has them (at L, a
-        # pass over every honour took 0.2 s; the pages ask twice)
-        of_year = by_year.get(row["year"])
-        if of_year is not None and len(of_year) < per_year:
-            of_year.append(row)
-            full += len(of_year) == per_year
-            if full == len(by_year):
+    """The latest ``years`` years of honours, each grouped by level (highest first), each year's first ``per_year``
+    rows. ``rows`` in ``honours``' order (``_level_year``): a year's rows of one level are one run, found by bisection
+    (a pass over L's 300,000 honours took 0.37 s; the wall reads a few hundred)."""
+    blocks = [(bisect_left(rows, (rank,), key=_level_year), bisect_left(rows, (rank + 1,), key=_level_year))
+              for rank in range(len(_LEVEL_RANK) + 1)]
+    newest: set[int] = set()
+    for start, end in blocks:  # each level's newest years: a year among the latest overall is among its level's
+        at = start
+        for _ in range(years):
+            if at == end:
                 break
+            year = rows[at]["year"]
+            newest.add(year)
+            at = bisect_right(rows, (_level_year(rows[at])), lo=at, hi=end, key=_level_year)
     wall = []
-    for year in shown:
-        levels = [(level, [r for r in by_year[year] if r["level"] == level]) for level in HONOUR_LEVELS]
+    for year in sorted(newest, reverse=True)[:years]:
+        taken: list[dict[str, Any]] = []
+        for rank, (start, end) in enumerate(blocks):
+            run = (rank, -year)
+            first = bisect_left(rows, run, lo=start, hi=end, key=_level_year)
+            taken += rows[first:min(bisect_right(rows, run, lo=first, hi=end, key=_level_year), first + per_year - len(taken))]
+        levels = [(level, [r for r in taken if r["level"] == level]) for level in HONOUR_LEVELS]
         wall.append((year, [(level, items) for level, items in levels if items]))
     return wall
 
