@@ -148,7 +148,8 @@ _LEVEL_RANK = {level: i for i, level in enumerate(HONOUR_LEVELS)}
 def _wall(rows: list[dict[str, Any]], years: int, per_year: int) -> list[tuple[int, list[tuple[str, list[dict[str, Any]]]]]]:
     """The latest ``years`` years of honours, each grouped by level (highest first), each year's first ``per_year``
     rows. ``rows`` in ``honours``' order (``_level_year``): a year's rows of one level are one run, found by bisection
-    (a pass over L's 300,000 honours took 0.37 s; the wall reads a few hundred)."""
+    (a pass over L's 100,000 honours took 0.06 s alone, 0.37 s in a build sharing the cores; the wall reads a
+    few hundred)."""
     blocks = [(bisect_left(rows, (rank,), key=_level_year), bisect_left(rows, (rank + 1,), key=_level_year))
               for rank in range(len(_LEVEL_RANK) + 1)]
     newest: set[int] = set()
@@ -157,9 +158,8 @@ def _wall(rows: list[dict[str, Any]], years: int, per_year: int) -> list[tuple[i
         for _ in range(years):
             if at == end:
                 break
-            year = rows[at]["year"]
-            newest.add(year)
-            at = bisect_right(rows, (_level_year(rows[at])), lo=at, hi=end, key=_level_year)
+            newest.add(rows[at]["year"])
+            at = bisect_right(rows, _level_year(rows[at]), lo=at, hi=end, key=_level_year)
     wall = []
     for year in sorted(newest, reverse=True)[:years]:
         taken: list[dict[str, Any]] = []
