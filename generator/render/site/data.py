@@ -137,7 +137,7 @@ class _Names:
         return str(found.get("name", master_id)) if found is not None else default
 
 
-def _level_year(row: Mapping[str, Any]) -> tuple[int, int]:
+def _level_year(row: Mapping[str, Any]) -> tuple[int, ...]:
     """An honour's place in ``honours``' order: by level (``HONOUR_LEVELS``, any other last), the newest year first."""
     return _LEVEL_RANK.get(row["level"], len(_LEVEL_RANK)), -row["year"]
 
@@ -150,7 +150,8 @@ def _wall(rows: list[dict[str, Any]], years: int, per_year: int) -> list[tuple[i
     rows. ``rows`` in ``honours``' order (``_level_year``): a year's rows of one level are one run, found by bisection
     (a pass over L's 100,000 honours took 0.06 s alone, 0.37 s in a build sharing the cores; the wall reads a
     few hundred)."""
-    blocks = [(bisect_left(rows, (rank,), key=_level_year), bisect_left(rows, (rank + 1,), key=_level_year))
+    ranks: list[tuple[int, ...]] = [(rank,) for rank in range(len(_LEVEL_RANK) + 2)]  # a level's rows start at its rank
+    blocks = [(bisect_left(rows, ranks[rank], key=_level_year), bisect_left(rows, ranks[rank + 1], key=_level_year))
               for rank in range(len(_LEVEL_RANK) + 1)]
     newest: set[int] = set()
     for start, end in blocks:  # each level's newest years: a year among the latest overall is among its level's
@@ -164,7 +165,7 @@ def _wall(rows: list[dict[str, Any]], years: int, per_year: int) -> list[tuple[i
     for year in sorted(newest, reverse=True)[:years]:
         taken: list[dict[str, Any]] = []
         for rank, (start, end) in enumerate(blocks):
-            run = (rank, -year)
+            run: tuple[int, ...] = (rank, -year)
             first = bisect_left(rows, run, lo=start, hi=end, key=_level_year)
             taken += rows[first:min(bisect_right(rows, run, lo=first, hi=end, key=_level_year), first + per_year - len(taken))]
         levels = [(level, [r for r in taken if r["level"] == level]) for level in HONOUR_LEVELS]
