@@ -22,10 +22,14 @@ class ChildLost(Exception):
 class Forked:
     """``work(*args)`` in a child process; ``result()`` waits for it and returns what it returned, or raises
     what it raised (an exception that does not pickle, as ``lost(message)``). Leaving the block waits for the
-    child, or ends it when the block ends in an error, so that nothing writes into the build's folders after."""
+    child, or ends it when the block ends in an error, so that nothing writes into the build's folders after.
+    With ``early``, the work is called as ``work(hand, *args)``: what it hands over (once) before it returns is
+    what ``early_result()`` waits for, so that the parent goes on while the child finishes the rest."""
 
-    def __init__(self, work: Callable[..., Any], *args: Any, lost: Callable[[str], Exception] = ChildLost) -> None:
-        self.work, self.args, self.lost = work, args, lost
+    def __init__(self, work: Callable[..., Any], *args: Any, lost: Callable[[str], Exception] = ChildLost,
+                 early: bool = False) -> None:
+        self.work, self.args, self.lost, self.early = work, args, lost, early
+        self._early_taken = False
 
     def __enter__(self) -> Self:
         context = get_context("fork")
@@ -41,14 +45,29 @@ class Forked:
         gc.freeze()
         gc.disable()
         try:
-            writer.send(("ok", self.work(*self.args)))
+            args = ((lambda value: writer.send(("early", value))), *self.args) if self.early else self.args
+            writer.send(("ok", self.work(*args)))
         except BaseException as exc:  # noqa: BLE001 - sent to the parent, which raises it
             try:
                 writer.send(("error", exc))
             except Exception:  # noqa: BLE001 - an exception that does not pickle: its message
                 writer.send(("error", self.lost(str(exc))))
 
+    def early_result(self) -> Any:
+        """What the work handed over before it returned (``early``); raises what the child raised before that."""
+        kind, value = self._receive()
+        if kind != "early":
+            raise self.lost("子进程没有交回中间结果")
+        self._early_taken = True
+        return value
+
     def result(self) -> Any:
+        kind, value = self._receive()
+        if kind == "early" and not self._early_taken:  # handed over, and not asked for: what it returned follows
+            kind, value = self._receive()
+        return value
+
+    def _receive(self) -> tuple[str, Any]:
         try:
             kind, value = self.reader.recv()
         except EOFError:
@@ -56,7 +75,7 @@ class Forked:
             raise self.lost(f"子进程意外退出（退出码 {self.process.exitcode}）") from None
         if kind == "error":
             raise value
-        return value
+        return kind, value
 
     def __exit__(self, *exc: object) -> None:
         if exc[0] is not None and self.process.is_alive():

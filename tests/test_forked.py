@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,40 @@ def test_a_failure_here_ends_the_child_before_the_block_is_left(tmp_path: Path) 
     assert not child.process.is_alive()
     assert time.monotonic() - began < 20
     assert not (tmp_path / "late").exists()
+
+
+def _handing(hand: Callable[[str], None], folder: Path) -> str:
+    hand("名单")
+    while not (folder / "go").exists():  # the rest waits for the parent, which has the handed value by then
+        time.sleep(0.01)
+    return "文件"
+
+
+def test_what_is_handed_over_early_comes_before_the_work_ends(tmp_path: Path) -> None:
+    with Forked(_handing, tmp_path, early=True) as child:
+        assert child.early_result() == "名单"  # the child is still working
+        assert child.process.is_alive()
+        (tmp_path / "go").touch()
+        assert child.result() == "文件"
+
+
+def test_the_result_alone_when_what_was_handed_over_is_not_asked_for(tmp_path: Path) -> None:
+    (tmp_path / "go").touch()
+    with Forked(_handing, tmp_path, early=True) as child:
+        assert child.result() == "文件"
+
+
+def test_a_failure_before_the_hand_over_is_raised_where_it_is_awaited() -> None:
+    with Forked(lambda _hand: _raise(ValueError("名单坏了")), early=True) as child, pytest.raises(ValueError, match="名单坏了"):
+        child.early_result()
+
+
+def test_work_that_ends_without_handing_over_is_told() -> None:
+    with Forked(lambda _hand: "只有结果", early=True) as child, pytest.raises(ChildLost, match="子进程没有交回中间结果"):
+        child.early_result()
+
+
+def test_a_child_killed_before_the_hand_over_is_told() -> None:
+    with Forked(lambda _hand: os.kill(os.getpid(), signal.SIGKILL), early=True) as child, \
+            pytest.raises(ChildLost, match=r"子进程意外退出（退出码 -9）"):
+        child.early_result()

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from generator.render.site import docs
+from generator.render.site import docs, lists
 from generator.render.site.build import SiteBuildError
 from generator.render.site.docs import Cancelled, _results
 from tests.conftest import build_sample_site
@@ -64,16 +64,21 @@ def test_results_come_in_order_when_nothing_stops() -> None:
 def test_workers_and_the_forked_files_write_what_one_process_writes(sample_site: Path, tmp_path: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """The sample (90 pages) is written in this process alone; at M, by two workers while a forked child writes
-    the open data, and the editor's files are written by another, forked before the site's tables are built.
-    Both ways give the same docs folder and the same site."""
+    the open data and another makes the lists (handing their views to this process, which renders their pages)
+    and the files beside the pages, and the editor's files are written by a third, forked before the site's tables
+    are built. Both ways give the same docs folder and the same site."""
     from generator.render.site import build
 
     monkeypatch.setattr(docs, "PARALLEL_THRESHOLD", 1)
-    real, real_admin = docs._write_aside, build.write_admin
+    real, real_admin, real_lists = docs._write_aside, build.write_admin, docs._lists_aside
 
     def noted(*args: Any) -> Any:
         (tmp_path / "written-by").write_text(str(os.getpid()))
         return real(*args)
+
+    def lists_noted(*args: Any) -> Any:
+        (tmp_path / "lists-by").write_text(str(os.getpid()))
+        return real_lists(*args)
 
     def admin_noted(*args: Any, **kwargs: Any) -> Any:
         (tmp_path / "editor-by").write_text(str(os.getpid()))
@@ -81,9 +86,10 @@ def test_workers_and_the_forked_files_write_what_one_process_writes(sample_site:
 
     monkeypatch.setattr(docs, "_write_aside", noted)
     monkeypatch.setattr(build, "write_admin", admin_noted)
+    monkeypatch.setattr(docs, "_lists_aside", lists_noted)
     site = build_sample_site(tmp_path)
-    by = {int((tmp_path / name).read_text()) for name in ("written-by", "editor-by")}
-    assert os.getpid() not in by and len(by) == 2  # each in a child of its own
+    by = {int((tmp_path / name).read_text()) for name in ("written-by", "editor-by", "lists-by")}
+    assert os.getpid() not in by and len(by) == 3  # each in a child of its own
     assert _tree_digest(site) == _tree_digest(sample_site)
     assert _tree_digest(tmp_path / "docs") == _tree_digest(sample_site.parent / "docs")
     assert (site / "data" / "masters.csv").stat().st_size > 0 and (site / "admin" / "config.yml").is_file()
@@ -127,15 +133,17 @@ def test_the_indexer_starts_once_every_entry_is_written_before_the_pages_are(tmp
     assert (site / "masters" / "li-jun" / "index.html").is_file()
 
 
-@pytest.mark.parametrize("child", ["_write_aside", "_write_extras"])
+@pytest.mark.parametrize("child", ["_write_aside", "_write_extras", "build_lists"])
 def test_a_forked_child_that_dies_fails_the_build_and_the_last_site_stays(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                          child: str) -> None:
-    """The open data's child, and the lists' files' child (forked while the workers render)."""
+    """The open data's child, and the lists' child: after it handed the lists' views over (while it writes the files
+    beside the pages), or before (while it makes the lists)."""
     monkeypatch.setattr(docs, "PARALLEL_THRESHOLD", 1)
     site = build_sample_site(tmp_path)
     before = _tree_digest(site)
     parent = os.getpid()
-    monkeypatch.setattr(docs, child, lambda *_args: os.getpid() != parent and os.kill(os.getpid(), signal.SIGKILL))
+    monkeypatch.setattr(lists if child == "build_lists" else docs, child,
+                        lambda *_args: os.getpid() != parent and os.kill(os.getpid(), signal.SIGKILL))
     with pytest.raises(SiteBuildError, match=r"生成开放数据、在线编辑器或列表数据失败：子进程意外退出（退出码 -9）"):
         build_sample_site(tmp_path)
     assert _tree_digest(site) == before

@@ -13,7 +13,7 @@ import itertools
 import json
 import operator
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -92,6 +92,7 @@ class ListSpec:
     empty: str = "没有符合条件的记录。"
     layout: str = "table"  # or "cards": one card a row, the first column as its title
     keys: tuple[str, ...] = field(default=())
+    count: int | None = None  # the whole list's rows, in a view that holds its first rows only (``view``)
 
     def __post_init__(self) -> None:
         wanted = [c.key for c in self.columns] + [f"{c.key}_id" for c in self.columns if c.link]
@@ -108,6 +109,15 @@ class ListSpec:
     @property
     def first(self) -> list[dict[str, Any]]:
         return self.rows[:FIRST_ROWS]
+
+    @property
+    def total(self) -> int:
+        return self.count if self.count is not None else len(self.rows)
+
+    def view(self) -> ListSpec:
+        """What the list's page shows (its first rows, the facets, the count): at L a few kilobytes where the whole
+        list is 100,000 rows, handed to the process that renders the page by the one that made the list."""
+        return replace(self, rows=self.first, count=self.total)
 
     @property
     def page_rows(self) -> int:
