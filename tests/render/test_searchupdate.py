@@ -26,7 +26,7 @@ from generator.render.site.build import ENTRIES, index_entries
 from generator.render.site.search import BUNDLE, index_site
 from generator.render.site.searchupdate import (
     HEADER,
-    LAYOUT,
+    LAYOUTS,
     NotUpdatable,
     content,
     name_hash,
@@ -293,11 +293,13 @@ def test_chunks_cut_by_their_recorded_layout_give_pagefinds_bundle(chunked: tupl
     bundle, entries_made = chunked
     last = _entries_after(entries_made, tmp_path / "last", {})
     record_layout(bundle, last)
+    recorded = sorted((last / LAYOUTS).iterdir())
+    assert [p.name for p in recorded] == sorted(f"{name}.json" for _first, _last, name in read(next(bundle.glob("pagefind.*.pf_meta")))[2])
     if layout == "damaged":
-        damaged = searchupdate.read_layout(last)
-        for name, (check, words, sizes, lengths) in damaged.items():  # each word's size one more, the digest kept
-            damaged[name] = [check, words, [n + 1 for n in sizes], lengths]
-        (last / LAYOUT).write_bytes(orjson.dumps(damaged))
+        for path in recorded:  # each word's size one more, the digest kept
+            check, words, sizes, lengths = orjson.loads(path.read_bytes())
+            path.write_bytes(orjson.dumps([check, words, [n + 1 for n in sizes], lengths]))
+    before = {path.name: path.read_bytes() for path in recorded}
     decoded: list[int] = []
     real = searchupdate._items
     monkeypatch.setattr(searchupdate, "_items", lambda data: decoded.append(1) or real(data))
@@ -309,8 +311,11 @@ def test_chunks_cut_by_their_recorded_layout_give_pagefinds_bundle(chunked: tupl
     assert (len(decoded) == 0) == (layout == "recorded")
     # The next update finds every chunk of this bundle laid out; the last entries' file is as it was.
     new = read(next((tmp_path / "updated").glob("pagefind.*.pf_meta")))[2]
-    assert sorted(searchupdate.read_layout(entries)) == sorted(name for _first, _last, name in new)
-    assert (last / LAYOUT).stat().st_ino != (entries / LAYOUT).stat().st_ino
+    assert sorted(p.name for p in (entries / LAYOUTS).iterdir()) == sorted(f"{name}.json" for _first, _last, name in new)
+    assert {path.name: path.read_bytes() for path in (last / LAYOUTS).iterdir()} == before
+    linked = {p.name for p in (entries / LAYOUTS).iterdir() if (last / LAYOUTS / p.name).exists()
+              and p.stat().st_ino == (last / LAYOUTS / p.name).stat().st_ino}
+    assert layout == "damaged" or 0 < len(linked) < len(new)  # only the chunks made now are written; the others linked
     decoded.clear()
     again = _entries_after(entries, tmp_path / "again", {walk_order(entries)[40]: _replace("<p>", "<p>nnnnnnnn ")})
     update_bundle(tmp_path / "updated", entries, again, tmp_path / "again-bundle", _index)

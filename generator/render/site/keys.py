@@ -74,10 +74,14 @@ def same_files(folder: Path, last: Path) -> bool:
     """``folder`` holds exactly ``last``'s files, each a hard link to it (this build wrote nothing new)."""
     if not folder.is_dir() or not last.is_dir():
         return False
-    # Dot files left out: the search bundle's layout (searchupdate.LAYOUT) is written beside the entries after this check.
-    mine = {p.relative_to(folder): p.stat().st_ino for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")}
-    theirs = {p.relative_to(last): p.stat().st_ino for p in last.rglob("*") if p.is_file() and not p.name.startswith(".")}
-    return mine == theirs
+    # Dot files and folders left out: the search bundle's layouts (searchupdate.LAYOUTS) are written beside the entries
+    # after this check.
+    return _inodes(folder) == _inodes(last)
+
+
+def _inodes(folder: Path) -> dict[Path, int]:
+    found = (p.relative_to(folder) for p in folder.rglob("*") if p.is_file())
+    return {p: (folder / p).stat().st_ino for p in found if not any(part.startswith(".") for part in p.parts)}
 
 
 PAGE_PACKAGES = ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "jinja2", "pillow")

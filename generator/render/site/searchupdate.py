@@ -22,6 +22,7 @@ appearing or vanishing, a sort, a short name shared by two files, many entries c
 from __future__ import annotations
 
 import bisect
+import contextlib
 import hashlib
 import io
 import itertools
@@ -48,10 +49,12 @@ CHUNK_SIZE = 20000  # Pagefind's index chunk size (postings and positions) in 1.
 SHORT = 7  # hex digits in a file's name, after the language ("zh_3f9a2c1")
 META_SHORT = 10  # in the meta file's
 ENTRY_FILE = "pagefind-entry.json"
-# Beside the search entries (a dot file: never indexed, never published): each index chunk's words, with
-# Pagefind's measure of each and its length in bytes, under the digest of the chunk they cut. Finding where
-# each word of a chunk ends meant decoding every posting of it: most of an update's time at M.
-LAYOUT = ".jiangpu-chunks.json"
+# Beside the search entries (a dot folder: never indexed, never published), a file an index chunk, named as the
+# chunk: its words, with Pagefind's measure of each and its length in bytes, under the digest of the chunk they cut.
+# Finding where each word of a chunk ends meant decoding every posting of it: most of an update's time at M. A file
+# a chunk, as an update reads the few chunks it changes and writes the few it makes: at L one file of every chunk's
+# layout was 24 MB, read and written again at each update (0.5 s).
+LAYOUTS = ".jiangpu-chunks"
 # Beside the search entries too: the entries in Pagefind's order (its page numbers) when their bundle was made. The
 # next build moves the profiles' entry folders into its own (carry.py), so it cannot walk the last ones then.
 ORDER = ".jiangpu-order.json"
@@ -250,7 +253,7 @@ def update_bundle(last_bundle: Path, last_entries: Path, entries: Path, output: 
         output.mkdir(parents=True)
         _link_unchanged(last_bundle, output, {n for n, _c in pages}, {n for _f, _t, n in chunks}, {n for _f, n in filter_files},
                         journal, meta=True)
-        _write_layout(entries, {name: layout[name] for _f, _t, name in chunks if name in layout})
+        _save_layouts(layout, entries, [name for _f, _t, name in chunks])
         return 0
     if len(changed) > max(FLOOR, MOST * len(order)):
         raise NotUpdatable(f"{len(changed)} entries changed")
@@ -279,7 +282,7 @@ def update_bundle(last_bundle: Path, last_entries: Path, entries: Path, output: 
         # text) is left as it is: on a common word, that is most of the work.
         touched = {w for w in had.keys() | words.keys() if had.get(w) != words.get(w)}
         new_chunks, chunk_files = _rechunk(last_bundle, chunks, touched, gone, words, layout)
-        _write_layout(entries, {name: layout[name] for _f, _t, name in new_chunks if name in layout})
+        _save_layouts(layout, entries, [name for _f, _t, name in new_chunks])
         new_filters, filter_files_written = _refilter(last_bundle, filter_files, gone, after.filters(numbers))
         output.mkdir(parents=True)
         _link_unchanged(last_bundle, output, {n for n, _c in pages}, {n for _f, _t, n in new_chunks} - set(chunk_files),
@@ -329,29 +332,64 @@ def _size(word: Word) -> int:
 _LOCS, _META_LOCS = operator.itemgetter(1), operator.itemgetter(2)
 
 
-def read_layout(entries: Path) -> dict[str, list[Any]]:
-    """The chunks' layouts recorded beside ``entries`` (``LAYOUT``): chunk name -> [digest, [[word, size, length], …]]."""
-    try:
-        found = orjson.loads((entries / LAYOUT).read_bytes())
-    except (OSError, orjson.JSONDecodeError):
-        return {}
-    return found if isinstance(found, dict) else {}
+class Layouts(dict[str, list[Any]]):
+    """The chunks' layouts recorded beside some entries (``LAYOUTS``), each read when first asked for (``get``):
+    chunk name -> [digest, words, sizes, lengths] (``_layout_of``). Those set here are this update's (``made``)."""
+
+    def __init__(self, folder: Path | None) -> None:
+        super().__init__()
+        self.folder = folder
+        self.made: set[str] = set()
+
+    def get(self, name: str, default: Any = None) -> Any:
+        if self.folder is not None and not dict.__contains__(self, name):
+            try:
+                found = orjson.loads((self.folder / f"{name}.json").read_bytes())
+            except (OSError, orjson.JSONDecodeError):
+                found = None  # none recorded, or damaged: the chunk is decoded
+            if isinstance(found, list):
+                dict.__setitem__(self, name, found)
+        return dict.get(self, name, default)
+
+    def __setitem__(self, name: str, layout: list[Any]) -> None:
+        self.made.add(name)
+        dict.__setitem__(self, name, layout)
 
 
-def _write_layout(entries: Path, layout: dict[str, list[Any]]) -> None:
-    # Written beside and renamed over: the name may be a link to the last build's file, which stays as it was.
-    temporary = entries / f"{LAYOUT}.new"
-    temporary.write_bytes(orjson.dumps(layout))
-    os.replace(temporary, entries / LAYOUT)
+def read_layout(entries: Path) -> Layouts:
+    """The chunks' layouts recorded beside ``entries`` (``LAYOUTS``), read as they are asked for."""
+    return Layouts(entries / LAYOUTS)
+
+
+def _save_layouts(layouts: Layouts, entries: Path, names: Iterable[str]) -> None:
+    """The layouts of the chunks ``names`` beside ``entries``: those made now written, the others linked from where
+    they were read (a file is never written in place: the last build's stay as they were); no other file is left."""
+    folder = entries / LAYOUTS
+    folder.mkdir(exist_ok=True)
+    wanted = set()
+    for name in names:
+        target, temporary = folder / f"{name}.json", folder / f"{name}.json.new"
+        if name in layouts.made:
+            temporary.write_bytes(orjson.dumps(dict.__getitem__(layouts, name)))
+            os.replace(temporary, target)
+        elif layouts.folder is not None and layouts.folder != folder:
+            with contextlib.suppress(FileNotFoundError):  # never recorded: the next update decodes that chunk
+                os.link(layouts.folder / target.name, temporary)
+                os.replace(temporary, target)
+        wanted.add(target.name)
+    for name in os.listdir(folder):
+        if name not in wanted:
+            os.unlink(folder / name)
 
 
 def record_layout(bundle: Path, entries: Path) -> None:
     """After Pagefind wrote ``bundle`` over every entry: its chunks' layouts beside ``entries``, for the next update."""
-    layout: dict[str, list[Any]] = {}
-    for _first, _last, name in read(_meta_file(bundle))[2]:
+    layouts = Layouts(None)
+    names = [name for _first, _last, name in read(_meta_file(bundle))[2]]
+    for name in names:
         data = gzip.decompress((bundle / "index" / f"{name}.pf_index").read_bytes())[len(HEADER):]
-        layout[name] = _layout_of(data, _items(data))
-    _write_layout(entries, layout)
+        layouts[name] = _layout_of(data, _items(data))
+    _save_layouts(layouts, entries, names)
 
 
 def _layout_of(data: bytes, items: list[Item], lengths: list[int] | None = None) -> list[Any]:
@@ -544,7 +582,7 @@ def _rechunk(bundle: Path, chunks: list[list[str]], touched: set[str], gone: set
     falls in, cut again as Pagefind cuts (a chunk ends once its postings and positions reach
     CHUNK_SIZE), until a cut meets an old chunk's start past the last touched chunk; the chunks before
     and after stay as they were. Returns the meta's chunk list and the chunk files to write. ``layout``: the
-    chunks' recorded layouts (``LAYOUT``), to cut a chunk without decoding it; the new chunks' are added to it."""
+    chunks' recorded layouts (``LAYOUTS``), to cut a chunk without decoding it; the new chunks' are added to it."""
     starts = [first for first, _last, _name in chunks]
     home: dict[int, set[str]] = {}
     for w in touched:
