@@ -40,6 +40,10 @@ class Carried:
             target.parent.mkdir(parents=True, exist_ok=True)
             os.rename(source, target)
 
+    def names(self, folder: Path) -> list[str]:
+        """What the carried ``folder`` (where it is now) held when it was carried: at L, 100,000 names, listed once."""
+        return list(self.folders[self._index[str(folder)]]["names"])
+
     def set_aside(self, path: Path) -> None:
         """A file or folder directly in a carried folder, about to be replaced or dropped: kept in the journal."""
         aside = self.journal / REPLACED / str(self._index[str(path.parent)])

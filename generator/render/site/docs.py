@@ -798,7 +798,7 @@ def _drop_stale(carried: Carried, out: Path, entries: Path | None, pages: list[P
         for root, suffix in ((out, ".md"), (entries, ".html")):
             if root is None:
                 continue
-            for name in os.listdir(root / folder):
+            for name in carried.names(root / folder):  # listed as it was carried: nothing has written there since
                 if f"{folder}/{name.removesuffix(suffix)}.md" not in made:
                     carried.set_aside(root / folder / name)
                 else:
