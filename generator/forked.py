@@ -29,7 +29,6 @@ class Forked:
     def __init__(self, work: Callable[..., Any], *args: Any, lost: Callable[[str], Exception] = ChildLost,
                  early: bool = False) -> None:
         self.work, self.args, self.lost, self.early = work, args, lost, early
-        self._early_taken = False
 
     def __enter__(self) -> Self:
         context = get_context("fork")
@@ -58,12 +57,11 @@ class Forked:
         kind, value = self._receive()
         if kind != "early":
             raise self.lost("子进程没有交回中间结果")
-        self._early_taken = True
         return value
 
     def result(self) -> Any:
         kind, value = self._receive()
-        if kind == "early" and not self._early_taken:  # handed over, and not asked for: what it returned follows
+        while kind == "early":  # handed over, and not asked for: what it returned follows
             kind, value = self._receive()
         return value
 

@@ -41,6 +41,7 @@ import cbor2
 import orjson
 from zlib_ng import gzip_ng as gzip  # Pagefind's gzip: compressed in half the time of Debian's zlib
 
+from generator.files import write_atomically
 from generator.forked import Forked
 from generator.render.site import carry
 
@@ -370,8 +371,7 @@ def _save_layouts(layouts: Layouts, entries: Path, names: Iterable[str]) -> None
     for name in names:
         target, temporary = folder / f"{name}.json", folder / f"{name}.json.new"
         if name in layouts.made:
-            temporary.write_bytes(orjson.dumps(dict.__getitem__(layouts, name)))
-            os.replace(temporary, target)
+            write_atomically(target, orjson.dumps(dict.__getitem__(layouts, name)), folder)
         elif layouts.folder is not None and layouts.folder != folder:
             with contextlib.suppress(FileNotFoundError):  # never recorded: the next update decodes that chunk
                 os.link(layouts.folder / target.name, temporary)
